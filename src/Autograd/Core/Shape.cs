@@ -1,0 +1,56 @@
+namespace Autograd;
+
+/// <summary>Shape arithmetic shared by the engine and the ops.</summary>
+public static class ShapeUtil
+{
+    public static int Numel(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
+            n *= d;
+            if (n > int.MaxValue) throw new ArgumentException($"shape {Format(shape)} has more than {int.MaxValue} elements");
+        }
+        return (int)n;
+    }
+
+    /// <summary>Row-major strides of a contiguous tensor.</summary>
+    public static int[] Strides(ReadOnlySpan<int> shape)
+    {
+        var s = new int[shape.Length];
+        int acc = 1;
+        for (int i = shape.Length - 1; i >= 0; i--) { s[i] = acc; acc *= shape[i]; }
+        return s;
+    }
+
+    public static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+
+    /// <summary>Formats like torch.Size: [2, 3].</summary>
+    public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+
+    /// <summary>Normalises a possibly negative dim against a rank, PyTorch style.</summary>
+    public static int NormalizeDim(int dim, int rank, string op)
+    {
+        int r = Math.Max(rank, 1);
+        if (dim < -r || dim >= r)
+            throw new ArgumentOutOfRangeException(nameof(dim), $"{op}: Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+        return dim < 0 ? dim + r : dim;
+    }
+
+    /// <summary>NumPy/PyTorch broadcast of two shapes.</summary>
+    public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
+    {
+        int n = Math.Max(a.Length, b.Length);
+        var r = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int da = i < n - a.Length ? 1 : a[i - (n - a.Length)];
+            int db = i < n - b.Length ? 1 : b[i - (n - b.Length)];
+            if (da != db && da != 1 && db != 1)
+                throw new ArgumentException($"{op}: The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}; shapes {Format(a)} and {Format(b)}");
+            r[i] = da == 1 ? db : da;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Numerics;
+
+namespace Autograd;
+
+/// <summary>
+/// A dense, contiguous, row-major tensor of float32 or float64 that records the differentiable
+/// operations applied to it (torch.Tensor). Storage is never shared between two tensors except
+/// through <see cref="Detach"/>, which shares like PyTorch's detach().
+/// </summary>
+public sealed partial class Tensor
+{
+    internal readonly Array Storage;
+    private readonly int[] _shape;
+    private bool _requiresGrad;
+    private AccumulateGrad? _accumulator;
+
+    internal Tensor(Array storage, int[] shape)
+    {
+        Storage = storage;
+        _shape = shape;
+        DType = storage is double[] ? DType.Float64 : DType.Float32;
+        if (storage is not float[] and not double[])
+            throw new ArgumentException($"Tensor storage must be float[] or double[], got {storage.GetType().Name}");
+        if (ShapeUtil.Numel(shape) != storage.Length)
+            throw new ArgumentException($"shape {ShapeUtil.Format(shape)} is invalid for input of size {storage.Length}");
+    }
+
+    /// <summary>Element type (tensor.dtype).</summary>
+    public DType DType { get; }
+
+    /// <summary>The sizes of each dimension (tensor.shape).</summary>
+    public ReadOnlySpan<int> Shape => _shape;
+
+    /// <summary>The shape array itself; callers must not mutate it.</summary>
+    internal int[] Dims => _shape;
+
+    /// <summary>Number of dimensions (tensor.dim()).</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>Number of elements (tensor.numel()).</summary>
+    public int Numel => Storage.Length;
+
+    /// <summary>Size of one dimension, negative dims count from the end (tensor.size(dim)).</summary>
+    public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank, "size")];
+
+    /// <summary>The node that created this tensor, or null for leaves (tensor.grad_fn).</summary>
+    public Node? GradFn { get; internal set; }
+
+    /// <summary>True for tensors not produced by a recorded op (tensor.is_leaf).</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>Accumulated gradient of a leaf (tensor.grad). Set to null to reset.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>Whether gradients flow to this tensor (tensor.requires_grad).</summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (!IsLeaf && !value)
+                throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (tensor.requires_grad_()).</summary>
+    public Tensor RequiresGrad_(bool value = true) { RequiresGrad = value; return this; }
+
+    /// <summary>Resets the accumulated gradient (like optimizer.zero_grad(set_to_none=True)).</summary>
+    public void ZeroGrad() => Grad = null;
+
+    /// <summary>A tensor sharing this storage, cut from the graph (tensor.detach()).</summary>
+    public Tensor Detach() => new(Storage, _shape);
+
+    /// <summary>The leaf's gradient sink; one per leaf so diamonds on leaves are counted once.</summary>
+    internal AccumulateGrad Accumulator => _accumulator ??= new AccumulateGrad(this);
+
+    internal void SetGradFn(Node node)
+    {
+        GradFn = node;
+        _requiresGrad = true;
+    }
+
+    /// <summary>Typed view of the storage; T must match <see cref="DType"/>.</summary>
+    internal Span<T> Span<T>() where T : unmanaged => (T[])Storage;
+
+    internal T[] Array<T>() where T : unmanaged => (T[])Storage;
+
+    /// <summary>Copies the values out as float (converting float64).</summary>
+    public float[] ToFloatArray() => Storage is float[] f ? (float[])f.Clone() : System.Array.ConvertAll((double[])Storage, d => (float)d);
+
+    /// <summary>Copies the values out as double (converting float32).</summary>
+    public double[] ToDoubleArray() => Storage is double[] d ? (double[])d.Clone() : System.Array.ConvertAll((float[])Storage, f => (double)f);
+
+    /// <summary>The value of a one-element tensor (tensor.item()).</summary>
+    public double Item()
+    {
+        if (Numel != 1)
+            throw new InvalidOperationException($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        return GetDouble(0);
+    }
+
+    internal double GetDouble(int flatIndex) => Storage is float[] f ? f[flatIndex] : ((double[])Storage)[flatIndex];
+
+    internal void SetDouble(int flatIndex, double value)
+    {
+        if (Storage is float[] f) f[flatIndex] = (float)value;
+        else ((double[])Storage)[flatIndex] = value;
+    }
+
+    /// <summary>A deep copy with no graph history (tensor.detach().clone()).</summary>
+    public Tensor CloneData() => new((Array)Storage.Clone(), (int[])_shape.Clone());
+
+    /// <summary>Non-differentiable dtype conversion; the differentiable one is <c>x.To(dtype)</c>.</summary>
+    internal Tensor ConvertData(DType dtype)
+    {
+        if (dtype == DType) return CloneData();
+        return dtype == DType.Float64 ? new Tensor(ToDoubleArray(), _shape) : new Tensor(ToFloatArray(), _shape);
+    }
+
+    /// <summary>Allocates an uninitialised-looking (zeroed) tensor of the same dtype.</summary>
+    internal static Tensor Empty(DType dtype, int[] shape)
+    {
+        int n = ShapeUtil.Numel(shape);
+        return dtype == DType.Float32 ? new Tensor(new float[n], shape) : new Tensor(new double[n], shape);
+    }
+
+    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => new(data, shape);
+}

@@ -1,0 +1,113 @@
+using System.Numerics.Tensors;
+
+namespace Autograd;
+
+// Note [Backward walk]
+// The engine never recurses: it collects the nodes reachable from the roots with an explicit stack,
+// counts for each node how many reachable consumers will deliver a gradient to it, and runs a node
+// once all of them have. Among ready nodes the most recently created runs first (PyTorch's sequence
+// number rule), which makes the order deterministic and lets Tape print it. Gradients that meet at a
+// node are summed out of place, so a gradient tensor handed to two inputs is never mutated. Leaves are
+// reached through their AccumulateGrad node, which adds into .Grad (or, for Grad.Compute, is captured).
+internal static class Engine
+{
+    internal static void Run(Tensor[] roots, Tensor[] rootGrads, bool retainGraph, Dictionary<Node, Tensor?>? capture)
+    {
+        var order = Order(roots.Select(r => r.GradFn ?? r.Accumulator));
+        var pending = new Dictionary<Node, Tensor>();
+        for (int i = 0; i < roots.Length; i++)
+            Deliver(pending, roots[i].GradFn ?? roots[i].Accumulator, rootGrads[i]);
+
+        using var _ = GradMode.Set(false);
+        foreach (var node in order.Nodes)
+        {
+            if (!pending.Remove(node, out var grad)) continue;   // reachable but no gradient arrived
+            if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
+            if (node is AccumulateGrad acc)
+            {
+                if (capture is null) Accumulate(acc.Leaf, grad);
+                continue;
+            }
+            var grads = node.Apply(grad);
+            if (!retainGraph) node.Release();
+            Check(node, grads);
+            for (int i = 0; i < node.Next.Length; i++)
+                if (node.Next[i] is { } next && grads[i] is { } g) Deliver(pending, next, g);
+        }
+    }
+
+    /// <summary>Nodes reachable from the roots, in the order backward runs them.</summary>
+    internal static (List<Node> Nodes, int Count) Order(IEnumerable<Node> roots)
+    {
+        var deps = new Dictionary<Node, int>();
+        var stack = new Stack<Node>();
+        foreach (var r in roots)
+            if (deps.TryAdd(r, 0)) stack.Push(r);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            foreach (var next in n.Next)
+            {
+                if (next is null) continue;
+                if (deps.TryGetValue(next, out int c)) deps[next] = c + 1;
+                else { deps[next] = 1; stack.Push(next); }
+            }
+        }
+        var ready = new PriorityQueue<Node, long>();
+        foreach (var (n, c) in deps) if (c == 0) ready.Enqueue(n, -n.Sequence);
+        var order = new List<Node>(deps.Count);
+        while (ready.TryDequeue(out var n, out _))
+        {
+            order.Add(n);
+            foreach (var next in n.Next)
+            {
+                if (next is null) continue;
+                if (--deps[next] == 0) ready.Enqueue(next, -next.Sequence);
+            }
+        }
+        return (order, order.Count);
+    }
+
+    private static void Deliver(Dictionary<Node, Tensor> pending, Node node, Tensor grad)
+    {
+        pending[node] = pending.TryGetValue(node, out var prev) ? Sum(prev, grad) : grad;
+    }
+
+    private static void Accumulate(Tensor leaf, Tensor grad)
+    {
+        // Note [Gradient ownership]: the first gradient is copied because the same tensor may have been
+        // handed to several inputs (add's backward passes its input through); later ones add in place
+        // into the copy we own.
+        if (leaf.Grad is null || !ShapeUtil.SameShape(leaf.Grad.Shape, leaf.Shape) || leaf.Grad.DType != leaf.DType)
+            leaf.Grad = grad.DType == leaf.DType ? grad.CloneData() : grad.ConvertData(leaf.DType);
+        else AddInPlace(leaf.Grad, grad);
+    }
+
+    internal static Tensor Sum(Tensor a, Tensor b)
+    {
+        var r = a.CloneData();
+        AddInPlace(r, b);
+        return r;
+    }
+
+    private static void AddInPlace(Tensor dst, Tensor src)
+    {
+        if (src.DType != dst.DType) src = src.ConvertData(dst.DType);
+        if (dst.Storage is float[] f) TensorPrimitives.Add(f, src.Span<float>(), f);
+        else { var d = dst.Span<double>(); TensorPrimitives.Add(d, src.Span<double>(), d); }
+    }
+
+    private static void Check(Node node, Tensor?[] grads)
+    {
+        if (grads.Length != node.Next.Length)
+            throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {node.Next.Length}, got {grads.Length})");
+        for (int i = 0; i < grads.Length; i++)
+        {
+            if (grads[i] is not { } g || node.Next[i] is null) continue;
+            if (!ShapeUtil.SameShape(g.Shape, node.InputShapes[i]))
+                throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - got {ShapeUtil.Format(g.Shape)} but expected shape compatible with {ShapeUtil.Format(node.InputShapes[i])}");
+            if (g.DType != node.InputTypes[i])
+                throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - expected dtype {node.InputTypes[i]} but got {g.DType}");
+        }
+    }
+}

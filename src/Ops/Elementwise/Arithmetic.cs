@@ -1,0 +1,82 @@
+namespace Autograd;
+
+// d(a+b) = (g, g); d(a-b) = (g, -g); d(a*b) = (g*b, g*a); d(a/b) = (g/b, -g*a/b²),
+// each summed back to its input's shape when the op broadcast.
+public static partial class F
+{
+    /// <summary>torch.add: elementwise sum with broadcasting.</summary>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b);
+        var r = BinaryKernel.Run<AddOp>(a, b, "add");
+        if (!Node.NeedsGrad([a, b])) return r;
+        int[] sa = a.Dims, sb = b.Dims;
+        return Node.Record(r, "AddBackward0", [a, b], g => [BinaryKernel.SumTo(g, sa), BinaryKernel.SumTo(g, sb)]);
+    }
+
+    /// <summary>torch.sub: elementwise difference with broadcasting.</summary>
+    public static Tensor Sub(Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b);
+        var r = BinaryKernel.Run<SubOp>(a, b, "sub");
+        if (!Node.NeedsGrad([a, b])) return r;
+        int[] sa = a.Dims, sb = b.Dims;
+        return Node.Record(r, "SubBackward0", [a, b], g => [BinaryKernel.SumTo(g, sa), BinaryKernel.SumTo(Neg(g), sb)]);
+    }
+
+    /// <summary>torch.mul: elementwise product with broadcasting.</summary>
+    public static Tensor Mul(Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b);
+        var r = BinaryKernel.Run<MulOp>(a, b, "mul");
+        if (!Node.NeedsGrad([a, b])) return r;
+        bool ga = a.RequiresGrad, gb = b.RequiresGrad;
+        return Node.Record(r, "MulBackward0", [a, b], g =>
+            [ga ? BinaryKernel.SumTo(Mul(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Mul(g, a), b.Dims) : null]);
+    }
+
+    /// <summary>torch.div: elementwise true division with broadcasting.</summary>
+    public static Tensor Div(Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b);
+        var r = BinaryKernel.Run<DivOp>(a, b, "div");
+        if (!Node.NeedsGrad([a, b])) return r;
+        bool ga = a.RequiresGrad, gb = b.RequiresGrad;
+        return Node.Record(r, "DivBackward0", [a, b], g =>
+            [ga ? BinaryKernel.SumTo(Div(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Neg(Mul(g, Div(a, Mul(b, b)))), b.Dims) : null]);
+    }
+
+    /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps the tensor's dtype).</summary>
+    public static Tensor Add(Tensor a, double b) => Add(a, Tensor.Scalar(b, a.DType));
+
+    public static Tensor Mul(Tensor a, double b) => Mul(a, Tensor.Scalar(b, a.DType));
+
+    public static Tensor Sub(Tensor a, double b) => Sub(a, Tensor.Scalar(b, a.DType));
+
+    public static Tensor Div(Tensor a, double b) => Div(a, Tensor.Scalar(b, a.DType));
+
+    /// <summary>PyTorch's type promotion for float32 with float64: both become float64.</summary>
+    private static (Tensor, Tensor) Promote(Tensor a, Tensor b)
+        => a.DType == b.DType ? (a, b) : (a.To(DType.Float64), b.To(DType.Float64));
+}
+
+/// <summary>Operators with PyTorch meaning; scalars keep the tensor's dtype.</summary>
+public static class TensorOperators
+{
+    extension(Tensor)
+    {
+        public static Tensor operator +(Tensor a, Tensor b) => F.Add(a, b);
+        public static Tensor operator -(Tensor a, Tensor b) => F.Sub(a, b);
+        public static Tensor operator *(Tensor a, Tensor b) => F.Mul(a, b);
+        public static Tensor operator /(Tensor a, Tensor b) => F.Div(a, b);
+        public static Tensor operator -(Tensor a) => F.Neg(a);
+        public static Tensor operator +(Tensor a, double b) => F.Add(a, b);
+        public static Tensor operator +(double a, Tensor b) => F.Add(b, a);
+        public static Tensor operator -(Tensor a, double b) => F.Sub(a, b);
+        public static Tensor operator -(double a, Tensor b) => F.Add(F.Neg(b), a);
+        public static Tensor operator *(Tensor a, double b) => F.Mul(a, b);
+        public static Tensor operator *(double a, Tensor b) => F.Mul(b, a);
+        public static Tensor operator /(Tensor a, double b) => F.Div(a, b);
+        public static Tensor operator /(double a, Tensor b) => F.Div(Tensor.Scalar(a, b.DType), b);
+    }
+}

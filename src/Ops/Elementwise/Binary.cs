@@ -1,0 +1,74 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Autograd.Kernels;
+
+namespace Autograd;
+
+/// <summary>An elementwise binary operation: a scalar form and a contiguous-span form.</summary>
+internal interface IBinaryOp
+{
+    static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+    static abstract void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+internal struct AddOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
+}
+
+internal struct SubOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, d);
+}
+
+internal struct MulOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, d);
+}
+
+internal struct DivOp : IBinaryOp
+{
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
+    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, d);
+}
+
+/// <summary>Non-differentiable broadcasting kernels; the differentiable ops wrap them.</summary>
+internal static class BinaryKernel
+{
+    internal static Tensor Run<TOp>(Tensor a, Tensor b, string op) where TOp : IBinaryOp
+    {
+        if (a.DType != b.DType) throw new ArgumentException($"{op}: dtype mismatch {a.DType} and {b.DType}");
+        var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
+        var r = Tensor.Empty(a.DType, shape);
+        if (a.DType == DType.Float32) Run<TOp, float>(a, b, r); else Run<TOp, double>(a, b, r);
+        return r;
+    }
+
+    private static void Run<TOp, T>(Tensor a, Tensor b, Tensor r) where TOp : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = a.Array<T>(), y = b.Array<T>(), z = r.Array<T>();
+        if (x.Length == z.Length && y.Length == z.Length) { TOp.Apply<T>(x, y, z); return; }
+        var sa = Broadcast.Strides(a.Dims, r.Dims);
+        var sb = Broadcast.Strides(b.Dims, r.Dims);
+        int inner = r.Rank == 0 ? 1 : r.Dims[^1];
+        int ia = r.Rank == 0 ? 0 : sa[^1], ib = r.Rank == 0 ? 0 : sb[^1];
+        Broadcast.ForEachRow(r.Dims, sa, sb, (o, oa, ob) =>
+        {
+            if (ia == 1 && ib == 1) TOp.Apply<T>(x.AsSpan(oa, inner), y.AsSpan(ob, inner), z.AsSpan(o, inner));
+            else for (int i = 0; i < inner; i++) z[o + i] = TOp.Apply(x[oa + i * ia], y[ob + i * ib]);
+        });
+    }
+
+    /// <summary>Sums a broadcast gradient back to an input's shape (PyTorch's sum_to_size).</summary>
+    internal static Tensor SumTo(Tensor grad, int[] shape)
+    {
+        if (ShapeUtil.SameShape(grad.Shape, shape)) return grad;
+        var r = Tensor.Empty(grad.DType, shape);
+        if (grad.DType == DType.Float32) Broadcast.SumTo<float>(grad.Array<float>(), grad.Dims, r.Array<float>(), shape);
+        else Broadcast.SumTo<double>(grad.Array<double>(), grad.Dims, r.Array<double>(), shape);
+        return r;
+    }
+}
