@@ -1,0 +1,35 @@
+namespace Autograd;
+
+/// <summary>An int or an (H, W) pair, as PyTorch's _pair: <c>stride: 2</c> or <c>stride: (2, 1)</c>.</summary>
+public readonly record struct Pair(int H, int W)
+{
+    public static implicit operator Pair(int v) => new(v, v);
+    public static implicit operator Pair((int H, int W) v) => new(v.H, v.W);
+    public override string ToString() => $"({H}, {W})";
+}
+
+/// <summary>conv2d padding: an int, an (H, W) pair, or the strings "same" / "valid".</summary>
+public readonly record struct Padding
+{
+    private Padding(Pair size, string? mode) { Size = size; Mode = mode; }
+
+    /// <summary>Explicit symmetric padding; meaningless when <see cref="Mode"/> is set.</summary>
+    public Pair Size { get; }
+
+    /// <summary>"same", "valid", or null for explicit sizes.</summary>
+    public string? Mode { get; }
+
+    public static implicit operator Padding(int v) => new(v, null);
+    public static implicit operator Padding((int H, int W) v) => new(v, null);
+    public static implicit operator Padding(Pair v) => new(v, null);
+    public static implicit operator Padding(string mode) => new(default, mode);
+    public override string ToString() => Mode is null ? Size.ToString() : $"'{Mode}'";
+}
+
+/// <summary>Loss reduction (PyTorch's reduction='mean' | 'sum' | 'none').</summary>
+public enum Reduction
+{
+    Mean,
+    Sum,
+    None,
+}

@@ -1,0 +1,98 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Autograd;
+
+// sum: dX = expand(dY) back over the reduced dims (unsqueezed first when !keepDim).
+// mean = sum / n, reusing sum's rule.
+public static partial class F
+{
+    /// <summary>torch.sum(x): the sum of all elements, a 0-dim tensor.</summary>
+    public static Tensor Sum(Tensor x)
+    {
+        var r = Tensor.Empty(x.DType, []);
+        if (x.DType == DType.Float32) r.Span<float>()[0] = TensorPrimitives.Sum<float>(x.Span<float>());
+        else r.Span<double>()[0] = TensorPrimitives.Sum<double>(x.Span<double>());
+        int[] shape = x.Dims;
+        return Node.Record(r, "SumBackward0", [x], g => [Expand(g, shape)]);
+    }
+
+    /// <summary>torch.sum(x, dims, keepdim): sums over the given dims (negative dims count from the end).</summary>
+    public static Tensor Sum(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
+    {
+        var reduce = ReducedDims(x, dims, "sum");
+        var keptShape = x.Dims.Select((d, i) => reduce[i] ? 1 : d).ToArray();
+        var outShape = keepDim ? keptShape : x.Dims.Where((_, i) => !reduce[i]).ToArray();
+        var r = Tensor.Empty(x.DType, keptShape);
+        if (x.DType == DType.Float32) Kernels.Broadcast.SumTo<float>(x.Array<float>(), x.Dims, r.Array<float>(), keptShape);
+        else Kernels.Broadcast.SumTo<double>(x.Array<double>(), x.Dims, r.Array<double>(), keptShape);
+        r = new Tensor(r.Storage, outShape);
+        int[] inShape = x.Dims;
+        return Node.Record(r, "SumBackward1", [x], g => [Expand(new Tensor(g.Storage, keptShape), inShape)]);
+    }
+
+    /// <summary>torch.mean(x): the mean of all elements; NaN for an empty tensor, like PyTorch.</summary>
+    public static Tensor Mean(Tensor x) => Div(Sum(x), x.Numel);
+
+    /// <summary>torch.mean(x, dims, keepdim); an empty selection gives NaN, like PyTorch.</summary>
+    public static Tensor Mean(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
+    {
+        var reduce = ReducedDims(x, dims, "mean");
+        int n = 1;
+        for (int i = 0; i < x.Rank; i++) if (reduce[i]) n *= x.Dims[i];
+        return Div(Sum(x, dims, keepDim), n);
+    }
+
+    /// <summary>Which dims a reduction removes; an empty list means all dims, as in PyTorch.</summary>
+    internal static bool[] ReducedDims(Tensor x, ReadOnlySpan<int> dims, string op)
+    {
+        var reduce = new bool[x.Rank];
+        if (dims.Length == 0) { Array.Fill(reduce, true); return reduce; }
+        foreach (var d in dims)
+        {
+            int nd = ShapeUtil.NormalizeDim(d, x.Rank, op);
+            if (x.Rank == 0) continue;
+            if (reduce[nd]) throw new ArgumentException($"{op}: dim {nd} appears multiple times in the list of dims");
+            reduce[nd] = true;
+        }
+        return reduce;
+    }
+
+    /// <summary>Broadcasts g (same rank as shape, or 0-dim) to shape; non-differentiable helper for backward rules.</summary>
+    internal static Tensor Expand(Tensor g, int[] shape)
+    {
+        var r = Tensor.Empty(g.DType, shape);
+        if (g.DType == DType.Float32) ExpandInto<float>(g, r); else ExpandInto<double>(g, r);
+        return r;
+    }
+
+    private static void ExpandInto<T>(Tensor g, Tensor r) where T : unmanaged, INumberBase<T>
+    {
+        T[] src = g.Array<T>(), dst = r.Array<T>();
+        if (src.Length == 1) { Array.Fill(dst, src[0]); return; }
+        var gs = Kernels.Broadcast.Strides(g.Dims, r.Dims);
+        int inner = r.Dims[^1], stride = gs[^1];
+        Kernels.Broadcast.ForEachRow(r.Dims, gs, gs, (o, og, _) =>
+        {
+            for (int i = 0; i < inner; i++) dst[o + i] = src[og + i * stride];
+        });
+    }
+}
+
+public static class TensorReductionExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.sum().</summary>
+        public Tensor Sum() => F.Sum(x);
+
+        /// <summary>tensor.sum(dims, keepdim).</summary>
+        public Tensor Sum(ReadOnlySpan<int> dims, bool keepDim = false) => F.Sum(x, dims, keepDim);
+
+        /// <summary>tensor.mean().</summary>
+        public Tensor Mean() => F.Mean(x);
+
+        /// <summary>tensor.mean(dims, keepdim).</summary>
+        public Tensor Mean(ReadOnlySpan<int> dims, bool keepDim = false) => F.Mean(x, dims, keepDim);
+    }
+}
