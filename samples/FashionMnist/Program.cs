@@ -1,0 +1,1 @@
+Console.WriteLine("Fashion-MNIST sample: not yet implemented");

@@ -1,0 +1,4 @@
+namespace Autograd.Oracle;
+
+/// <summary>Placeholder until the libtorch binding lands.</summary>
+internal static class OracleAssembly;
