@@ -1,0 +1,58 @@
+namespace Autograd
+{
+    /// <summary>
+    /// The number of threads the kernels may use (torch.get_num_threads / torch.set_num_threads).
+    /// Defaults to the processor count. Results do not depend on it: every kernel computes each output
+    /// element on one thread in a fixed order, so 1 and N threads give bit-identical tensors.
+    /// </summary>
+    public static class Threading
+    {
+        private static int _numThreads = Environment.ProcessorCount;
+
+        /// <summary>Maximum degree of parallelism of every kernel; at least 1.</summary>
+        public static int NumThreads
+        {
+            get => _numThreads;
+            set
+            {
+                if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, $"set_num_threads: expected a positive number of threads, got {value}");
+                _numThreads = value;
+            }
+        }
+    }
+}
+
+namespace Autograd.Kernels
+{
+    // Note [Deterministic parallelism]
+    // Kernels split work into items whose outputs are disjoint (GEMM tiles, N·C planes), and each item
+    // computes its outputs in a fixed order; which thread runs an item never changes the arithmetic.
+    // Reductions across items (weight gradients) use per-item partial results combined afterwards in
+    // item order. So results are identical for any Threading.NumThreads. Small work runs inline:
+    // a Parallel.For costs a few microseconds, which only pays off above ~0.1 ms of work.
+
+    /// <summary>The one place kernels go parallel; honours <see cref="Threading.NumThreads"/>.</summary>
+    internal static class Parallelism
+    {
+        /// <summary>Work (roughly, multiply-adds or elements touched) below which a loop runs inline.</summary>
+        internal const long MinParallelWork = 1 << 17;
+
+        /// <summary>Whether a loop of this much total work should be split over threads.</summary>
+        internal static bool Worth(int count, long totalWork) =>
+            count > 1 && Threading.NumThreads > 1 && totalWork >= MinParallelWork;
+
+        /// <summary>
+        /// Runs <paramref name="body"/> for every i in [0, count): in parallel on up to NumThreads threads
+        /// when <paramref name="totalWork"/> is worth it, otherwise inline in ascending order.
+        /// </summary>
+        internal static void For(int count, long totalWork, Action<int> body)
+        {
+            if (!Worth(count, totalWork))
+            {
+                for (int i = 0; i < count; i++) body(i);
+                return;
+            }
+            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threading.NumThreads }, body);
+        }
+    }
+}
