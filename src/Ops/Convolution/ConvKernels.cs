@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Autograd.Kernels;
+
+// Note [conv2d batch chunks]
+// The batch is cut into chunks whose number depends only on the shapes (never on the machine's
+// thread count); each chunk owns one rented im2col buffer and, for the weight gradient, one partial
+// sum that it accumulates over its images in order. The partials are then added in chunk order. So
+// forward, input gradient and weight gradient are bit-for-bit the same whether the chunks run on one
+// thread or many. Small problems use a single chunk and run inline (no task overhead).
+internal static class ConvKernels
+{
+    /// <summary>Multiply-adds below which the whole batch runs inline as one chunk.</summary>
+    private const long ParallelWork = 1L << 20;
+
+    /// <summary>Upper bound on chunks (and so on weight-gradient partial buffers).</summary>
+    private const int MaxChunks = 16;
+
+    /// <summary>Budget, in elements, for all weight-gradient partial buffers together.</summary>
+    private const long PartialBudget = 1L << 24;
+
+    private static int Chunks(in ConvGeometry g, int partialSize)
+    {
+        long work = (long)g.N * g.OutC * g.K * g.P;
+        if (g.N < 2 || work < ParallelWork) return 1;
+        long byMemory = partialSize == 0 ? MaxChunks : Math.Max(1, PartialBudget / partialSize);
+        return (int)Math.Min(Math.Min(g.N, MaxChunks), byMemory);
+    }
+
+    private static (int Start, int End) ChunkRange(int chunk, int chunks, int n)
+        => ((int)((long)chunk * n / chunks), (int)((long)(chunk + 1) * n / chunks));
+
+    private static void ForEachChunk(int chunks, Action<int> body)
+    {
+        if (chunks == 1) body(0);
+        else Parallel.For(0, chunks, body);
+    }
+
+    /// <summary>y[n, o] = Σ W[o]·col(x[n]) + b[o] for every image, group by group.</summary>
+    internal static void Forward<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int chunks = Chunks(g, 0);
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        ForEachChunk(chunks, chunk =>
+        {
+            var (start, end) = ChunkRange(chunk, chunks, g.N);
+            T[]? col = g.Pointwise ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+            try
+            {
+                for (int n = start; n < end; n++)
+                {
+                    var yn = y.AsSpan(n * yImage, yImage);
+                    if (b is not null)
+                        for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        ReadOnlySpan<T> xg = x.AsSpan(n * xImage + grp * xGroup, xGroup);
+                        ReadOnlySpan<T> cg = xg;
+                        if (col is not null) { Im2Col.Forward(xg, col, g); cg = col.AsSpan(0, g.K * g.P); }
+                        Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, cg, g.P,
+                            yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
+                    }
+                }
+            }
+            finally { if (col is not null) ArrayPool<T>.Shared.Return(col); }
+        });
+    }
+
+    /// <summary>
+    /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
+    /// group by group. dx and dw arrive zeroed.
+    /// </summary>
+    internal static void Backward<T>(ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int wSize = g.OutC * g.K;
+        int chunks = Chunks(g, dw is null ? 0 : wSize);
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        // Chunk 0 accumulates straight into dw; the others into rented partials added afterwards in order.
+        var partials = new T[]?[chunks];
+        try
+        {
+            if (dw is not null)
+                for (int k = 1; k < chunks; k++) { partials[k] = ArrayPool<T>.Shared.Rent(wSize); partials[k].AsSpan(0, wSize).Clear(); }
+            ForEachChunk(chunks, chunk =>
+            {
+                var (start, end) = ChunkRange(chunk, chunks, g.N);
+                var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
+                T[]? col = g.Pointwise ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+                try
+                {
+                    for (int n = start; n < end; n++)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            ReadOnlySpan<T> dyg = dy.AsSpan(n * yImage + grp * yGroup, yGroup);
+                            ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
+                            if (dwPart is not null)
+                            {
+                                ReadOnlySpan<T> xg = x.AsSpan(n * xImage + grp * xGroup, xGroup), cg = xg;
+                                if (col is not null) { Im2Col.Forward(xg, col, g); cg = col.AsSpan(0, g.K * g.P); }
+                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ
+                                Gemm.Run<T>(false, true, g.Og, g.K, g.P, dyg, g.P, cg, g.P, dwPart.AsSpan(grp * wGroup, wGroup), g.K, accumulate: true);
+                            }
+                            if (dx is not null)
+                            {
+                                var dxg = dx.AsSpan(n * xImage + grp * xGroup, xGroup);
+                                // dcol[K, P] = W_g[Og, K]ᵀ · dY_g[Og, P]; pointwise: dcol is dX itself.
+                                if (col is null) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                else
+                                {
+                                    Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, col, g.P, accumulate: false);
+                                    Im2Col.Backward<T>(col.AsSpan(0, g.K * g.P), dxg, g);
+                                }
+                            }
+                        }
+                }
+                finally { if (col is not null) ArrayPool<T>.Shared.Return(col); }
+            });
+            if (dw is not null)
+                for (int k = 1; k < chunks; k++) TensorPrimitives.Add(dw, partials[k].AsSpan(0, wSize), dw);
+        }
+        finally
+        {
+            foreach (var p in partials) if (p is not null) ArrayPool<T>.Shared.Return(p);
+        }
+    }
+
+    /// <summary>db[o] = Σₙ Σₚ dY[n, o, p], summed image by image in order.</summary>
+    internal static void BiasGrad<T>(in ConvGeometry g, T[] dy, T[] db) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int n = 0; n < g.N; n++)
+            for (int o = 0; o < g.OutC; o++)
+                db[o] += TensorPrimitives.Sum<T>(dy.AsSpan((n * g.OutC + o) * g.P, g.P));
+    }
+}
