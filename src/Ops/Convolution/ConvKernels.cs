@@ -6,15 +6,12 @@ namespace Autograd.Kernels;
 
 // Note [conv2d batch chunks]
 // The batch is cut into chunks whose number depends only on the shapes (never on the machine's
-// thread count); each chunk owns one rented im2col buffer and, for the weight gradient, one partial
+// thread count or Threading.NumThreads); each chunk owns one rented im2col buffer and, for the weight gradient, one partial
 // sum that it accumulates over its images in order. The partials are then added in chunk order. So
 // forward, input gradient and weight gradient are bit-for-bit the same whether the chunks run on one
-// thread or many. Small problems use a single chunk and run inline (no task overhead).
+// thread or many (Note [Deterministic parallelism]). Small problems use a single chunk and run inline.
 internal static class ConvKernels
 {
-    /// <summary>Multiply-adds below which the whole batch runs inline as one chunk.</summary>
-    private const long ParallelWork = 1L << 20;
-
     /// <summary>Upper bound on chunks (and so on weight-gradient partial buffers).</summary>
     private const int MaxChunks = 16;
 
@@ -24,7 +21,7 @@ internal static class ConvKernels
     private static int Chunks(in ConvGeometry g, int partialSize)
     {
         long work = (long)g.N * g.OutC * g.K * g.P;
-        if (g.N < 2 || work < ParallelWork) return 1;
+        if (g.N < 2 || work < Parallelism.MinParallelWork) return 1;
         long byMemory = partialSize == 0 ? MaxChunks : Math.Max(1, PartialBudget / partialSize);
         return (int)Math.Min(Math.Min(g.N, MaxChunks), byMemory);
     }
@@ -32,18 +29,15 @@ internal static class ConvKernels
     private static (int Start, int End) ChunkRange(int chunk, int chunks, int n)
         => ((int)((long)chunk * n / chunks), (int)((long)(chunk + 1) * n / chunks));
 
-    private static void ForEachChunk(int chunks, Action<int> body)
-    {
-        if (chunks == 1) body(0);
-        else Parallel.For(0, chunks, body);
-    }
+    private static void ForEachChunk(int chunks, in ConvGeometry g, Action<int> body)
+        => Parallelism.For(chunks, (long)g.N * g.OutC * g.K * g.P, body);
 
     /// <summary>y[n, o] = Σ W[o]·col(x[n]) + b[o] for every image, group by group.</summary>
     internal static void Forward<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int chunks = Chunks(g, 0);
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
-        ForEachChunk(chunks, chunk =>
+        ForEachChunk(chunks, g, chunk =>
         {
             var (start, end) = ChunkRange(chunk, chunks, g.N);
             T[]? col = g.Pointwise ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
@@ -83,7 +77,7 @@ internal static class ConvKernels
         {
             if (dw is not null)
                 for (int k = 1; k < chunks; k++) { partials[k] = ArrayPool<T>.Shared.Rent(wSize); partials[k].AsSpan(0, wSize).Clear(); }
-            ForEachChunk(chunks, chunk =>
+            ForEachChunk(chunks, g, chunk =>
             {
                 var (start, end) = ChunkRange(chunk, chunks, g.N);
                 var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
