@@ -1,41 +1,183 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Autograd.Kernels;
+
+// Note [Blocked GEMM]
+// The classic Goto/BLIS scheme. For each block of NC columns and KC depth, op(B) is packed into
+// NR-wide panels and op(A) into MR-tall panels (pooled buffers, zero padded at the edges), then
+// the C block is cut into MC×NT tiles that the threads share. Inside a tile the loop runs over B
+// panels (one stays in L1) and, inner, over A panels (the MC×KC block stays in L2), calling the
+// MR×NR register kernel. Depth blocks run in order and each adds into C, so every element of C is
+// the same sequence of FMAs whatever the tiling or thread count (Note [Deterministic parallelism]).
+// Tiny products skip packing and use TensorPrimitives directly.
 
 /// <summary>
 /// General matrix multiply on row-major buffers: C[m×n] = op(A)[m×k] · op(B)[k×n] (+ C when
 /// accumulating), op = transpose when the flag is set. Shared by matmul, linear and conv2d.
 /// </summary>
-internal static class Gemm
+internal static unsafe class Gemm
 {
+    private const int KC = 256;          // depth block: a 256×NR B panel is 32 KiB (fits L1)
+    private const int MC = 120;          // rows per tile, a multiple of MR: the A block fits L2
+    private const int NC = 4096;         // columns per packed B block
+    private const int TileCols = 256;    // columns per parallel tile (a multiple of every NR)
+    private const long SmallWork = 1 << 15;
+
     internal static void Run<T>(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckSizes(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || (long)m * n * k < SmallWork)
+        {
+            Small(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var job = new Job<T>(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            switch (Simd.Best)
+            {
+                case Simd.Width.V512: Blocked<T, Vector512<T>, Simd512<T>>(job); break;
+                case Simd.Width.V256: Blocked<T, Vector256<T>, Simd256<T>>(job); break;
+                default: Blocked<T, Vector128<T>, Simd128<T>>(job); break;
+            }
+        }
+    }
+
+    /// <summary>Operands of one product, as pinned pointers so parallel tasks can share them.</summary>
+    private readonly struct Job<T>(bool transA, bool transB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate) where T : unmanaged
+    {
+        public readonly bool TransA = transA, TransB = transB, Accumulate = accumulate;
+        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly T* A = a, B = b, C = c;
+    }
+
+    private static void Blocked<T, TV, S>(Job<T> j)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+    {
+        const int mr = GemmKernel.MR;
+        int nr = GemmKernel.NR<T, TV, S>();
+        int kcMax = Math.Min(KC, j.K);
+        int mPanels = (j.M + mr - 1) / mr;
+        int ncMax = Math.Min(NC, (j.N + nr - 1) / nr * nr);
+        T[] bufA = ArrayPool<T>.Shared.Rent(mPanels * mr * kcMax);
+        T[] bufB = ArrayPool<T>.Shared.Rent(ncMax * kcMax);
+        try
+        {
+            fixed (T* packA = bufA, packB = bufB)
+            {
+                T* pA = packA, pB = packB;   // the fixed locals themselves cannot be captured
+                for (int jc = 0; jc < j.N; jc += NC)
+                {
+                    int nc = Math.Min(NC, j.N - jc);
+                    int nPanels = (nc + nr - 1) / nr;
+                    for (int p0 = 0; p0 < j.K; p0 += KC)
+                    {
+                        int kc = Math.Min(KC, j.K - p0);
+                        bool add = j.Accumulate || p0 > 0;
+                        int jc0 = jc;
+                        Parallelism.For(mPanels + nPanels, (long)(j.M + nc) * kc, i =>
+                        {
+                            if (i < mPanels) GemmKernel.PackA(j.TransA, j.A, j.Lda, j.M, i * mr, p0, kc, pA + (long)i * mr * kc);
+                            else GemmKernel.PackB(j.TransB, j.B, j.Ldb, j.N, jc0 + (i - mPanels) * nr, p0, kc, nr, pB + (long)(i - mPanels) * nr * kc);
+                        });
+                        int mBlocks = (j.M + MC - 1) / MC, nTiles = (nc + TileCols - 1) / TileCols;
+                        Parallelism.For(mBlocks * nTiles, (long)j.M * nc * kc, t =>
+                            Macro<T, TV, S>(j, pA, pB, (t / nTiles) * MC, (t % nTiles) * TileCols, jc0, nc, kc, add));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(bufA);
+            ArrayPool<T>.Shared.Return(bufB);
+        }
+    }
+
+    /// <summary>One MC×TileCols tile of the current (jc, p0) block.</summary>
+    private static void Macro<T, TV, S>(Job<T> j, T* packA, T* packB, int i0, int t0, int jc, int nc, int kc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+    {
+        const int mr = GemmKernel.MR;
+        int nr = GemmKernel.NR<T, TV, S>();
+        int mEnd = Math.Min(i0 + MC, j.M), tEnd = Math.Min(t0 + TileCols, nc);
+        T* edge = stackalloc T[mr * nr];
+        for (int jr = t0; jr < tEnd; jr += nr)
+        {
+            T* pb = packB + (long)(jr / nr) * nr * kc;
+            int cols = Math.Min(nr, nc - jr);
+            for (int ir = i0; ir < mEnd; ir += mr)
+            {
+                T* pa = packA + (long)(ir / mr) * mr * kc;
+                T* c = j.C + (long)ir * j.Ldc + jc + jr;
+                int rows = Math.Min(mr, j.M - ir);
+                if (rows == mr && cols == nr)
+                {
+                    GemmKernel.Tile<T, TV, S>(kc, pa, pb, c, j.Ldc, add);
+                    continue;
+                }
+                GemmKernel.Tile<T, TV, S>(kc, pa, pb, edge, nr, add: false);
+                for (int r = 0; r < rows; r++)
+                    for (int q = 0; q < cols; q++)
+                    {
+                        ref T dst = ref c[(long)r * j.Ldc + q];
+                        dst = add ? dst + edge[r * nr + q] : edge[r * nr + q];
+                    }
+            }
+        }
+    }
+
+    /// <summary>Unpacked product for tiny sizes, single-threaded (packing would cost more than it saves).</summary>
+    private static void Small<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!accumulate)
             for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-
-        // Rows of B must be contiguous for the inner axpy; a transposed B is packed once.
-        T[]? packed = null;
-        if (transB)
-        {
-            packed = new T[k * n];
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) packed[p * n + j] = b[j * ldb + p];
-            b = packed;
-            ldb = n;
-        }
+        if (k == 0) return;
         for (int i = 0; i < m; i++)
         {
             var ci = c.Slice(i * ldc, n);
-            for (int p = 0; p < k; p++)
+            if (!transA && transB)
             {
-                T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                if (aip == T.Zero) continue;
-                TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), aip, ci, ci);
+                // Both operands run along k contiguously: one dot product per element.
+                var ai = a.Slice(i * lda, k);
+                for (int q = 0; q < n; q++) ci[q] += TensorPrimitives.Dot(ai, b.Slice(q * ldb, k));
+            }
+            else if (!transB)
+            {
+                // Rows of B are contiguous: C row += a_ip · B row p.
+                for (int p = 0; p < k; p++)
+                    TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), transA ? a[p * lda + i] : a[i * lda + p], ci, ci);
+            }
+            else
+            {
+                for (int q = 0; q < n; q++)
+                {
+                    T s = T.Zero;
+                    for (int p = 0; p < k; p++) s += a[p * lda + i] * b[q * ldb + p];
+                    ci[q] += s;
+                }
             }
         }
+    }
+
+    private static void CheckSizes(bool transA, bool transB, int m, int n, int k, int aLen, int lda, int bLen, int ldb, int cLen, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"gemm: negative size m={m}, n={n}, k={k}");
+        if (lda < (transA ? m : k) || ldb < (transB ? k : n) || ldc < n)
+            throw new ArgumentException($"gemm: leading dimension too small (lda={lda}, ldb={ldb}, ldc={ldc} for m={m}, n={n}, k={k})");
+        long needA = m == 0 || k == 0 ? 0 : transA ? (long)(k - 1) * lda + m : (long)(m - 1) * lda + k;
+        long needB = n == 0 || k == 0 ? 0 : transB ? (long)(n - 1) * ldb + k : (long)(k - 1) * ldb + n;
+        long needC = m == 0 || n == 0 ? 0 : (long)(m - 1) * ldc + n;
+        if (aLen < needA || bLen < needB || cLen < needC)
+            throw new ArgumentException($"gemm: buffer too small (A {aLen} < {needA}, B {bLen} < {needB} or C {cLen} < {needC})");
     }
 }

@@ -1,0 +1,116 @@
+using System.Numerics;
+using Autograd.Kernels;
+
+namespace Autograd.Tests.Kernels;
+
+/// <summary>Gemm.Run against a naive float64 triple loop, over shapes that hit every edge of the blocking.</summary>
+public class GemmTests
+{
+    // Sizes straddle the register tile (MR = 6, NR = 16/32/64 lanes), the depth block (256), the
+    // column block (4096) and the small-product cutoff.
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 1, 1 }, { 1, 7, 3 }, { 5, 1, 9 }, { 3, 4, 0 }, { 6, 32, 17 }, { 7, 33, 65 },
+        { 13, 31, 257 }, { 64, 64, 64 }, { 65, 129, 31 }, { 127, 17, 300 }, { 1, 300, 300 },
+        { 300, 1, 300 }, { 300, 300, 1 }, { 130, 250, 513 }, { 7, 4100, 3 }, { 2, 4099, 40 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesNaiveReferenceForEveryTransposeAndAccumulate(int m, int n, int k)
+    {
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+                foreach (bool acc in new[] { false, true })
+                {
+                    Check<float>(ta, tb, m, n, k, acc, pad: 0, seed: m * 31 + n * 7 + k);
+                    Check<double>(ta, tb, m, n, k, acc, pad: 3, seed: m + n + k);
+                }
+    }
+
+    [Fact]
+    public void LeadingDimensionsLargerThanTheMatrixAreHonoured()
+    {
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+                Check<float>(ta, tb, 45, 70, 260, accumulate: true, pad: 5, seed: 11);
+    }
+
+    [Fact]
+    public void ZeroTimesNaNIsNaNLikeBlas()
+    {
+        // PyTorch: torch.zeros(2,3) @ torch.full((3,40), nan) is all NaN; a kernel that skips zero
+        // multipliers would return zeros.
+        foreach (int n in new[] { 4, 400 })
+        {
+            var a = new float[2 * 300];
+            var b = new float[300 * n];
+            Array.Fill(b, float.NaN);
+            var c = new float[2 * n];
+            Gemm.Run<float>(false, false, 2, n, 300, a, 300, b, n, c, n, accumulate: false);
+            Assert.All(c, v => Assert.True(float.IsNaN(v)));
+        }
+    }
+
+    [Fact]
+    public void OverwriteIgnoresNaNAlreadyInC()
+    {
+        foreach (int k in new[] { 2, 300 })
+        {
+            var a = Enumerable.Repeat(1f, 40 * k).ToArray();
+            var b = Enumerable.Repeat(2f, k * 40).ToArray();
+            var c = Enumerable.Repeat(float.NaN, 40 * 40).ToArray();
+            Gemm.Run<float>(false, false, 40, 40, k, a, k, b, 40, c, 40, accumulate: false);
+            Assert.All(c, v => Assert.Equal(2f * k, v));
+        }
+    }
+
+    [Fact]
+    public void TooSmallBufferThrowsBeforeWriting()
+    {
+        var c = new float[9];
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.Run<float>(false, false, 3, 3, 3, new float[8], 3, new float[9], 3, c, 3, false));
+        Assert.Contains("gemm", ex.Message);
+        Assert.All(c, v => Assert.Equal(0f, v));
+    }
+
+    internal static void Check<T>(bool ta, bool tb, int m, int n, int k, bool accumulate, int pad, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Random(seed);
+        int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+        var a = Random<T>(rng, (ta ? k : m) * lda);
+        var b = Random<T>(rng, (tb ? n : k) * ldb);
+        var c = Random<T>(rng, m * ldc);
+        var c0 = (T[])c.Clone();
+        Gemm.Run<T>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        double tol = typeof(T) == typeof(float) ? 2e-6 : 1e-14;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                double got = double.CreateChecked(c[i * ldc + j]);
+                if (j >= n)
+                {
+                    Assert.True(got.Equals(double.CreateChecked(c0[i * ldc + j])), $"padding of C written at ({i},{j})");
+                    continue;
+                }
+                double want = accumulate ? double.CreateChecked(c0[i * ldc + j]) : 0, mag = Math.Abs(want);
+                for (int p = 0; p < k; p++)
+                {
+                    double x = double.CreateChecked(ta ? a[p * lda + i] : a[i * lda + p]);
+                    double y = double.CreateChecked(tb ? b[j * ldb + p] : b[p * ldb + j]);
+                    want += x * y;
+                    mag += Math.Abs(x * y);
+                }
+                Assert.True(Math.Abs(got - want) <= tol * (mag + 1),
+                    $"{typeof(T).Name} transA={ta} transB={tb} m={m} n={n} k={k} acc={accumulate}: C[{i},{j}] = {got}, expected {want}");
+            }
+    }
+
+    internal static T[] Random<T>(Random rng, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var r = new T[length];
+        for (int i = 0; i < length; i++) r[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
+        return r;
+    }
+}

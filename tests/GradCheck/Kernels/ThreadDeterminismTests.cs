@@ -1,0 +1,78 @@
+using Autograd.Kernels;
+
+namespace Autograd.Tests.Kernels;
+
+/// <summary>Tests that change Threading.NumThreads run alone, so no other test sees the setting flip.</summary>
+[CollectionDefinition("Threading", DisableParallelization = true)]
+public class ThreadingCollection;
+
+/// <summary>Note [Deterministic parallelism]: 1 and 2 threads must give bit-identical results.</summary>
+[Collection("Threading")]
+public class ThreadDeterminismTests
+{
+    /// <summary>Runs <paramref name="f"/> with 1 and then 2 threads and returns both results.</summary>
+    internal static (T One, T Two) WithOneAndTwoThreads<T>(Func<T> f)
+    {
+        int saved = Threading.NumThreads;
+        try
+        {
+            Threading.NumThreads = 1;
+            var one = f();
+            Threading.NumThreads = 2;
+            var two = f();
+            return (one, two);
+        }
+        finally { Threading.NumThreads = saved; }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void GemmIsBitIdenticalWithOneAndTwoThreads(bool ta, bool tb)
+    {
+        const int m = 250, n = 300, k = 520;   // several tiles, two depth blocks, ragged edges
+        var rng = new Random(5);
+        var a = GemmTests.Random<float>(rng, m * k);
+        var b = GemmTests.Random<float>(rng, k * n);
+        var c0 = GemmTests.Random<float>(rng, m * n);
+        var (one, two) = WithOneAndTwoThreads(() =>
+        {
+            var c = (float[])c0.Clone();
+            Gemm.Run<float>(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n, accumulate: true);
+            return c;
+        });
+        AssertBitIdentical(one, two);
+    }
+
+    /// <summary>Equal bit patterns (float.Equals would call 0 and -0 equal).</summary>
+    internal static void AssertBitIdentical(float[] one, float[] two)
+    {
+        Assert.Equal(one.Length, two.Length);
+        var a = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(one);
+        var b = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(two);
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(a[i] == b[i], $"element {i}: {one[i]:R} with 1 thread, {two[i]:R} with 2");
+    }
+
+    [Fact]
+    public void NumThreadsRejectsZero()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Threading.NumThreads = 0);
+        Assert.Contains("set_num_threads", ex.Message);
+    }
+
+    [Fact]
+    public void ParallelismRunsEveryItemExactlyOnce()
+    {
+        var (one, two) = WithOneAndTwoThreads(() =>
+        {
+            var hits = new int[1000];
+            Parallelism.For(hits.Length, long.MaxValue, i => Interlocked.Increment(ref hits[i]));
+            return hits;
+        });
+        Assert.All(one, h => Assert.Equal(1, h));
+        Assert.All(two, h => Assert.Equal(1, h));
+    }
+}
