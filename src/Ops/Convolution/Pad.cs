@@ -14,7 +14,7 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         if (pad.Length % 2 != 0)
-            throw new ArgumentException($"pad: Padding length must be divisible by 2, got {pad.Length} values ({string.Join(", ", pad.ToArray())})", nameof(pad));
+            throw new ArgumentException($"pad: Padding length must be divisible by 2, got {pad.Length} values: [{string.Join(", ", pad.ToArray())}]", nameof(pad));
         if (pad.Length / 2 > input.Rank)
             throw new ArgumentException($"pad: Padding length too large: {pad.Length} values pad {pad.Length / 2} dims but the input of size {ShapeUtil.Format(input.Shape)} has {input.Rank}", nameof(pad));
 
