@@ -5,8 +5,9 @@ namespace Autograd;
 // Note [Backward walk]
 // The engine never recurses: it collects the nodes reachable from the roots with an explicit stack,
 // counts for each node how many reachable consumers will deliver a gradient to it, and runs a node
-// once all of them have. Among ready nodes the most recently created runs first (PyTorch's sequence
-// number rule), which makes the order deterministic and lets Tape print it. Gradients that meet at a
+// once all of them have. Among ready nodes a leaf's AccumulateGrad runs first, then the most recently
+// created node (PyTorch's sequence number rule: AccumulateGrad has the largest), which makes the order
+// deterministic, equal to PyTorch's, and lets Tape print it. Gradients that meet at a
 // node are summed out of place, so a gradient tensor handed to two inputs is never mutated. Leaves are
 // reached through their AccumulateGrad node, which adds into .Grad (or, for Grad.Compute, is captured).
 internal static class Engine
@@ -53,8 +54,11 @@ internal static class Engine
                 else { deps[next] = 1; stack.Push(next); }
             }
         }
-        var ready = new PriorityQueue<Node, long>();
-        foreach (var (n, c) in deps) if (c == 0) ready.Enqueue(n, -n.Sequence);
+        // Priority: AccumulateGrad first (PyTorch gives it the largest sequence number), then later-created
+        // nodes first; equal priorities (several ready leaves) in the order they became ready.
+        var ready = new PriorityQueue<Node, (long, long)>();
+        long tick = 0;
+        foreach (var (n, c) in deps) if (c == 0) ready.Enqueue(n, Priority(n, tick++));
         var order = new List<Node>(deps.Count);
         while (ready.TryDequeue(out var n, out _))
         {
@@ -62,11 +66,13 @@ internal static class Engine
             foreach (var next in n.Next)
             {
                 if (next is null) continue;
-                if (--deps[next] == 0) ready.Enqueue(next, -next.Sequence);
+                if (--deps[next] == 0) ready.Enqueue(next, Priority(next, tick++));
             }
         }
         return (order, order.Count);
     }
+
+    private static (long, long) Priority(Node n, long tick) => (n is AccumulateGrad ? long.MinValue : -n.Sequence, tick);
 
     private static void Deliver(Dictionary<Node, Tensor> pending, Node node, Tensor grad)
     {

@@ -55,9 +55,17 @@ public static partial class F
 
     public static Tensor Div(Tensor a, double b) => Div(a, Tensor.Scalar(b, a.DType));
 
-    /// <summary>PyTorch's type promotion for float32 with float64: both become float64.</summary>
+    /// <summary>
+    /// PyTorch's type promotion for float32 with float64: both become float64, except that a 0-dim
+    /// tensor never raises the dtype of a dimensioned one (float32 [n] * float64 0-dim stays float32).
+    /// </summary>
     private static (Tensor, Tensor) Promote(Tensor a, Tensor b)
-        => a.DType == b.DType ? (a, b) : (a.To(DType.Float64), b.To(DType.Float64));
+    {
+        if (a.DType == b.DType) return (a, b);
+        if (a.Rank == 0 && b.Rank > 0) return (a.To(b.DType), b);
+        if (b.Rank == 0 && a.Rank > 0) return (a, b.To(a.DType));
+        return (a.To(DType.Float64), b.To(DType.Float64));
+    }
 }
 
 /// <summary>Operators with PyTorch meaning; scalars keep the tensor's dtype.</summary>

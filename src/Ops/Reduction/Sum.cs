@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace Autograd;
 
 // sum: dX = expand(dY) back over the reduced dims (unsqueezed first when !keepDim).
-// mean = sum / n, reusing sum's rule.
+// mean: dX = expand(dY / n), sum's rule scaled; its own node so it prints as PyTorch's MeanBackward0/1.
 public static partial class F
 {
     /// <summary>torch.sum(x): the sum of all elements, a 0-dim tensor.</summary>
@@ -32,7 +32,15 @@ public static partial class F
     }
 
     /// <summary>torch.mean(x): the mean of all elements; NaN for an empty tensor, like PyTorch.</summary>
-    public static Tensor Mean(Tensor x) => Div(Sum(x), x.Numel);
+    public static Tensor Mean(Tensor x)
+    {
+        Tensor r;
+        using (Grad.NoGrad()) r = Div(Sum(x), x.Numel);
+        if (!Node.NeedsGrad([x])) return r;
+        int[] shape = x.Dims;
+        int n = x.Numel;
+        return Node.Record(r, "MeanBackward0", [x], g => [Expand(Div(g, n), shape)]);
+    }
 
     /// <summary>torch.mean(x, dims, keepdim); an empty selection gives NaN, like PyTorch.</summary>
     public static Tensor Mean(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
@@ -40,7 +48,12 @@ public static partial class F
         var reduce = ReducedDims(x, dims, "mean");
         int n = 1;
         for (int i = 0; i < x.Rank; i++) if (reduce[i]) n *= x.Dims[i];
-        return Div(Sum(x, dims, keepDim), n);
+        Tensor r;
+        using (Grad.NoGrad()) r = Div(Sum(x, dims, keepDim), n);
+        if (!Node.NeedsGrad([x])) return r;
+        var keptShape = x.Dims.Select((d, i) => reduce[i] ? 1 : d).ToArray();
+        int[] inShape = x.Dims;
+        return Node.Record(r, "MeanBackward1", [x], g => [Expand(new Tensor(Div(g, n).Storage, keptShape), inShape)]);
     }
 
     /// <summary>Which dims a reduction removes; an empty list means all dims, as in PyTorch.</summary>

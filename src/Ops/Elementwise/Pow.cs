@@ -1,0 +1,38 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Autograd;
+
+// dX = dY * p * x^(p-1); exactly zero when p = 0 (PyTorch's pow_backward masks that case, so 0^-1 never
+// turns into NaN).
+public static partial class F
+{
+    /// <summary>torch.pow(x, exponent) with a scalar exponent.</summary>
+    public static Tensor Pow(Tensor x, double exponent)
+    {
+        var y = Tensor.Empty(x.DType, x.Dims);
+        if (x.DType == DType.Float32) PowKernel<float>(x.Span<float>(), (float)exponent, y.Span<float>());
+        else PowKernel<double>(x.Span<double>(), exponent, y.Span<double>());
+        if (!Node.NeedsGrad([x])) return y;
+        return Node.Record(y, "PowBackward0", [x], g =>
+            [exponent == 0 ? Tensor.ZerosLike(x) : Mul(g, Mul(Pow(x, exponent - 1), exponent))]);
+    }
+
+    // Squares and square roots take the exact paths PyTorch takes (x*x, sqrt); other exponents use pow.
+    private static void PowKernel<T>(ReadOnlySpan<T> x, T p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (p == T.One) x.CopyTo(y);
+        else if (p == T.CreateChecked(2)) TensorPrimitives.Multiply(x, x, y);
+        else if (p == T.CreateChecked(0.5)) TensorPrimitives.Sqrt(x, y);
+        else for (int i = 0; i < y.Length; i++) y[i] = T.Pow(x[i], p);
+    }
+}
+
+public static class TensorPowExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.pow(exponent).</summary>
+        public Tensor Pow(double exponent) => F.Pow(x, exponent);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Autograd;
+
+// dX = dY / (2 * y)       (y = sqrt(x) saved; x = 0 gives inf, as in PyTorch)
+public static partial class F
+{
+    /// <summary>torch.sqrt (NaN for negative inputs).</summary>
+    public static Tensor Sqrt(Tensor x)
+    {
+        var y = UnaryKernel.Run<SqrtOp>(x);
+        if (!Node.NeedsGrad([x])) return y;
+        var saved = y.Detach();
+        return Node.Record(y, "SqrtBackward0", [x], g => [UnaryKernel.Grad<SqrtGrad>(g, saved)]);
+    }
+
+    private struct SqrtOp : IUnaryOp
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
+    }
+
+    private struct SqrtGrad : IGradOp
+    {
+        public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g / (y + y);
+    }
+}
+
+public static class TensorSqrtExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.sqrt().</summary>
+        public Tensor Sqrt() => F.Sqrt(x);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Numerics;
+
+namespace Autograd;
+
+// cross_entropy(x, t) = nll_loss(log_softmax(x, classDim), t)  (two nodes, as in PyTorch)
+// nll_loss: loss[n] = -x[n, t[n]] (0 where t[n] == ignoreIndex);
+//   Mean = Σ loss / (number of non-ignored targets), Sum = Σ loss, None = loss per sample.
+//   dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean); every other entry is 0.
+public static partial class F
+{
+    /// <summary>
+    /// torch.nn.functional.cross_entropy with class-index targets: <paramref name="input"/> holds logits of
+    /// shape (N, C) or (C); <paramref name="target"/> one class per sample (length N, or 1 for a (C) input).
+    /// A target equal to <paramref name="ignoreIndex"/> (PyTorch's default -100) contributes nothing.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    {
+        CheckClassTargets(input, target, ignoreIndex, "cross_entropy");
+        return NllLoss(LogSoftmax(input, input.Rank == 1 ? 0 : 1), target, reduction, ignoreIndex);
+    }
+
+    /// <summary>torch.nn.functional.nll_loss: <paramref name="input"/> holds log-probabilities (N, C) or (C).</summary>
+    public static Tensor NllLoss(Tensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    {
+        CheckClassTargets(input, target, ignoreIndex, "nll_loss");
+        int n = input.Rank == 1 ? 1 : input.Dims[0], c = input.Dims[^1];
+        int count = target.Count(t => t != ignoreIndex);
+        var picked = new double[n];   // -x[i, t[i]], or 0 when ignored
+        for (int i = 0; i < n; i++)
+            if (target[i] != ignoreIndex) picked[i] = -input.GetDouble(i * c + target[i]);
+
+        Tensor loss;
+        if (reduction == Reduction.None)
+        {
+            loss = Tensor.Empty(input.DType, input.Rank == 1 ? [] : [n]);
+            for (int i = 0; i < n; i++) loss.SetDouble(i, picked[i]);
+        }
+        else
+        {
+            double sum = 0;
+            foreach (var v in picked) sum += v;
+            loss = Tensor.Full([], reduction == Reduction.Sum ? sum : sum / count, input.DType);
+        }
+        if (!Node.NeedsGrad([input])) return loss;
+        var t = (int[])target.Clone();   // the caller may reuse its array
+        return Node.Record(loss, "NllLossBackward0", [input], g =>
+        {
+            var dx = Tensor.Empty(input.DType, input.Dims);
+            for (int i = 0; i < n; i++)
+            {
+                if (t[i] == ignoreIndex) continue;
+                double gi = reduction == Reduction.None ? g.GetDouble(i) : reduction == Reduction.Sum ? g.GetDouble(0) : g.GetDouble(0) / count;
+                dx.SetDouble(i * c + t[i], -gi);
+            }
+            return [dx];
+        });
+    }
+
+    /// <summary>Checks shapes and class indices before any work, with PyTorch's wording.</summary>
+    private static void CheckClassTargets(Tensor input, int[] target, int ignoreIndex, string op)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (input.Rank is not (1 or 2))
+            throw new ArgumentException($"{op}: input must be (C) or (N, C) scores, got shape {ShapeUtil.Format(input.Shape)}", nameof(input));
+        int n = input.Rank == 1 ? 1 : input.Dims[0], c = input.Dims[^1];
+        if (target.Length != n)
+            throw new ArgumentException(input.Rank == 1
+                ? $"{op}: a (C) input takes exactly one target, got {target.Length}"
+                : $"{op}: Expected input batch_size ({n}) to match target batch_size ({target.Length}).", nameof(target));
+        for (int i = 0; i < n; i++)
+            if (target[i] != ignoreIndex && (target[i] < 0 || target[i] >= c))
+                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {target[i]} is out of bounds (target[{i}]; classes are 0..{c - 1}).");
+    }
+}
