@@ -75,6 +75,30 @@ public class LinearAlgebraGradTests
     }
 
     [Fact]
+    public void BatchedMatmulIsBitIdenticalForAnyThreadCount()
+    {
+        var a = TestData.Randn([64, 16, 16], 61);
+        var b = TestData.Randn([64, 16, 16], 62);
+        var g = TestData.Randn([64, 16, 16], 63, requiresGrad: false);
+        double[][] Run(int threads)
+        {
+            int saved = Threading.NumThreads;
+            Threading.NumThreads = threads;
+            try
+            {
+                a.ZeroGrad(); b.ZeroGrad();
+                var y = F.Matmul(a, b);
+                y.Backward(g);
+                return [y.ToDoubleArray(), a.Grad!.ToDoubleArray(), b.Grad!.ToDoubleArray()];
+            }
+            finally { Threading.NumThreads = saved; }
+        }
+        var one = Run(1);
+        var many = Run(4);
+        for (int i = 0; i < 3; i++) Assert.Equal(one[i], many[i]);
+    }
+
+    [Fact]
     public void LinearValuesMatchPyTorch()
     {
         var w = Tensor.From([0.5, -1, 2, 1.5, 0.25, -0.75], [2, 3]);

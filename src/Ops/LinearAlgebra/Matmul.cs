@@ -98,7 +98,7 @@ internal sealed class MatmulPlan
     internal void Forward<T>(T[] a, T[] b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length == 0) return;
-        For(_offA.Length, parallel: true, i =>
+        For(_offA.Length, disjoint: true, i =>
             Gemm.Run<T>(false, false, _n, _m, _k, a.AsSpan(_offA[i]), _k, b.AsSpan(_offB[i]), _m, y.AsSpan(i * _n * _m), _m, accumulate: false));
     }
 
@@ -115,10 +115,14 @@ internal sealed class MatmulPlan
                 Gemm.Run<T>(true, false, _k, _m, _n, a.AsSpan(_offA[i]), _k, g.AsSpan(i * _n * _m), _m, db.AsSpan(_offB[i]), _m, accumulate: true));
     }
 
-    /// <summary>Runs the batches in parallel when they write disjoint memory and the work is worth it.</summary>
-    private void For(int count, bool parallel, Action<int> body)
+    /// <summary>
+    /// Runs the batches over threads when they write disjoint memory and each product is too small for
+    /// Gemm to go parallel by itself; otherwise in order (Note [Deterministic parallelism]).
+    /// </summary>
+    private void For(int count, bool disjoint, Action<int> body)
     {
-        if (parallel && count > 1 && (long)count * _n * _k * _m >= 1 << 18) Parallel.For(0, count, body);
+        long perBatch = (long)_n * _k * _m;
+        if (disjoint && perBatch < Parallelism.MinParallelWork) Parallelism.For(count, perBatch * count, body);
         else for (int i = 0; i < count; i++) body(i);
     }
 }
