@@ -1,4 +1,0 @@
-namespace Autograd.Oracle;
-
-/// <summary>Placeholder until the libtorch binding lands.</summary>
-internal static class OracleAssembly;
