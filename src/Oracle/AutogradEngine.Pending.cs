@@ -31,9 +31,6 @@ public sealed partial class AutogradEngine
     public EngineTensor LogSoftmax(EngineTensor x, int dim) => throw Pending("LogSoftmax");
     public EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean) => throw Pending("CrossEntropy");
     public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction = Reduction.Mean) => throw Pending("MseLoss");
-    public EngineTensor Conv2d(EngineTensor input, EngineTensor weight, EngineTensor? bias = null, Pair? stride = null,
-        Padding? padding = null, Pair? dilation = null, int groups = 1) => throw Pending("Conv2d");
-    public EngineTensor Pad(EngineTensor input, int[] pad, double value = 0) => throw Pending("Pad");
     public EngineTensor MaxPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
         Pair? dilation = null, bool ceilMode = false) => throw Pending("MaxPool2d");
     public (EngineTensor Output, int[] Indices) MaxPool2dWithIndices(EngineTensor input, Pair kernelSize, Pair? stride = null,

@@ -95,7 +95,7 @@ public static class Conformance
         foreach (var ((op, option, dtype), row) in rows.Where(r => r.Value.Configs > 0)
                      .OrderBy(r => r.Key.Op, StringComparer.Ordinal).ThenBy(r => r.Key.Option == "(all)" ? 0 : 1)
                      .ThenBy(r => r.Key.Option, StringComparer.Ordinal).ThenBy(r => r.Key.DType, StringComparer.Ordinal))
-            sb.AppendLine(string.Create(inv, $"| {op} | {option} | {dtype} | {row.Configs} | {row.Tensors} | {row.WorstAbs:0.0e+0} | {row.WorstScaled:0.0e+0} | {row.WorstUsed:0.000} |"));
+            sb.AppendLine(string.Create(inv, $"| {op} | {option} | {dtype} | {row.Configs} | {row.Tensors} | {row.WorstAbs:0.0e+0} | {row.WorstScaled:0.0e+0} | {row.WorstUsed:0.0e+0} |"));
         foreach (var op in missing) sb.AppendLine($"| {op} | NOT COMPARED | - | 0 | 0 | - | - | - |");
         sb.AppendLine();
         sb.AppendLine("## Error agreement (invalid configurations rejected by libtorch and by us)");

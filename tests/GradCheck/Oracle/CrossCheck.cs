@@ -83,6 +83,7 @@ public static class CrossCheck
         if (torchError is not null && ourError is not null)
         {
             if (mustAccept) return $"{where}: both engines rejected a configuration meant to be valid: libtorch: {torchError}";
+            if (!NamesOp(ourError, c.Op)) return $"{where}: our error message does not name the op: {ourError}";
             foreach (var tag in c.Tags) Conformance.RecordRejected(c.Op, tag);
             return null;
         }
@@ -105,6 +106,14 @@ public static class CrossCheck
         if (cmp.Failure is not null) return $"{where}: {cmp.Failure}";
         Conformance.Record(c.Op, c.Tags, dtype, cmp.Count, cmp.WorstAbs, cmp.WorstScaled, cmp.WorstUsed);
         return null;
+    }
+
+    /// <summary>The project's rule: an error names the op (as PyTorch spells it, e.g. max_pool2d, or as we do).</summary>
+    private static bool NamesOp(string message, string op)
+    {
+        var snake = string.Concat(op.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+        snake = snake.Replace("_with_indices", "");
+        return message.Contains(snake, StringComparison.OrdinalIgnoreCase) || message.Contains(op, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");
