@@ -21,11 +21,14 @@ public class GemmTests
     {
         foreach (bool ta in new[] { false, true })
             foreach (bool tb in new[] { false, true })
+            {
+                var p = Problem.Create(ta, tb, m, n, k, pad: (m + n) % 4, seed: m * 31 + n * 7 + k);
                 foreach (bool acc in new[] { false, true })
                 {
-                    Check<float>(ta, tb, m, n, k, acc, pad: 0, seed: m * 31 + n * 7 + k);
-                    Check<double>(ta, tb, m, n, k, acc, pad: 3, seed: m + n + k);
+                    p.Check<float>(acc);
+                    p.Check<double>(acc);
                 }
+            }
     }
 
     [Fact]
@@ -75,36 +78,63 @@ public class GemmTests
     }
 
     internal static void Check<T>(bool ta, bool tb, int m, int n, int k, bool accumulate, int pad, int seed)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> => Problem.Create(ta, tb, m, n, k, pad, seed).Check<T>(accumulate);
+
+    /// <summary>Operands (as doubles, exactly representable in float) and their product by the naive triple loop.</summary>
+    internal sealed record Problem(bool TA, bool TB, int M, int N, int K, int Lda, int Ldb, int Ldc,
+        double[] A, double[] B, double[] C0, double[] Product, double[] Magnitude)
     {
-        var rng = new Random(seed);
-        int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
-        var a = Random<T>(rng, (ta ? k : m) * lda);
-        var b = Random<T>(rng, (tb ? n : k) * ldb);
-        var c = Random<T>(rng, m * ldc);
-        var c0 = (T[])c.Clone();
-        Gemm.Run<T>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        double tol = typeof(T) == typeof(float) ? 2e-6 : 1e-14;
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < ldc; j++)
-            {
-                double got = double.CreateChecked(c[i * ldc + j]);
-                if (j >= n)
+        public static Problem Create(bool ta, bool tb, int m, int n, int k, int pad, int seed)
+        {
+            var rng = new Random(seed);
+            int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+            double[] a = Values(rng, (ta ? k : m) * lda), b = Values(rng, (tb ? n : k) * ldb), c0 = Values(rng, m * ldc);
+            var prod = new double[m * n];
+            var mag = new double[m * n];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
                 {
-                    Assert.True(got.Equals(double.CreateChecked(c0[i * ldc + j])), $"padding of C written at ({i},{j})");
-                    continue;
+                    double s = 0, sa = 0;
+                    for (int p = 0; p < k; p++)
+                    {
+                        double xy = (ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
+                        s += xy;
+                        sa += Math.Abs(xy);
+                    }
+                    prod[i * n + j] = s;
+                    mag[i * n + j] = sa;
                 }
-                double want = accumulate ? double.CreateChecked(c0[i * ldc + j]) : 0, mag = Math.Abs(want);
-                for (int p = 0; p < k; p++)
+            return new Problem(ta, tb, m, n, k, lda, ldb, ldc, a, b, c0, prod, mag);
+        }
+
+        // Floats that survive the round trip, so float and double runs see the same operands.
+        private static double[] Values(Random rng, int length)
+        {
+            var r = new double[length];
+            for (int i = 0; i < length; i++) r[i] = (float)(rng.NextDouble() * 2 - 1);
+            return r;
+        }
+
+        public void Check<T>(bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T[] a = Array.ConvertAll(A, T.CreateChecked), b = Array.ConvertAll(B, T.CreateChecked), c = Array.ConvertAll(C0, T.CreateChecked);
+            Gemm.Run<T>(TA, TB, M, N, K, a, Lda, b, Ldb, c, Ldc, accumulate);
+            double tol = typeof(T) == typeof(float) ? 2e-6 : 1e-14;
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < Ldc; j++)
                 {
-                    double x = double.CreateChecked(ta ? a[p * lda + i] : a[i * lda + p]);
-                    double y = double.CreateChecked(tb ? b[j * ldb + p] : b[p * ldb + j]);
-                    want += x * y;
-                    mag += Math.Abs(x * y);
+                    double got = double.CreateChecked(c[i * Ldc + j]), c0 = C0[i * Ldc + j];
+                    if (j >= N)
+                    {
+                        Assert.True(got == c0, $"padding of C written at ({i},{j})");
+                        continue;
+                    }
+                    double want = (accumulate ? c0 : 0) + Product[i * N + j];
+                    double mag = (accumulate ? Math.Abs(c0) : 0) + Magnitude[i * N + j];
+                    if (Math.Abs(got - want) > tol * (mag + 1))
+                        Assert.Fail($"{typeof(T).Name} transA={TA} transB={TB} m={M} n={N} k={K} acc={accumulate}: C[{i},{j}] = {got}, expected {want}");
                 }
-                Assert.True(Math.Abs(got - want) <= tol * (mag + 1),
-                    $"{typeof(T).Name} transA={ta} transB={tb} m={m} n={n} k={k} acc={accumulate}: C[{i},{j}] = {got}, expected {want}");
-            }
+        }
     }
 
     internal static T[] Random<T>(Random rng, int length) where T : unmanaged, IFloatingPointIeee754<T>
