@@ -1,0 +1,149 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Autograd;
+
+// Note [Max pooling order]
+// PyTorch (ATen's cpu_max_pool, cpu_adaptive_max_pool) scans each window in row-major order, starting
+// from maxval = −∞ and maxindex = the first in-bounds cell, and replaces when `val > maxval ||
+// isnan(val)`. So: the FIRST cell holding the maximum wins; the LAST NaN in row-major order wins over
+// everything; a window of −∞ reports its first real cell.
+// Folding rows first (per column) and then columns must give the same cell. Each column keeps its
+// winner's kernel row k as a tag; the column fold then compares (value, k) pairs:
+//  * no NaN: the maximum value, and among equal values the smallest k; equal k means the same row,
+//    and the column scanned first (leftmost) stays. That is the first maximum in row-major order.
+//  * NaN: the column fold kept each column's last NaN row; a NaN replaces a non-NaN, and a NaN
+//    replaces a NaN when its k is >= (a later row, or the same row further right): the last NaN.
+// Padding cells (the row buffer's sentinel, and columns with no real row) carry value −∞ and tag +∞,
+// so a real −∞ beats them on the tag and they never win unless the whole window is padding.
+// Note [Window of padding only]
+// A dilated window can hold only padding (e.g. H = 2, k = 2, d = 3, p = 1: the window reads rows −1
+// and 2). PyTorch outputs −∞ there and its index points outside the plane (libtorch 1.13 then writes
+// out of bounds in backward). We output −∞ with index −1, and the gradient goes nowhere; max_unpool2d
+// rejects −1 as an invalid index, as PyTorch rejects any index outside the output.
+
+/// <summary>The max-pool fold: values and their first-maximum tap (Note [Max pooling order]).</summary>
+internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private PoolGeometry _geo;
+    private T[] _colVal, _colTag;     // W + 1: per-column maximum over the rows so far, its row tap; [W] = sentinel
+    private T[] _val, _rowTap, _colTap; // OutPadded: per-output maximum, its row tap and column tap
+    private T[] _gVal, _gTag;         // OutPadded: one column tap gathered for every output
+
+    public static MaxFold<T> Create(PoolGeometry geo)
+    {
+        // Taps are carried as T so they blend in the same SIMD lanes as the values; float holds them exactly below 2^24.
+        if (typeof(T) == typeof(float) && Math.Max(geo.Rows.Taps, geo.Cols.Taps) >= 1 << 24)
+            throw new NotSupportedException($"max pooling: float32 windows wider than 2^24 taps are not supported (got {geo.Rows.Taps}x{geo.Cols.Taps}); use float64");
+        int w = geo.W, n = geo.Cols.OutPadded;
+        var f = new MaxFold<T>
+        {
+            _geo = geo,
+            _colVal = new T[w + 1], _colTag = new T[w + 1],
+            _val = new T[n], _rowTap = new T[n], _colTap = new T[n],
+            _gVal = new T[n], _gTag = new T[n],
+        };
+        f._colVal[w] = T.NegativeInfinity;
+        f._colTag[w] = T.PositiveInfinity;
+        return f;
+    }
+
+    public readonly void FirstRow(ReadOnlySpan<T> row, int k)
+    {
+        row.CopyTo(_colVal);
+        _colTag.AsSpan(0, row.Length).Fill(T.CreateTruncating(k));
+    }
+
+    public readonly void NextRow(ReadOnlySpan<T> row, int k)
+    {
+        T kt = T.CreateTruncating(k);
+        ref T x = ref MemoryMarshal.GetReference(row);
+        ref T m = ref MemoryMarshal.GetArrayDataReference(_colVal);
+        ref T t = ref MemoryMarshal.GetArrayDataReference(_colTag);
+        int n = row.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var kv = new Vector<T>(kt);
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref x, (nuint)i);
+                var mv = Vector.LoadUnsafe(ref m, (nuint)i);
+                var replace = Vector.GreaterThan(v, mv) | ~Vector.Equals(v, v);
+                Vector.ConditionalSelect(replace, v, mv).StoreUnsafe(ref m, (nuint)i);
+                Vector.ConditionalSelect(replace, kv, Vector.LoadUnsafe(ref t, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            T v = Unsafe.Add(ref x, i);
+            if (v > Unsafe.Add(ref m, i) || T.IsNaN(v)) { Unsafe.Add(ref m, i) = v; Unsafe.Add(ref t, i) = kt; }
+        }
+    }
+
+    public readonly void NoRows()
+    {
+        Array.Fill(_colVal, T.NegativeInfinity);
+        Array.Fill(_colTag, T.PositiveInfinity);
+    }
+
+    public readonly void FirstColumn(ReadOnlySpan<int> taps)
+    {
+        Gather(taps, _val, _rowTap);
+        Array.Clear(_colTap);
+    }
+
+    public readonly void NextColumn(ReadOnlySpan<int> taps, int j)
+    {
+        Gather(taps, _gVal, _gTag);
+        var jv = new Vector<T>(T.CreateTruncating(j));
+        ref T gv = ref MemoryMarshal.GetArrayDataReference(_gVal);
+        ref T gt = ref MemoryMarshal.GetArrayDataReference(_gTag);
+        ref T mv = ref MemoryMarshal.GetArrayDataReference(_val);
+        ref T mt = ref MemoryMarshal.GetArrayDataReference(_rowTap);
+        ref T mj = ref MemoryMarshal.GetArrayDataReference(_colTap);
+        for (int i = 0; i < _val.Length; i += Vector<T>.Count)   // OutPadded is a whole number of vectors
+        {
+            var v = Vector.LoadUnsafe(ref gv, (nuint)i);
+            var t = Vector.LoadUnsafe(ref gt, (nuint)i);
+            var m = Vector.LoadUnsafe(ref mv, (nuint)i);
+            var mk = Vector.LoadUnsafe(ref mt, (nuint)i);
+            var vNaN = ~Vector.Equals(v, v);
+            var mNaN = ~Vector.Equals(m, m);
+            var replace = (vNaN & (~mNaN | Vector.GreaterThanOrEqual(t, mk)))
+                        | Vector.GreaterThan(v, m)
+                        | (Vector.Equals(v, m) & Vector.LessThan(t, mk));
+            Vector.ConditionalSelect(replace, v, m).StoreUnsafe(ref mv, (nuint)i);
+            Vector.ConditionalSelect(replace, t, mk).StoreUnsafe(ref mt, (nuint)i);
+            Vector.ConditionalSelect(replace, jv, Vector.LoadUnsafe(ref mj, (nuint)i)).StoreUnsafe(ref mj, (nuint)i);
+        }
+    }
+
+    public readonly void Finish(int oh, Span<T> output, Span<int> indices)
+    {
+        _val.AsSpan(0, output.Length).CopyTo(output);
+        PoolAxis rows = _geo.Rows, cols = _geo.Cols;
+        int w = _geo.W;
+        for (int o = 0; o < indices.Length; o++)
+        {
+            T k = _rowTap[o];
+            indices[o] = T.IsPositiveInfinity(k) ? -1   // Note [Window of padding only]
+                : rows.At(int.CreateTruncating(k), oh) * w + cols.At(int.CreateTruncating(_colTap[o]), o);
+        }
+    }
+
+    private readonly void Gather(ReadOnlySpan<int> taps, T[] val, T[] tag)
+    {
+        ref T cv = ref MemoryMarshal.GetArrayDataReference(_colVal);
+        ref T ct = ref MemoryMarshal.GetArrayDataReference(_colTag);
+        ref T dv = ref MemoryMarshal.GetArrayDataReference(val);
+        ref T dt = ref MemoryMarshal.GetArrayDataReference(tag);
+        ref int tp = ref MemoryMarshal.GetReference(taps);
+        for (int o = 0; o < val.Length; o++)
+        {
+            int c = Unsafe.Add(ref tp, o);                  // in [0, W] by construction (PoolAxis)
+            Unsafe.Add(ref dv, o) = Unsafe.Add(ref cv, c);
+            Unsafe.Add(ref dt, o) = Unsafe.Add(ref ct, c);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Autograd;
+
+// max_pool2d: y[w] = x[argmax(w)], the argmax chosen as in Note [Max pooling order].
+// dX = scatter_add(dY, argmax): each window sends its whole gradient to exactly one input cell (never to
+// every tied maximum), and a cell that wins several overlapping windows adds up their gradients.
+public static partial class F
+{
+    /// <summary>
+    /// torch.nn.functional.max_pool2d: the maximum of each kernelSize window of each (N, C) plane of a
+    /// 4-d (N, C, H, W) or 3-d (C, H, W) input. stride defaults to kernelSize; padding (at most half the
+    /// kernel) is −∞; dilation spaces the window's taps; ceilMode rounds the output size up
+    /// (PyTorch's rule). A window's first maximum in row-major order wins and NaN wins over everything.
+    /// </summary>
+    public static Tensor MaxPool2d(Tensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
+    {
+        var geo = PoolGeometry.Fixed("max_pool2d", input, kernelSize, stride, padding ?? 0, dilation ?? 1, ceilMode);
+        return MaxPoolRun(geo, input, "MaxPool2DWithIndicesBackward0").Output;
+    }
+
+    /// <summary>
+    /// torch.nn.functional.max_pool2d(..., return_indices=True): the output and, laid out like it, the
+    /// flat index into H·W of each window's maximum within its plane (−1 for a window of padding only,
+    /// see docs/pooling.md). The indices feed <see cref="MaxUnpool2d"/>.
+    /// </summary>
+    public static (Tensor Output, int[] Indices) MaxPool2dWithIndices(Tensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
+    {
+        var geo = PoolGeometry.Fixed("max_pool2d", input, kernelSize, stride, padding ?? 0, dilation ?? 1, ceilMode);
+        var (output, indices) = MaxPoolRun(geo, input, "MaxPool2DWithIndicesBackward0");
+        return (output, (int[])indices.Clone());   // the backward keeps its own copy safe from the caller
+    }
+
+    /// <summary>Runs a max fold over validated windows and records the scatter-add backward under <paramref name="nodeName"/>.</summary>
+    internal static (Tensor Output, int[] Indices) MaxPoolRun(PoolGeometry geo, Tensor input, string nodeName)
+    {
+        int outN = geo.Planes * geo.OH * geo.OW;
+        var indices = GC.AllocateUninitializedArray<int>(outN);
+        var output = input.DType == DType.Float32
+            ? new Tensor(MaxForward<float>(geo, input.Array<float>(), indices), geo.OutputShape)
+            : new Tensor(MaxForward<double>(geo, input.Array<double>(), indices), geo.OutputShape);
+        if (!Node.NeedsGrad([input])) return (output, indices);
+        int planes = geo.Planes, inPlane = geo.H * geo.W;
+        int[] inShape = geo.InputShape;
+        Node.Record(output, nodeName, [input], g => [g.DType == DType.Float32
+            ? new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<float>(), indices), inShape)
+            : new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<double>(), indices), inShape)]);
+        return (output, indices);
+    }
+
+    private static T[] MaxForward<T>(PoolGeometry geo, T[] x, int[] indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var y = GC.AllocateUninitializedArray<T>(geo.Planes * geo.OH * geo.OW);
+        WindowWalk.Forward<T, MaxFold<T>>(geo, x, y, indices);
+        return y;
+    }
+}
