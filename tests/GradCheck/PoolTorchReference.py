@@ -99,6 +99,17 @@ CASES = [
      lambda x: F.adaptive_max_pool2d(x, (4, 3), return_indices=True), "F.AdaptiveMaxPool2dWithIndices(x, (4, 3))"),
     ("AdaptiveMaxTiesWithinRows", (1, 2, 7, 9), ROW_TIES, [], [],
      lambda x: F.adaptive_max_pool2d(x, (3, 4), return_indices=True), "F.AdaptiveMaxPool2dWithIndices(x, (3, 4))"),
+    # max_unpool2d of max_pool2d's output and indices, gradient through both
+    ("UnpoolK2S2", (2, 2, 6, 8), DISTINCT, [], [],
+     lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, 2, return_indices=True), 2, 2), "PoolTorchCases.PoolUnpool(x, 2, 2, 0)"),
+    ("UnpoolOutputSize", (2, 2, 7, 7), DISTINCT, [], [],
+     lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, 2, return_indices=True), 2, 2, output_size=(7, 7)), "PoolTorchCases.PoolUnpool(x, 2, 2, 0, [7, 7])"),
+    ("UnpoolK3S2P1", (1, 2, 7, 8), DISTINCT, [], [],
+     lambda x: F.max_unpool2d(*F.max_pool2d(x, 3, 2, 1, return_indices=True), 3, 2, 1, output_size=(7, 8)), "PoolTorchCases.PoolUnpool(x, 3, 2, 1, [7, 8])"),
+    ("UnpoolUnbatchedFourSizes", (3, 6, 6), DISTINCT, [], [],
+     lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, 2, return_indices=True), 2, 2, output_size=(9, 9, 6, 6)), "PoolTorchCases.PoolUnpool(x, 2, 2, 0, [9, 9, 6, 6])"),
+    ("UnpoolRepeatedIndices", (1, 1, 5, 5), TIES, [], [],
+     lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, 1, return_indices=True), 2, 1), "PoolTorchCases.PoolUnpool(x, 2, 1, 0)"),
     ("AdaptiveMaxUnbatched", (2, 10, 3), DISTINCT, [], [],
      lambda x: F.adaptive_max_pool2d(x, (4, 2), return_indices=True), "F.AdaptiveMaxPool2dWithIndices(x, (4, 2))"),
 ]

@@ -22,6 +22,13 @@ public static partial class PoolTorchCases
 
     public static PoolCase Get(string name) => Cases.Single(k => k.Name == name);
 
+    /// <summary>max_unpool2d(*max_pool2d(x, k, s, p, return_indices=True), k, s, p, output_size).</summary>
+    public static Tensor PoolUnpool(Tensor x, Pair kernel, Pair stride, Pair padding, int[]? outputSize = null)
+    {
+        var (y, indices) = F.MaxPool2dWithIndices(x, kernel, stride, padding);
+        return F.MaxUnpool2d(y, indices, kernel, stride, padding, outputSize);
+    }
+
     /// <summary>The upstream gradient: ((i·3) mod 5 − 2) / 2.</summary>
     public static Tensor Det(int[] shape, DType dtype)
     {
