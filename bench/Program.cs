@@ -1,1 +1,69 @@
-Console.WriteLine("benchmarks: not yet implemented");
+using System.Globalization;
+using Autograd.Bench;
+using Autograd.Oracle;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--out bench/results]
+// (scripts/bench.sh installs OpenBLAS, builds the libtorch shim and runs this.)
+string? filter = Arg("--cases");
+string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
+if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(int.Parse).ToArray();
+OpBenchmarks.CaseFilter = filter;
+
+OracleLibrary.EnsureLoaded();
+Console.WriteLine($"libtorch {OracleLibrary.TorchVersion}; OpenBLAS thread control {(ThreadControl.OpenBlasFound ? "found" : "NOT found")}; " +
+                  $"SIMD {Autograd.Kernels.Simd.Best}; {Environment.ProcessorCount} cores; load {LoadAverage()}");
+
+// Note [Benchmark job]: in-process (the libtorch shim is loaded once and both engines share the
+// process), one launch, 3 warmup and 9 measured iterations of ~150 ms each: a ShortRun-like job
+// that keeps the full matrix of cases under ~10 minutes. Medians are what the summary reports.
+var job = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1)
+    .WithWarmupCount(3)
+    .WithIterationCount(9)
+    .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
+    .WithEvaluateOverhead(false)
+    .WithGcServer(false)
+    .WithId("Short");
+var config = ManualConfig.CreateEmpty()
+    .AddJob(job)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumnProvider(DefaultColumnProviders.Instance)
+    .AddColumn(StatisticColumn.Median)
+    .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
+    .AddExporter(CsvExporter.Default)
+    .WithArtifactsPath(Path.Combine(outDir, "bdn"))
+    .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+
+var summary = BenchmarkRunner.Run<OpBenchmarks>(config);
+Directory.CreateDirectory(outDir);
+SummaryCsv.Write(summary, outDir);
+Console.WriteLine($"wrote {Path.Combine(outDir, "summary.csv")} and memory.csv (load after run {LoadAverage()})");
+return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+
+string? Arg(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string RepoRoot()
+{
+    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "Autograd.sln"))) return d.FullName;
+    return Directory.GetCurrentDirectory();
+}
+
+static string LoadAverage()
+{
+    try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "?"; }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark command: ours vs libtorch (same process, same run), written to bench/results/summary.csv
+# (and memory.csv, plus BenchmarkDotNet's own reports under bench/results/bdn).
+# Installs OpenBLAS (libtorch's BLAS for matmul) when missing, builds the libtorch shim, runs
+# bench/ in Release. Extra arguments go to the runner: --cases conv,mean  --threads 1,2  --out DIR.
+# Takes about 10 minutes for every case; run it on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! ldconfig -p | grep -q 'libopenblas.so.0'; then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && command -v sudo > /dev/null && SUDO="sudo"
+  $SUDO apt-get install -y libopenblas0-pthread
+fi
+./scripts/build-oracle.sh
+dotnet run -c Release --project bench -- "$@"
