@@ -97,7 +97,8 @@ AG_API ag_tensor* ag_matmul(const ag_tensor* a, const ag_tensor* b);
 AG_API ag_tensor* ag_linear(const ag_tensor* x, const ag_tensor* weight, const ag_tensor* bias /* nullable */);
 AG_API ag_tensor* ag_softmax(const ag_tensor* x, int64_t dim);
 AG_API ag_tensor* ag_log_softmax(const ag_tensor* x, int64_t dim);
-AG_API ag_tensor* ag_cross_entropy(const ag_tensor* input, const ag_tensor* target /* int64 */, int reduction);
+AG_API ag_tensor* ag_cross_entropy(const ag_tensor* input, const ag_tensor* target /* int64 */, int reduction,
+                                   int64_t ignore_index);
 AG_API ag_tensor* ag_mse_loss(const ag_tensor* input, const ag_tensor* target, int reduction);
 
 /* convolution and padding */

@@ -113,10 +113,16 @@ static int64_t CheckedReduction(int reduction) {
   return reduction;
 }
 
-AG_API ag_tensor* ag_cross_entropy(const ag_tensor* input, const ag_tensor* target, int reduction) {
-  return Wrap([&] { return at::cross_entropy_loss(T(input), T(target, "target"), {}, CheckedReduction(reduction)); });
+AG_API ag_tensor* ag_cross_entropy(const ag_tensor* input, const ag_tensor* target, int reduction, int64_t ignore_index) {
+  return Wrap([&] {
+    return at::cross_entropy_loss(T(input), T(target, "target"), {}, CheckedReduction(reduction), ignore_index);
+  });
 }
 
+// F.mse_loss broadcasts input and target first (with a warning), then calls mse_loss.
 AG_API ag_tensor* ag_mse_loss(const ag_tensor* input, const ag_tensor* target, int reduction) {
-  return Wrap([&] { return at::mse_loss(T(input), T(target, "target"), CheckedReduction(reduction)); });
+  return Wrap([&] {
+    auto both = at::broadcast_tensors({T(input), T(target, "target")});
+    return at::mse_loss(both[0], both[1], CheckedReduction(reduction));
+  });
 }

@@ -35,6 +35,48 @@ public sealed partial class AutogradEngine : IEngine
     public EngineTensor Mean(EngineTensor x) => Wrap(F.Mean(U(x)));
     public EngineTensor Mean(EngineTensor x, int[] dims, bool keepDim = false) => Wrap(F.Mean(U(x), dims, keepDim));
 
+    public EngineTensor Pow(EngineTensor x, double exponent) => Wrap(F.Pow(U(x), exponent));
+    public EngineTensor Exp(EngineTensor x) => Wrap(F.Exp(U(x)));
+    public EngineTensor Log(EngineTensor x) => Wrap(F.Log(U(x)));
+    public EngineTensor Sqrt(EngineTensor x) => Wrap(F.Sqrt(U(x)));
+    public EngineTensor Abs(EngineTensor x) => Wrap(F.Abs(U(x)));
+    public EngineTensor Relu(EngineTensor x) => Wrap(F.Relu(U(x)));
+    public EngineTensor Sigmoid(EngineTensor x) => Wrap(F.Sigmoid(U(x)));
+    public EngineTensor Tanh(EngineTensor x) => Wrap(F.Tanh(U(x)));
+    public EngineTensor Max(EngineTensor x) => Wrap(F.Max(U(x)));
+    public EngineTensor Min(EngineTensor x) => Wrap(F.Min(U(x)));
+
+    public (EngineTensor Values, int[] Indices) Max(EngineTensor x, int dim, bool keepDim = false)
+    {
+        var (v, i) = F.Max(U(x), dim, keepDim);
+        return (Wrap(v), i);
+    }
+
+    public (EngineTensor Values, int[] Indices) Min(EngineTensor x, int dim, bool keepDim = false)
+    {
+        var (v, i) = F.Min(U(x), dim, keepDim);
+        return (Wrap(v), i);
+    }
+
+    public EngineTensor Reshape(EngineTensor x, int[] shape) => Wrap(F.Reshape(U(x), shape));
+    public EngineTensor View(EngineTensor x, int[] shape) => Wrap(F.View(U(x), shape));
+    public EngineTensor Flatten(EngineTensor x, int startDim = 0, int endDim = -1) => Wrap(F.Flatten(U(x), startDim, endDim));
+    public EngineTensor Permute(EngineTensor x, int[] dims) => Wrap(F.Permute(U(x), dims));
+    public EngineTensor Transpose(EngineTensor x, int dim0, int dim1) => Wrap(F.Transpose(U(x), dim0, dim1));
+    public EngineTensor Unsqueeze(EngineTensor x, int dim) => Wrap(F.Unsqueeze(U(x), dim));
+    public EngineTensor Squeeze(EngineTensor x) => Wrap(F.Squeeze(U(x)));
+    public EngineTensor Squeeze(EngineTensor x, int dim) => Wrap(F.Squeeze(U(x), dim));
+
+    public EngineTensor Matmul(EngineTensor a, EngineTensor b) => Wrap(F.Matmul(U(a), U(b)));
+    public EngineTensor Linear(EngineTensor x, EngineTensor weight, EngineTensor? bias = null) => Wrap(F.Linear(U(x), U(weight), Opt(bias)));
+    public EngineTensor Softmax(EngineTensor x, int dim) => Wrap(F.Softmax(U(x), dim));
+    public EngineTensor LogSoftmax(EngineTensor x, int dim) => Wrap(F.LogSoftmax(U(x), dim));
+
+    public EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+        => Wrap(F.CrossEntropy(U(input), target, reduction, ignoreIndex));
+
+    public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction = Reduction.Mean) => Wrap(F.MseLoss(U(input), U(target), reduction));
+
     private static Tensor U(EngineTensor t) => Unwrap(t);
 
     private static Tensor? Opt(EngineTensor? t) => t is null ? null : U(t);

@@ -58,7 +58,7 @@ public interface IEngine
     EngineTensor Linear(EngineTensor x, EngineTensor weight, EngineTensor? bias = null);
     EngineTensor Softmax(EngineTensor x, int dim);
     EngineTensor LogSoftmax(EngineTensor x, int dim);
-    EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean);
+    EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100);
     EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction = Reduction.Mean);
 
     EngineTensor Conv2d(EngineTensor input, EngineTensor weight, EngineTensor? bias = null, Pair? stride = null,

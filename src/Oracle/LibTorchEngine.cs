@@ -86,7 +86,8 @@ public sealed class LibTorchEngine : IEngine, IDisposable
     public EngineTensor Linear(EngineTensor x, EngineTensor weight, EngineTensor? bias = null) => Wrap(Torch.Linear(U(x), U(weight), Opt(bias)));
     public EngineTensor Softmax(EngineTensor x, int dim) => Wrap(Torch.Softmax(U(x), dim));
     public EngineTensor LogSoftmax(EngineTensor x, int dim) => Wrap(Torch.LogSoftmax(U(x), dim));
-    public EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean) => Wrap(Torch.CrossEntropy(U(input), target, reduction));
+    public EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+        => Wrap(Torch.CrossEntropy(U(input), target, reduction, ignoreIndex));
     public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction = Reduction.Mean) => Wrap(Torch.MseLoss(U(input), U(target), reduction));
 
     public EngineTensor Conv2d(EngineTensor input, EngineTensor weight, EngineTensor? bias = null, Pair? stride = null,

@@ -76,7 +76,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial nint ag_linear(nint x, nint weight, nint bias);
     [LibraryImport(Lib)] internal static partial nint ag_softmax(nint x, long dim);
     [LibraryImport(Lib)] internal static partial nint ag_log_softmax(nint x, long dim);
-    [LibraryImport(Lib)] internal static partial nint ag_cross_entropy(nint input, nint target, int reduction);
+    [LibraryImport(Lib)] internal static partial nint ag_cross_entropy(nint input, nint target, int reduction, long ignoreIndex);
     [LibraryImport(Lib)] internal static partial nint ag_mse_loss(nint input, nint target, int reduction);
 
     [LibraryImport(Lib)]

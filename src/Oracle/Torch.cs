@@ -83,10 +83,10 @@ public static unsafe partial class Torch
     public static TorchTensor LogSoftmax(TorchTensor x, int dim) => TorchTensor.Call(() => Native.ag_log_softmax(x.Ptr, dim), x);
 
     /// <summary>F.cross_entropy with class indices; target is 0-dim for unbatched (C) input, like PyTorch.</summary>
-    public static TorchTensor CrossEntropy(TorchTensor input, int[] target, Reduction reduction = Reduction.Mean)
+    public static TorchTensor CrossEntropy(TorchTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
     {
         using var t = TorchTensor.FromIndices(target, input.Shape.Length == 1 && target.Length == 1 ? [] : [target.Length]);
-        return TorchTensor.Call(() => Native.ag_cross_entropy(input.Ptr, t.Ptr, ReductionCode(reduction)), input, t);
+        return TorchTensor.Call(() => Native.ag_cross_entropy(input.Ptr, t.Ptr, ReductionCode(reduction), ignoreIndex), input, t);
     }
 
     public static TorchTensor MseLoss(TorchTensor input, TorchTensor target, Reduction reduction = Reduction.Mean)

@@ -144,8 +144,7 @@ public class SoftmaxLossGradTests
         Assert.Contains("exactly one target", Assert.Throws<ArgumentException>(() => F.CrossEntropy(Tensor.Zeros([5]), [1, 2])).Message);
         Assert.Contains("(C) or (N, C)", Assert.Throws<ArgumentException>(() => F.CrossEntropy(Tensor.Zeros([2, 3, 4]), [0, 0])).Message);
         Assert.Throws<ArgumentNullException>(() => F.CrossEntropy(x, null!));
-        Assert.Contains("target size ([3]) that is different to the input size ([3, 1])",
-            Assert.Throws<ArgumentException>(() => F.MseLoss(Tensor.Zeros([3, 1]), Tensor.Zeros([3]))).Message);
+        Assert.Contains("mse_loss", Assert.Throws<ArgumentException>(() => F.MseLoss(Tensor.Zeros([3, 2]), Tensor.Zeros([3]))).Message);
         Assert.Contains("expected to be in range of [-2, 1], but got 2", Assert.Throws<ArgumentOutOfRangeException>(() => F.Softmax(x, 2)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => F.LogSoftmax(x, -3));
     }

@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 
 namespace Autograd;
 
-// dX = dY where y > 0, else 0   (PyTorch's threshold_backward on the saved output: the kink at 0 gets 0)
+// dX = 0 where y <= 0, else dY   (PyTorch's threshold_backward on the saved output: the kink at 0 gets 0,
+// and a NaN output passes dY through, since NaN <= 0 is false; found by the libtorch oracle)
 public static partial class F
 {
     /// <summary>torch.relu: max(x, 0); NaN stays NaN.</summary>
@@ -23,7 +24,7 @@ public static partial class F
 
     private struct ReluGrad : IGradOp
     {
-        public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? g : T.Zero;
+        public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y <= T.Zero ? T.Zero : g;
     }
 }
 

@@ -18,12 +18,19 @@ public static partial class F
             [exponent == 0 ? Tensor.ZerosLike(x) : Mul(g, Mul(Pow(x, exponent - 1), exponent))]);
     }
 
-    // Squares and square roots take the exact paths PyTorch takes (x*x, sqrt); other exponents use pow.
+    // The exponents PyTorch 1.13 special-cases (PowKernel.cpp) take its exact paths: x*x, x*x*x,
+    // 1/(x*x), sqrt, 1/sqrt, 1/x; other exponents use pow. The paths differ from pow at the edges
+    // (pow(-inf, -0.5) = 0 but 1/sqrt(-inf) = NaN), which the backward's x^(p-1) reaches: the
+    // libtorch oracle found the -0.5 case.
     private static void PowKernel<T>(ReadOnlySpan<T> x, T p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p == T.One) x.CopyTo(y);
         else if (p == T.CreateChecked(2)) TensorPrimitives.Multiply(x, x, y);
+        else if (p == T.CreateChecked(3)) for (int i = 0; i < y.Length; i++) y[i] = x[i] * x[i] * x[i];
+        else if (p == T.CreateChecked(-2)) for (int i = 0; i < y.Length; i++) y[i] = T.One / (x[i] * x[i]);
         else if (p == T.CreateChecked(0.5)) TensorPrimitives.Sqrt(x, y);
+        else if (p == T.CreateChecked(-0.5)) { TensorPrimitives.Sqrt(x, y); TensorPrimitives.Reciprocal(y, y); }
+        else if (p == -T.One) TensorPrimitives.Reciprocal(x, y);
         else for (int i = 0; i < y.Length; i++) y[i] = T.Pow(x[i], p);
     }
 }

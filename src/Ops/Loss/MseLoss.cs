@@ -2,22 +2,22 @@ using System.Numerics;
 
 namespace Autograd;
 
-// loss = (x - t)², reduced by Mean (/ n), Sum or None.
-// dX = 2 (x - t) · dY  (· 1/n for Mean);  dT = -dX.
+// loss = (x - t)², x and t broadcast together, reduced by Mean (/ n), Sum or None.
+// dX = sum_to(2 (x - t) · dY  (· 1/n for Mean), x.shape);  dT = sum_to(-2 (x - t) · dY, t.shape).
 public static partial class F
 {
     /// <summary>
-    /// torch.nn.functional.mse_loss. Input and target must have the same shape: PyTorch only warns and
-    /// broadcasts, which is almost always a bug, so here it is an error.
+    /// torch.nn.functional.mse_loss. Input and target of different shapes broadcast together, as in
+    /// PyTorch (which also warns "Using a target size ... that is different to the input size": that
+    /// is almost always a bug, but PyTorch accepts it and so must we, the libtorch oracle checks it);
+    /// shapes that do not broadcast throw.
     /// </summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        if (!ShapeUtil.SameShape(input.Shape, target.Shape))
-            throw new ArgumentException($"mse_loss: Using a target size ({ShapeUtil.Format(target.Shape)}) that is different to the input size ({ShapeUtil.Format(input.Shape)}). This will likely lead to incorrect results due to broadcasting; reshape one of them.", nameof(target));
         (input, target) = Promote(input, target);
         var diff = BinaryKernel.Run<SubOp>(input, target, "mse_loss");
         var sq = BinaryKernel.Run<MulOp>(diff, diff, "mse_loss");
-        int n = input.Numel;
+        int n = diff.Numel;
         Tensor loss = reduction switch
         {
             Reduction.None => sq,
@@ -30,7 +30,7 @@ public static partial class F
         {
             double scale = reduction == Reduction.Mean ? 2.0 / n : 2.0;
             var dx = reduction == Reduction.None ? Mul(Mul(diff, g), scale) : Mul(diff, g.GetDouble(0) * scale);
-            return [gi ? dx : null, gt ? Neg(dx) : null];
+            return [gi ? BinaryKernel.SumTo(dx, input.Dims) : null, gt ? BinaryKernel.SumTo(Neg(dx), target.Dims) : null];
         });
     }
 

@@ -17,4 +17,48 @@ public class OracleFindingsTests
         Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros([2, 3]), [1, -4]));
         Assert.Equal([2, 0], F.Pad(Tensor.Zeros([2, 4]), [-2, -2]).Shape.ToArray());
     }
+
+    // x = torch.tensor([nan, -1., 0., 2.], requires_grad=True); x.relu().backward(torch.ones(4))
+    // gives x.grad = [1., 0., 0., 1.]: threshold_backward passes the gradient where the output is NaN.
+    [Fact]
+    public void ReluPassesTheGradientThroughNaN()
+    {
+        var x = Tensor.From([double.NaN, -1, 0, 2], requiresGrad: true);
+        F.Relu(x).Backward(Tensor.Ones([4], DType.Float64));
+        Assert.Equal([1.0, 0, 0, 1], x.Grad!.ToDoubleArray());
+    }
+
+    // x = torch.tensor([-inf, inf, 4., 0.], dtype=torch.float64, requires_grad=True); x.pow(0.5).backward(torch.ones(4))
+    // gives x.grad = [nan, 0., 0.25, inf] (the backward's x^-0.5 is rsqrt, and rsqrt(-inf) is NaN);
+    // x.pow(-0.5) gives [nan, 0., 0.5, inf] and x.pow(-1) gives [-0., 0., 0.25, inf].
+    [Fact]
+    public void PowUsesPyTorchsSpecialisedPathsForHalfIntegerAndReciprocalExponents()
+    {
+        var x = Tensor.From([double.NegativeInfinity, double.PositiveInfinity, 4, 0], requiresGrad: true);
+        F.Pow(x, 0.5).Backward(Tensor.Ones([4], DType.Float64));
+        Assert.Equal([double.NaN, 0, 0.25, double.PositiveInfinity], x.Grad!.ToDoubleArray());
+        Assert.Equal([double.NaN, 0, 0.5, double.PositiveInfinity], F.Pow(x, -0.5).ToDoubleArray());
+        Assert.Equal([-0.0, 0, 0.25, double.PositiveInfinity], F.Pow(x, -1).ToDoubleArray());
+    }
+
+    // torch.nn.functional.mse_loss(a, b) with a = [[1.], [2.], [3.]] (3, 1) and b = [1., 2., 4.] (3)
+    // warns and broadcasts to (3, 3): loss 2.3333, a.grad = [-0.8889, -0.2222, 0.4444],
+    // b.grad = [-0.6667, 0.0000, 1.3333].
+    [Fact]
+    public void MseLossBroadcastsLikePyTorch()
+    {
+        var a = Tensor.From([1.0, 2, 3], [3, 1], requiresGrad: true);
+        var b = Tensor.From([1.0, 2, 4], [3], requiresGrad: true);
+        var loss = F.MseLoss(a, b);
+        Assert.Equal(21.0 / 9, loss.Item(), 12);
+        loss.Backward();
+        Assert.Equal([-8.0 / 9, -2.0 / 9, 4.0 / 9], a.Grad!.ToDoubleArray(), new Tolerant(1e-12));
+        Assert.Equal([-6.0 / 9, 0, 12.0 / 9], b.Grad!.ToDoubleArray(), new Tolerant(1e-12));
+    }
+
+    private sealed class Tolerant(double tol) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tol;
+        public int GetHashCode(double v) => 0;
+    }
 }
