@@ -50,6 +50,19 @@ public class PoolBehaviourTests
         Assert.Contains("invalid max index: -1", e.Message);
     }
 
+    // PyTorch 1.13: a = [[1, 2], [3, 4]] (1×1×2×2), indices [[0, 0], [3, 3]]:
+    // max_unpool2d(a, indices, 2) = [[2, 0, 0, 4], 0, 0, 0] (the last write wins) and backward of
+    // (out * arange(16).reshape(1, 1, 4, 4)).sum() gives a.grad = [[0, 0], [3, 3]] (a gather).
+    [Fact]
+    public void UnpoolRepeatedIndicesFollowPyTorch()
+    {
+        var a = Tensor.From(new double[] { 1, 2, 3, 4 }, [1, 1, 2, 2], requiresGrad: true);
+        var u = F.MaxUnpool2d(a, [0, 0, 3, 3], 2);
+        Assert.Equal([2.0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], u.ToDoubleArray());
+        (u * Range([1, 1, 4, 4])).Sum().Backward();
+        Assert.Equal([0.0, 0, 3, 3], a.Grad!.ToDoubleArray());
+    }
+
     [Fact]
     public void NodesAreNamedLikePyTorch()
     {
