@@ -1,0 +1,55 @@
+namespace Autograd.Nn;
+
+/// <summary>
+/// 2-d convolution over NCHW or CHW input (torch.nn.Conv2d, padding_mode='zeros'). Weight
+/// (outChannels, inChannels/groups, kH, kW) and bias start as PyTorch's do: uniform in ±1/√fan_in with
+/// fan_in = inChannels/groups·kH·kW (kaiming_uniform_(a=√5) and the default bias rule).
+/// </summary>
+public sealed class Conv2d : Module
+{
+    public Conv2d(int inChannels, int outChannels, Pair kernelSize, Pair? stride = null, Padding? padding = null,
+        Pair? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+    {
+        if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: groups must be a positive integer, got {groups}");
+        if (inChannels <= 0 || inChannels % groups != 0)
+            throw new ArgumentException($"Conv2d: in_channels must be positive and divisible by groups, got in_channels={inChannels}, groups={groups}", nameof(inChannels));
+        if (outChannels <= 0 || outChannels % groups != 0)
+            throw new ArgumentException($"Conv2d: out_channels must be positive and divisible by groups, got out_channels={outChannels}, groups={groups}", nameof(outChannels));
+        if (kernelSize.H <= 0 || kernelSize.W <= 0)
+            throw new ArgumentException($"Conv2d: kernel_size must be positive, got {kernelSize}", nameof(kernelSize));
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride ?? 1;
+        Padding = padding ?? 0;
+        Dilation = dilation ?? 1;
+        Groups = groups;
+        var w = Tensor.Zeros([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], dtype);
+        Init.KaimingUniform_(w, a: Math.Sqrt(5), generator: generator);
+        Weight = RegisterParameter("weight", new Parameter(w))!;
+        int fanIn = inChannels / groups * kernelSize.H * kernelSize.W;
+        Bias = RegisterParameter("bias", bias ? new Parameter(Linear.DefaultBias(outChannels, fanIn, dtype, generator)) : null);
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public Pair KernelSize { get; }
+    public Pair Stride { get; }
+    public Padding Padding { get; }
+    public Pair Dilation { get; }
+    public int Groups { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    public override Tensor Forward(Tensor input) => F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, Dilation, Groups);
+
+    protected override string ExtraRepr()
+    {
+        var s = $"{InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Stride}";
+        if (Padding != (Padding)0) s += $", padding={Padding}";
+        if (Dilation != (Pair)1) s += $", dilation={Dilation}";
+        if (Groups != 1) s += $", groups={Groups}";
+        if (Bias is null) s += ", bias=False";
+        return s;
+    }
+}
