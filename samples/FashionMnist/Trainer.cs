@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using Autograd.Nn;
+using Autograd.Nn.Data;
+using Dataset = Autograd.Nn.Data.FashionMnist;
+using Autograd.Nn.Optim;
+
+namespace Autograd.Samples.FashionMnist;
+
+/// <summary>Loads the data, trains, evaluates after each epoch, logs and reports.</summary>
+internal static class Trainer
+{
+    private const int EvalBatch = 1000;
+
+    public static int Run(TrainOptions o)
+    {
+        var display = Display.Create(o.Plain);
+        try
+        {
+            return Train(o, display);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            display.Error(e.Message);
+            return 2;
+        }
+    }
+
+    private static int Train(TrainOptions o, Display display)
+    {
+        if (o.Threads is { } t) Threading.NumThreads = t;
+        var load = Stopwatch.StartNew();
+        var train = Dataset.Load(o.DataDirectory, train: true, limit: o.Limit);
+        var test = Dataset.Load(o.DataDirectory, train: false, limit: o.Limit);
+        load.Stop();
+
+        var model = Network.Build(new Generator(o.Seed));
+        var optimizer = new SGD(model.Parameters(), lr: o.LearningRate, momentum: o.Momentum);
+        var batches = new BatchIterator(train.Count, o.BatchSize, shuffle: true, generator: new Generator(o.Seed + 1));
+        display.Header(o, model, train.Count, test.Count, load.Elapsed);
+
+        string csvPath = CsvPath(o.LogDirectory);
+        using var csv = new StreamWriter(csvPath);
+        csv.WriteLine("step,epoch,batch,loss");
+
+        var losses = new List<double>();
+        var results = new List<EpochResult>();
+        int[,] confusion = new int[Dataset.Classes, Dataset.Classes];
+        display.Train(o.Epochs, batches.BatchCount, progress =>
+        {
+            for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            {
+                progress.BeginEpoch(epoch);
+                model.Train();
+                double running = 0, sum = 0;
+                int seen = 0, b = 0;
+                var clock = Stopwatch.StartNew();
+                foreach (var idx in batches)
+                {
+                    var x = train.Images(idx);
+                    var y = train.LabelsAt(idx);
+                    var loss = F.CrossEntropy(model.Forward(x), y);
+                    optimizer.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+
+                    double l = loss.Item();
+                    losses.Add(l);
+                    sum += l;
+                    running = b == 0 ? l : 0.98 * running + 0.02 * l;
+                    seen += idx.Length;
+                    b++;
+                    csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{losses.Count},{epoch},{b},{l:R}"));
+                    progress.Batch(b, running, seen / clock.Elapsed.TotalSeconds);
+                }
+                clock.Stop();
+                csv.Flush();
+                progress.Evaluating();
+                var (accuracy, matrix) = Evaluate(model, test);
+                confusion = matrix;
+                var r = new EpochResult(epoch, sum / b, accuracy, seen / clock.Elapsed.TotalSeconds, clock.Elapsed);
+                results.Add(r);
+                progress.EndEpoch(r);
+            }
+        });
+
+        display.Summary(results, confusion, losses, csvPath);
+        double totalImages = (double)train.Count * o.Epochs;
+        double totalSeconds = results.Sum(r => r.TrainTime.TotalSeconds);
+        // The machine-readable last line: accuracy as a fraction in [0, 1], throughput of training.
+        Console.Out.Flush();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT epochs={o.Epochs} test_accuracy={results[^1].TestAccuracy:F4} images_per_second={totalImages / totalSeconds:F1}"));
+        return 0;
+    }
+
+    /// <summary>Accuracy and confusion matrix (rows: true class, columns: predicted) over the whole set, without recording a graph.</summary>
+    internal static (double Accuracy, int[,] Confusion) Evaluate(Module model, Dataset data)
+    {
+        model.Eval();
+        var confusion = new int[Dataset.Classes, Dataset.Classes];
+        int correct = 0;
+        using (Grad.NoGrad())
+        {
+            for (int start = 0; start < data.Count; start += EvalBatch)
+            {
+                int[] idx = Enumerable.Range(start, Math.Min(EvalBatch, data.Count - start)).ToArray();
+                float[] logits = model.Forward(data.Images(idx)).ToFloatArray();
+                int[] labels = data.LabelsAt(idx);
+                for (int i = 0; i < idx.Length; i++)
+                {
+                    int predicted = ArgMax(logits.AsSpan(i * Dataset.Classes, Dataset.Classes));
+                    confusion[labels[i], predicted]++;
+                    if (predicted == labels[i]) correct++;
+                }
+            }
+        }
+        model.Train();
+        return ((double)correct / data.Count, confusion);
+    }
+
+    /// <summary>First index of the maximum, like torch.argmax.</summary>
+    private static int ArgMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    /// <summary>runs/ next to the sample's project file when run from the repository, else ./runs.</summary>
+    private static string CsvPath(string? logDirectory)
+    {
+        string dir = logDirectory ?? FindSampleDirectory() ?? "runs";
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, $"loss-{DateTime.Now:yyyyMMdd-HHmmss}.csv");
+    }
+
+    private static string? FindSampleDirectory()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "FashionMnist.csproj"))) return Path.Combine(d.FullName, "runs");
+        return null;
+    }
+}
