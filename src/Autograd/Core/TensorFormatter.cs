@@ -29,7 +29,16 @@ internal sealed class TensorFormatter
         else _maxWidth = nz.Max(v => v.ToString("F" + Precision, CultureInfo.InvariantCulture).Length);
     }
 
-    private static string Sci(double v) => v.ToString("0." + new string('0', Precision) + "e+00", CultureInfo.InvariantCulture);
+    // Python's '{:.4e}': the standard "E4" format rounds exact ties to even like Python (a custom
+    // "0.0000e+00" pattern rounds them away from zero: 1.03125 → 1.0313 instead of 1.0312); only the
+    // exponent needs rewriting, from "E+005" to "e+05".
+    private static string Sci(double v)
+    {
+        var s = v.ToString("E" + Precision, CultureInfo.InvariantCulture);
+        int e = s.IndexOf('E');
+        var digits = s[(e + 2)..].TrimStart('0').PadLeft(2, '0');
+        return string.Concat(s.AsSpan(0, e), "e", s.AsSpan(e + 1, 1), digits);
+    }
 
     private string Format(double v)
     {
