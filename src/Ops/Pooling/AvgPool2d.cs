@@ -31,8 +31,8 @@ public static partial class F
         if (!Node.NeedsGrad([input])) return output;
         int[] inShape = geo.InputShape;
         return Node.Record(output, nodeName, [input], g => [g.DType == DType.Float32
-            ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>(), geo.Divisor), inShape)
-            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>(), geo.Divisor), inShape)]);
+            ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
+            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape)]);
     }
 
     private static T[] AvgForward<T>(PoolGeometry geo, T[] x) where T : unmanaged, IFloatingPointIeee754<T>

@@ -27,40 +27,38 @@ namespace Autograd;
 internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private PoolGeometry _geo;
-    private T[] _colVal, _colTag;     // W + 1: per-column maximum over the rows so far, its row tap; [W] = sentinel
-    private T[] _val, _rowTap, _colTap; // OutPadded: per-output maximum, its row tap and column tap
-    private T[] _gVal, _gTag;         // OutPadded: one column tap gathered for every output
+    private ColumnBuffer<T> _colVal, _colTag;  // per-column maximum over the rows so far and its row tap; padding (−∞, +∞)
+    private T[] _val, _rowTap, _colTap;         // OutPadded: per-output maximum, its row tap and column tap
+    private int[] _rowOffset;                    // per row tap: input row · W for the output row being finished
 
     public static MaxFold<T> Create(PoolGeometry geo)
     {
         // Taps are carried as T so they blend in the same SIMD lanes as the values; float holds them exactly below 2^24.
         if (typeof(T) == typeof(float) && Math.Max(geo.Rows.Taps, geo.Cols.Taps) >= 1 << 24)
             throw new NotSupportedException($"max pooling: float32 windows wider than 2^24 taps are not supported (got {geo.Rows.Taps}x{geo.Cols.Taps}); use float64");
-        int w = geo.W, n = geo.Cols.OutPadded;
-        var f = new MaxFold<T>
+        int n = geo.Cols.OutPadded;
+        return new MaxFold<T>
         {
             _geo = geo,
-            _colVal = new T[w + 1], _colTag = new T[w + 1],
+            _colVal = new ColumnBuffer<T>(geo.Cols, geo.W, T.NegativeInfinity),
+            _colTag = new ColumnBuffer<T>(geo.Cols, geo.W, T.PositiveInfinity),
             _val = new T[n], _rowTap = new T[n], _colTap = new T[n],
-            _gVal = new T[n], _gTag = new T[n],
+            _rowOffset = new int[geo.Rows.Taps],
         };
-        f._colVal[w] = T.NegativeInfinity;
-        f._colTag[w] = T.PositiveInfinity;
-        return f;
     }
 
     public readonly void FirstRow(ReadOnlySpan<T> row, int k)
     {
-        row.CopyTo(_colVal);
-        _colTag.AsSpan(0, row.Length).Fill(T.CreateTruncating(k));
+        row.CopyTo(_colVal.Interior);
+        _colTag.Interior.Fill(T.CreateTruncating(k));
     }
 
     public readonly void NextRow(ReadOnlySpan<T> row, int k)
     {
         T kt = T.CreateTruncating(k);
         ref T x = ref MemoryMarshal.GetReference(row);
-        ref T m = ref MemoryMarshal.GetArrayDataReference(_colVal);
-        ref T t = ref MemoryMarshal.GetArrayDataReference(_colTag);
+        ref T m = ref MemoryMarshal.GetReference(_colVal.Interior);
+        ref T t = ref MemoryMarshal.GetReference(_colTag.Interior);
         int n = row.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -83,22 +81,28 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
 
     public readonly void NoRows()
     {
-        Array.Fill(_colVal, T.NegativeInfinity);
-        Array.Fill(_colTag, T.PositiveInfinity);
+        _colVal.Clear();
+        _colTag.Clear();
     }
 
-    public readonly void FirstColumn(ReadOnlySpan<int> taps)
+    public readonly void PrepareColumns()
     {
-        Gather(taps, _val, _rowTap);
+        _colVal.Prepare();
+        _colTag.Prepare();
+    }
+
+    public readonly void FirstColumn()
+    {
+        _colVal.Tap(0).CopyTo(_val);
+        _colTag.Tap(0).CopyTo(_rowTap);
         Array.Clear(_colTap);
     }
 
-    public readonly void NextColumn(ReadOnlySpan<int> taps, int j)
+    public readonly void NextColumn(int j)
     {
-        Gather(taps, _gVal, _gTag);
         var jv = new Vector<T>(T.CreateTruncating(j));
-        ref T gv = ref MemoryMarshal.GetArrayDataReference(_gVal);
-        ref T gt = ref MemoryMarshal.GetArrayDataReference(_gTag);
+        ref T gv = ref MemoryMarshal.GetReference(_colVal.Tap(j));
+        ref T gt = ref MemoryMarshal.GetReference(_colTag.Tap(j));
         ref T mv = ref MemoryMarshal.GetArrayDataReference(_val);
         ref T mt = ref MemoryMarshal.GetArrayDataReference(_rowTap);
         ref T mj = ref MemoryMarshal.GetArrayDataReference(_colTap);
@@ -123,27 +127,14 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
     {
         _val.AsSpan(0, output.Length).CopyTo(output);
         PoolAxis rows = _geo.Rows, cols = _geo.Cols;
-        int w = _geo.W;
+        for (int k = 0; k < _rowOffset.Length; k++) _rowOffset[k] = rows.At(k, oh) * _geo.W;
+        ref int colTaps = ref MemoryMarshal.GetArrayDataReference(cols.Tap);
+        int stride = cols.OutPadded;
         for (int o = 0; o < indices.Length; o++)
         {
             T k = _rowTap[o];
             indices[o] = T.IsPositiveInfinity(k) ? -1   // Note [Window of padding only]
-                : rows.At(int.CreateTruncating(k), oh) * w + cols.At(int.CreateTruncating(_colTap[o]), o);
-        }
-    }
-
-    private readonly void Gather(ReadOnlySpan<int> taps, T[] val, T[] tag)
-    {
-        ref T cv = ref MemoryMarshal.GetArrayDataReference(_colVal);
-        ref T ct = ref MemoryMarshal.GetArrayDataReference(_colTag);
-        ref T dv = ref MemoryMarshal.GetArrayDataReference(val);
-        ref T dt = ref MemoryMarshal.GetArrayDataReference(tag);
-        ref int tp = ref MemoryMarshal.GetReference(taps);
-        for (int o = 0; o < val.Length; o++)
-        {
-            int c = Unsafe.Add(ref tp, o);                  // in [0, W] by construction (PoolAxis)
-            Unsafe.Add(ref dv, o) = Unsafe.Add(ref cv, c);
-            Unsafe.Add(ref dt, o) = Unsafe.Add(ref ct, c);
+                : _rowOffset[int.CreateTruncating(k)] + Unsafe.Add(ref colTaps, int.CreateTruncating(_colTap[o]) * stride + o);
         }
     }
 }

@@ -55,6 +55,25 @@ internal sealed class PoolAxis
     /// <summary>The taps of one kernel position j for every output: a row of <see cref="Tap"/>.</summary>
     public ReadOnlySpan<int> TapsOf(int j) => Tap.AsSpan(j * OutPadded, OutPadded);
 
+    /// <summary>
+    /// Fixed windows only: tap j of output o reads position o·<see cref="Stride"/> + j·<see cref="Dilation"/>
+    /// of the input row padded with <see cref="Lead"/> identity cells in front (see ColumnBuffer).
+    /// Adaptive windows are not uniform and go through <see cref="Tap"/>.
+    /// </summary>
+    public bool Uniform { get; private init; }
+
+    public int Stride { get; private init; } = 1;
+
+    public int Dilation { get; private init; } = 1;
+
+    /// <summary>Identity cells before the input in a padded row buffer (the left padding).</summary>
+    public int Lead { get; private init; }
+
+    /// <summary>Length of a row buffer: lead padding, the input, and every tap any (padded) output reads; sentinel In for adaptive.</summary>
+    public int BufferLength => Uniform
+        ? Math.Max(Lead + In, (OutPadded - 1) * Stride + (Taps - 1) * Dilation + 1)
+        : In + 1;
+
     /// <summary>Input position of tap j of output o, or <see cref="In"/>.</summary>
     public int At(int j, int o) => Tap[j * OutPadded + o];
 
@@ -74,7 +93,7 @@ internal sealed class PoolAxis
     /// <summary>Fixed windows: output o covers o·s − p + j·d for j in [0, k).</summary>
     public static PoolAxis Fixed(int inSize, int outSize, int k, int s, int p, int d)
     {
-        var axis = new PoolAxis(inSize, outSize, k);
+        var axis = new PoolAxis(inSize, outSize, k) { Uniform = true, Stride = s, Dilation = d, Lead = p };
         for (int o = 0; o < outSize; o++)
         {
             long start = (long)o * s - p;

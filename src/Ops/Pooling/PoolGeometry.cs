@@ -31,6 +31,15 @@ internal sealed class PoolGeometry
     public int Divisor(int oh, int ow) =>
         DivisorOverride ?? (IncludePad ? Rows.CountPadded[oh] * Cols.CountPadded[ow] : Rows.CountReal[oh] * Cols.CountReal[ow]);
 
+    /// <summary>Every output's <see cref="Divisor"/> as T, OH·OW values (the same for every plane).</summary>
+    public T[] Divisors<T>() where T : System.Numerics.INumberBase<T>
+    {
+        var d = new T[OH * OW];
+        for (int oh = 0; oh < OH; oh++)
+            for (int ow = 0; ow < OW; ow++) d[oh * OW + ow] = T.CreateTruncating(Divisor(oh, ow));
+        return d;
+    }
+
     /// <summary>avg_pool2d's count_include_pad (PyTorch default true).</summary>
     public bool IncludePad { get; init; } = true;
 

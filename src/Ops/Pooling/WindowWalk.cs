@@ -26,11 +26,14 @@ internal interface IWindowFold<T, TSelf>
     /// <summary>Every kernel row of this output row is padding: the row buffer holds the identity.</summary>
     void NoRows();
 
-    /// <summary>Starts each output's value from row-buffer position taps[o] (kernel column tap 0).</summary>
-    void FirstColumn(ReadOnlySpan<int> taps);
+    /// <summary>The rows of this output row are done: make the row buffer's taps readable (ColumnBuffer.Prepare).</summary>
+    void PrepareColumns();
 
-    /// <summary>Folds row-buffer position taps[o] (kernel column tap j, increasing) into output o.</summary>
-    void NextColumn(ReadOnlySpan<int> taps, int j);
+    /// <summary>Starts each output's value from its kernel column tap 0.</summary>
+    void FirstColumn();
+
+    /// <summary>Folds kernel column tap j (increasing) of each output's window into the output.</summary>
+    void NextColumn(int j);
 
     /// <summary>Writes output row oh (and, for max folds, its flat H·W argmax indices).</summary>
     void Finish(int oh, Span<T> output, Span<int> indices);
@@ -77,8 +80,9 @@ internal static class WindowWalk
                 else { fold.FirstRow(x.Slice(ih * w, w), k); any = true; }
             }
             if (!any) fold.NoRows();
-            fold.FirstColumn(cols.TapsOf(0));
-            for (int j = 1; j < cols.Taps; j++) fold.NextColumn(cols.TapsOf(j), j);
+            fold.PrepareColumns();
+            fold.FirstColumn();
+            for (int j = 1; j < cols.Taps; j++) fold.NextColumn(j);
             fold.Finish(oh, y.Slice(oh * ow, ow), indices.IsEmpty ? default : indices.Slice(oh * ow, ow));
         }
     }
@@ -89,16 +93,13 @@ internal static class WindowWalk
     /// through the column taps into a row buffer, which is then added to every input row of the window.
     /// Each plane is owned by one worker, so the scatter-adds never collide.
     /// </summary>
-    public static T[] SumBackward<T>(PoolGeometry geo, T[] gradOutput, Func<int, int, int> divisor)
+    public static T[] SumBackward<T>(PoolGeometry geo, T[] gradOutput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planes = geo.Planes, inPlane = geo.H * geo.W, outPlane = geo.OH * geo.OW;
         var gradInput = new T[planes * inPlane];
         if (planes == 0 || outPlane == 0) return gradInput;
-        // The divisor of every output of a plane, computed once (it is the same for every plane).
-        var scale = new T[outPlane];
-        for (int oh = 0; oh < geo.OH; oh++)
-            for (int o = 0; o < geo.OW; o++) scale[oh * geo.OW + o] = T.CreateTruncating(divisor(oh, o));
+        var scale = geo.Divisors<T>();
         int chunks = Chunks(geo);
         Kernels.Parallelism.For(chunks, geo.Work, c =>
         {
