@@ -74,6 +74,7 @@ public class PoolBehaviourTests
         Assert.Equal("AdaptiveMaxPool2DBackward0", F.AdaptiveMaxPool2d(x, 2).GradFn!.Name);
         var (y, i) = F.MaxPool2dWithIndices(x, 2);
         Assert.Equal("MaxUnpool2DBackward0", F.MaxUnpool2d(y, i, 2).GradFn!.Name);
+        Assert.Equal("PowBackward0", F.LpPool2d(x, 2, 2).GradFn!.Name);   // PyTorch's lp_pool2d ends in pow too
     }
 
     [Fact]

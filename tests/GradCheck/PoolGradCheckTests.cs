@@ -76,6 +76,24 @@ public class PoolGradCheckTests
         Assert.True(GradCheck.Check(t => F.AvgPool2d(t[0], k, s, p, ceil, countIncludePad, divisorOverride), [x]));
     }
 
+    public static TheoryData<int, double, (int, int), (int, int), bool> LpGrid() => new()
+    {
+        { 0, 2, (2, 2), (2, 2), false },
+        { 0, 1, (3, 2), (1, 2), false },
+        { 1, 3, (3, 3), (2, 2), true },
+        { 2, 1.5, (2, 3), (3, 1), true },
+        { 2, -1, (2, 2), (1, 1), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(LpGrid))]
+    public void LpPool2dGradCheck(int shape, double p, (int, int) k, (int, int) s, bool ceil)
+    {
+        // Positive inputs (0.5..1.5): x^p is defined for every p and no window sum sits at relu's kink.
+        var x = (Tensor.Rand(Shapes[shape], DType.Float64, generator: new Generator(shape + 23)) + 0.5).Detach().RequiresGrad_();
+        Assert.True(GradCheck.Check(t => F.LpPool2d(t[0], p, k, s, ceil), [x]));
+    }
+
     public static TheoryData<int, (int, int)> AdaptiveGrid() => new()
     {
         { 0, (3, 4) }, { 0, (1, 1) }, { 0, (7, 9) }, { 0, (10, 11) },

@@ -62,6 +62,14 @@ public class PoolValidationTests
         ["AdaptiveMaxNegativeSize"] = (() => F.AdaptiveMaxPool2d(X(1, 1, 6, 6), -1), ["adaptive_max_pool2d", "(-1, -1)"]),
         ["AdaptiveMaxWithIndicesNegativeSize"] = (() => F.AdaptiveMaxPool2dWithIndices(X(1, 1, 6, 6), -1), ["adaptive_max_pool2d", "(-1, -1)"]),
 
+        // lp_pool2d: PyTorch reports avg_pool2d's checks ("stride should not be zero", ...) and, for norm_type 0,
+        // Python's "ZeroDivisionError: float division by zero"; we name lp_pool2d.
+        ["LpRank2"] = (() => F.LpPool2d(X(6, 6), 2, 2), ["lp_pool2d", "3D or 4D", "[6, 6]"]),
+        ["LpZeroKernel"] = (() => F.LpPool2d(X(1, 1, 6, 6), 2, 0), ["lp_pool2d", "kernel size should be greater than zero"]),
+        ["LpZeroStride"] = (() => F.LpPool2d(X(1, 1, 6, 6), 2, 2, 0), ["lp_pool2d", "stride should be greater than zero"]),
+        ["LpOutputTooSmall"] = (() => F.LpPool2d(X(1, 1, 6, 6), 2, 7), ["lp_pool2d", "Output size is too small"]),
+        ["LpZeroNorm"] = (() => F.LpPool2d(X(1, 1, 6, 6), 0, 2), ["lp_pool2d", "norm_type", "got 0"]),
+
         // "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with 2 dimensions."
         ["UnpoolRank2"] = (() => F.MaxUnpool2d(X(3, 3), new int[9], 2), ["max_unpool2d", "3d or 4d Tensor, but got a tensor with 2 dimensions"]),
         // "Expected shape of indices to be same as that of the input tensor ([1, 1, 3, 3]) but got indices tensor with shape: [1, 1, 2, 3]"
