@@ -8,4 +8,33 @@ public sealed partial class AutogradEngine
         => Wrap(F.Conv2d(U(input), U(weight), Opt(bias), stride, padding, dilation, groups));
 
     public EngineTensor Pad(EngineTensor input, int[] pad, double value = 0) => Wrap(F.Pad(U(input), pad, value));
+
+    public EngineTensor MaxPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
+        Pair? dilation = null, bool ceilMode = false)
+        => Wrap(F.MaxPool2d(U(input), kernelSize, stride, padding, dilation, ceilMode));
+
+    public (EngineTensor Output, int[] Indices) MaxPool2dWithIndices(EngineTensor input, Pair kernelSize, Pair? stride = null,
+        Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
+    {
+        var (o, i) = F.MaxPool2dWithIndices(U(input), kernelSize, stride, padding, dilation, ceilMode);
+        return (Wrap(o), i);
+    }
+
+    public EngineTensor AvgPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
+        bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
+        => Wrap(F.AvgPool2d(U(input), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride));
+
+    public EngineTensor AdaptiveAvgPool2d(EngineTensor input, Pair outputSize) => Wrap(F.AdaptiveAvgPool2d(U(input), outputSize));
+
+    public EngineTensor AdaptiveMaxPool2d(EngineTensor input, Pair outputSize) => Wrap(F.AdaptiveMaxPool2d(U(input), outputSize));
+
+    public (EngineTensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(EngineTensor input, Pair outputSize)
+    {
+        var (o, i) = F.AdaptiveMaxPool2dWithIndices(U(input), outputSize);
+        return (Wrap(o), i);
+    }
+
+    public EngineTensor MaxUnpool2d(EngineTensor input, int[] indices, Pair kernelSize, Pair? stride = null,
+        Pair? padding = null, int[]? outputSize = null)
+        => Wrap(F.MaxUnpool2d(U(input), indices, kernelSize, stride, padding, outputSize));
 }

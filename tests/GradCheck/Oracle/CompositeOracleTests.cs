@@ -25,6 +25,21 @@ public class CompositeOracleTests
             return e.CrossEntropy(logits, [3, 7, 0, 9]);
         }));
 
+    /// <summary>The Fashion-MNIST network's shape in miniature: conv-relu-maxpool-conv-relu-avgpool-flatten-linear-relu-linear-cross_entropy.</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void PoolingCnnWithCrossEntropyMatchesLibtorch(DType dtype) => CrossCheck.All(dtype, Repeat(
+        "conv(pad 1)-relu-max_pool2d(2)-conv(pad 1)-relu-avg_pool2d(2)-flatten-linear-relu-linear-cross_entropy", "small CNN with pooling + cross-entropy",
+        [new([3, 1, 12, 12]), new([4, 1, 3, 3]), new([4]), new([6, 4, 3, 3]), new([6]), new([16, 54]), new([16]), new([10, 16]), new([10])],
+        (e, p) =>
+        {
+            var h = e.MaxPool2d(e.Relu(e.Conv2d(p[0], p[1] * 0.5, p[2], padding: 1)), 2);
+            h = e.AvgPool2d(e.Relu(e.Conv2d(h, p[3] * 0.3, p[4], padding: 1)), 2);
+            h = e.Relu(e.Linear(e.Flatten(h, 1), p[5] * 0.2, p[6]));
+            return e.CrossEntropy(e.Linear(h, p[7] * 0.3, p[8]), [1, 9, 4]);
+        }));
+
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
