@@ -6,8 +6,9 @@ namespace Autograd;
 // The engine never recurses: it collects the nodes reachable from the roots with an explicit stack,
 // counts for each node how many reachable consumers will deliver a gradient to it, and runs a node
 // once all of them have. Among ready nodes a leaf's AccumulateGrad runs first, then the most recently
-// created node (PyTorch's sequence number rule: AccumulateGrad has the largest), which makes the order
-// deterministic, equal to PyTorch's, and lets Tape print it. Gradients that meet at a
+// created node (PyTorch's sequence number rule: AccumulateGrad has the largest), ties broken as
+// PyTorch's heap breaks them (Note [Ready queue]); the order is deterministic, equal to PyTorch's, and
+// Tape prints it. Gradients that meet at a
 // node are summed out of place, so a gradient tensor handed to two inputs is never mutated. Leaves are
 // reached through their AccumulateGrad node, which adds into .Grad (or, for Grad.Compute, is captured).
 internal static class Engine
@@ -54,25 +55,23 @@ internal static class Engine
                 else { deps[next] = 1; stack.Push(next); }
             }
         }
-        // Priority: AccumulateGrad first (PyTorch gives it the largest sequence number), then later-created
-        // nodes first; equal priorities (several ready leaves) in the order they became ready.
-        var ready = new PriorityQueue<Node, (long, long)>();
-        long tick = 0;
-        foreach (var (n, c) in deps) if (c == 0) ready.Enqueue(n, Priority(n, tick++));
+        // Ready nodes in PyTorch's order: AccumulateGrad first, then later-created nodes first, ties as
+        // libstdc++'s heap breaks them (Note [Ready queue]).
+        var ready = new ReadyQueue();
+        foreach (var (n, c) in deps) if (c == 0) ready.Push(n);
         var order = new List<Node>(deps.Count);
-        while (ready.TryDequeue(out var n, out _))
+        while (ready.Count > 0)
         {
+            var n = ready.Pop();
             order.Add(n);
             foreach (var next in n.Next)
             {
                 if (next is null) continue;
-                if (--deps[next] == 0) ready.Enqueue(next, Priority(next, tick++));
+                if (--deps[next] == 0) ready.Push(next);
             }
         }
         return (order, order.Count);
     }
-
-    private static (long, long) Priority(Node n, long tick) => (n is AccumulateGrad ? long.MinValue : -n.Sequence, tick);
 
     private static void Deliver(Dictionary<Node, Tensor> pending, Node node, Tensor grad)
     {
