@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Autograd.Kernels;
 
@@ -60,8 +59,7 @@ internal static class Im2Col
                         var dst = dx.Slice((c * h + iy) * w, w);
                         if (g.SW == 1)
                         {
-                            var d = dst.Slice(lo + x0, hi - lo);
-                            TensorPrimitives.Add(d, src[lo..hi], d);
+                            SpanMath.AddInPlace(dst.Slice(lo + x0, hi - lo), src[lo..hi]);
                         }
                         else for (int ox = lo; ox < hi; ox++) dst[ox * g.SW + x0] += src[ox];
                     }

@@ -13,6 +13,12 @@ namespace Autograd.Kernels;
 // MR×NR register kernel. Depth blocks run in order and each adds into C, so every element of C is
 // the same sequence of FMAs whatever the tiling or thread count (Note [Deterministic parallelism]).
 // Tiny products skip packing and use TensorPrimitives directly.
+//
+// Note [Unpacked B]
+// Packing B costs a read and a write of every element of op(B); the kernel then reuses each packed
+// element once per row of A. When A has few rows (conv2d's W·col: 64 rows against a 576×3136 column
+// matrix) that copy costs as much as the arithmetic, so an untransposed B is read in place (its rows
+// are contiguous NR-wide strips) and only a ragged last panel is packed.
 
 /// <summary>
 /// General matrix multiply on row-major buffers: C[m×n] = op(A)[m×k] · op(B)[k×n] (+ C when
@@ -25,6 +31,7 @@ internal static unsafe class Gemm
     private const int NC = 4096;         // columns per packed B block
     private const int TileCols = 256;    // columns per parallel tile (a multiple of every NR)
     private const long SmallWork = 1 << 15;
+    private const int DirectBMaxRows = 2 * MC;   // Note [Unpacked B]
 
     internal static void Run<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
@@ -68,6 +75,7 @@ internal static unsafe class Gemm
         int ncMax = Math.Min(NC, (j.N + nr - 1) / nr * nr);
         T[] bufA = ArrayPool<T>.Shared.Rent(mPanels * mr * kcMax);
         T[] bufB = ArrayPool<T>.Shared.Rent(ncMax * kcMax);
+        bool directB = !j.TransB && j.M <= DirectBMaxRows;
         try
         {
             fixed (T* packA = bufA, packB = bufB)
@@ -82,14 +90,21 @@ internal static unsafe class Gemm
                         int kc = Math.Min(KC, j.K - p0);
                         bool add = j.Accumulate || p0 > 0;
                         int jc0 = jc;
-                        Parallelism.For(mPanels + nPanels, (long)(j.M + nc) * kc, i =>
+                        // With B read in place only a ragged last panel needs packing.
+                        int bFirst = directB ? nc / nr : 0;
+                        Parallelism.For(mPanels + nPanels - bFirst, (long)(j.M + nc) * kc, i =>
                         {
                             if (i < mPanels) GemmKernel.PackA(j.TransA, j.A, j.Lda, j.M, i * mr, p0, kc, pA + (long)i * mr * kc);
-                            else GemmKernel.PackB(j.TransB, j.B, j.Ldb, j.N, jc0 + (i - mPanels) * nr, p0, kc, nr, pB + (long)(i - mPanels) * nr * kc);
+                            else
+                            {
+                                int jp = bFirst + i - mPanels;
+                                GemmKernel.PackB(j.TransB, j.B, j.Ldb, j.N, jc0 + jp * nr, p0, kc, nr, pB + (long)jp * nr * kc);
+                            }
                         });
-                        int mBlocks = (j.M + MC - 1) / MC, nTiles = (nc + TileCols - 1) / TileCols;
+                        int mBlocks = (j.M + MC - 1) / MC, tileCols = TileWidth(mBlocks, nc, nr, (long)j.M * nc * kc);
+                        int nTiles = (nc + tileCols - 1) / tileCols;
                         Parallelism.For(mBlocks * nTiles, (long)j.M * nc * kc, t =>
-                            Macro<T, TV, S>(j, pA, pB, (t / nTiles) * MC, (t % nTiles) * TileCols, jc0, nc, kc, add));
+                            Macro<T, TV, S>(j, pA, pB, directB, (t / nTiles) * MC, (t % nTiles) * tileCols, tileCols, jc0, nc, p0, kc, add));
                     }
                 }
             }
@@ -102,17 +117,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>One MC×TileCols tile of the current (jc, p0) block.</summary>
-    private static void Macro<T, TV, S>(Job<T> j, T* packA, T* packB, int i0, int t0, int jc, int nc, int kc, bool add)
+    private static void Macro<T, TV, S>(Job<T> j, T* packA, T* packB, bool directB, int i0, int t0, int tileCols, int jc, int nc, int p0, int kc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
     {
         const int mr = GemmKernel.MR;
         int nr = GemmKernel.NR<T, TV, S>();
-        int mEnd = Math.Min(i0 + MC, j.M), tEnd = Math.Min(t0 + TileCols, nc);
+        int mEnd = Math.Min(i0 + MC, j.M), tEnd = Math.Min(t0 + tileCols, nc);
         T* edge = stackalloc T[mr * nr];
         for (int jr = t0; jr < tEnd; jr += nr)
         {
-            T* pb = packB + (long)(jr / nr) * nr * kc;
             int cols = Math.Min(nr, nc - jr);
+            bool inPlace = directB && cols == nr;
+            T* pb = inPlace ? j.B + (long)p0 * j.Ldb + jc + jr : packB + (long)(jr / nr) * nr * kc;
+            int ldbp = inPlace ? j.Ldb : nr;
             for (int ir = i0; ir < mEnd; ir += mr)
             {
                 T* pa = packA + (long)(ir / mr) * mr * kc;
@@ -120,10 +137,10 @@ internal static unsafe class Gemm
                 int rows = Math.Min(mr, j.M - ir);
                 if (rows == mr && cols == nr)
                 {
-                    GemmKernel.Tile<T, TV, S>(kc, pa, pb, c, j.Ldc, add);
+                    GemmKernel.Tile<T, TV, S>(kc, pa, pb, ldbp, c, j.Ldc, add);
                     continue;
                 }
-                GemmKernel.Tile<T, TV, S>(kc, pa, pb, edge, nr, add: false);
+                GemmKernel.Tile<T, TV, S>(kc, pa, pb, ldbp, edge, nr, add: false);
                 for (int r = 0; r < rows; r++)
                     for (int q = 0; q < cols; q++)
                     {
@@ -132,6 +149,20 @@ internal static unsafe class Gemm
                     }
             }
         }
+    }
+
+    /// <summary>
+    /// Columns per parallel tile: TileCols, narrowed (to a multiple of NR) until there are about four
+    /// tiles per thread, so a wide-but-short C still spreads over every thread. Tiling never changes
+    /// the arithmetic of an element, so this may depend on the thread count.
+    /// </summary>
+    private static int TileWidth(int mBlocks, int nc, int nr, long work)
+    {
+        if (!Parallelism.Worth(2, work)) return TileCols;
+        int wanted = 4 * Threading.NumThreads;
+        int tilesAcross = Math.Max(1, (wanted + mBlocks - 1) / mBlocks);
+        int width = (nc + tilesAcross - 1) / tilesAcross;
+        return Math.Clamp((width + nr - 1) / nr * nr, nr, TileCols);
     }
 
     /// <summary>Unpacked product for tiny sizes, single-threaded (packing would cost more than it saves).</summary>

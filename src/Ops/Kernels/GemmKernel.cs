@@ -16,11 +16,12 @@ internal static unsafe class GemmKernel
     /// <summary>Columns of the register tile: two vectors.</summary>
     internal static int NR<T, TV, S>() where T : unmanaged where TV : struct where S : ISimd<TV, T> => 2 * S.Lanes;
 
-    // C[MR×NR] (row stride ldc) = (add ? C : 0) + Σ_p a[p, 0..MR) ⊗ b[p, 0..NR), over packed panels:
-    // a holds MR values per p, b holds NR values per p. Each element's sum runs over p in order, one
-    // FMA per p, so its value depends only on the packed data, never on the thread or tile.
+    // C[MR×NR] (row stride ldc) = (add ? C : 0) + Σ_p a[p, 0..MR) ⊗ b[p, 0..NR): a is a packed panel
+    // (MR values per p), b holds NR values per p, ldbp apart (NR when packed, B's own row stride when
+    // read in place). Each element's sum runs over p in order, one FMA per p, so its value depends only
+    // on the operands, never on the thread, the tile or whether B was packed.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile<T, TV, S>(int kc, T* a, T* b, T* c, int ldc, bool add)
+    internal static void Tile<T, TV, S>(int kc, T* a, T* b, int ldbp, T* c, int ldc, bool add)
         where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T>
     {
         int l = S.Lanes;
@@ -36,7 +37,7 @@ internal static unsafe class GemmKernel
             av = S.Splat(a[4]); c40 = S.MulAdd(av, b0, c40); c41 = S.MulAdd(av, b1, c41);
             av = S.Splat(a[5]); c50 = S.MulAdd(av, b0, c50); c51 = S.MulAdd(av, b1, c51);
             a += MR;
-            b += 2 * l;
+            b += ldbp;
         }
         StoreRow<T, TV, S>(c, l, c00, c01, add);
         StoreRow<T, TV, S>(c + ldc, l, c10, c11, add);
@@ -113,7 +114,19 @@ internal static unsafe class GemmKernel
             }
             return;
         }
-        for (int j = 0; j < nr; j++)
+        // Transposing pack: four source rows at a time, so each step writes four adjacent elements
+        // of a packed row and reads four streams that stay in L1.
+        int j4 = cols & ~3;
+        for (int j = 0; j < j4; j += 4)
+        {
+            T* s0 = b + (long)(j0 + j) * ldb + p0, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+            T* d = dst + j;
+            for (int p = 0; p < kc; p++, d += nr)
+            {
+                d[0] = s0[p]; d[1] = s1[p]; d[2] = s2[p]; d[3] = s3[p];
+            }
+        }
+        for (int j = j4; j < nr; j++)
         {
             T* d = dst + j;
             if (j >= cols) { for (int p = 0; p < kc; p++) d[p * nr] = default; continue; }

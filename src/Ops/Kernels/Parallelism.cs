@@ -39,7 +39,7 @@ namespace Autograd.Kernels
 
         /// <summary>Whether a loop of this much total work should be split over threads.</summary>
         internal static bool Worth(int count, long totalWork) =>
-            count > 1 && Threading.NumThreads > 1 && totalWork >= MinParallelWork;
+            count > 1 && Threading.NumThreads > 1 && totalWork >= MinParallelWork && !_inParallelLoop;
 
         /// <summary>
         /// Runs <paramref name="body"/> for every i in [0, count): in parallel on up to NumThreads threads
@@ -47,12 +47,25 @@ namespace Autograd.Kernels
         /// </summary>
         internal static void For(int count, long totalWork, Action<int> body)
         {
-            if (!Worth(count, totalWork))
+            if (!Worth(count, totalWork) || _inParallelLoop)
             {
                 for (int i = 0; i < count; i++) body(i);
                 return;
             }
-            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threading.NumThreads }, body);
+            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threading.NumThreads }, i =>
+            {
+                _inParallelLoop = true;
+                try { body(i); }
+                finally { _inParallelLoop = false; }
+            });
         }
+
+        // Note [Nested parallel loops]: a kernel called from inside another kernel's parallel loop (the
+        // GEMM inside conv2d's batch chunks) runs its own loops inline: the outer, coarser split already
+        // occupies every thread, and nesting would only add scheduling overhead and oversubscription.
+        [ThreadStatic] private static bool _inParallelLoop;
+
+        /// <summary>True on a thread currently running an item of a parallel loop.</summary>
+        internal static bool InParallelLoop => _inParallelLoop;
     }
 }

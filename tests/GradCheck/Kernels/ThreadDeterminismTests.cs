@@ -76,3 +76,29 @@ public class ThreadDeterminismTests
         Assert.All(two, h => Assert.Equal(1, h));
     }
 }
+
+[Collection("Threading")]
+public class NestedParallelismTests
+{
+    [Fact]
+    public void LoopsInsideAParallelLoopRunInlineOnTheirWorker()
+    {
+        int saved = Threading.NumThreads;
+        try
+        {
+            Threading.NumThreads = 2;
+            var innerThreads = new int[8][];
+            Parallelism.For(8, long.MaxValue, i =>
+            {
+                Assert.True(Parallelism.InParallelLoop);
+                int me = Environment.CurrentManagedThreadId;
+                var seen = new int[16];
+                Parallelism.For(16, long.MaxValue, k => seen[k] = Environment.CurrentManagedThreadId);
+                innerThreads[i] = seen.Where(t => t != me).ToArray();
+            });
+            Assert.False(Parallelism.InParallelLoop);
+            Assert.All(innerThreads, others => Assert.Empty(others));
+        }
+        finally { Threading.NumThreads = saved; }
+    }
+}
