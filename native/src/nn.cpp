@@ -135,6 +135,7 @@ AG_API ag_tensor* ag_lp_pool2d(const ag_tensor* x, double norm_type, const int64
   return Wrap([&] {
     auto k = Ints(kernel, nkernel);
     if (k.size() != 1 && k.size() != 2) throw std::invalid_argument("lp_pool2d: kernel_size must be an int or a pair");
+    if (norm_type == 0) throw std::invalid_argument("float division by zero");  // Python's 1.0 / norm_type
     int64_t area = k[0] * k[k.size() - 1];
     auto out = at::avg_pool2d(at::pow(T(x), norm_type), k, Ints(stride, nstride), 0, ceil_mode != 0);
     return at::mul(at::sign(out) * at::relu(at::abs(out)), area).pow(1.0 / norm_type);

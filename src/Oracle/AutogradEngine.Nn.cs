@@ -24,6 +24,9 @@ public sealed partial class AutogradEngine
         bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
         => Wrap(F.AvgPool2d(U(input), kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride));
 
+    public EngineTensor LpPool2d(EngineTensor input, double normType, Pair kernelSize, Pair? stride = null, bool ceilMode = false)
+        => Wrap(F.LpPool2d(U(input), normType, kernelSize, stride, ceilMode));
+
     public EngineTensor AdaptiveAvgPool2d(EngineTensor input, Pair outputSize) => Wrap(F.AdaptiveAvgPool2d(U(input), outputSize));
 
     public EngineTensor AdaptiveMaxPool2d(EngineTensor input, Pair outputSize) => Wrap(F.AdaptiveMaxPool2d(U(input), outputSize));

@@ -4,6 +4,8 @@ using System.Numerics.Tensors;
 namespace Autograd;
 
 // dX = dY * sgn(x), with sgn(0) = 0 and sgn(NaN) = 0 like PyTorch's sign (so |x| has gradient 0 at 0).
+// A product, not a select: a NaN or infinite dY at x = 0 gives NaN, as in PyTorch (the libtorch oracle
+// found this through lp_pool2d, whose chain feeds abs a NaN gradient).
 public static partial class F
 {
     /// <summary>torch.abs.</summary>
@@ -22,7 +24,7 @@ public static partial class F
     private struct SignGrad : IGradOp
     {
         public static T Apply<T>(T g, T x) where T : unmanaged, IFloatingPointIeee754<T>
-            => x > T.Zero ? g : x < T.Zero ? -g : T.Zero;
+            => g * (x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero);
     }
 }
 

@@ -21,7 +21,11 @@ public sealed record Input(int[] Shape, Data Kind = Data.Normal, bool RequiresGr
 
 /// <summary>One configuration: the op it proves (an <see cref="IEngine"/> method name), a description for failure messages,
 /// the option tags it counts for in the conformance report, and its inputs.</summary>
-public sealed record Case(string Op, string Config, string[] Tags, Input[] Inputs);
+public sealed record Case(string Op, string Config, string[] Tags, Input[] Inputs)
+{
+    /// <summary>How the upstream gradient fed to backward is drawn (Special: NaN/±∞ gradients reach the backward rules).</summary>
+    public Data Upstream { get; init; } = Data.Normal;
+}
 
 /// <summary>
 /// Runs one computation, written once over <see cref="IEngine"/>, on libtorch and on ours with the
@@ -105,7 +109,7 @@ public static class CrossCheck
         if (cmp.Failure is null && t.Output!.RequiresGrad)
         {
             if (!o.Output!.RequiresGrad) return $"{where}: libtorch's output requires grad, ours does not";
-            var up = Draw(t.Output.Shape, Data.Normal, seed * 7919 + 1000);
+            var up = Draw(t.Output.Shape, c.Upstream, seed * 7919 + 1000);
             string? torchBackwardError = null;
             try { torch.Backward(t.Output, torch.From(up, t.Output.Shape, t.Output.DType)); }
             catch (TorchException e) { torchBackwardError = e.Message; }

@@ -56,6 +56,16 @@ public class OracleFindingsTests
         Assert.Equal([-6.0 / 9, 0, 12.0 / 9], b.Grad!.ToDoubleArray(), new Tolerant(1e-12));
     }
 
+    // x = torch.tensor([0., 1., -2., nan], requires_grad=True); x.abs().backward(torch.tensor([nan, inf, inf, 1.]))
+    // gives x.grad = [nan, inf, -inf, 0.]: abs's rule is dY * sgn(x), a product, so NaN/∞ times sgn(0) = 0 is NaN.
+    [Fact]
+    public void AbsMultipliesTheUpstreamGradientBySign()
+    {
+        var x = Tensor.From([0.0, 1, -2, double.NaN], requiresGrad: true);
+        F.Abs(x).Backward(Tensor.From([double.NaN, double.PositiveInfinity, double.PositiveInfinity, 1]));
+        Assert.Equal([double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0], x.Grad!.ToDoubleArray());
+    }
+
     private sealed class Tolerant(double tol) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= tol;

@@ -81,4 +81,30 @@ public class PoolFamilyOracleTests
         }
         CrossCheck.AssertAllAgree(failures, n);
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void LpPool2dMatchesLibtorch(DType dtype)
+    {
+        var r = new Random(313);
+        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        for (int i = 0; i < 90; i++)
+        {
+            double norm = new[] { 1.0, 2, 3, 1.5, 4, 0.5 }[r.Next(6)];
+            Pair k = r.Next(3) == 0 ? (1 + r.Next(3), 1 + r.Next(3)) : 1 + r.Next(3);
+            Pair? s = r.Next(3) == 0 ? null : (1 + r.Next(3), 1 + r.Next(3));
+            bool ceil = r.Next(2) == 0, unbatched = r.Next(4) == 0;
+            int h = k.H + r.Next(5), w = k.W + r.Next(5);
+            int[] shape = unbatched ? [2, h, w] : [1 + r.Next(2), 2, h, w];
+            // Integer powers accept any sign; fractional ones need positive inputs (a negative base gives NaN on both sides, tested by Special).
+            var kind = r.Next(5) switch { 0 => Data.Special, 1 => Data.Ties, _ => norm == Math.Floor(norm) ? Data.Normal : Data.Positive };
+            cases.Add((new Case("LpPool2d", $"x[{string.Join(",", shape)}] {kind} p {norm} kernel {k} stride {s?.ToString() ?? "default"} ceil_mode={ceil}",
+                    [$"norm_type {norm}", s is null ? "stride default (= kernel)" : "stride given", ceil ? "ceil_mode" : "floor mode",
+                     kind switch { Data.Ties => "integer inputs (zeros, ties)", Data.Special => "±inf/NaN inputs", Data.Positive => "positive inputs", _ => "normal inputs" }],
+                    [new Input(shape, kind)]),
+                (e, x) => e.LpPool2d(x[0], norm, k, s, ceil)));
+        }
+        CrossCheck.All(dtype, cases);
+    }
 }

@@ -38,6 +38,16 @@ public class UnaryOracleTests
         select (new Case(op.Op, $"[{string.Join(",", shape)}] {kind}", [Tag(kind)], [new Input(shape, kind)]),
             (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
 
+    /// <summary>NaN and ±∞ arriving as the upstream gradient (as they do inside lp_pool2d): products vs selects in the rules.</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void UnaryBackwardWithNonFiniteUpstreamGradientsMatchesLibtorch(DType dtype) => CrossCheck.All(dtype,
+        from op in Ops.Concat([("Pow", [Data.Ties], (e, x) => e.Pow(x, 2.5)), ("Pow", [Data.Ties], (e, x) => e.Pow(x, 0))])
+        from kind in op.Kinds.Append(Data.Ties).Distinct()
+        select (new Case(op.Op, $"[4,9] {kind}, upstream ±inf/NaN", ["±inf/NaN upstream gradient"], [new Input([4, 9], kind)]) { Upstream = Data.Special },
+            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
