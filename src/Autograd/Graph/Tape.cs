@@ -18,11 +18,13 @@ public static class Tape
         var nodes = Nodes(root);
         var index = new Dictionary<Node, int>();
         for (int i = 0; i < nodes.Count; i++) index[nodes[i]] = i;
+        // Columns sized to the longest index and name so every listing stays aligned.
+        int indexWidth = nodes.Count.ToString().Length + 2, nameWidth = nodes.Count == 0 ? 0 : nodes.Max(n => n.Name.Length) + 2;
         var sb = new StringBuilder();
         for (int i = 0; i < nodes.Count; i++)
         {
             var n = nodes[i];
-            sb.Append('#').Append(i).Append(' ').Append(n.Name.PadRight(28));
+            sb.Append(('#' + i.ToString()).PadRight(indexWidth)).Append(n.Name.PadRight(nameWidth));
             if (n is AccumulateGrad)
             {
                 sb.Append("leaf ").Append(ShapeUtil.Format(n.OutputShape)).Append('\n');
