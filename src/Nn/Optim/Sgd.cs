@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Autograd.Nn.Optim;
 
@@ -56,22 +57,43 @@ public sealed class SGD : Optimizer
         else Kernel<double>(index, param.Span<double>(), grad.Span<double>());
     }
 
+    // Whole-span passes with TensorPrimitives (SIMD), each the same unfused multiply-then-add as
+    // PyTorch's `add_(x, alpha=a)`, in the same order: d = g (+ wd·p); buf = buf·m + (1−damp)·d;
+    // d = d + m·buf (Nesterov) or buf; p = p + (−lr)·d.
     private void Kernel<T>(int index, Span<T> p, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T lr = T.CreateChecked(LearningRate), wd = T.CreateChecked(WeightDecay), mom = T.CreateChecked(Momentum);
-        T keep = T.CreateChecked(1 - Dampening);
-        bool first = _momentumBuffers[index] is null;
-        T[]? buf = Momentum != 0 ? (T[])(_momentumBuffers[index] ??= new T[p.Length]) : null;
-        for (int i = 0; i < p.Length; i++)
+        T[]? scratch = null;
+        ReadOnlySpan<T> d = g;
+        if (Maximize || WeightDecay != 0)
         {
-            T d = Maximize ? -g[i] : g[i];
-            if (WeightDecay != 0) d += wd * p[i];
-            if (buf is not null)
-            {
-                buf[i] = first ? d : buf[i] * mom + keep * d;
-                d = Nesterov ? d + mom * buf[i] : buf[i];
-            }
-            p[i] -= lr * d;
+            scratch = new T[p.Length];
+            if (Maximize) TensorPrimitives.Negate(g, scratch);
+            else g.CopyTo(scratch);
+            if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateChecked(WeightDecay), scratch, scratch);
+            d = scratch;
         }
+        if (Momentum != 0)
+        {
+            T mom = T.CreateChecked(Momentum);
+            if (_momentumBuffers[index] is not T[] buf)
+            {
+                // First step: the buffer is a copy of d, without dampening (torch.clone(d_p)).
+                buf = d.ToArray();
+                _momentumBuffers[index] = buf;
+            }
+            else
+            {
+                TensorPrimitives.Multiply(buf, mom, buf);
+                TensorPrimitives.MultiplyAdd(d, T.CreateChecked(1 - Dampening), buf, buf);
+            }
+            if (Nesterov)
+            {
+                scratch ??= new T[p.Length];
+                TensorPrimitives.MultiplyAdd(buf, mom, d, scratch);
+                d = scratch;
+            }
+            else d = buf;
+        }
+        TensorPrimitives.MultiplyAdd(d, T.CreateChecked(-LearningRate), p, p);
     }
 }
