@@ -83,7 +83,7 @@ public class ConvOracleTests
         6 => ("'same' with stride > 1", c with { Padding = "same", Stride = 2 }),
         7 => ("groups = 0", c with { Groups = 0 }),
         8 => ("zero-size kernel", c with { KH = 0, Padding = 0 }),
-        9 => ("wrong input rank", c with { Unbatched = true, C = c.C * c.N, H = c.H }), // valid variant: also checks acceptance
+        9 => ("valid: unbatched, channels × batch", c with { Unbatched = true, C = c.C * c.N, Groups = 1, OutC = c.OutC }),
         10 => ("valid configuration", c),
         _ => ("'valid' with kernel larger than input", c with { Padding = "valid", H = Math.Max(1, c.KH - 1), KH = c.KH + 1, Dilation = 1 }),
     };
