@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Autograd;
 
@@ -21,8 +20,7 @@ internal struct AvgFold<T> : IWindowFold<T, AvgFold<T>> where T : unmanaged, IFl
 
     public readonly void NextRow(ReadOnlySpan<T> row, int k)
     {
-        var acc = _cols.Interior;
-        TensorPrimitives.Add(acc, row, acc);
+        PoolSpan.Add(_cols.Interior, row);
     }
 
     public readonly void NoRows() => _cols.Clear();
@@ -31,8 +29,8 @@ internal struct AvgFold<T> : IWindowFold<T, AvgFold<T>> where T : unmanaged, IFl
 
     public readonly void FirstColumn() => _cols.Tap(0).CopyTo(_sum);
 
-    public readonly void NextColumn(int j) => TensorPrimitives.Add(_sum, _cols.Tap(j), _sum);
+    public readonly void NextColumn(int j) => PoolSpan.Add<T>(_sum, _cols.Tap(j));
 
     public readonly void Finish(int oh, Span<T> output, Span<int> indices) =>
-        TensorPrimitives.Divide(_sum.AsSpan(0, output.Length), _divisors.AsSpan(oh * output.Length, output.Length), output);
+        PoolSpan.Divide<T>(_sum.AsSpan(0, output.Length), _divisors.AsSpan(oh * output.Length, output.Length), output);
 }

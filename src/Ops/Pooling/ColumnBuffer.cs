@@ -17,7 +17,7 @@ namespace Autograd;
 /// </list>
 /// Padding cells hold the identity and are never written after construction.
 /// </summary>
-internal sealed class ColumnBuffer<T> where T : unmanaged
+internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
 {
     private readonly PoolAxis _axis;
     private readonly int _width;
@@ -69,6 +69,72 @@ internal sealed class ColumnBuffer<T> where T : unmanaged
             var ph = _phases[r];
             for (int m = 0, i = r; i < n; m++, i += s) ph[m] = _buf[i];
         }
+    }
+
+    // ---- the transposed use, for backward: scatter-add every output's value into its taps, then read the row ----
+
+    /// <summary>Zeroes the whole buffer (and its phases) before <see cref="ScatterTap"/>.</summary>
+    public void ClearForScatter()
+    {
+        if (_phases.Length == 0) Array.Clear(_buf);
+        else foreach (var ph in _phases) Array.Clear(ph);
+    }
+
+    /// <summary>Adds g[o] to tap j of every output o (the transpose of <see cref="Tap"/>); g holds Out values.</summary>
+    public void ScatterTap(int j, ReadOnlySpan<T> g)
+    {
+        if (_axis.Uniform)
+        {
+            int off = j * _axis.Dilation;
+            Span<T> dst = _phases.Length == 0 ? _buf.AsSpan(off, g.Length) : _phases[off % _phases.Length].AsSpan(off / _phases.Length, g.Length);
+            PoolSpan.Add(dst, g);
+            return;
+        }
+        var taps = _axis.TapsOf(j);
+        for (int o = 0; o < g.Length; o++) _buf[taps[o]] += g[o];
+    }
+
+    /// <summary>After the scatters: reassembles the phases into the row, so <see cref="Interior"/> holds each input column's total.</summary>
+    public void GatherScattered()
+    {
+        if (_phases.Length == 0) return;
+        int s = _phases.Length, n = _buf.Length;
+        int m = s == 2 ? Interleave(ref MemoryMarshal.GetArrayDataReference(_phases[0]), ref MemoryMarshal.GetArrayDataReference(_phases[1]), ref MemoryMarshal.GetArrayDataReference(_buf), n) : 0;
+        for (int i = m * s; i < n; i++) _buf[i] = _phases[i % s][i / s];
+    }
+
+    /// <summary>Inverse of <see cref="Deinterleave"/>: writes even/odd pairs back; returns how many pairs it wrote.</summary>
+    private static int Interleave(ref T even, ref T odd, ref T dst, int n)
+    {
+        int m = 0;
+        if (!Sse2.IsSupported) return 0;
+        if (typeof(T) == typeof(float))
+        {
+            ref float e = ref Unsafe.As<T, float>(ref even);
+            ref float o = ref Unsafe.As<T, float>(ref odd);
+            ref float d = ref Unsafe.As<T, float>(ref dst);
+            for (; 2 * m + 8 <= n; m += 4)
+            {
+                var a = Vector128.LoadUnsafe(ref e, (nuint)m);
+                var b = Vector128.LoadUnsafe(ref o, (nuint)m);
+                Sse.UnpackLow(a, b).StoreUnsafe(ref d, (nuint)(2 * m));        // e0 o0 e1 o1
+                Sse.UnpackHigh(a, b).StoreUnsafe(ref d, (nuint)(2 * m + 4));   // e2 o2 e3 o3
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            ref double e = ref Unsafe.As<T, double>(ref even);
+            ref double o = ref Unsafe.As<T, double>(ref odd);
+            ref double d = ref Unsafe.As<T, double>(ref dst);
+            for (; 2 * m + 4 <= n; m += 2)
+            {
+                var a = Vector128.LoadUnsafe(ref e, (nuint)m);
+                var b = Vector128.LoadUnsafe(ref o, (nuint)m);
+                Sse2.UnpackLow(a, b).StoreUnsafe(ref d, (nuint)(2 * m));
+                Sse2.UnpackHigh(a, b).StoreUnsafe(ref d, (nuint)(2 * m + 2));
+            }
+        }
+        return m;
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
     private PoolGeometry _geo;
     private ColumnBuffer<T> _colVal, _colTag;  // per-column maximum over the rows so far and its row tap; padding (−∞, +∞)
     private T[] _val, _rowTap, _colTap;         // OutPadded: per-output maximum, its row tap and column tap
-    private int[] _rowOffset;                    // per row tap: input row · W for the output row being finished
+    private int[] _index;                        // OutPadded: flat argmax indices of the output row being finished
 
     public static MaxFold<T> Create(PoolGeometry geo)
     {
@@ -43,7 +43,7 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
             _colVal = new ColumnBuffer<T>(geo.Cols, geo.W, T.NegativeInfinity),
             _colTag = new ColumnBuffer<T>(geo.Cols, geo.W, T.PositiveInfinity),
             _val = new T[n], _rowTap = new T[n], _colTap = new T[n],
-            _rowOffset = new int[geo.Rows.Taps],
+            _index = new int[n],
         };
     }
 
@@ -126,15 +126,57 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
     public readonly void Finish(int oh, Span<T> output, Span<int> indices)
     {
         _val.AsSpan(0, output.Length).CopyTo(output);
+        // index = (rowStart + k·dH)·W + colStart[o] + j·dW, or −1 where the row tap is +∞ (Note [Window of padding only]).
         PoolAxis rows = _geo.Rows, cols = _geo.Cols;
-        for (int k = 0; k < _rowOffset.Length; k++) _rowOffset[k] = rows.At(k, oh) * _geo.W;
-        ref int colTaps = ref MemoryMarshal.GetArrayDataReference(cols.Tap);
-        int stride = cols.OutPadded;
-        for (int o = 0; o < indices.Length; o++)
+        int w = _geo.W, rowBase = rows.Start[oh] * w, rowStep = rows.Dilation * w, colStep = cols.Dilation;
+        ref T rowTap = ref MemoryMarshal.GetArrayDataReference(_rowTap);
+        ref T colTap = ref MemoryMarshal.GetArrayDataReference(_colTap);
+        ref int colStart = ref MemoryMarshal.GetArrayDataReference(cols.Start);
+        ref int dst = ref MemoryMarshal.GetArrayDataReference(_index);
+        int o = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            T k = _rowTap[o];
-            indices[o] = T.IsPositiveInfinity(k) ? -1   // Note [Window of padding only]
-                : _rowOffset[int.CreateTruncating(k)] + Unsafe.Add(ref colTaps, int.CreateTruncating(_colTap[o]) * stride + o);
+            var vRowBase = new Vector<int>(rowBase);
+            var vRowStep = new Vector<int>(rowStep);
+            var vColStep = new Vector<int>(colStep);
+            for (; o < _index.Length; o += Vector<int>.Count)   // OutPadded is a whole number of int vectors
+            {
+                var (k, padding) = ToInt(ref Unsafe.Add(ref rowTap, o));
+                var (j, _) = ToInt(ref Unsafe.Add(ref colTap, o));
+                var idx = vRowBase + k * vRowStep + Vector.LoadUnsafe(ref colStart, (nuint)o) + j * vColStep;
+                Vector.ConditionalSelect(padding, new Vector<int>(-1), idx).StoreUnsafe(ref dst, (nuint)o);
+            }
         }
+        for (; o < indices.Length; o++)
+        {
+            T k = Unsafe.Add(ref rowTap, o);
+            Unsafe.Add(ref dst, o) = T.IsPositiveInfinity(k) ? -1
+                : rowBase + int.CreateTruncating(k) * rowStep + Unsafe.Add(ref colStart, o) + int.CreateTruncating(Unsafe.Add(ref colTap, o)) * colStep;
+        }
+        _index.AsSpan(0, indices.Length).CopyTo(indices);
+    }
+
+    /// <summary>
+    /// Vector&lt;int&gt;.Count taps held in T (whole numbers, or +∞ for padding) starting at <paramref name="src"/>,
+    /// as ints, with a mask of the +∞ lanes. float has as many lanes as int; double takes two vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<int> Values, Vector<int> Infinite) ToInt(ref T src)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var v = Vector.LoadUnsafe(ref Unsafe.As<T, float>(ref src));
+            var inf = Vector.Equals(v, new Vector<float>(float.PositiveInfinity));
+            return (Vector.ConvertToInt32(Vector.ConditionalSelect(inf, Vector<float>.Zero, v)), inf);
+        }
+        ref double d = ref Unsafe.As<T, double>(ref src);
+        var lo = Vector.LoadUnsafe(ref d);
+        var hi = Vector.LoadUnsafe(ref d, (nuint)Vector<double>.Count);
+        var infinity = new Vector<double>(double.PositiveInfinity);
+        var infLo = Vector.Equals(lo, infinity);
+        var infHi = Vector.Equals(hi, infinity);
+        var values = Vector.Narrow(Vector.ConvertToInt64(Vector.ConditionalSelect(infLo, Vector<double>.Zero, lo)),
+                                   Vector.ConvertToInt64(Vector.ConditionalSelect(infHi, Vector<double>.Zero, hi)));
+        return (values, Vector.Narrow(infLo, infHi));
     }
 }

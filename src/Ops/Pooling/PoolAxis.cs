@@ -29,7 +29,14 @@ internal sealed class PoolAxis
         Array.Fill(Tap, inSize);
         CountPadded = new int[outSize];
         CountReal = new int[outSize];
+        Start = new int[OutPadded];
     }
+
+    /// <summary>
+    /// Start[o]: the position of tap 0 of output o (may be negative: padding). Tap j reads
+    /// Start[o] + j·<see cref="Dilation"/> whenever it is real, for fixed and adaptive windows alike.
+    /// </summary>
+    public int[] Start { get; }
 
     /// <summary>Input size along this axis.</summary>
     public int In { get; }
@@ -97,6 +104,7 @@ internal sealed class PoolAxis
         for (int o = 0; o < outSize; o++)
         {
             long start = (long)o * s - p;
+            axis.Start[o] = (int)start;
             for (int j = 0; j < k; j++)
             {
                 long pos = start + (long)j * d;
@@ -122,6 +130,7 @@ internal sealed class PoolAxis
         for (int o = 0; o < outSize; o++)
         {
             int start = AdaptiveStart(o, outSize, inSize), end = AdaptiveEnd(o, outSize, inSize);
+            axis.Start[o] = start;
             for (int j = 0; j < end - start; j++) axis.Tap[j * axis.OutPadded + o] = start + j;
             axis.CountPadded[o] = axis.CountReal[o] = end - start;
         }

@@ -90,49 +90,48 @@ internal static class WindowWalk
     /// <summary>
     /// Backward of a windowed sum with per-window scale: dX[i] = Σ over windows w ∋ i of dY[w] / divisor[w].
     /// The transpose of <see cref="Forward{T,TFold}"/>: each output row's scaled gradient is scattered
-    /// through the column taps into a row buffer, which is then added to every input row of the window.
-    /// Each plane is owned by one worker, so the scatter-adds never collide.
+    /// through the column taps into a row buffer (ColumnBuffer.ScatterTap, SIMD per tap), which is then
+    /// added to every input row of the window. Each plane is owned by one worker, so the scatter-adds
+    /// never collide; the plane is cleared while it is in cache rather than the whole result up front.
     /// </summary>
     public static T[] SumBackward<T>(PoolGeometry geo, T[] gradOutput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planes = geo.Planes, inPlane = geo.H * geo.W, outPlane = geo.OH * geo.OW;
-        var gradInput = new T[planes * inPlane];
-        if (planes == 0 || outPlane == 0) return gradInput;
+        var gradInput = GC.AllocateUninitializedArray<T>(planes * inPlane);
+        if (outPlane == 0) { Array.Clear(gradInput); return gradInput; }
+        if (planes == 0) return gradInput;
         var scale = geo.Divisors<T>();
         int chunks = Chunks(geo);
         Kernels.Parallelism.For(chunks, geo.Work, c =>
         {
-            var rowBuf = new T[geo.W + 1];      // [W] absorbs taps on padding
+            var row = new ColumnBuffer<T>(geo.Cols, geo.W, T.Zero);
             var g = new T[geo.OW];
             var (p0, p1) = PlaneRange(c, chunks, planes);
             for (int p = p0; p < p1; p++)
-                SumBackwardPlane(geo, gradOutput.AsSpan(p * outPlane, outPlane), scale, gradInput.AsSpan(p * inPlane, inPlane), rowBuf, g);
+                SumBackwardPlane(geo, gradOutput.AsSpan(p * outPlane, outPlane), scale, gradInput.AsSpan(p * inPlane, inPlane), row, g);
         });
         return gradInput;
     }
 
-    private static void SumBackwardPlane<T>(PoolGeometry geo, ReadOnlySpan<T> dy, ReadOnlySpan<T> scale, Span<T> dx, T[] rowBuf, T[] g)
+    private static void SumBackwardPlane<T>(PoolGeometry geo, ReadOnlySpan<T> dy, ReadOnlySpan<T> scale, Span<T> dx, ColumnBuffer<T> row, T[] g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         PoolAxis rows = geo.Rows, cols = geo.Cols;
         int h = geo.H, w = geo.W, ow = geo.OW;
+        dx.Clear();
         for (int oh = 0; oh < geo.OH; oh++)
         {
-            TensorPrimitives.Divide(dy.Slice(oh * ow, ow), scale.Slice(oh * ow, ow), g);
-            Array.Clear(rowBuf);
-            for (int j = 0; j < cols.Taps; j++)
-            {
-                var taps = cols.TapsOf(j);
-                for (int o = 0; o < ow; o++) rowBuf[taps[o]] += g[o];
-            }
-            var contribution = rowBuf.AsSpan(0, w);
+            PoolSpan.Divide(dy.Slice(oh * ow, ow), scale.Slice(oh * ow, ow), g);
+            row.ClearForScatter();
+            for (int j = 0; j < cols.Taps; j++) row.ScatterTap(j, g);
+            row.GatherScattered();
+            var contribution = row.Interior;
             for (int k = 0; k < rows.Taps; k++)
             {
                 int ih = rows.At(k, oh);
                 if (ih == h) continue;
-                var dst = dx.Slice(ih * w, w);
-                TensorPrimitives.Add(dst, contribution, dst);
+                PoolSpan.Add(dx.Slice(ih * w, w), contribution);
             }
         }
     }
