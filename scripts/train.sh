@@ -18,9 +18,9 @@ if [[ $want_default_data == 1 && ! -e $DATA_DIR/train-images-idx3-ubyte.gz && ! 
   if [[ $(id -u) == 0 ]]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
     echo "error: need root or sudo to run apt-get install dataset-fashion-mnist (or pass --data DIR)" >&2; exit 1
   fi
-  if ! "${sudo[@]}" apt-get install -y dataset-fashion-mnist; then
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" apt-get install -y dataset-fashion-mnist
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist
   fi
 fi
 
