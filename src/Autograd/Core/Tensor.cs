@@ -4,25 +4,48 @@ namespace Autograd;
 
 /// <summary>
 /// A dense, contiguous, row-major tensor of float32 or float64 that records the differentiable
-/// operations applied to it (torch.Tensor). Storage is never shared between two tensors except
-/// through <see cref="Detach"/>, which shares like PyTorch's detach().
+/// operations applied to it (torch.Tensor). Storage is shared only by views (reshape, <see cref="Detach"/>,
+/// like PyTorch's) and by a leaf's borrowed gradient (Note [Gradient ownership]).
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Array Storage;
+    private Array _storage;
     private readonly int[] _shape;
     private bool _requiresGrad;
     private AccumulateGrad? _accumulator;
 
     internal Tensor(Array storage, int[] shape)
     {
-        Storage = storage;
+        _storage = storage;
         _shape = shape;
         DType = storage is double[] ? DType.Float64 : DType.Float32;
         if (storage is not float[] and not double[])
             throw new ArgumentException($"Tensor storage must be float[] or double[], got {storage.GetType().Name}");
         if (ShapeUtil.Numel(shape) != storage.Length)
             throw new ArgumentException($"shape {ShapeUtil.Format(shape)} is invalid for input of size {storage.Length}");
+    }
+
+    /// <summary>The elements, contiguous row-major: a float[] or double[] of exactly Numel elements.</summary>
+    internal Array Storage => _storage;
+
+    /// <summary>
+    /// True for a leaf's .Grad that shares its storage with a gradient the backward pass produced:
+    /// the engine never adds into it in place (Note [Gradient ownership]).
+    /// </summary>
+    internal bool BorrowsStorage { get => _borrowsStorage; init => _borrowsStorage = value; }
+
+    private bool _borrowsStorage;
+
+    /// <summary>
+    /// Points this tensor at new storage of the same type and length, which it then owns (the engine's
+    /// copy-on-write of a borrowed gradient). Views made earlier keep the old storage.
+    /// </summary>
+    internal void ReplaceStorage(Array storage)
+    {
+        if (storage.GetType() != _storage.GetType() || storage.Length != _storage.Length)
+            throw new ArgumentException($"ReplaceStorage: expected {_storage.GetType().Name} of {_storage.Length} elements, got {storage.GetType().Name} of {storage.Length}");
+        _storage = storage;
+        _borrowsStorage = false;
     }
 
     /// <summary>Element type (tensor.dtype).</summary>
@@ -124,6 +147,18 @@ public sealed partial class Tensor
     {
         int n = ShapeUtil.Numel(shape);
         return dtype == DType.Float32 ? new Tensor(new float[n], shape) : new Tensor(new double[n], shape);
+    }
+
+    /// <summary>
+    /// A tensor whose elements are not initialised (GC.AllocateUninitializedArray): for kernels that
+    /// write every element, which saves the clearing pass (a third of a large elementwise op).
+    /// </summary>
+    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    {
+        int n = ShapeUtil.Numel(shape);
+        return dtype == DType.Float32
+            ? new Tensor(GC.AllocateUninitializedArray<float>(n), shape)
+            : new Tensor(GC.AllocateUninitializedArray<double>(n), shape);
     }
 
     internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => new(data, shape);

@@ -17,6 +17,7 @@ internal static class Engine
     {
         var order = Order(roots.Select(r => r.GradFn ?? r.Accumulator));
         var pending = new Dictionary<Node, Tensor>();
+        var callerStorages = new HashSet<Array>(rootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
         for (int i = 0; i < roots.Length; i++)
             Deliver(pending, roots[i].GradFn ?? roots[i].Accumulator, rootGrads[i]);
 
@@ -27,7 +28,7 @@ internal static class Engine
             if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
             if (node is AccumulateGrad acc)
             {
-                if (capture is null) Accumulate(acc.Leaf, grad);
+                if (capture is null) Accumulate(acc.Leaf, grad, callerStorages);
                 continue;
             }
             var grads = node.Apply(grad);
@@ -78,20 +79,36 @@ internal static class Engine
         pending[node] = pending.TryGetValue(node, out var prev) ? Sum(prev, grad) : grad;
     }
 
-    private static void Accumulate(Tensor leaf, Tensor grad)
+    // Note [Gradient ownership]
+    // A leaf's first gradient is not copied: .Grad becomes a new tensor sharing the storage of the
+    // gradient the backward pass produced, marked BorrowsStorage. That storage may also be another
+    // leaf's gradient (add's backward hands one tensor to both inputs) or still be read by a node
+    // that runs later, so a borrowed .Grad is never added into in place: the next accumulation gives
+    // it fresh storage holding the sum (copy-on-write), keeping the tensor object, as PyTorch's
+    // in-place accumulation keeps it. A gradient the caller passed in (backward's gradient argument)
+    // is copied instead, so .Grad never aliases a tensor the user holds. Gradients that meet at a
+    // node are summed into fresh storage. This saves a full copy of every leaf gradient, which for
+    // pooling's input gradient is a quarter of the backward's memory traffic.
+    private static void Accumulate(Tensor leaf, Tensor grad, HashSet<Array> callerStorages)
     {
-        // Note [Gradient ownership]: the first gradient is copied because the same tensor may have been
-        // handed to several inputs (add's backward passes its input through); later ones add in place
-        // into the copy we own.
-        if (leaf.Grad is null || !ShapeUtil.SameShape(leaf.Grad.Shape, leaf.Shape) || leaf.Grad.DType != leaf.DType)
-            leaf.Grad = grad.DType == leaf.DType ? grad.CloneData() : grad.ConvertData(leaf.DType);
-        else AddInPlace(leaf.Grad, grad);
+        var current = leaf.Grad;
+        if (current is null || !ShapeUtil.SameShape(current.Shape, leaf.Shape) || current.DType != leaf.DType)
+        {
+            if (grad.DType != leaf.DType) leaf.Grad = grad.ConvertData(leaf.DType);
+            else if (callerStorages.Contains(grad.Storage)) leaf.Grad = grad.CloneData();
+            else leaf.Grad = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
+        }
+        else if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);
+        else AddInPlace(current, grad);
     }
 
+    /// <summary>a + b into fresh storage (dtype of a).</summary>
     internal static Tensor Sum(Tensor a, Tensor b)
     {
-        var r = a.CloneData();
-        AddInPlace(r, b);
+        if (b.DType != a.DType) b = b.ConvertData(a.DType);
+        var r = Tensor.Uninitialized(a.DType, a.Dims);
+        if (a.Storage is float[] f) TensorPrimitives.Add(f, b.Span<float>(), r.Span<float>());
+        else TensorPrimitives.Add(a.Span<double>(), b.Span<double>(), r.Span<double>());
         return r;
     }
 
