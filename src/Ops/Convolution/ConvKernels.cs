@@ -6,11 +6,11 @@ namespace Autograd.Kernels;
 
 // Note [conv2d batch chunks]
 // The batch is cut into chunks whose number depends only on the shapes (never on the machine's
-// thread count or Threading.NumThreads); each chunk owns one rented im2col buffer and, for the weight gradient, one partial
+// thread count or Threading.NumThreads); each chunk owns one rented column buffer (input gradient) and, for the weight gradient, one partial
 // sum that it accumulates over its images in order. The partials are then added in chunk order. So
 // forward, input gradient and weight gradient are bit-for-bit the same whether the chunks run on one
 // thread or many (Note [Deterministic parallelism]). Small problems use a single chunk and run inline.
-internal static class ConvKernels
+internal static unsafe class ConvKernels
 {
     /// <summary>Upper bound on chunks (and so on weight-gradient partial buffers).</summary>
     private const int MaxChunks = 16;
@@ -37,28 +37,31 @@ internal static class ConvKernels
     {
         int chunks = Chunks(g, 0);
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        var table = g.Pointwise ? null : new Im2ColTable(g);   // Note [Implicit im2col]
         ForEachChunk(chunks, g, chunk =>
         {
             var (start, end) = ChunkRange(chunk, chunks, g.N);
-            T[]? col = g.Pointwise ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
-            try
+            for (int n = start; n < end; n++)
             {
-                for (int n = start; n < end; n++)
+                var yn = y.AsSpan(n * yImage, yImage);
+                if (b is not null)
+                    for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
+                for (int grp = 0; grp < g.Groups; grp++)
                 {
-                    var yn = y.AsSpan(n * yImage, yImage);
-                    if (b is not null)
-                        for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
-                    for (int grp = 0; grp < g.Groups; grp++)
+                    if (table is null)
                     {
-                        ReadOnlySpan<T> xg = x.AsSpan(n * xImage + grp * xGroup, xGroup);
-                        ReadOnlySpan<T> cg = xg;
-                        if (col is not null) { Im2Col.Forward(xg, col, g); cg = col.AsSpan(0, g.K * g.P); }
-                        Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, cg, g.P,
+                        Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P,
                             yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
+                        continue;
                     }
+                    // Y_g[Og, P] (+)= W_g[Og, K] · col[K, P], col packed straight from the image.
+                    fixed (T* xp = x, wp = w, yp = y)
+                        Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
+                            new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
+                            new Im2ColSource<T>(table, xp + n * xImage + grp * xGroup),
+                            yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
                 }
             }
-            finally { if (col is not null) ArrayPool<T>.Shared.Return(col); }
         });
     }
 
@@ -73,6 +76,7 @@ internal static class ConvKernels
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
         // Chunk 0 accumulates straight into dw; the others into rented partials added afterwards in order.
         var partials = new T[]?[chunks];
+        var table = g.Pointwise ? null : new Im2ColTable(g);
         try
         {
             if (dw is not null)
@@ -81,7 +85,7 @@ internal static class ConvKernels
             {
                 var (start, end) = ChunkRange(chunk, chunks, g.N);
                 var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
-                T[]? col = g.Pointwise ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+                T[]? col = g.Pointwise || dx is null ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
                 try
                 {
                     for (int n = start; n < end; n++)
@@ -91,16 +95,21 @@ internal static class ConvKernels
                             ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
                             if (dwPart is not null)
                             {
-                                ReadOnlySpan<T> xg = x.AsSpan(n * xImage + grp * xGroup, xGroup), cg = xg;
-                                if (col is not null) { Im2Col.Forward(xg, col, g); cg = col.AsSpan(0, g.K * g.P); }
-                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ
-                                Gemm.Run<T>(false, true, g.Og, g.K, g.P, dyg, g.P, cg, g.P, dwPart.AsSpan(grp * wGroup, wGroup), g.K, accumulate: true);
+                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ, col packed straight from the image.
+                                if (table is null)
+                                    Gemm.Run<T>(false, true, g.Og, g.K, g.P, dyg, g.P, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P, dwPart.AsSpan(grp * wGroup, wGroup), g.K, accumulate: true);
+                                else
+                                    fixed (T* xp = x, dyp = dy, dwp = dwPart)
+                                        Gemm.Run<T, MatrixSource<T>, Im2ColTransposedSource<T>>(g.Og, g.K, g.P,
+                                            new MatrixSource<T>(dyp + n * yImage + grp * yGroup, g.P, 1, g.Og),
+                                            new Im2ColTransposedSource<T>(table, xp + n * xImage + grp * xGroup),
+                                            dwp + grp * wGroup, g.K, accumulate: true);
                             }
                             if (dx is not null)
                             {
                                 var dxg = dx.AsSpan(n * xImage + grp * xGroup, xGroup);
                                 // dcol[K, P] = W_g[Og, K]ᵀ · dY_g[Og, P]; pointwise: dcol is dX itself.
-                                if (col is null) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
                                 else
                                 {
                                     Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, col, g.P, accumulate: false);

@@ -67,7 +67,7 @@ internal static class Im2Col
     }
 
     /// <summary>The outputs ox in [lo, hi) whose input column ox·s + x0 lies in [0, w).</summary>
-    private static (int Lo, int Hi) ValidRange(int x0, int s, int w, int ow)
+    internal static (int Lo, int Hi) ValidRange(int x0, int s, int w, int ow)
     {
         // ox·s + x0 ≥ 0  ⇔ ox ≥ ceil(−x0 / s);  ox·s + x0 ≤ w − 1 ⇔ ox ≤ floor((w − 1 − x0) / s).
         int lo = x0 >= 0 ? 0 : (-x0 + s - 1) / s;

@@ -42,7 +42,7 @@ internal static class BinaryKernel
     {
         if (a.DType != b.DType) throw new ArgumentException($"{op}: dtype mismatch {a.DType} and {b.DType}");
         var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
-        var r = Tensor.Empty(a.DType, shape);
+        var r = Tensor.Uninitialized(a.DType, shape);   // every element written below
         if (a.DType == DType.Float32) Run<TOp, float>(a, b, r); else Run<TOp, double>(a, b, r);
         return r;
     }

@@ -22,7 +22,7 @@ internal static class UnaryKernel
 {
     internal static Tensor Run<TOp>(Tensor x) where TOp : IUnaryOp
     {
-        var r = Tensor.Empty(x.DType, x.Dims);
+        var r = Tensor.Uninitialized(x.DType, x.Dims);   // every element written
         if (x.DType == DType.Float32) TOp.Apply<float>(x.Span<float>(), r.Span<float>());
         else TOp.Apply<double>(x.Span<double>(), r.Span<double>());
         return r;
@@ -31,7 +31,7 @@ internal static class UnaryKernel
     /// <summary>r[i] = TOp(grad[i], saved[i]); both have the saved tensor's shape.</summary>
     internal static Tensor Grad<TOp>(Tensor grad, Tensor saved) where TOp : IGradOp
     {
-        var r = Tensor.Empty(saved.DType, saved.Dims);
+        var r = Tensor.Uninitialized(saved.DType, saved.Dims);
         if (saved.DType == DType.Float32) Grad<TOp, float>(grad.Span<float>(), saved.Span<float>(), r.Span<float>());
         else Grad<TOp, double>(grad.Span<double>(), saved.Span<double>(), r.Span<double>());
         return r;

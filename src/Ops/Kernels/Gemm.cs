@@ -26,8 +26,8 @@ namespace Autograd.Kernels;
 /// </summary>
 internal static unsafe class Gemm
 {
-    private const int KC = 256;          // depth block: a 256×NR B panel is 32 KiB (fits L1)
-    private const int MC = 120;          // rows per tile, a multiple of MR: the A block fits L2
+    private const int KC = 320;          // largest depth block: a 320×NR B panel is 40 KiB (fits L1)
+    private const int MC = 120;          // rows per tile, a multiple of both MRs (6, 8): the A block fits L2
     private const int NC = 4096;         // columns per packed B block
     private const int TileCols = 256;    // columns per parallel tile (a multiple of every NR)
     private const long SmallWork = 1 << 15;
@@ -46,36 +46,68 @@ internal static unsafe class Gemm
         }
         fixed (T* pa = a, pb = b, pc = c)
         {
-            var job = new Job<T>(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            switch (Simd.Best)
-            {
-                case Simd.Width.V512: Blocked<T, Vector512<T>, Simd512<T>>(job); break;
-                case Simd.Width.V256: Blocked<T, Vector256<T>, Simd256<T>>(job); break;
-                default: Blocked<T, Vector128<T>, Simd128<T>>(job); break;
-            }
+            // op(A)[i, p] = A[i·lda + p], or A[p·lda + i] transposed; op(B)[p, j] likewise.
+            var sa = new MatrixSource<T>(pa, transA ? 1 : lda, transA ? lda : 1, m);
+            var sb = new MatrixSource<T>(pb, transB ? ldb : 1, transB ? 1 : ldb, n);
+            Run<T, MatrixSource<T>, MatrixSource<T>>(m, n, k, sa, sb, pc, ldc, accumulate);
         }
     }
 
-    /// <summary>Operands of one product, as pinned pointers so parallel tasks can share them.</summary>
-    private readonly struct Job<T>(bool transA, bool transB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate) where T : unmanaged
+    /// <summary>
+    /// C[m×n] (row stride ldc) = A·B (+ C when accumulating) for operands given as sources: A's free
+    /// index runs over the m rows, B's over the n columns, both share the depth k. The caller keeps
+    /// every pointer valid (pinned) for the call.
+    /// </summary>
+    internal static void Run<T, TA, TB>(int m, int n, int k, TA a, TB b, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
     {
-        public readonly bool TransA = transA, TransB = transB, Accumulate = accumulate;
-        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
-        public readonly T* A = a, B = b, C = c;
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) new Span<T>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+        var job = new Job<T, TA, TB>(m, n, k, a, b, c, ldc, accumulate);
+        switch (Simd.Best)
+        {
+            case Simd.Width.V512: Blocked<T, Vector512<T>, Simd512<T>, TA, TB>(job); break;
+            case Simd.Width.V256: Blocked<T, Vector256<T>, Simd256<T>, TA, TB>(job); break;
+            default: Blocked<T, Vector128<T>, Simd128<T>, TA, TB>(job); break;
+        }
     }
 
-    private static void Blocked<T, TV, S>(Job<T> j)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+    /// <summary>Operands of one product; pointers stay pinned by the caller so parallel tasks can share them.</summary>
+    private readonly struct Job<T, TA, TB>(int m, int n, int k, TA a, TB b, T* c, int ldc, bool accumulate)
+        where T : unmanaged where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
     {
-        const int mr = GemmKernel.MR;
-        int nr = GemmKernel.NR<T, TV, S>();
-        int kcMax = Math.Min(KC, j.K);
-        int mPanels = (j.M + mr - 1) / mr;
+        public readonly int M = m, N = n, K = k, Ldc = ldc;
+        public readonly TA A = a;
+        public readonly TB B = b;
+        public readonly T* C = c;
+        public readonly bool Accumulate = accumulate;
+    }
+
+    // How B panels reach the kernel (Note [Unpacked B]):
+    //  Shared:  packed once per block by all threads, then read by every row block (m > MC);
+    //  OnDemand: one row block only, so each tile packs the panel it is about to use into a small
+    //           buffer of its own (it stays in L1/L2 and no packed block round-trips through L3);
+    //  InPlace: read from B itself (free index contiguous and few rows); ragged panels packed on demand.
+    private enum BMode { Shared, OnDemand, InPlace }
+
+    private static void Blocked<T, TV, S, TA, TB>(Job<T, TA, TB> j)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+        where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
+    {
+        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>();
+        // Depth blocks of equal size (576 = 288 + 288, not 256 + 256 + 64): a short last block would
+        // pay a whole pass over C for little arithmetic.
+        int kcMax = (j.K + (j.K + KC - 1) / KC - 1) / ((j.K + KC - 1) / KC);
+        int mPanels = (j.M + mr - 1) / mr, mBlocks = (j.M + MC - 1) / MC;
+        var mode = j.M <= DirectBMaxRows && j.B.InPlace(0, 0, out _) is not null ? BMode.InPlace
+                 : mBlocks == 1 ? BMode.OnDemand : BMode.Shared;
         int ncMax = Math.Min(NC, (j.N + nr - 1) / nr * nr);
         T[] bufA = ArrayPool<T>.Shared.Rent(mPanels * mr * kcMax);
-        T[] bufB = ArrayPool<T>.Shared.Rent(ncMax * kcMax);
-        bool directB = !j.TransB && j.M <= DirectBMaxRows;
+        T[] bufB = ArrayPool<T>.Shared.Rent(mode == BMode.Shared ? ncMax * kcMax : 1);
         try
         {
             fixed (T* packA = bufA, packB = bufB)
@@ -84,27 +116,21 @@ internal static unsafe class Gemm
                 for (int jc = 0; jc < j.N; jc += NC)
                 {
                     int nc = Math.Min(NC, j.N - jc);
-                    int nPanels = (nc + nr - 1) / nr;
-                    for (int p0 = 0; p0 < j.K; p0 += KC)
+                    int nPacked = mode == BMode.Shared ? (nc + nr - 1) / nr : 0;
+                    for (int p0 = 0; p0 < j.K; p0 += kcMax)
                     {
-                        int kc = Math.Min(KC, j.K - p0);
+                        int kc = Math.Min(kcMax, j.K - p0);
                         bool add = j.Accumulate || p0 > 0;
                         int jc0 = jc;
-                        // With B read in place only a ragged last panel needs packing.
-                        int bFirst = directB ? nc / nr : 0;
-                        Parallelism.For(mPanels + nPanels - bFirst, (long)(j.M + nc) * kc, i =>
+                        Parallelism.For(mPanels + nPacked, (long)(j.M + nc) * kc, i =>
                         {
-                            if (i < mPanels) GemmKernel.PackA(j.TransA, j.A, j.Lda, j.M, i * mr, p0, kc, pA + (long)i * mr * kc);
-                            else
-                            {
-                                int jp = bFirst + i - mPanels;
-                                GemmKernel.PackB(j.TransB, j.B, j.Ldb, j.N, jc0 + jp * nr, p0, kc, nr, pB + (long)jp * nr * kc);
-                            }
+                            if (i < mPanels) j.A.Pack(i * mr, mr, p0, kc, pA + (long)i * mr * kc, mr);
+                            else j.B.Pack(jc0 + (i - mPanels) * nr, nr, p0, kc, pB + (long)(i - mPanels) * nr * kc, nr);
                         });
-                        int mBlocks = (j.M + MC - 1) / MC, tileCols = TileWidth(mBlocks, nc, nr, (long)j.M * nc * kc);
+                        int tileCols = TileWidth(mBlocks, nc, nr, (long)j.M * nc * kc);
                         int nTiles = (nc + tileCols - 1) / tileCols;
                         Parallelism.For(mBlocks * nTiles, (long)j.M * nc * kc, t =>
-                            Macro<T, TV, S>(j, pA, pB, directB, (t / nTiles) * MC, (t % nTiles) * tileCols, tileCols, jc0, nc, p0, kc, add));
+                            Macro<T, TV, S, TA, TB>(j, mode, pA, pB, (t / nTiles) * MC, (t % nTiles) * tileCols, tileCols, jc0, nc, p0, kc, add));
                     }
                 }
             }
@@ -116,39 +142,60 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>One MC×TileCols tile of the current (jc, p0) block.</summary>
-    private static void Macro<T, TV, S>(Job<T> j, T* packA, T* packB, bool directB, int i0, int t0, int tileCols, int jc, int nc, int p0, int kc, bool add)
+    /// <summary>One MC×tileCols tile of the current (jc, p0) block.</summary>
+    private static void Macro<T, TV, S, TA, TB>(Job<T, TA, TB> j, BMode mode, T* packA, T* packB,
+        int i0, int t0, int tileCols, int jc, int nc, int p0, int kc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+        where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
     {
-        const int mr = GemmKernel.MR;
-        int nr = GemmKernel.NR<T, TV, S>();
+        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>();
         int mEnd = Math.Min(i0 + MC, j.M), tEnd = Math.Min(t0 + tileCols, nc);
-        T* edge = stackalloc T[mr * nr];
-        for (int jr = t0; jr < tEnd; jr += nr)
+        T* edge = stackalloc T[8 * 32];   // the largest MR × NR
+        // OnDemand: the tile's whole B block, rows padded to an odd number of cache lines (a
+        // power-of-two row stride would map a panel's rows onto a few L1 sets).
+        int width = (tEnd - t0 + nr - 1) / nr * nr, ld = width + (64 / sizeof(T)) * (((width * sizeof(T) / 64) & 1) ^ 1);
+        T[]? local = mode == BMode.Shared ? null : ArrayPool<T>.Shared.Rent(mode == BMode.OnDemand ? kc * ld : kc * nr);
+        try
         {
-            int cols = Math.Min(nr, nc - jr);
-            bool inPlace = directB && cols == nr;
-            T* pb = inPlace ? j.B + (long)p0 * j.Ldb + jc + jr : packB + (long)(jr / nr) * nr * kc;
-            int ldbp = inPlace ? j.Ldb : nr;
-            for (int ir = i0; ir < mEnd; ir += mr)
+            fixed (T* own = local)
             {
-                T* pa = packA + (long)(ir / mr) * mr * kc;
-                T* c = j.C + (long)ir * j.Ldc + jc + jr;
-                int rows = Math.Min(mr, j.M - ir);
-                if (rows == mr && cols == nr)
+                if (mode == BMode.OnDemand) j.B.Pack(jc + t0, width, p0, kc, own, ld);
+                for (int jr = t0; jr < tEnd; jr += nr)
                 {
-                    GemmKernel.Tile<T, TV, S>(kc, pa, pb, ldbp, c, j.Ldc, add);
-                    continue;
-                }
-                GemmKernel.Tile<T, TV, S>(kc, pa, pb, ldbp, edge, nr, add: false);
-                for (int r = 0; r < rows; r++)
-                    for (int q = 0; q < cols; q++)
+                    int cols = Math.Min(nr, nc - jr);
+                    T* pb = null;
+                    long ldbp = nr;
+                    if (mode == BMode.Shared) pb = packB + (long)(jr / nr) * nr * kc;
+                    else if (mode == BMode.OnDemand) { pb = own + (jr - t0); ldbp = ld; }
+                    else if (cols == nr) pb = j.B.InPlace(jc + jr, p0, out ldbp);
+                    if (pb is null)
                     {
-                        ref T dst = ref c[(long)r * j.Ldc + q];
-                        dst = add ? dst + edge[r * nr + q] : edge[r * nr + q];
+                        j.B.Pack(jc + jr, nr, p0, kc, own, nr);   // a ragged panel of an in-place B
+                        pb = own;
+                        ldbp = nr;
                     }
+                    for (int ir = i0; ir < mEnd; ir += mr)
+                    {
+                        T* pa = packA + (long)(ir / mr) * mr * kc;
+                        T* c = j.C + (long)ir * j.Ldc + jc + jr;
+                        int rows = Math.Min(mr, j.M - ir);
+                        if (rows == mr && cols == nr)
+                        {
+                            GemmKernel.Tile<T, TV, S>(kc, pa, pb, (int)ldbp, c, j.Ldc, add);
+                            continue;
+                        }
+                        GemmKernel.Tile<T, TV, S>(kc, pa, pb, (int)ldbp, edge, nr, add: false);
+                        for (int r = 0; r < rows; r++)
+                            for (int q = 0; q < cols; q++)
+                            {
+                                ref T dst = ref c[(long)r * j.Ldc + q];
+                                dst = add ? dst + edge[r * nr + q] : edge[r * nr + q];
+                            }
+                    }
+                }
             }
         }
+        finally { if (local is not null) ArrayPool<T>.Shared.Return(local); }
     }
 
     /// <summary>

@@ -1,0 +1,72 @@
+namespace Autograd.Kernels;
+
+/// <summary>
+/// One operand of <see cref="Gemm"/>, seen as a matrix of elements (f, p): f is the operand's free
+/// index (a row of op(A), a column of op(B)), p the depth shared with the other operand. Sources are
+/// structs so the GEMM driver is specialised per source; conv2d supplies one that reads its column
+/// matrix straight from the image (<see cref="Im2ColSource{T}"/>) instead of materialising it.
+/// </summary>
+internal unsafe interface IGemmSource<T> where T : unmanaged
+{
+    /// <summary>Size of the free dimension.</summary>
+    int Extent { get; }
+
+    /// <summary>
+    /// Writes elements f in [f0, f0+width), p in [p0, p0+kc) to dst, one row of width values per p,
+    /// rows ld apart (dst[(p−p0)·ld + f−f0], ld ≥ width); f past <see cref="Extent"/> is written as zero.
+    /// </summary>
+    void Pack(int f0, int width, int p0, int kc, T* dst, int ld);
+
+    /// <summary>
+    /// When element (f, p) is at ptr[f + p·stride] (free index contiguous), a pointer to (f0, p0) and the
+    /// stride, so the kernel can read full panels in place; otherwise null.
+    /// </summary>
+    T* InPlace(int f0, int p0, out long stride);
+}
+
+/// <summary>A strided matrix operand: element (f, p) at ptr[f·fStride + p·pStride].</summary>
+internal readonly unsafe struct MatrixSource<T>(T* ptr, long fStride, long pStride, int extent) : IGemmSource<T> where T : unmanaged
+{
+    public int Extent => extent;
+
+    public void Pack(int f0, int width, int p0, int kc, T* dst, int ld)
+    {
+        int valid = Math.Min(width, extent - f0);
+        if (fStride == 1)
+        {
+            // Free index contiguous: each p is a straight copy of a row segment.
+            for (int p = 0; p < kc; p++)
+            {
+                var d = new Span<T>(dst + (long)p * ld, width);
+                new ReadOnlySpan<T>(ptr + (p0 + p) * pStride + f0, valid).CopyTo(d);
+                d[valid..].Clear();
+            }
+            return;
+        }
+        // Depth contiguous: a transposing copy, four source rows at a time, so each step writes four
+        // adjacent packed elements and reads four streams that stay in L1.
+        int f4 = valid & ~3;
+        for (int f = 0; f < f4; f += 4)
+        {
+            T* s0 = ptr + (f0 + f) * fStride + p0 * pStride, s1 = s0 + fStride, s2 = s1 + fStride, s3 = s2 + fStride;
+            T* d = dst + f;
+            for (int p = 0; p < kc; p++, d += ld)
+            {
+                d[0] = s0[p]; d[1] = s1[p]; d[2] = s2[p]; d[3] = s3[p];
+            }
+        }
+        for (int f = f4; f < width; f++)
+        {
+            T* d = dst + f;
+            if (f >= valid) { for (int p = 0; p < kc; p++) d[(long)p * ld] = default; continue; }
+            T* s = ptr + (f0 + f) * fStride + p0 * pStride;
+            for (int p = 0; p < kc; p++) d[(long)p * ld] = s[p];
+        }
+    }
+
+    public T* InPlace(int f0, int p0, out long stride)
+    {
+        stride = pStride;
+        return fStride == 1 ? ptr + f0 + p0 * pStride : null;
+    }
+}
