@@ -40,7 +40,8 @@ public static partial class Cases
         Pool("avg_pool2d_k2s2", max: false, k: 2, stride: 2, pad: 0),
         Mean("mean_8x64x112x112"),
         Matmul("matmul_1024", 1024),
-        TrainStep("train_step_fmnist_b64", batch: 64),
+        TrainStep("train_step_fmnist_b64", batch: 64, scoped: true),
+        TrainStep("train_step_fmnist_b64_noscope", batch: 64, scoped: false),
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>

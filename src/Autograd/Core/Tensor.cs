@@ -10,6 +10,7 @@ namespace Autograd;
 public sealed partial class Tensor
 {
     private Array _storage;
+    private TensorStorage.Lease? _lease;
     private readonly int[] _shape;
     private bool _requiresGrad;
     private AccumulateGrad? _accumulator;
@@ -17,6 +18,7 @@ public sealed partial class Tensor
     internal Tensor(Array storage, int[] shape)
     {
         _storage = storage;
+        _lease = TensorStorage.LeaseOf(storage);
         _shape = shape;
         DType = storage is double[] ? DType.Float64 : DType.Float32;
         if (storage is not float[] and not double[])
@@ -26,7 +28,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>The elements, contiguous row-major: a float[] or double[] of exactly Numel elements.</summary>
-    internal Array Storage => _storage;
+    internal Array Storage => _lease is { Revoked: true } ? throw TensorScope.Ended() : _storage;
+
+    /// <summary>The lease on pooled storage (Note [Tensor scopes]); null for ordinary storage.</summary>
+    internal TensorStorage.Lease? Lease => _lease;
 
     /// <summary>
     /// True for a leaf's .Grad that shares its storage with a gradient the backward pass produced:
@@ -45,6 +50,7 @@ public sealed partial class Tensor
         if (storage.GetType() != _storage.GetType() || storage.Length != _storage.Length)
             throw new ArgumentException($"ReplaceStorage: expected {_storage.GetType().Name} of {_storage.Length} elements, got {storage.GetType().Name} of {storage.Length}");
         _storage = storage;
+        _lease = TensorStorage.LeaseOf(storage);
         _borrowsStorage = false;
     }
 
@@ -61,7 +67,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>Number of elements (tensor.numel()).</summary>
-    public int Numel => Storage.Length;
+    public int Numel => _storage.Length;
 
     /// <summary>Size of one dimension, negative dims count from the end (tensor.size(dim)).</summary>
     public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank, "size")];
@@ -146,19 +152,22 @@ public sealed partial class Tensor
     internal static Tensor Empty(DType dtype, int[] shape)
     {
         int n = ShapeUtil.Numel(shape);
-        return dtype == DType.Float32 ? new Tensor(new float[n], shape) : new Tensor(new double[n], shape);
+        return dtype == DType.Float32
+            ? new Tensor(TensorStorage.Allocate<float>(n, zeroed: true), shape)
+            : new Tensor(TensorStorage.Allocate<double>(n, zeroed: true), shape);
     }
 
     /// <summary>
-    /// A tensor whose elements are not initialised (GC.AllocateUninitializedArray): for kernels that
+    /// A tensor whose elements are not initialised (GC.AllocateUninitializedArray, or a pooled array
+    /// inside a TensorScope): for kernels that
     /// write every element, which saves the clearing pass (a third of a large elementwise op).
     /// </summary>
     internal static Tensor Uninitialized(DType dtype, int[] shape)
     {
         int n = ShapeUtil.Numel(shape);
         return dtype == DType.Float32
-            ? new Tensor(GC.AllocateUninitializedArray<float>(n), shape)
-            : new Tensor(GC.AllocateUninitializedArray<double>(n), shape);
+            ? new Tensor(TensorStorage.Allocate<float>(n, zeroed: false), shape)
+            : new Tensor(TensorStorage.Allocate<double>(n, zeroed: false), shape);
     }
 
     internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => new(data, shape);

@@ -15,6 +15,7 @@ public class Node
 {
     private static long _nextSequence;
     private BackwardFn? _backward;
+    private readonly TensorScope? _scope = TensorScope.Current;   // Note [Tensor scopes]
 
     internal Node(string name, Node?[] next, int[][] inputShapes, DType[] inputTypes, int[] outputShape, BackwardFn? backward)
     {
@@ -45,6 +46,8 @@ public class Node
 
     internal virtual Tensor?[] Apply(Tensor gradOutput)
     {
+        if (_scope is { IsDisposed: true })
+            throw new ObjectDisposedException(Name, $"{Name}: this graph was recorded inside a TensorScope that has ended, so its saved tensors were recycled; call Backward before the scope ends.");
         var fn = _backward ?? throw new InvalidOperationException(
             $"{Name}: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
             "Saved intermediate values of the graph are freed when you call .Backward() or Grad.Compute(). " +

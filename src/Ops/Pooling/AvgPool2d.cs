@@ -37,7 +37,7 @@ public static partial class F
 
     private static T[] AvgForward<T>(PoolGeometry geo, T[] x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(geo.Planes * geo.OH * geo.OW);
+        var y = TensorStorage.Allocate<T>(geo.Planes * geo.OH * geo.OW, zeroed: false);
         WindowWalk.Forward<T, AvgFold<T>>(geo, x, y, null);
         return y;
     }

@@ -13,7 +13,7 @@ internal static class IndexKernels
     public static T[] ScatterAdd<T>(int planes, int inPlane, T[] dy, int[] indices) where T : unmanaged, INumber<T>
     {
         int outPlane = planes == 0 ? 0 : dy.Length / planes;
-        var dx = GC.AllocateUninitializedArray<T>(planes * inPlane);
+        var dx = TensorStorage.Allocate<T>(planes * inPlane, zeroed: false);
         ForPlanes(planes, (long)planes * (inPlane + outPlane), p =>
         {
             var plane = dx.AsSpan(p * inPlane, inPlane);
@@ -33,7 +33,7 @@ internal static class IndexKernels
     public static T[] Scatter<T>(int planes, int outPlane, T[] x, int[] indices) where T : unmanaged, INumber<T>
     {
         int inPlane = planes == 0 ? 0 : x.Length / planes;
-        var y = new T[planes * outPlane];
+        var y = TensorStorage.Allocate<T>(planes * outPlane, zeroed: true);
         ForPlanes(planes, (long)planes * inPlane, p =>
         {
             var plane = y.AsSpan(p * outPlane, outPlane);
@@ -47,7 +47,7 @@ internal static class IndexKernels
     /// <summary>dX[plane, i] = dY[plane, idx[i]].</summary>
     public static T[] Gather<T>(int planes, int outPlane, T[] dy, int[] indices) where T : unmanaged, INumber<T>
     {
-        var dx = GC.AllocateUninitializedArray<T>(indices.Length);
+        var dx = TensorStorage.Allocate<T>(indices.Length, zeroed: false);
         int inPlane = planes == 0 ? 0 : indices.Length / planes;
         ForPlanes(planes, (long)planes * inPlane, p =>
         {

@@ -33,7 +33,7 @@ public static partial class F
     internal static (Tensor Output, int[] Indices) MaxPoolRun(PoolGeometry geo, Tensor input, string nodeName)
     {
         int outN = geo.Planes * geo.OH * geo.OW;
-        var indices = GC.AllocateUninitializedArray<int>(outN);
+        var indices = TensorStorage.Allocate<int>(outN, zeroed: false);
         var output = input.DType == DType.Float32
             ? new Tensor(MaxForward<float>(geo, input.Array<float>(), indices), geo.OutputShape)
             : new Tensor(MaxForward<double>(geo, input.Array<double>(), indices), geo.OutputShape);
@@ -48,7 +48,7 @@ public static partial class F
 
     private static T[] MaxForward<T>(PoolGeometry geo, T[] x, int[] indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var y = GC.AllocateUninitializedArray<T>(geo.Planes * geo.OH * geo.OW);
+        var y = TensorStorage.Allocate<T>(geo.Planes * geo.OH * geo.OW, zeroed: false);
         WindowWalk.Forward<T, MaxFold<T>>(geo, x, y, indices);
         return y;
     }

@@ -98,7 +98,7 @@ internal static class WindowWalk
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planes = geo.Planes, inPlane = geo.H * geo.W, outPlane = geo.OH * geo.OW;
-        var gradInput = GC.AllocateUninitializedArray<T>(planes * inPlane);
+        var gradInput = TensorStorage.Allocate<T>(planes * inPlane, zeroed: false);
         if (outPlane == 0) { Array.Clear(gradInput); return gradInput; }
         if (planes == 0) return gradInput;
         var scale = geo.Divisors<T>();
