@@ -40,8 +40,7 @@ public static partial class Cases
         Pool("avg_pool2d_k2s2", max: false, k: 2, stride: 2, pad: 0),
         Mean("mean_8x64x112x112"),
         Matmul("matmul_1024", 1024),
-        TrainStep("train_step_fmnist_b64", batch: 64, scoped: true),
-        TrainStep("train_step_fmnist_b64_noscope", batch: 64, scoped: false),
+        TrainStep("train_step_fmnist_b64", batch: 64),
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>
@@ -53,6 +52,13 @@ public static partial class Cases
     }
 
     public static BenchCase Get(string name) => All.First(c => c.Name == name);
+
+    /// <summary>
+    /// Whether each of our timed bodies runs inside a TensorScope (Note [Tensor scopes]): the way a
+    /// hot loop is meant to run, with storage recycled instead of left to the GC. On by default;
+    /// --no-scope measures plain GC allocation (docs/speed.md gives both).
+    /// </summary>
+    public static bool OursInScope { get; set; } = true;
 
     /// <summary>Deterministic float32 inputs, made on first use (a case's setup), shared by both engines.</summary>
     internal static Lazy<float[]> Data(int n, int seed, double scale = 1) => new(() => RandomData(n, seed, scale));

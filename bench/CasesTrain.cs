@@ -7,15 +7,13 @@ namespace Autograd.Bench;
 // Conv2d(1,32,3,p1) → ReLU → MaxPool2d(2) → Conv2d(32,64,3,p1) → ReLU → AvgPool2d(2) → Flatten →
 // Linear(3136,128) → ReLU → Linear(128,10), cross-entropy, SGD(lr 0.05, momentum 0.9).
 // "fwd" is forward + loss; "fwd+bwd" is the whole training step: zero_grad, forward, backward and
-// the optimizer step. Ours runs each step inside a TensorScope (Note [Tensor scopes]: pooled storage,
-// no large-object-heap churn), as a training loop should; the _noscope case is the same step without
-// one. libtorch's SGD step is written with out-of-place shim ops (the shim has no
+// the optimizer step. libtorch's SGD step is written with out-of-place shim ops (the shim has no
 // in-place update); on 421 642 parameters that costs it well under 1% of the step.
 public static partial class Cases
 {
     private static int[][] TrainShapes => [[32, 1, 3, 3], [32], [64, 32, 3, 3], [64], [128, 3136], [128], [10, 128], [10]];
 
-    private static BenchCase TrainStep(string name, int batch, bool scoped)
+    private static BenchCase TrainStep(string name, int batch)
     {
         int[] xs = [batch, 1, 28, 28];
         float[] x = RandomData(Numel(xs), 8);
@@ -28,16 +26,10 @@ public static partial class Cases
             {
                 var p = TrainShapes.Select((s, i) => Tensor.From((float[])init[i].Clone(), s, requiresGrad: true)).ToArray();
                 var tx = Tensor.From(x, xs);
-                if (pass == Pass.Fwd)
-                    return new Runner(() =>
-                    {
-                        using var scope = scoped ? new TensorScope() : null;
-                        OursForward(tx, p, target).Item();
-                    });
+                if (pass == Pass.Fwd) return new Runner(() => OursForward(tx, p, target).Item());
                 var opt = new SGD(p, lr: 0.05, momentum: 0.9);
                 return new Runner(() =>
                 {
-                    using var scope = scoped ? new TensorScope() : null;
                     opt.ZeroGrad();
                     var loss = OursForward(tx, p, target);
                     loss.Backward();

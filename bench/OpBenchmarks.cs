@@ -37,6 +37,15 @@ public class OpBenchmarks
         ThreadControl.Set(Threads);
         var c = Cases.Get(Case);
         _ours = c.Ours(Pass);
+        if (Cases.OursInScope)
+        {
+            var inner = _ours;
+            _ours = new Runner(() =>
+            {
+                using var scope = new TensorScope();
+                inner.Run();
+            }, inner);
+        }
         _torch = c.Torch(Pass);
     }
 

@@ -10,16 +10,17 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--out bench/results]
+// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--out bench/results] [--no-scope]
 // (scripts/bench.sh installs OpenBLAS, builds the libtorch shim and runs this.)
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
 if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(int.Parse).ToArray();
 OpBenchmarks.CaseFilter = filter;
+Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 
 OracleLibrary.EnsureLoaded();
 Console.WriteLine($"libtorch {OracleLibrary.TorchVersion}; OpenBLAS thread control {(ThreadControl.OpenBlasFound ? "found" : "NOT found")}; " +
-                  $"SIMD {Autograd.Kernels.Simd.Best}; {Environment.ProcessorCount} cores; load {LoadAverage()}");
+                  $"SIMD {Autograd.Kernels.Simd.Best}; ours {(Cases.OursInScope ? "in" : "without")} a TensorScope; {Environment.ProcessorCount} cores; load {LoadAverage()}");
 
 // Note [Benchmark job]: in-process (the libtorch shim is loaded once and both engines share the
 // process), one launch, 3 warmup and 9 measured iterations of ~150 ms each: a ShortRun-like job

@@ -2,7 +2,8 @@
 # The benchmark command: ours vs libtorch (same process, same run), written to bench/results/summary.csv
 # (and memory.csv, plus BenchmarkDotNet's own reports under bench/results/bdn).
 # Installs OpenBLAS (libtorch's BLAS for matmul) when missing, builds the libtorch shim, runs
-# bench/ in Release. Extra arguments go to the runner: --cases conv,mean  --threads 1,2  --out DIR.
+# bench/ in Release. Extra arguments go to the runner: --cases conv,mean  --threads 1,2  --out DIR
+# --no-scope (ours without a TensorScope: storage left to the GC; see docs/speed.md).
 # Takes about 10 minutes for every case; run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Autograd;
 
@@ -11,8 +10,9 @@ public static partial class F
     public static Tensor Sum(Tensor x)
     {
         var r = Tensor.Empty(x.DType, []);
-        if (x.DType == DType.Float32) r.Span<float>()[0] = TensorPrimitives.Sum<float>(x.Span<float>());
-        else r.Span<double>()[0] = TensorPrimitives.Sum<double>(x.Span<double>());
+        // Note [Blocked reductions]: parallel, and the same bits for any thread count.
+        if (x.DType == DType.Float32) r.Span<float>()[0] = Kernels.Reduce.Sum(x.Array<float>());
+        else r.Span<double>()[0] = Kernels.Reduce.Sum(x.Array<double>());
         int[] shape = x.Dims;
         return Node.Record(r, "SumBackward0", [x], g => [Expand(g, shape)]);
     }
@@ -82,7 +82,7 @@ public static partial class F
     private static void ExpandInto<T>(Tensor g, Tensor r) where T : unmanaged, INumberBase<T>
     {
         T[] src = g.Array<T>(), dst = r.Array<T>();
-        if (src.Length == 1) { Array.Fill(dst, src[0]); return; }
+        if (src.Length == 1) { Kernels.Reduce.Fill(dst, src[0]); return; }
         var gs = Kernels.Broadcast.Strides(g.Dims, r.Dims);
         int inner = r.Dims[^1], stride = gs[^1];
         Kernels.Broadcast.ForEachRow(r.Dims, gs, gs, (o, og, _) =>

@@ -102,3 +102,29 @@ public class NestedParallelismTests
         finally { Threading.NumThreads = saved; }
     }
 }
+
+[Collection("Threading")]
+public class ReductionDeterminismTests
+{
+    [Fact]
+    public void BlockedSumIsBitIdenticalWithOneAndTwoThreadsAndAccurate()
+    {
+        var rng = new Random(9);
+        var x = new float[(1 << 20) + 12345];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        var (one, two) = ThreadDeterminismTests.WithOneAndTwoThreads(() => Reduce.Sum(x));
+        Assert.Equal(BitConverter.SingleToInt32Bits(one), BitConverter.SingleToInt32Bits(two));
+        double exact = x.Sum(v => (double)v);
+        double magnitude = x.Sum(v => Math.Abs((double)v));
+        Assert.True(Math.Abs(one - exact) < 1e-7 * magnitude, $"{one} vs {exact}");   // ~ float eps × Σ|x| / 1.2
+        var (m1, m2) = ThreadDeterminismTests.WithOneAndTwoThreads(() =>
+        {
+            var t = Tensor.From(x, requiresGrad: true);
+            F.Mean(t).Backward();
+            return (F.Mean(Tensor.From(x)).Item(), t.Grad!.ToFloatArray());
+        });
+        Assert.Equal(m1.Item1, m2.Item1);
+        ThreadDeterminismTests.AssertBitIdentical(m1.Item2, m2.Item2);
+        Assert.All(m1.Item2, v => Assert.Equal(1f / x.Length, v));
+    }
+}
