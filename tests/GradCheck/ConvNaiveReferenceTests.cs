@@ -70,7 +70,7 @@ public class ConvNaiveReferenceTests
     }
 
     /// <summary>Direct loops; the upstream gradient is fixed, so backward gives dX, dW, db of sum(y·gy).</summary>
-    private static (double[] Y, double[] DX, double[] DW, double[] DB, double[] GY) Naive(double[] x, int[] xs, double[] w, int[] ws, double[] b,
+    internal static (double[] Y, double[] DX, double[] DW, double[] DB, double[] GY) Naive(double[] x, int[] xs, double[] w, int[] ws, double[] b,
         int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
         int n = xs[0], c = xs[1], h = xs[2], wd = xs[3], oc = ws[0], cg = ws[1], kh = ws[2], kw = ws[3], og = oc / groups;

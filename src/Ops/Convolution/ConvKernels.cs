@@ -38,31 +38,49 @@ internal static unsafe class ConvKernels
         int chunks = Chunks(g, 0);
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
         var table = g.Pointwise ? null : new Im2ColTable(g);   // Note [Implicit im2col]
+        var direct = g.Pointwise ? null : new DirectConvPlan(g, wantForward: true, wantInputGradient: false);
+        if (direct is { Forward: false }) direct = null;        // Note [Direct convolution]
         ForEachChunk(chunks, g, chunk =>
         {
             var (start, end) = ChunkRange(chunk, chunks, g.N);
-            for (int n = start; n < end; n++)
+            T[]? phased = direct is not null ? ArrayPool<T>.Shared.Rent(direct.ScratchLength)
+                        : table is { Phased: true } ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
+            try
             {
-                var yn = y.AsSpan(n * yImage, yImage);
-                if (b is not null)
-                    for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
-                for (int grp = 0; grp < g.Groups; grp++)
+                for (int n = start; n < end; n++)
                 {
-                    if (table is null)
+                    var yn = y.AsSpan(n * yImage, yImage);
+                    if (b is not null)
+                        for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
+                    for (int grp = 0; grp < g.Groups; grp++)
                     {
-                        Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P,
-                            yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
-                        continue;
+                        if (table is null)
+                        {
+                            Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P,
+                                yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
+                            continue;
+                        }
+                        // Y_g[Og, P] (+)= W_g[Og, K] · col[K, P], col packed straight from the image.
+                        fixed (T* xp = x, wp = w, yp = y, ph = phased)
+                            if (direct is not null)
+                                direct.RunForward(xp + n * xImage + grp * xGroup, wp + grp * wGroup, yp + n * yImage + grp * yGroup, b is not null, ph);
+                            else Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
+                                new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
+                                new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, ph)),
+                                yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
                     }
-                    // Y_g[Og, P] (+)= W_g[Og, K] · col[K, P], col packed straight from the image.
-                    fixed (T* xp = x, wp = w, yp = y)
-                        Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
-                            new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
-                            new Im2ColSource<T>(table, xp + n * xImage + grp * xGroup),
-                            yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
                 }
             }
+            finally { if (phased is not null) ArrayPool<T>.Shared.Return(phased); }
         });
+    }
+
+    /// <summary>The image-group as the column sources read it: phase-split into <paramref name="phased"/> for strided convolutions.</summary>
+    private static T* ImageGroup<T>(Im2ColTable table, T* x, T* phased) where T : unmanaged
+    {
+        if (!table.Phased) return x;
+        table.SplitPhases(x, phased);
+        return phased;
     }
 
     /// <summary>
@@ -77,6 +95,8 @@ internal static unsafe class ConvKernels
         // Chunk 0 accumulates straight into dw; the others into rented partials added afterwards in order.
         var partials = new T[]?[chunks];
         var table = g.Pointwise ? null : new Im2ColTable(g);
+        var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
+        if (direct is { InputGradient: false }) direct = null;
         try
         {
             if (dw is not null)
@@ -85,7 +105,9 @@ internal static unsafe class ConvKernels
             {
                 var (start, end) = ChunkRange(chunk, chunks, g.N);
                 var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
-                T[]? col = g.Pointwise || dx is null ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+                T[]? col = g.Pointwise || dx is null || direct is not null ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+                T[]? scratch = direct is null ? null : ArrayPool<T>.Shared.Rent(direct.ScratchLength);
+                T[]? phased = table is { Phased: true } && dwPart is not null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
                 try
                 {
                     for (int n = start; n < end; n++)
@@ -95,21 +117,25 @@ internal static unsafe class ConvKernels
                             ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
                             if (dwPart is not null)
                             {
-                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ, col packed straight from the image.
+                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ: dot products along P, col rows cut
+                                // straight from the image (Note [Dot-product GEMM]).
                                 if (table is null)
                                     Gemm.Run<T>(false, true, g.Og, g.K, g.P, dyg, g.P, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P, dwPart.AsSpan(grp * wGroup, wGroup), g.K, accumulate: true);
                                 else
-                                    fixed (T* xp = x, dyp = dy, dwp = dwPart)
-                                        Gemm.Run<T, MatrixSource<T>, Im2ColTransposedSource<T>>(g.Og, g.K, g.P,
-                                            new MatrixSource<T>(dyp + n * yImage + grp * yGroup, g.P, 1, g.Og),
-                                            new Im2ColTransposedSource<T>(table, xp + n * xImage + grp * xGroup),
+                                    fixed (T* xp = x, dyp = dy, dwp = dwPart, ph = phased)
+                                        DotGemm.Run<T, MatrixRows<T>, Im2ColRows<T>>(g.Og, g.K, g.P,
+                                            new MatrixRows<T>(dyp + n * yImage + grp * yGroup, g.P, g.Og),
+                                            new Im2ColRows<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, ph)),
                                             dwp + grp * wGroup, g.K, accumulate: true);
                             }
                             if (dx is not null)
                             {
                                 var dxg = dx.AsSpan(n * xImage + grp * xGroup, xGroup);
                                 // dcol[K, P] = W_g[Og, K]ᵀ · dY_g[Og, P]; pointwise: dcol is dX itself.
-                                if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                if (direct is not null)
+                                    fixed (T* dyp = dy, wp = w, dxp = dx, sp = scratch)
+                                        direct.RunInputGradient(dyp + n * yImage + grp * yGroup, wp + grp * wGroup, dxp + n * xImage + grp * xGroup, sp);
+                                else if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
                                 else
                                 {
                                     Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, col, g.P, accumulate: false);
@@ -118,7 +144,12 @@ internal static unsafe class ConvKernels
                             }
                         }
                 }
-                finally { if (col is not null) ArrayPool<T>.Shared.Return(col); }
+                finally
+                {
+                    if (col is not null) ArrayPool<T>.Shared.Return(col);
+                    if (phased is not null) ArrayPool<T>.Shared.Return(phased);
+                    if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
+                }
             });
             if (dw is not null)
                 for (int k = 1; k < chunks; k++) TensorPrimitives.Add(dw, partials[k].AsSpan(0, wSize), dw);

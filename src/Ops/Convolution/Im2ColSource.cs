@@ -11,22 +11,36 @@ namespace Autograd;
 // (kk, q) = col[kk, q] of Note [im2col layout] is produced by Segment, which copies a run of
 // consecutive q of one column-matrix row from the image rows it crosses (zeros over the padding).
 
-/// <summary>Row offsets of every column-matrix row: where kk = (c, i, j) reads in one image-group.</summary>
+/// <summary>
+/// Row offsets of every column-matrix row: where kk = (c, i, j) reads in one image-group. With a
+/// column stride s > 1 the image-group is first split into s phases per row (Note [Strided im2col]),
+/// so every run the segments copy is contiguous.
+/// </summary>
 internal sealed class Im2ColTable
 {
     public readonly ConvGeometry Geo;
-    public readonly int[] ChannelOffset, RowOffset, Tap;        // per kk: c·H·W, i·dH − padTop, j
+    public readonly int[] ChannelOffset, RowOffset, Tap;        // per kk: c·ChannelPitch, i·dH − padTop, j
     public readonly int[] ColumnOffset, Lo, Hi;                  // per j: j·dW − padLeft, valid ox range [lo, hi)
+    public readonly int PhaseWidth, RowPitch, ChannelPitch;      // ⌈W/s⌉, s·PhaseWidth, H·RowPitch
+
+    /// <summary>True when the image-group must be given phase-split (<see cref="SplitPhases"/>).</summary>
+    public bool Phased => Geo.SW > 1;
+
+    /// <summary>Elements of the phase-split copy of one image-group.</summary>
+    public int PhasedLength => Geo.Cg * ChannelPitch;
 
     public Im2ColTable(in ConvGeometry g)
     {
         Geo = g;
+        PhaseWidth = (g.W + g.SW - 1) / g.SW;
+        RowPitch = g.SW > 1 ? g.SW * PhaseWidth : g.W;
+        ChannelPitch = g.H * RowPitch;
         ChannelOffset = new int[g.K]; RowOffset = new int[g.K]; Tap = new int[g.K];
         for (int c = 0, kk = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, kk++)
                 {
-                    ChannelOffset[kk] = c * g.H * g.W;
+                    ChannelOffset[kk] = c * ChannelPitch;
                     RowOffset[kk] = i * g.DH - g.PadTop;
                     Tap[kk] = j;
                 }
@@ -38,7 +52,32 @@ internal sealed class Im2ColTable
         }
     }
 
-    /// <summary>col[kk, q0 .. q0+count) of the image-group at x, written to dst with element stride ds.</summary>
+    // Note [Strided im2col]
+    // With column stride s a column-matrix row reads every s-th input column: a gather. Splitting each
+    // input row once into s phases (phase r holds columns r, r+s, r+2s, ...) turns every such run into
+    // a contiguous copy from one phase: column ix is at phase ix mod s, position ix div s.
+
+    /// <summary>Writes the phase-split copy of the image-group x (Cg×H×W) to dst (<see cref="PhasedLength"/>).</summary>
+    public unsafe void SplitPhases<T>(T* x, T* dst) where T : unmanaged
+    {
+        var g = Geo;
+        int s = g.SW, wp = PhaseWidth;
+        for (int row = 0; row < g.Cg * g.H; row++)
+        {
+            T* src = x + (long)row * g.W, d = dst + (long)row * RowPitch;
+            for (int ph = 0; ph < s; ph++, d += wp)
+            {
+                int t = 0;
+                for (int ix = ph; ix < g.W; ix += s) d[t++] = src[ix];
+                for (; t < wp; t++) d[t] = default;
+            }
+        }
+    }
+
+    /// <summary>
+    /// col[kk, q0 .. q0+count) of the image-group at x (phase-split when <see cref="Phased"/>), written
+    /// to dst with element stride ds.
+    /// </summary>
     public unsafe void Segment<T>(T* x, int kk, int q0, int count, T* dst, int ds) where T : unmanaged
     {
         var g = Geo;
@@ -54,7 +93,12 @@ internal sealed class Im2ColTable
             {
                 int a = Math.Clamp(lo, ox, end), b = Math.Clamp(hi, a, end);
                 Fill(dst, a - ox, ds);
-                Copy(xc + (long)iy * g.W + (long)a * g.SW + x0, g.SW, dst + (long)(a - ox) * ds, ds, b - a);
+                if (b > a)
+                {
+                    int ix = a * g.SW + x0;   // ≥ 0 inside the valid range
+                    T* src = g.SW > 1 ? xc + (long)iy * RowPitch + (ix % g.SW) * PhaseWidth + ix / g.SW : xc + (long)iy * g.W + ix;
+                    Copy(src, 1, dst + (long)(a - ox) * ds, ds, b - a);
+                }
                 Fill(dst + (long)(b - ox) * ds, end - b, ds);
             }
             dst += (long)run * ds;
@@ -97,37 +141,14 @@ internal readonly unsafe struct Im2ColSource<T>(Im2ColTable table, T* x) : IGemm
     public T* InPlace(int f0, int p0, out long stride) { stride = 0; return null; }
 }
 
-/// <summary>B of the weight gradient dW = dY·colᵀ: free index kk, depth q (output position).</summary>
-internal readonly unsafe struct Im2ColTransposedSource<T>(Im2ColTable table, T* x) : IGemmSource<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>Rows of the column matrix (for the weight gradient's dot products, Note [Dot-product GEMM]).</summary>
+internal readonly unsafe struct Im2ColRows<T>(Im2ColTable table, T* x) : IRowSource<T> where T : unmanaged
 {
-    public int Extent => table.Geo.K;
+    public int Rows => table.Geo.K;
 
-    // Four column-matrix rows are cut into a small contiguous scratch, then interleaved into the
-    // packed rows: contiguous segment copies plus the same four-stream transpose as a matrix pack.
-    public void Pack(int f0, int width, int p0, int kc, T* dst, int ld)
+    public T* Row(int f, int p0, int count, T* scratch)
     {
-        int valid = Math.Min(width, table.Geo.K - f0);
-        T* rows = stackalloc T[4 * kc];
-        int f = 0;
-        for (; f < valid; f += 4)
-        {
-            int n = Math.Min(4, valid - f);
-            for (int r = 0; r < n; r++) table.Segment(x, f0 + f + r, p0, kc, rows + r * kc, 1);
-            for (int r = n; r < 4; r++) new Span<T>(rows + r * kc, kc).Clear();
-            T* d = dst + f;
-            int take = Math.Min(4, width - f);
-            if (take == 4)
-                for (int p = 0; p < kc; p++, d += ld)
-                {
-                    d[0] = rows[p]; d[1] = rows[kc + p]; d[2] = rows[2 * kc + p]; d[3] = rows[3 * kc + p];
-                }
-            else
-                for (int p = 0; p < kc; p++, d += ld)
-                    for (int r = 0; r < take; r++) d[r] = rows[r * kc + p];
-        }
-        for (; f < width; f++)
-            for (int p = 0; p < kc; p++) dst[(long)p * ld + f] = default;
+        table.Segment(x, f, p0, count, scratch, 1);
+        return scratch;
     }
-
-    public T* InPlace(int f0, int p0, out long stride) { stride = 0; return null; }
 }

@@ -24,7 +24,7 @@ public static class SubsetRunner
     public const string Command = "kernel-subset";
 
     /// <summary>Test classes whose name contains one of these run in the child: the SIMD and parallel kernels.</summary>
-    public static readonly string[] ClassFilters = ["Gemm", "ThreadDeterminism", "ConvNaiveReference", "ConvGradCheck", "ConvTorch", "Pool", "Matmul", "Linear", "SpanMath"];
+    public static readonly string[] ClassFilters = ["Gemm", "ThreadDeterminism", "ConvNaiveReference", "ConvGradCheck", "ConvTorch", "ConvFastPath", "Pool", "Matmul", "Linear", "SpanMath", "Reduction"];
 
     /// <summary>Argument-checking classes test no kernel arithmetic; they are left to the main run.</summary>
     public static readonly string[] ClassExclusions = ["Error", "Validation"];

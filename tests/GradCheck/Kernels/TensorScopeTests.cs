@@ -139,11 +139,14 @@ public class TensorScopeLargeObjectHeapTests
             loss.Backward();
             Assert.True(double.IsFinite(loss.Item()));
         }
-        for (int i = 0; i < 3; i++) Step();   // warm the pool
+        for (int i = 0; i < 5; i++) Step();   // warm the pool
         using var listener = new LargeAllocationListener();
-        // Without the scope the same steps allocate ≥ 4 large arrays each (conv output, relu,
-        // pool output and indices ≥ 85 kB): the listener must see them, or this test proves nothing.
-        for (int i = 0; i < 10; i++) Step();
+        // A tick marks ~100 kB of large-object allocation. One may come from a one-off refill of a
+        // kernel's ArrayPool scratch (the shared pool trims itself on memory pressure); a per-step
+        // array would give one every step or more. Without the scope the same steps allocate ≥ 4
+        // large arrays each (conv output, relu, pool output and indices ≥ 85 kB): the listener must
+        // see those, or this test proves nothing.
+        for (int i = 0; i < 20; i++) Step();
         Thread.Sleep(300);
         int scoped = listener.Count;
         for (int i = 0; i < 10; i++)
@@ -153,9 +156,9 @@ public class TensorScopeLargeObjectHeapTests
             F.CrossEntropy(F.Linear(F.Flatten(h, 1), w2), target).Backward();
         }
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (listener.Count == scoped && DateTime.UtcNow < deadline) Thread.Sleep(50);
-        Assert.Equal(0, scoped);
-        Assert.True(listener.Count > 0, "the listener saw no large allocations even without a scope");
+        while (listener.Count - scoped < 10 && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.True(scoped <= 1, $"{scoped} large-object-heap allocation ticks in 20 scoped steps");
+        Assert.True(listener.Count - scoped >= 10, $"the listener saw only {listener.Count - scoped} ticks in 10 unscoped steps");
     }
 
     /// <summary>GCAllocationTick events of kind Large: one per ~100 kB allocated on the large-object heap.</summary>

@@ -1,0 +1,122 @@
+using System.Numerics;
+
+namespace Autograd;
+
+/// <summary>
+/// The taps and plane layouts of one conv2d geometry for the direct kernels (Note [Direct
+/// convolution]): the forward over phase-split padded input, and the input gradient per output phase.
+/// Built once per call, shared read-only by the worker chunks.
+/// </summary>
+internal sealed class DirectConvPlan
+{
+    public readonly ConvGeometry Geo;
+    public readonly bool Forward, InputGradient;
+    public readonly PlaneStack ForwardStack, GradStack;
+    public readonly ConvTap[] ForwardTaps;
+    public readonly Phase[] Phases;
+    public readonly int GradMarginY, GradMarginX;
+
+    /// <summary>One phase (ry, rx) of dX: its size and the (o, i, j) taps that reach it.</summary>
+    public sealed record Phase(int Ry, int Rx, int Rows, int Cols, ConvTap[] Taps, (int O, int I, int J)[] Kernel);
+
+    public DirectConvPlan(in ConvGeometry g, bool wantForward, bool wantInputGradient)
+    {
+        Geo = g;
+        int maxRow = (g.KH - 1) * g.DH / g.SH, maxCol = (g.KW - 1) * g.DW / g.SW;
+        ForwardStack = new PlaneStack(g.Cg * g.SH * g.SW, g.OH + maxRow, g.OW + maxCol);
+        ForwardTaps = new ConvTap[g.K];
+        for (int c = 0, t = 0; c < g.Cg; c++)
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++, t++)
+                    ForwardTaps[t] = new ConvTap((c * g.SH + i * g.DH % g.SH) * g.SW + j * g.DW % g.SW, i * g.DH / g.SH, j * g.DW / g.SW);
+        Forward = wantForward && DirectConv.Suits<float>(g.K, g.OW);
+
+        // dX phase (ry, rx): dX[c, ty·sH + ry, tx·sW + rx] = Σ w[o, c, i, j]·dY[o, ty + (ry + padTop − i·dH)/sH, ...]
+        // over the taps where both divisions are exact; dY sits in zero-padded planes at (margin, margin).
+        GradMarginY = maxRow + 1;
+        GradMarginX = maxCol + 1;
+        var phases = new List<Phase>();
+        int maxTaps = 0, rows = 0, cols = 0;
+        for (int ry = 0; ry < g.SH; ry++)
+            for (int rx = 0; rx < g.SW; rx++)
+            {
+                int ph = (g.H - ry + g.SH - 1) / g.SH, pw = (g.W - rx + g.SW - 1) / g.SW;
+                if (ph <= 0 || pw <= 0) continue;
+                var taps = new List<ConvTap>();
+                var kernel = new List<(int, int, int)>();
+                for (int o = 0; o < g.Og; o++)
+                    for (int i = 0; i < g.KH; i++)
+                    {
+                        int dyRow = ry + g.PadTop - i * g.DH;
+                        if (Mod(dyRow, g.SH) != 0) continue;
+                        for (int j = 0; j < g.KW; j++)
+                        {
+                            int dyCol = rx + g.PadLeft - j * g.DW;
+                            if (Mod(dyCol, g.SW) != 0) continue;
+                            taps.Add(new ConvTap(o, GradMarginY + FloorDiv(dyRow, g.SH), GradMarginX + FloorDiv(dyCol, g.SW)));
+                            kernel.Add((o, i, j));
+                        }
+                    }
+                foreach (var t in taps)
+                {
+                    rows = Math.Max(rows, ph + t.Row);
+                    cols = Math.Max(cols, pw + t.Col);
+                }
+                maxTaps = Math.Max(maxTaps, taps.Count);
+                phases.Add(new Phase(ry, rx, ph, pw, [.. taps], [.. kernel]));
+            }
+        Phases = [.. phases];
+        GradStack = new PlaneStack(g.Og, Math.Max(rows, GradMarginY + g.OH), Math.Max(cols, GradMarginX + g.OW));
+        InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.SW - 1) / g.SW);
+    }
+
+    private static int Mod(int a, int m) => ((a % m) + m) % m;
+    private static int FloorDiv(int a, int b) => (a - Mod(a, b)) / b;
+
+    /// <summary>Scratch elements one worker needs: planes, a phase of dX, and the phase's weights.</summary>
+    public int ScratchLength => Math.Max(ForwardStack.Length, GradStack.Length)
+        + Geo.Cg * ((Geo.H + Geo.SH - 1) / Geo.SH) * ((Geo.W + Geo.SW - 1) / Geo.SW)
+        + Geo.Cg * Geo.Og * Geo.KH * Geo.KW;
+
+    /// <summary>Y_g (+)= W_g ⋆ x_g for one image-group.</summary>
+    public unsafe void RunForward<T>(T* x, T* w, T* y, bool accumulate, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = Geo;
+        DirectConv.Fill(x, g.H, g.W, g.SH, g.SW, g.PadTop, g.PadLeft, ForwardStack, scratch);
+        DirectConv.Correlate(g.Og, g.OH, g.OW, y, g.OW, g.P, scratch, ForwardStack, ForwardTaps, w, accumulate);
+    }
+
+    /// <summary>dX_g = the input gradient of one image-group (dx is overwritten).</summary>
+    public unsafe void RunInputGradient<T>(T* dy, T* w, T* dx, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = Geo;
+        T* planes = scratch, phaseOut = planes + GradStack.Length, phaseW = phaseOut + g.Cg * ((g.H + g.SH - 1) / g.SH) * ((g.W + g.SW - 1) / g.SW);
+        DirectConv.Fill(dy, g.OH, g.OW, 1, 1, GradMarginY, GradMarginX, GradStack, planes);
+        if (g.SH * g.SW > 1) new Span<T>(dx, g.Cg * g.H * g.W).Clear();   // phases without taps stay zero
+        foreach (var ph in Phases)
+        {
+            int nt = ph.Taps.Length;
+            if (nt == 0) continue;
+            // The phase's weights, transposed to [c][tap].
+            for (int c = 0; c < g.Cg; c++)
+                for (int t = 0; t < nt; t++)
+                {
+                    var (o, i, j) = ph.Kernel[t];
+                    phaseW[c * nt + t] = w[((o * g.Cg + c) * g.KH + i) * g.KW + j];
+                }
+            if (g.SH == 1 && g.SW == 1)
+            {
+                DirectConv.Correlate(g.Cg, g.H, g.W, dx, g.W, (long)g.H * g.W, planes, GradStack, ph.Taps, phaseW, accumulate: false);
+                continue;
+            }
+            DirectConv.Correlate(g.Cg, ph.Rows, ph.Cols, phaseOut, ph.Cols, (long)ph.Rows * ph.Cols, planes, GradStack, ph.Taps, phaseW, accumulate: false);
+            for (int c = 0; c < g.Cg; c++)
+                for (int ty = 0; ty < ph.Rows; ty++)
+                {
+                    T* src = phaseOut + ((long)c * ph.Rows + ty) * ph.Cols;
+                    T* dst = dx + ((long)c * g.H + ty * g.SH + ph.Ry) * g.W + ph.Rx;
+                    for (int tx = 0; tx < ph.Cols; tx++) dst[(long)tx * g.SW] = src[tx];
+                }
+        }
+    }
+}
