@@ -55,6 +55,11 @@ internal static unsafe class DirectConv
     internal static void Fill<T>(T* src, int srcRows, int srcCols, int sy, int sx, int offY, int offX, PlaneStack stack, T* dst) where T : unmanaged
     {
         new Span<T>(dst + stack.Count * stack.PlaneSize, stack.Length - (int)(stack.Count * stack.PlaneSize)).Clear();
+        if (sx == 2)
+        {
+            FillPairs(src, srcRows, srcCols, sy, offY, offX, stack, dst);
+            return;
+        }
         for (int plane = 0; plane < stack.Count; plane++)
         {
             int p = plane / (sy * sx), ry = plane / sx % sy, rx = plane % sx;
@@ -75,6 +80,41 @@ internal static unsafe class DirectConv
         }
     }
 
+    // Column stride 2: the padded source row u = 2·tx + rx (u − offX in the source) is laid out once
+    // and split into the rx = 0 and rx = 1 planes with SSE shuffles (Kernels.Stride2).
+    private static void FillPairs<T>(T* src, int srcRows, int srcCols, int sy, int offY, int offX, PlaneStack stack, T* dst) where T : unmanaged
+    {
+        int pitch = stack.Pitch, n = 2 * pitch;
+        T[] rowBuf = new T[n];
+        fixed (T* r = rowBuf)
+            for (int pry = 0; pry < stack.Count / 2; pry++)
+            {
+                int p = pry / sy, ry = pry % sy;
+                T* s = src + (long)p * srcRows * srcCols;
+                T* even = dst + 2 * pry * stack.PlaneSize, odd = even + stack.PlaneSize;
+                int lo = Math.Clamp(offX, 0, n), hi = Math.Clamp(srcCols + offX, lo, n);
+                for (int ty = 0; ty < stack.Rows; ty++, even += pitch, odd += pitch)
+                {
+                    int y = ty * sy + ry - offY;
+                    if ((uint)y >= (uint)srcRows)
+                    {
+                        new Span<T>(even, pitch).Clear();
+                        new Span<T>(odd, pitch).Clear();
+                        continue;
+                    }
+                    new Span<T>(r, lo).Clear();
+                    new ReadOnlySpan<T>(s + (long)y * srcCols + lo - offX, hi - lo).CopyTo(new Span<T>(r + lo, hi - lo));
+                    new Span<T>(r + hi, n - hi).Clear();
+                    int m = Stride2.Deinterleave(ref r[0], ref even[0], ref odd[0], n);
+                    for (; m < pitch; m++) { even[m] = r[2 * m]; odd[m] = r[2 * m + 1]; }
+                }
+            }
+    }
+
+    /// <summary>Each tap's offset from the output position's base in the plane stack.</summary>
+    internal static long[] Offsets(ConvTap[] taps, PlaneStack stack) =>
+        taps.Select(t => t.Plane * stack.PlaneSize + (long)t.Row * stack.Pitch + t.Col).ToArray();
+
     private static int CeilDiv(int a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 
     /// <summary>
@@ -82,11 +122,9 @@ internal static unsafe class DirectConv
     /// outC, oy &lt; oh, ox &lt; ow; out rows are outPitch apart, channels outPlane apart.
     /// </summary>
     internal static void Correlate<T>(int outC, int oh, int ow, T* output, int outPitch, long outPlane,
-        T* planes, PlaneStack stack, ConvTap[] taps, T* w, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+        T* planes, PlaneStack stack, long[] offsets, T* w, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (outC == 0 || oh == 0 || ow == 0) return;
-        var offsets = new long[taps.Length];
-        for (int t = 0; t < taps.Length; t++) offsets[t] = taps[t].Plane * stack.PlaneSize + (long)taps[t].Row * stack.Pitch + taps[t].Col;
         switch (Simd.Best)
         {
             case Simd.Width.V512: Run<T, Vector512<T>, Simd512<T>>(outC, oh, ow, output, outPitch, outPlane, planes, stack.Pitch, offsets, w, accumulate); break;
@@ -124,12 +162,22 @@ internal static unsafe class DirectConv
                             Block<T, TV, S>(nt, bas, off, wb, dst, outPlane, accumulate);
                             continue;
                         }
+                        // A ragged run: the vectors go to a scratch tile, whole vectors of it are stored
+                        // with vector moves and only the last partial vector element by element.
                         Block<T, TV, S>(nt, bas, off, wb, edge, 2 * l, accumulate: false);
                         for (int r = 0; r < no; r++)
                         {
                             T* d = dst + r * outPlane, src = edge + r * 2 * l;
-                            if (accumulate) for (int q = 0; q < valid; q++) d[q] += src[q];
-                            else for (int q = 0; q < valid; q++) d[q] = src[q];
+                            int q = 0;
+                            if (valid >= l)
+                            {
+                                TV v = S.Load(ref src[0]);
+                                if (accumulate) v = S.Add(S.Load(ref d[0]), v);
+                                S.Store(v, ref d[0]);
+                                q = l;
+                            }
+                            if (accumulate) for (; q < valid; q++) d[q] += src[q];
+                            else for (; q < valid; q++) d[q] = src[q];
                         }
                     }
             }

@@ -13,11 +13,15 @@ internal sealed class DirectConvPlan
     public readonly bool Forward, InputGradient;
     public readonly PlaneStack ForwardStack, GradStack;
     public readonly ConvTap[] ForwardTaps;
+    public readonly long[] ForwardOffsets;
     public readonly Phase[] Phases;
     public readonly int GradMarginY, GradMarginX;
 
     /// <summary>One phase (ry, rx) of dX: its size and the (o, i, j) taps that reach it.</summary>
-    public sealed record Phase(int Ry, int Rx, int Rows, int Cols, ConvTap[] Taps, (int O, int I, int J)[] Kernel);
+    public sealed record Phase(int Ry, int Rx, int Rows, int Cols, ConvTap[] Taps, (int O, int I, int J)[] Kernel)
+    {
+        public long[] Offsets { get; set; } = [];
+    }
 
     public DirectConvPlan(in ConvGeometry g, bool wantForward, bool wantInputGradient)
     {
@@ -30,6 +34,7 @@ internal sealed class DirectConvPlan
                 for (int j = 0; j < g.KW; j++, t++)
                     ForwardTaps[t] = new ConvTap((c * g.SH + i * g.DH % g.SH) * g.SW + j * g.DW % g.SW, i * g.DH / g.SH, j * g.DW / g.SW);
         Forward = wantForward && DirectConv.Suits<float>(g.K, g.OW);
+        ForwardOffsets = DirectConv.Offsets(ForwardTaps, ForwardStack);
 
         // dX phase (ry, rx): dX[c, ty·sH + ry, tx·sW + rx] = Σ w[o, c, i, j]·dY[o, ty + (ry + padTop − i·dH)/sH, ...]
         // over the taps where both divisions are exact; dY sits in zero-padded planes at (margin, margin).
@@ -67,56 +72,78 @@ internal sealed class DirectConvPlan
             }
         Phases = [.. phases];
         GradStack = new PlaneStack(g.Og, Math.Max(rows, GradMarginY + g.OH), Math.Max(cols, GradMarginX + g.OW));
+        foreach (var ph in Phases) ph.Offsets = DirectConv.Offsets(ph.Taps, GradStack);
         InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.SW - 1) / g.SW);
     }
 
     private static int Mod(int a, int m) => ((a % m) + m) % m;
     private static int FloorDiv(int a, int b) => (a - Mod(a, b)) / b;
 
-    /// <summary>Scratch elements one worker needs: planes, a phase of dX, and the phase's weights.</summary>
-    public int ScratchLength => Math.Max(ForwardStack.Length, GradStack.Length)
-        + Geo.Cg * ((Geo.H + Geo.SH - 1) / Geo.SH) * ((Geo.W + Geo.SW - 1) / Geo.SW)
-        + Geo.Cg * Geo.Og * Geo.KH * Geo.KW;
+    /// <summary>Scratch elements one worker needs: planes, every phase of dX, and one phase's weights.</summary>
+    public int ScratchLength => Math.Max(ForwardStack.Length, GradStack.Length) + PhasesLength + Geo.Cg * Geo.Og * Geo.KH * Geo.KW;
+
+    private int PhasesLength => Phases.Sum(p => Geo.Cg * p.Rows * p.Cols);
 
     /// <summary>Y_g (+)= W_g ⋆ x_g for one image-group.</summary>
     public unsafe void RunForward<T>(T* x, T* w, T* y, bool accumulate, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = Geo;
         DirectConv.Fill(x, g.H, g.W, g.SH, g.SW, g.PadTop, g.PadLeft, ForwardStack, scratch);
-        DirectConv.Correlate(g.Og, g.OH, g.OW, y, g.OW, g.P, scratch, ForwardStack, ForwardTaps, w, accumulate);
+        DirectConv.Correlate(g.Og, g.OH, g.OW, y, g.OW, g.P, scratch, ForwardStack, ForwardOffsets, w, accumulate);
     }
 
     /// <summary>dX_g = the input gradient of one image-group (dx is overwritten).</summary>
     public unsafe void RunInputGradient<T>(T* dy, T* w, T* dx, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = Geo;
-        T* planes = scratch, phaseOut = planes + GradStack.Length, phaseW = phaseOut + g.Cg * ((g.H + g.SH - 1) / g.SH) * ((g.W + g.SW - 1) / g.SW);
+        T* planes = scratch, phaseOut = planes + GradStack.Length, phaseW = phaseOut + PhasesLength;
         DirectConv.Fill(dy, g.OH, g.OW, 1, 1, GradMarginY, GradMarginX, GradStack, planes);
-        if (g.SH * g.SW > 1) new Span<T>(dx, g.Cg * g.H * g.W).Clear();   // phases without taps stay zero
+        bool single = g.SH == 1 && g.SW == 1;
+        T*[] outputs = new T*[g.SH * g.SW];
+        T* next = phaseOut;
         foreach (var ph in Phases)
         {
             int nt = ph.Taps.Length;
-            if (nt == 0) continue;
+            T* o = single ? dx : next;
+            outputs[ph.Ry * g.SW + ph.Rx] = o;
+            next += (long)g.Cg * ph.Rows * ph.Cols;
+            if (nt == 0) { new Span<T>(o, g.Cg * ph.Rows * ph.Cols).Clear(); continue; }
             // The phase's weights, transposed to [c][tap].
             for (int c = 0; c < g.Cg; c++)
                 for (int t = 0; t < nt; t++)
                 {
-                    var (o, i, j) = ph.Kernel[t];
-                    phaseW[c * nt + t] = w[((o * g.Cg + c) * g.KH + i) * g.KW + j];
+                    var (oc, i, j) = ph.Kernel[t];
+                    phaseW[c * nt + t] = w[((oc * g.Cg + c) * g.KH + i) * g.KW + j];
                 }
-            if (g.SH == 1 && g.SW == 1)
-            {
-                DirectConv.Correlate(g.Cg, g.H, g.W, dx, g.W, (long)g.H * g.W, planes, GradStack, ph.Taps, phaseW, accumulate: false);
-                continue;
-            }
-            DirectConv.Correlate(g.Cg, ph.Rows, ph.Cols, phaseOut, ph.Cols, (long)ph.Rows * ph.Cols, planes, GradStack, ph.Taps, phaseW, accumulate: false);
-            for (int c = 0; c < g.Cg; c++)
-                for (int ty = 0; ty < ph.Rows; ty++)
-                {
-                    T* src = phaseOut + ((long)c * ph.Rows + ty) * ph.Cols;
-                    T* dst = dx + ((long)c * g.H + ty * g.SH + ph.Ry) * g.W + ph.Rx;
-                    for (int tx = 0; tx < ph.Cols; tx++) dst[(long)tx * g.SW] = src[tx];
-                }
+            DirectConv.Correlate(g.Cg, ph.Rows, ph.Cols, o, ph.Cols, (long)ph.Rows * ph.Cols, planes, GradStack, ph.Offsets, phaseW, accumulate: false);
         }
+        if (!single) Interleave(dx, outputs);
+    }
+
+    // dX[c, ty·sH + ry, tx·sW + rx] = phase (ry, rx)[c, ty, tx]; column stride 2 merges row pairs with SSE.
+    private unsafe void Interleave<T>(T* dx, T*[] phases) where T : unmanaged
+    {
+        var g = Geo;
+        int wEven = (g.W + 1) / 2;
+        for (int c = 0; c < g.Cg; c++)
+            for (int iy = 0; iy < g.H; iy++)
+            {
+                int ry = iy % g.SH, ty = iy / g.SH;
+                int rows = (g.H - ry + g.SH - 1) / g.SH;
+                T* dst = dx + ((long)c * g.H + iy) * g.W;
+                if (g.SW == 2)
+                {
+                    T* even = phases[ry * 2] + ((long)c * rows + ty) * wEven;
+                    T* odd = phases[ry * 2 + 1] + ((long)c * rows + ty) * (g.W / 2);
+                    int m = g.W >= 2 ? Kernels.Stride2.Interleave(ref even[0], ref odd[0], ref dst[0], g.W) : 0;
+                    for (int ix = 2 * m; ix < g.W; ix++) dst[ix] = (ix & 1) == 0 ? even[ix / 2] : odd[ix / 2];
+                    continue;
+                }
+                for (int ix = 0; ix < g.W; ix++)
+                {
+                    int rx = ix % g.SW, cols = (g.W - rx + g.SW - 1) / g.SW;
+                    dst[ix] = phases[ry * g.SW + rx][((long)c * rows + ty) * cols + ix / g.SW];
+                }
+            }
     }
 }

@@ -65,6 +65,15 @@ internal sealed class Im2ColTable
         for (int row = 0; row < g.Cg * g.H; row++)
         {
             T* src = x + (long)row * g.W, d = dst + (long)row * RowPitch;
+            if (s == 2)
+            {
+                // SSE even/odd split of whole pairs; an odd last column goes to phase 0.
+                int m = g.W >= 2 ? Kernels.Stride2.Deinterleave(ref src[0], ref d[0], ref d[wp], g.W) : 0;
+                for (; 2 * m + 1 < g.W; m++) { d[m] = src[2 * m]; d[wp + m] = src[2 * m + 1]; }
+                if (2 * m < g.W) d[m] = src[2 * m];
+                for (int t = g.W / 2; t < wp; t++) d[wp + t] = default;
+                continue;
+            }
             for (int ph = 0; ph < s; ph++, d += wp)
             {
                 int t = 0;

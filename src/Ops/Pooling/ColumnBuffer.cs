@@ -55,7 +55,7 @@ internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloa
         {
             ref T even = ref MemoryMarshal.GetArrayDataReference(_phases[0]);
             ref T odd = ref MemoryMarshal.GetArrayDataReference(_phases[1]);
-            int m = Deinterleave(ref src, ref even, ref odd, n);
+            int m = Kernels.Stride2.Deinterleave(ref src, ref even, ref odd, n);
             for (; 2 * m + 1 < n; m++)
             {
                 Unsafe.Add(ref even, m) = Unsafe.Add(ref src, 2 * m);
@@ -99,79 +99,8 @@ internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloa
     {
         if (_phases.Length == 0) return;
         int s = _phases.Length, n = _buf.Length;
-        int m = s == 2 ? Interleave(ref MemoryMarshal.GetArrayDataReference(_phases[0]), ref MemoryMarshal.GetArrayDataReference(_phases[1]), ref MemoryMarshal.GetArrayDataReference(_buf), n) : 0;
+        int m = s == 2 ? Kernels.Stride2.Interleave(ref MemoryMarshal.GetArrayDataReference(_phases[0]), ref MemoryMarshal.GetArrayDataReference(_phases[1]), ref MemoryMarshal.GetArrayDataReference(_buf), n) : 0;
         for (int i = m * s; i < n; i++) _buf[i] = _phases[i % s][i / s];
-    }
-
-    /// <summary>Inverse of <see cref="Deinterleave"/>: writes even/odd pairs back; returns how many pairs it wrote.</summary>
-    private static int Interleave(ref T even, ref T odd, ref T dst, int n)
-    {
-        int m = 0;
-        if (!Sse2.IsSupported) return 0;
-        if (typeof(T) == typeof(float))
-        {
-            ref float e = ref Unsafe.As<T, float>(ref even);
-            ref float o = ref Unsafe.As<T, float>(ref odd);
-            ref float d = ref Unsafe.As<T, float>(ref dst);
-            for (; 2 * m + 8 <= n; m += 4)
-            {
-                var a = Vector128.LoadUnsafe(ref e, (nuint)m);
-                var b = Vector128.LoadUnsafe(ref o, (nuint)m);
-                Sse.UnpackLow(a, b).StoreUnsafe(ref d, (nuint)(2 * m));        // e0 o0 e1 o1
-                Sse.UnpackHigh(a, b).StoreUnsafe(ref d, (nuint)(2 * m + 4));   // e2 o2 e3 o3
-            }
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            ref double e = ref Unsafe.As<T, double>(ref even);
-            ref double o = ref Unsafe.As<T, double>(ref odd);
-            ref double d = ref Unsafe.As<T, double>(ref dst);
-            for (; 2 * m + 4 <= n; m += 2)
-            {
-                var a = Vector128.LoadUnsafe(ref e, (nuint)m);
-                var b = Vector128.LoadUnsafe(ref o, (nuint)m);
-                Sse2.UnpackLow(a, b).StoreUnsafe(ref d, (nuint)(2 * m));
-                Sse2.UnpackHigh(a, b).StoreUnsafe(ref d, (nuint)(2 * m + 2));
-            }
-        }
-        return m;
-    }
-
-    /// <summary>
-    /// Stride 2 is the common case (and the split its main cost): SSE shuffles split 8 floats or 4
-    /// doubles per step. Returns how many even/odd pairs were written; the caller finishes the rest.
-    /// </summary>
-    private static int Deinterleave(ref T src, ref T even, ref T odd, int n)
-    {
-        int m = 0;
-        if (!Sse2.IsSupported) return 0;
-        if (typeof(T) == typeof(float))
-        {
-            ref float s = ref Unsafe.As<T, float>(ref src);
-            ref float e = ref Unsafe.As<T, float>(ref even);
-            ref float o = ref Unsafe.As<T, float>(ref odd);
-            for (; 2 * m + 8 <= n; m += 4)
-            {
-                var a = Vector128.LoadUnsafe(ref s, (nuint)(2 * m));
-                var b = Vector128.LoadUnsafe(ref s, (nuint)(2 * m + 4));
-                Sse.Shuffle(a, b, 0b10_00_10_00).StoreUnsafe(ref e, (nuint)m);   // a0 a2 b0 b2
-                Sse.Shuffle(a, b, 0b11_01_11_01).StoreUnsafe(ref o, (nuint)m);   // a1 a3 b1 b3
-            }
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            ref double s = ref Unsafe.As<T, double>(ref src);
-            ref double e = ref Unsafe.As<T, double>(ref even);
-            ref double o = ref Unsafe.As<T, double>(ref odd);
-            for (; 2 * m + 4 <= n; m += 2)
-            {
-                var a = Vector128.LoadUnsafe(ref s, (nuint)(2 * m));
-                var b = Vector128.LoadUnsafe(ref s, (nuint)(2 * m + 2));
-                Sse2.UnpackLow(a, b).StoreUnsafe(ref e, (nuint)m);    // a0 b0
-                Sse2.UnpackHigh(a, b).StoreUnsafe(ref o, (nuint)m);   // a1 b1
-            }
-        }
-        return m;
     }
 
     /// <summary>Tap j of every output (OutPadded values; outputs past Out read identity cells).</summary>
