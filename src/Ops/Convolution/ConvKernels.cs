@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -96,6 +97,7 @@ internal static unsafe class ConvKernels
         var partials = new T[]?[chunks];
         var table = g.Pointwise ? null : new Im2ColTable(g);
         var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
+        int blockRows = Math.Clamp((1 << 18) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~256 kB of column block
         if (direct is { InputGradient: false }) direct = null;
         try
         {
@@ -105,7 +107,7 @@ internal static unsafe class ConvKernels
             {
                 var (start, end) = ChunkRange(chunk, chunks, g.N);
                 var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
-                T[]? col = g.Pointwise || dx is null || direct is not null ? null : ArrayPool<T>.Shared.Rent(g.K * g.P);
+                T[]? col = g.Pointwise || dx is null || direct is not null ? null : ArrayPool<T>.Shared.Rent(g.K * blockRows * g.OW);
                 T[]? scratch = direct is null ? null : ArrayPool<T>.Shared.Rent(direct.ScratchLength);
                 T[]? phased = table is { Phased: true } && dwPart is not null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
                 try
@@ -137,10 +139,14 @@ internal static unsafe class ConvKernels
                                         direct.RunInputGradient(dyp + n * yImage + grp * yGroup, wp + grp * wGroup, dxp + n * xImage + grp * xGroup, sp);
                                 else if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
                                 else
-                                {
-                                    Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, col, g.P, accumulate: false);
-                                    Im2Col.Backward<T>(col.AsSpan(0, g.K * g.P), dxg, g);
-                                }
+                                    // Note [col2im blocks]: a few output rows at a time, so the column block
+                                    // stays in L2 between the GEMM that writes it and col2im that reads it.
+                                    for (int oy0 = 0; oy0 < g.OH; oy0 += blockRows)
+                                    {
+                                        int oy1 = Math.Min(g.OH, oy0 + blockRows), pb = (oy1 - oy0) * g.OW;
+                                        Gemm.Run<T>(true, false, g.K, pb, g.Og, wg, g.K, dyg[(oy0 * g.OW)..], g.P, col, pb, accumulate: false);
+                                        Im2Col.Backward<T>(col.AsSpan(0, g.K * pb), dxg, g, oy0, oy1);
+                                    }
                             }
                         }
                 }

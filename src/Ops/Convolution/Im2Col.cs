@@ -39,10 +39,13 @@ internal static class Im2Col
                 }
     }
 
-    /// <summary>Adds col [K, P] back into dx [Cg, H, W] (the adjoint of <see cref="Forward"/>).</summary>
-    internal static void Backward<T>(ReadOnlySpan<T> col, Span<T> dx, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Adds the column-matrix block for output rows [oy0, oy1) (K rows of (oy1 − oy0)·OW) back into dx
+    /// [Cg, H, W]: the adjoint of <see cref="Forward"/> over those output rows.
+    /// </summary>
+    internal static void Backward<T>(ReadOnlySpan<T> col, Span<T> dx, in ConvGeometry g, int oy0, int oy1) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int h = g.H, w = g.W, oh = g.OH, ow = g.OW, p = g.P;
+        int h = g.H, w = g.W, ow = g.OW, p = (oy1 - oy0) * ow;
         for (int c = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
@@ -51,11 +54,11 @@ internal static class Im2Col
                     var (lo, hi) = ValidRange(j * g.DW - g.PadLeft, g.SW, w, ow);
                     if (lo >= hi) continue;
                     int x0 = j * g.DW - g.PadLeft;
-                    for (int oy = 0; oy < oh; oy++)
+                    for (int oy = oy0; oy < oy1; oy++)
                     {
                         int iy = oy * g.SH + i * g.DH - g.PadTop;
                         if ((uint)iy >= (uint)h) continue;
-                        var src = row.Slice(oy * ow, ow);
+                        var src = row.Slice((oy - oy0) * ow, ow);
                         var dst = dx.Slice((c * h + iy) * w, w);
                         if (g.SW == 1)
                         {

@@ -17,6 +17,7 @@ public class ConvFastPathTests
         { [1, 2, 36, 40], [4, 1, 1, 3], 1, 3, 0, 1, 1, 1, 2 },      // kernel narrower than the stride
         { [2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 1, 1, 1, 1, 2 },   // K = 90: direct forward, GEMM elsewhere
         { [1, 24, 18, 22], [10, 24, 3, 3], 1, 2, 1, 1, 2, 1, 1 },   // K = 216: implicit im2col GEMM, strided
+        { [1, 64, 9, 60], [24, 64, 3, 3], 1, 1, 1, 1, 1, 1, 1 },    // K = 576, wide rows: col2im in row blocks (Note [col2im blocks])
     };
 
     [Theory]
