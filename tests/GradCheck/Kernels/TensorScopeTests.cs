@@ -141,12 +141,12 @@ public class TensorScopeLargeObjectHeapTests
         }
         for (int i = 0; i < 5; i++) Step();   // warm the pool
         using var listener = new LargeAllocationListener();
-        // A tick marks ~100 kB of large-object allocation. One may come from a one-off refill of a
-        // kernel's ArrayPool scratch (the shared pool trims itself on memory pressure); a per-step
-        // array would give one every step or more. Without the scope the same steps allocate ≥ 4
+        // A tick marks ~100 kB of large-object allocation anywhere in the process. A couple may come
+        // from one-off work (the shared ArrayPool refilling after it trims itself, the test host);
+        // an array ≥ 85 kB every step would give at least one tick per step, 40 here. Without the scope the same steps allocate ≥ 4
         // large arrays each (conv output, relu, pool output and indices ≥ 85 kB): the listener must
         // see those, or this test proves nothing.
-        for (int i = 0; i < 20; i++) Step();
+        for (int i = 0; i < 40; i++) Step();
         Thread.Sleep(300);
         int scoped = listener.Count;
         for (int i = 0; i < 10; i++)
@@ -157,7 +157,7 @@ public class TensorScopeLargeObjectHeapTests
         }
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (listener.Count - scoped < 10 && DateTime.UtcNow < deadline) Thread.Sleep(50);
-        Assert.True(scoped <= 1, $"{scoped} large-object-heap allocation ticks in 20 scoped steps");
+        Assert.True(scoped <= 3, $"{scoped} large-object-heap allocation ticks in 40 scoped steps");
         Assert.True(listener.Count - scoped >= 10, $"the listener saw only {listener.Count - scoped} ticks in 10 unscoped steps");
     }
 
