@@ -21,7 +21,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         var geo = ConvGeometry.Create(input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
-        var output = Tensor.Empty(input.DType, geo.OutputShape);
+        var output = Tensor.Uninitialized(input.DType, geo.OutputShape);   // every element written by the kernel
         if (input.DType == DType.Float32)
             ConvKernels.Forward(geo, input.Array<float>(), weight.Array<float>(), bias?.Array<float>(), output.Array<float>());
         else
@@ -32,7 +32,7 @@ public static partial class F
         bool needX = input.RequiresGrad, needW = weight.RequiresGrad, needB = bias?.RequiresGrad ?? false;
         return Node.Record(output, "ConvolutionBackward0", inputs, gy =>
         {
-            var dx = needX ? Tensor.Empty(input.DType, input.Dims) : null;
+            var dx = needX ? Tensor.Uninitialized(input.DType, input.Dims) : null;   // overwritten image by image
             var dw = needW ? Tensor.Empty(weight.DType, weight.Dims) : null;
             var db = needB ? Tensor.Empty(input.DType, [geo.OutC]) : null;
             if (input.DType == DType.Float32) Conv2dBackward<float>(geo, input, weight, gy, dx, dw, db);

@@ -86,7 +86,8 @@ internal static unsafe class ConvKernels
 
     /// <summary>
     /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
-    /// group by group. dx and dw arrive zeroed.
+    /// group by group. dw arrives zeroed; dx is overwritten (each image-group is cleared, while in cache,
+    /// where col2im adds into it).
     /// </summary>
     internal static void Backward<T>(ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -139,14 +140,17 @@ internal static unsafe class ConvKernels
                                         direct.RunInputGradient(dyp + n * yImage + grp * yGroup, wp + grp * wGroup, dxp + n * xImage + grp * xGroup, sp);
                                 else if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
                                 else
+                                {
                                     // Note [col2im blocks]: a few output rows at a time, so the column block
                                     // stays in L2 between the GEMM that writes it and col2im that reads it.
+                                    dxg.Clear();
                                     for (int oy0 = 0; oy0 < g.OH; oy0 += blockRows)
                                     {
                                         int oy1 = Math.Min(g.OH, oy0 + blockRows), pb = (oy1 - oy0) * g.OW;
                                         Gemm.Run<T>(true, false, g.K, pb, g.Og, wg, g.K, dyg[(oy0 * g.OW)..], g.P, col, pb, accumulate: false);
                                         Im2Col.Backward<T>(col.AsSpan(0, g.K * pb), dxg, g, oy0, oy1);
                                     }
+                                }
                             }
                         }
                 }
