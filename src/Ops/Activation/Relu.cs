@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -13,7 +14,7 @@ public static partial class F
         var y = UnaryKernel.Run<ReluOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "ReluBackward0", [x], g => [UnaryKernel.Grad<ReluGrad>(g, saved)]);
+        return Node.Record(y, "ReluBackward0", [x], g => [Backward(g, saved)]);
     }
 
     private struct ReluOp : IUnaryOp
@@ -22,9 +23,22 @@ public static partial class F
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
     }
 
-    private struct ReluGrad : IGradOp
+    // dX = y ≤ 0 ? 0 : dY (PyTorch's threshold_backward on the result: a NaN output passes dY through).
+    // Vectorised as a select: the scalar form's branch is unpredictable on real activations.
+    private static Tensor Backward(Tensor g, Tensor y)
     {
-        public static T Apply<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => y <= T.Zero ? T.Zero : g;
+        var r = Tensor.Uninitialized(y.DType, y.Dims);
+        if (y.DType == DType.Float32) Kernels.SpanMath.Binary<float, ReluGrad<float>>(g.Span<float>(), y.Span<float>(), r.Span<float>());
+        else Kernels.SpanMath.Binary<double, ReluGrad<double>>(g.Span<double>(), y.Span<double>(), r.Span<double>());
+        return r;
+    }
+
+    private readonly struct ReluGrad<T> : Kernels.IVectorOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Apply(T g, T y) => y <= T.Zero ? T.Zero : g;
+        public static Vector128<T> Apply(Vector128<T> g, Vector128<T> y) => Vector128.ConditionalSelect(Vector128.LessThanOrEqual(y, Vector128<T>.Zero), Vector128<T>.Zero, g);
+        public static Vector256<T> Apply(Vector256<T> g, Vector256<T> y) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256<T>.Zero), Vector256<T>.Zero, g);
+        public static Vector512<T> Apply(Vector512<T> g, Vector512<T> y) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(y, Vector512<T>.Zero), Vector512<T>.Zero, g);
     }
 }
 

@@ -98,7 +98,8 @@ internal static unsafe class ConvKernels
         var partials = new T[]?[chunks];
         var table = g.Pointwise ? null : new Im2ColTable(g);
         var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
-        int blockRows = Math.Clamp((1 << 18) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~256 kB of column block
+        bool batchedDw = table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
+        int blockRows = Math.Clamp((1 << 19) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~512 kB of column block
         if (direct is { InputGradient: false }) direct = null;
         try
         {
@@ -113,12 +114,22 @@ internal static unsafe class ConvKernels
                 T[]? phased = table is { Phased: true } && dwPart is not null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
                 try
                 {
+                    // Note [Small images]: with few output positions per image the weight gradient's
+                    // dot products run over the chunk's images together, so the depth is long enough
+                    // to amortise the 4×4 reductions (and each call's overhead).
+                    if (batchedDw && dwPart is not null)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                            fixed (T* xp = x, dyp = dy, dwp = dwPart)
+                                DotGemm.Run<T, ImageRows<T>, Im2ColImageRows<T>>(g.Og, g.K, (end - start) * g.P,
+                                    new ImageRows<T>(dyp + start * yImage + grp * yGroup, yImage, g.P, g.Og, g.P),
+                                    new Im2ColImageRows<T>(table!, xp + start * xImage + grp * xGroup, xImage),
+                                    dwp + grp * wGroup, g.K, accumulate: true);
                     for (int n = start; n < end; n++)
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             ReadOnlySpan<T> dyg = dy.AsSpan(n * yImage + grp * yGroup, yGroup);
                             ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
-                            if (dwPart is not null)
+                            if (dwPart is not null && !batchedDw)
                             {
                                 // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ: dot products along P, col rows cut
                                 // straight from the image (Note [Dot-product GEMM]).

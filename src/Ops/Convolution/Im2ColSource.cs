@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Autograd.Kernels;
 
 namespace Autograd;
@@ -117,15 +119,28 @@ internal sealed class Im2ColTable
         }
     }
 
+    // Runs are short (an output row: 14 to 56 elements) and there are hundreds of thousands per call,
+    // so they are copied inline with whole vectors rather than through Span.CopyTo / Clear.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Fill<T>(T* dst, int n, int ds) where T : unmanaged
     {
-        if (ds == 1) { new Span<T>(dst, n).Clear(); return; }
         for (int i = 0; i < n; i++) dst[(long)i * ds] = default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Copy<T>(T* src, int ss, T* dst, int ds, int n) where T : unmanaged
     {
-        if (ss == 1 && ds == 1) { new ReadOnlySpan<T>(src, n).CopyTo(new Span<T>(dst, n)); return; }
+        if (ss == 1 && ds == 1)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; i + Vector512<T>.Count <= n; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(src + i), dst + i);
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + Vector256<T>.Count <= n; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + i), dst + i);
+            for (; i + Vector128<T>.Count <= n; i += Vector128<T>.Count) Vector128.Store(Vector128.Load(src + i), dst + i);
+            for (; i < n; i++) dst[i] = src[i];
+            return;
+        }
         for (int i = 0; i < n; i++) dst[(long)i * ds] = src[(long)i * ss];
     }
 }
@@ -158,6 +173,49 @@ internal readonly unsafe struct Im2ColRows<T>(Im2ColTable table, T* x) : IRowSou
     public T* Row(int f, int p0, int count, T* scratch)
     {
         table.Segment(x, f, p0, count, scratch, 1);
+        return scratch;
+    }
+}
+
+/// <summary>
+/// Depth running over several images, P positions each: row f of image n at ptr + n·imageStride +
+/// f·rowStride (conv2d's dY, Note [Small images]). Rows are read in place within one image and
+/// gathered into the scratch across image boundaries.
+/// </summary>
+internal readonly unsafe struct ImageRows<T>(T* ptr, long imageStride, long rowStride, int rows, int perImage) : IRowSource<T> where T : unmanaged
+{
+    public int Rows => rows;
+
+    public T* Row(int f, int p0, int count, T* scratch)
+    {
+        int n = p0 / perImage, q = p0 - n * perImage;
+        if (q + count <= perImage) return ptr + n * imageStride + f * rowStride + q;
+        for (T* d = scratch; count > 0; n++, q = 0)
+        {
+            int take = Math.Min(count, perImage - q);
+            new ReadOnlySpan<T>(ptr + n * imageStride + f * rowStride + q, take).CopyTo(new Span<T>(d, take));
+            d += take;
+            count -= take;
+        }
+        return scratch;
+    }
+}
+
+/// <summary>Column-matrix rows with the depth running over several images (unstrided convolutions).</summary>
+internal readonly unsafe struct Im2ColImageRows<T>(Im2ColTable table, T* x, long imageStride) : IRowSource<T> where T : unmanaged
+{
+    public int Rows => table.Geo.K;
+
+    public T* Row(int f, int p0, int count, T* scratch)
+    {
+        int per = table.Geo.P, n = p0 / per, q = p0 - n * per;
+        for (T* d = scratch; count > 0; n++, q = 0)
+        {
+            int take = Math.Min(count, per - q);
+            table.Segment(x + n * imageStride, f, q, take, d, 1);
+            d += take;
+            count -= take;
+        }
         return scratch;
     }
 }
