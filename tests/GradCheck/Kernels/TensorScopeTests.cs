@@ -141,11 +141,11 @@ public class TensorScopeLargeObjectHeapTests
         }
         for (int i = 0; i < 5; i++) Step();   // warm the pool
         using var listener = new LargeAllocationListener();
-        // A tick marks ~100 kB of large-object allocation anywhere in the process. A couple may come
-        // from one-off work (the shared ArrayPool refilling after it trims itself, the test host);
-        // an array ≥ 85 kB every step would give at least one tick per step, 40 here. Without the scope the same steps allocate ≥ 4
-        // large arrays each (conv output, relu, pool output and indices ≥ 85 kB): the listener must
-        // see those, or this test proves nothing.
+        // The runtime raises a tick per 100 kB of large-object allocation anywhere in the process, so
+        // every array ≥ 100 kB raises one. A couple may come from one-off work (the shared ArrayPool
+        // refilling after it trims itself, the test host); one large array per step would give 20–40.
+        // Without the scope the same steps allocate ≥ 4 large arrays each (conv output, relu, pool
+        // output and indices ≥ 85 kB): the listener must see those, or this test proves nothing.
         for (int i = 0; i < 40; i++) Step();
         Thread.Sleep(300);
         int scoped = listener.Count;
