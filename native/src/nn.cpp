@@ -45,18 +45,21 @@ void GuardMaxPool(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef s, at:
                   bool ceil) {
   auto pick = [](at::IntArrayRef a, size_t i, int64_t dflt) { return a.empty() ? dflt : a[a.size() == 1 ? 0 : i]; };
   if ((x.dim() != 3 && x.dim() != 4) || k.empty() || k.size() > 2 || s.size() > 2 || p.size() > 2 || d.size() > 2 ||
-      (p.size() == 0) || (d.size() == 0))
+      (p.size() == 0) || (d.size() == 0) || x.size(x.dim() - 3) == 0)   // zero channels: libtorch rejects
     return;
+  // Both dims are validated before either is scanned: a valid H must not refuse a W libtorch rejects.
+  bool unsafe = false;
   for (size_t i = 0; i < 2; ++i) {
     int64_t kk = pick(k, i, 0), ss = pick(s, i, kk), pp = pick(p, i, 0), dd = pick(d, i, 1);
     int64_t in = x.size(x.dim() - 2 + static_cast<int64_t>(i));
     if (kk <= 0 || ss <= 0 || dd <= 0 || pp < 0 || pp > kk / 2 || in <= 0) return;
     if (PoolOut(in, kk, pp, ss, dd, ceil) < 1) return;
-    if (HasPaddingOnlyWindow(in, kk, pp, ss, dd, ceil))
-      throw std::invalid_argument(
-          "oracle guard: max_pool2d configuration has a window covering only padding; libtorch 1.13 corrupts its "
-          "heap on it, so it is never sent to libtorch (see docs/oracle.md)");
+    unsafe = unsafe || HasPaddingOnlyWindow(in, kk, pp, ss, dd, ceil);
   }
+  if (unsafe)
+    throw std::invalid_argument(
+        "oracle guard: max_pool2d configuration has a window covering only padding; libtorch 1.13 corrupts its "
+        "heap on it, so it is never sent to libtorch (see docs/oracle.md)");
 }
 
 // torch.nn.functional._unpool_output_size (1.13), with its ValueError messages.

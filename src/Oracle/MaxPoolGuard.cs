@@ -16,7 +16,11 @@ public static class MaxPoolGuard
     /// <summary>True when some max-pooling window of this configuration covers only padding.</summary>
     public static bool HasPaddingOnlyWindow(ReadOnlySpan<int> inputShape, Pair kernel, Pair stride, Pair padding, Pair dilation, bool ceilMode)
     {
-        if (inputShape.Length is not (3 or 4)) return false;
+        if (inputShape.Length is not (3 or 4) || inputShape[^3] <= 0) return false;   // zero channels: libtorch rejects
+        // Arguments libtorch rejects (in either dim) are left to libtorch, which validates both dims
+        // before it pools: a valid H must not make the guard claim a configuration with a bad W.
+        if (!Accepted(inputShape[^2], kernel.H, stride.H, padding.H, dilation.H, ceilMode)
+            || !Accepted(inputShape[^1], kernel.W, stride.W, padding.W, dilation.W, ceilMode)) return false;
         return Dim(inputShape[^2], kernel.H, stride.H, padding.H, dilation.H, ceilMode)
             || Dim(inputShape[^1], kernel.W, stride.W, padding.W, dilation.W, ceilMode);
     }
@@ -39,10 +43,12 @@ public static class MaxPoolGuard
         return output;
     }
 
+    private static bool Accepted(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
+        => kernel > 0 && stride > 0 && dilation > 0 && pad >= 0 && pad <= kernel / 2 && input > 0
+           && OutputSize(input, kernel, pad, stride, dilation, ceilMode) >= 1;
+
     private static bool Dim(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
     {
-        // Arguments libtorch rejects are left to libtorch (and must not divide by zero here).
-        if (kernel <= 0 || stride <= 0 || dilation <= 0 || pad < 0 || pad > kernel / 2 || input <= 0) return false;
         int outputs = OutputSize(input, kernel, pad, stride, dilation, ceilMode);
         for (int o = 0; o < outputs; o++)
         {

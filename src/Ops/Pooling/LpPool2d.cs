@@ -28,14 +28,18 @@ public static partial class F
         return Pow(Mul(Mul(sign, Relu(Abs(mean))), (double)(kernelSize.H * kernelSize.W)), 1.0 / normType);
     }
 
-    /// <summary>torch.sign as a constant (no graph): −1, 0 or 1, NaN for NaN.</summary>
+    /// <summary>
+    /// torch.sign as a constant (no graph): −1, 0 or 1, and 0 for NaN, as libtorch 1.13's CPU kernel gives
+    /// (so a NaN window's output is still 0 · NaN = NaN, but it sends no gradient back: found by an
+    /// AUTOGRAD_SWEEP run of the oracle, Note [Opt-in sweeps]).
+    /// </summary>
     private static Tensor SignOf(Tensor t)
     {
         var s = Tensor.Empty(t.DType, t.Dims);
         for (int i = 0; i < s.Numel; i++)
         {
             double v = t.GetDouble(i);
-            s.SetDouble(i, double.IsNaN(v) ? double.NaN : Math.Sign(v));
+            s.SetDouble(i, double.IsNaN(v) ? 0 : Math.Sign(v));
         }
         return s;
     }

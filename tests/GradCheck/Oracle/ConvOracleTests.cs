@@ -66,8 +66,8 @@ public class ConvOracleTests
     [InlineData(DType.Float64)]
     public void Conv2dRandomGridMatchesLibtorch(DType dtype)
     {
-        var r = new Random(20240601);
-        CrossCheck.All(dtype, Enumerable.Range(0, 240).Select(_ => RandomValid(r))
+        var r = Sweep.Random(20240601);
+        CrossCheck.All(dtype, Enumerable.Range(0, Sweep.Count(240)).Select(_ => RandomValid(r))
             .Select(c => (c.ToCase(Tags(c)), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
     }
 
@@ -93,10 +93,10 @@ public class ConvOracleTests
     [InlineData(DType.Float64)]
     public void Conv2dRejectsExactlyWhatLibtorchRejects(DType dtype)
     {
-        var r = new Random(777);
+        var r = Sweep.Random(777);
         var failures = new List<string>();
         int n = 0;
-        for (; n < 120; n++)
+        for (; n < Sweep.Count(120); n++)
         {
             var (why, c) = Mutate(RandomValid(r), r);
             var bad = c.ToCase([why]);
@@ -122,7 +122,7 @@ public class ConvOracleTests
     [InlineData(DType.Float64)]
     public void PadMatchesLibtorch(DType dtype)
     {
-        var r = new Random(31337);
+        var r = Sweep.Random(31337);
         var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
         for (int i = 0; i < 60; i++)
         {

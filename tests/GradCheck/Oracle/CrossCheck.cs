@@ -67,8 +67,8 @@ public static class CrossCheck
     private static string? Run(Case c, DType dtype, Graph f, int seed, bool mustAccept)
     {
         OracleFixture.RequireOracle();
-        string where = $"{c.Op} [{c.Config}] {(dtype == DType.Float32 ? "float32" : "float64")} seed {seed}";
-        var data = c.Inputs.Select((inp, i) => Draw(inp.Shape, inp.Kind, seed * 7919 + i)).ToArray();
+        string where = $"{c.Op} [{c.Config}] {(dtype == DType.Float32 ? "float32" : "float64")} seed {seed}{Sweep.Describe}";
+        var data = c.Inputs.Select((inp, i) => Draw(inp.Shape, inp.Kind, Sweep.Mix(seed * 7919 + i))).ToArray();
         using var torch = new LibTorchEngine();
         var ours = AutogradEngine.Instance;
         var tx = c.Inputs.Select((inp, i) => torch.From(data[i], inp.Shape, dtype, inp.RequiresGrad)).ToArray();
@@ -109,7 +109,7 @@ public static class CrossCheck
         if (cmp.Failure is null && t.Output!.RequiresGrad)
         {
             if (!o.Output!.RequiresGrad) return $"{where}: libtorch's output requires grad, ours does not";
-            var up = Draw(t.Output.Shape, c.Upstream, seed * 7919 + 1000);
+            var up = Draw(t.Output.Shape, c.Upstream, Sweep.Mix(seed * 7919 + 1000));
             string? torchBackwardError = null;
             try { torch.Backward(t.Output, torch.From(up, t.Output.Shape, t.Output.DType)); }
             catch (TorchException e) { torchBackwardError = e.Message; }

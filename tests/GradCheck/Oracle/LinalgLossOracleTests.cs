@@ -56,7 +56,7 @@ public class LinalgLossOracleTests
     public void CrossEntropyMatchesLibtorch(DType dtype)
     {
         var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
-        var r = new Random(99);
+        var r = Sweep.Random(99);
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
             foreach (var (n, c) in new[] { (4, 3), (1, 5), (7, 10), (3, 1) })

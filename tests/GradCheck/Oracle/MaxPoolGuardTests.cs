@@ -20,6 +20,11 @@ public class MaxPoolGuardTests
         // arguments libtorch rejects itself are left to libtorch
         Assert.False(MaxPoolGuard.HasPaddingOnlyWindow([1, 1, 2, 2], 2, 0, 1, 3, false));
         Assert.False(MaxPoolGuard.HasPaddingOnlyWindow([1, 1, 2, 2], 2, 2, 2, 3, false));
+        // ... in either dim, even when the other dim alone would trip the guard (an AUTOGRAD_SWEEP finding)
+        Assert.True(MaxPoolGuard.HasPaddingOnlyWindow([2, 2, 8], (2, 3), (1, 2), 1, (3, 2), true));
+        Assert.False(MaxPoolGuard.HasPaddingOnlyWindow([2, 2, 8], (2, 3), (1, -2), 1, (3, 2), true));
+        Assert.False(MaxPoolGuard.HasPaddingOnlyWindow([2, 2, 8], (2, 3), (1, 2), (1, 2), (3, 2), true));
+        Assert.False(MaxPoolGuard.HasPaddingOnlyWindow([2, 0, 2, 2], 2, 2, 1, 3, false));   // zero channels
     }
 
     [Fact]

@@ -18,6 +18,21 @@ public class OracleFindingsTests
         Assert.Equal([2, 0], F.Pad(Tensor.Zeros([2, 4]), [-2, -2]).Shape.ToArray());
     }
 
+    // Found by an AUTOGRAD_SWEEP run (Note [Opt-in sweeps]).
+    [Fact]
+    public void LpPool2dWindowWithNaNGivesNaNButSendsNoGradient()
+    {
+        // libtorch 1.13's sign(NaN) is 0, so lp_pool2d's sign(out) · relu(|out|) is NaN forward but passes
+        // no gradient back for a NaN window; an infinite window (sign 1) still passes it. By hand (p = 1
+        // is sum pooling: each finite or +inf window sends 1 to each of its cells), and PyTorch agrees:
+        // lp_pool2d(x, 1, 2, 1) = [[nan, nan], [18, inf]], x.grad = [[0, 0, 0], [1, 2, 1], [1, 2, 1]].
+        var x = Tensor.From([1, double.NaN, 2, 3, 4, double.PositiveInfinity, 5, 6, 7], [1, 1, 3, 3], requiresGrad: true);
+        var y = F.LpPool2d(x, 1, 2, 1);
+        Assert.Equal([double.NaN, double.NaN, 18, double.PositiveInfinity], y.ToDoubleArray());
+        y.Sum().Backward();
+        Assert.Equal([0.0, 0, 0, 1, 2, 1, 1, 2, 1], x.Grad!.ToDoubleArray());
+    }
+
     // x = torch.tensor([nan, -1., 0., 2.], requires_grad=True); x.relu().backward(torch.ones(4))
     // gives x.grad = [1., 0., 0., 1.]: threshold_backward passes the gradient where the output is NaN.
     [Fact]

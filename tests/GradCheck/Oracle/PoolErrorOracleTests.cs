@@ -30,10 +30,10 @@ public class PoolErrorOracleTests
     [InlineData(DType.Float64)]
     public void MaxAndAvgPool2dRejectExactlyWhatLibtorchRejects(DType dtype)
     {
-        var r = new Random(8080);
+        var r = Sweep.Random(8080);
         var failures = new List<string>();
         int n = 0;
-        for (int i = 0; i < 160; i++)
+        for (int i = 0; i < Sweep.Count(160); i++)
         {
             bool max = i % 2 == 0;
             var (why, c) = Mutate(PoolOracleTests.RandomValid(r, max), r, max);

@@ -11,7 +11,7 @@ public class PoolFamilyOracleTests
     [InlineData(DType.Float64)]
     public void AdaptivePoolingMatchesLibtorch(DType dtype)
     {
-        var r = new Random(555);
+        var r = Sweep.Random(555);
         var failures = new List<string>();
         int n = 0;
         for (int i = 0; i < 80; i++)
@@ -41,7 +41,7 @@ public class PoolFamilyOracleTests
     [InlineData(DType.Float64)]
     public void MaxUnpool2dMatchesLibtorch(DType dtype)
     {
-        var r = new Random(909);
+        var r = Sweep.Random(909);
         var failures = new List<string>();
         int n = 0;
         for (int i = 0; i < 60; i++)
@@ -87,7 +87,7 @@ public class PoolFamilyOracleTests
     [InlineData(DType.Float64)]
     public void LpPool2dMatchesLibtorch(DType dtype)
     {
-        var r = new Random(313);
+        var r = Sweep.Random(313);
         var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
         for (int i = 0; i < 90; i++)
         {

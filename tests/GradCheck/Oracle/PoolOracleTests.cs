@@ -49,10 +49,10 @@ public class PoolOracleTests
     [InlineData(DType.Float64)]
     public void MaxPool2dRandomGridMatchesLibtorch(DType dtype)
     {
-        var r = new Random(4242);
+        var r = Sweep.Random(4242);
         var failures = new List<string>();
         int n = 0;
-        while (n < 420) // 210 each for MaxPool2d and MaxPool2dWithIndices
+        while (n < Sweep.Count(420)) // 210 each for MaxPool2d and MaxPool2dWithIndices
         {
             var c = RandomValid(r, max: true);
             if (c.GuardTrips) continue; // padding-only windows crash libtorch 1.13: see MaxPoolGuardTests
@@ -73,8 +73,8 @@ public class PoolOracleTests
     [InlineData(DType.Float64)]
     public void AvgPool2dRandomGridMatchesLibtorch(DType dtype)
     {
-        var r = new Random(2424);
-        CrossCheck.All(dtype, Enumerable.Range(0, 240).Select(_ => RandomValid(r, max: false)).Select(c =>
+        var r = Sweep.Random(2424);
+        CrossCheck.All(dtype, Enumerable.Range(0, Sweep.Count(240)).Select(_ => RandomValid(r, max: false)).Select(c =>
             (new Case("AvgPool2d", c.Describe(max: false), [.. CommonTags(c), c.CountIncludePad ? "count_include_pad" : "count_include_pad=False",
                     c.Divisor is null ? "no divisor_override" : c.Divisor < 0 ? "negative divisor_override" : "divisor_override"], [new Input(c.Shape, c.Kind)]),
              (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => c.Avg(e, x[0])))));
