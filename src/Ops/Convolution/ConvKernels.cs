@@ -41,11 +41,14 @@ internal static unsafe class ConvKernels
         var table = g.Pointwise ? null : new Im2ColTable(g);   // Note [Implicit im2col]
         var direct = g.Pointwise ? null : new DirectConvPlan(g, wantForward: true, wantInputGradient: false);
         if (direct is { Forward: false }) direct = null;        // Note [Direct convolution]
+        var padded = direct is null && PaddedIm2Col.Suits(g) ? new PaddedIm2Col(g) : null;   // Note [Padded im2col]
         ForEachChunk(chunks, g, chunk =>
         {
             var (start, end) = ChunkRange(chunk, chunks, g.N);
             T[]? phased = direct is not null ? ArrayPool<T>.Shared.Rent(direct.ScratchLength)
+                        : padded is not null ? (padded.NeedsCopy ? ArrayPool<T>.Shared.Rent(padded.Length) : null)
                         : table is { Phased: true } ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
+            if (padded is not null) phased?.AsSpan(0, padded.Length).Clear();   // the border, once per chunk
             try
             {
                 for (int n = start; n < end; n++)
@@ -65,6 +68,10 @@ internal static unsafe class ConvKernels
                         fixed (T* xp = x, wp = w, yp = y, ph = phased)
                             if (direct is not null)
                                 direct.RunForward(xp + n * xImage + grp * xGroup, wp + grp * wGroup, yp + n * yImage + grp * yGroup, b is not null, ph);
+                            else if (padded is not null) Gemm.Run<T, MatrixSource<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K,
+                                new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
+                                new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, ph)),
+                                yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
                             else Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
                                 new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
                                 new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, ph)),
@@ -85,7 +92,8 @@ internal static unsafe class ConvKernels
     }
 
     /// <summary>
-    /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
+    /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null; or as a convolution of dY, Note [Input gradient
+    /// as a convolution]), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
     /// group by group. dw arrives zeroed; dx is overwritten (each image-group is cleared, while in cache,
     /// where col2im adds into it).
     /// </summary>
@@ -98,9 +106,16 @@ internal static unsafe class ConvKernels
         var partials = new T[]?[chunks];
         var table = g.Pointwise ? null : new Im2ColTable(g);
         var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
-        bool batchedDw = table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
+        var hwc = dw is not null && HwcWeightGrad.Suits(g) ? new HwcWeightGrad(g, (g.N + chunks - 1) / chunks) : null;   // Note [Weight gradient as GEMM]
+        bool batchedDw = hwc is null && table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
         int blockRows = Math.Clamp((1 << 19) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~512 kB of column block
         if (direct is { InputGradient: false }) direct = null;
+        if (dx is not null && direct is null && InputGradConv.Suits(g))
+        {
+            InputGradConv.Run(g, w, dy, dx);   // Note [Input gradient as a convolution]
+            dx = null;
+        }
+        if (dx is null && dw is null) return;
         try
         {
             if (dw is not null)
@@ -111,12 +126,17 @@ internal static unsafe class ConvKernels
                 var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
                 T[]? col = g.Pointwise || dx is null || direct is not null ? null : ArrayPool<T>.Shared.Rent(g.K * blockRows * g.OW);
                 T[]? scratch = direct is null ? null : ArrayPool<T>.Shared.Rent(direct.ScratchLength);
-                T[]? phased = table is { Phased: true } && dwPart is not null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
+                T[]? phased = table is { Phased: true } && dwPart is not null && hwc is null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
+                // The HWC image's padding is cleared once here; each image rewrites only its interior.
+                T[]? xh = hwc is null || dwPart is null ? null : ArrayPool<T>.Shared.Rent(hwc.BufferLength);
+                T[]? dwPerm = xh is null ? null : ArrayPool<T>.Shared.Rent(wSize);
+                xh?.AsSpan(0, hwc!.BufferLength).Clear();
                 try
                 {
                     // Note [Small images]: with few output positions per image the weight gradient's
                     // dot products run over the chunk's images together, so the depth is long enough
-                    // to amortise the 4×4 reductions (and each call's overhead).
+                    // to amortise the 4×4 reductions (and each call's overhead). Only for shapes the
+                    // HWC GEMM below does not take (few channels).
                     if (batchedDw && dwPart is not null)
                         for (int grp = 0; grp < g.Groups; grp++)
                             fixed (T* xp = x, dyp = dy, dwp = dwPart)
@@ -124,12 +144,23 @@ internal static unsafe class ConvKernels
                                     new ImageRows<T>(dyp + start * yImage + grp * yGroup, yImage, g.P, g.Og, g.P),
                                     new Im2ColImageRows<T>(table!, xp + start * xImage + grp * xGroup, xImage),
                                     dwp + grp * wGroup, g.K, accumulate: true);
+                    // Note [Weight gradient as GEMM]: ImagesPerCall images per call, then permuted into dwPart
+                    // (an empty batch's one chunk has no image: dwPerm would stay as rented).
+                    if (hwc is not null && dwPerm is not null && end > start)
+                        fixed (T* xp = x, dyp = dy, hp = xh, pp = dwPerm, dwp = dwPart)
+                            for (int grp = 0; grp < g.Groups; grp++)
+                            {
+                                for (int n = start; n < end; n += hwc.ImagesPerCall)
+                                    hwc.Accumulate(xp + n * xImage + grp * xGroup, xImage, dyp + n * yImage + grp * yGroup, yImage,
+                                        Math.Min(hwc.ImagesPerCall, end - n), hp, pp + grp * wGroup, accumulate: n > start);
+                                hwc.AddPermuted(pp + grp * wGroup, dwp + grp * wGroup);
+                            }
                     for (int n = start; n < end; n++)
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             ReadOnlySpan<T> dyg = dy.AsSpan(n * yImage + grp * yGroup, yGroup);
                             ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
-                            if (dwPart is not null && !batchedDw)
+                            if (dwPart is not null && !batchedDw && hwc is null)
                             {
                                 // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ: dot products along P, col rows cut
                                 // straight from the image (Note [Dot-product GEMM]).
@@ -168,6 +199,8 @@ internal static unsafe class ConvKernels
                 finally
                 {
                     if (col is not null) ArrayPool<T>.Shared.Return(col);
+                    if (xh is not null) ArrayPool<T>.Shared.Return(xh);
+                    if (dwPerm is not null) ArrayPool<T>.Shared.Return(dwPerm);
                     if (phased is not null) ArrayPool<T>.Shared.Return(phased);
                     if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
                 }
@@ -181,11 +214,18 @@ internal static unsafe class ConvKernels
         }
     }
 
-    /// <summary>db[o] = Σₙ Σₚ dY[n, o, p], summed image by image in order.</summary>
+    /// <summary>
+    /// db[o] = Σₙ Σₚ dY[n, o, p], summed image by image in order. Channels are spread over threads; each
+    /// is summed on one, in the same order, so the result does not depend on the thread count.
+    /// </summary>
     internal static void BiasGrad<T>(in ConvGeometry g, T[] dy, T[] db) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int n = 0; n < g.N; n++)
-            for (int o = 0; o < g.OutC; o++)
-                db[o] += TensorPrimitives.Sum<T>(dy.AsSpan((n * g.OutC + o) * g.P, g.P));
+        int n = g.N, outC = g.OutC, p = g.P;
+        Parallelism.For(outC, (long)n * outC * p, o =>
+        {
+            T sum = db[o];
+            for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum<T>(dy.AsSpan((i * outC + o) * p, p));
+            db[o] = sum;
+        });
     }
 }

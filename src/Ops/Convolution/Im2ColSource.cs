@@ -128,7 +128,7 @@ internal sealed class Im2ColTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Copy<T>(T* src, int ss, T* dst, int ds, int n) where T : unmanaged
+    internal static unsafe void Copy<T>(T* src, int ss, T* dst, int ds, int n) where T : unmanaged
     {
         if (ss == 1 && ds == 1)
         {
@@ -145,7 +145,10 @@ internal sealed class Im2ColTable
     }
 }
 
-/// <summary>B of the forward Y = W·col: free index q (output position), depth kk.</summary>
+/// <summary>
+/// B of the forward Y = W·col: free index q (output position), depth kk. Used for column strides > 1
+/// (phase-split images); stride 1 reads padded planes instead (Note [Padded im2col]).
+/// </summary>
 internal readonly unsafe struct Im2ColSource<T>(Im2ColTable table, T* x) : IGemmSource<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public int Extent => table.Geo.P;

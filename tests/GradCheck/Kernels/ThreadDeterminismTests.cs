@@ -135,22 +135,27 @@ public class ConvFastPathDeterminismTests
     [Theory]
     [InlineData(new[] { 8, 3, 34, 34 }, new[] { 16, 3, 5, 5 }, 1, 0, 1)]     // direct forward and input gradient, batched dW
     [InlineData(new[] { 8, 16, 40, 40 }, new[] { 16, 4, 3, 3 }, 2, 1, 4)]    // strided: phase planes, per-phase dX
-    [InlineData(new[] { 4, 32, 30, 30 }, new[] { 32, 32, 3, 3 }, 1, 1, 1)]   // implicit im2col GEMM, col2im blocks
+    [InlineData(new[] { 4, 32, 30, 30 }, new[] { 32, 32, 3, 3 }, 1, 1, 1)]   // implicit im2col GEMM, HWC weight gradient, dX as a convolution
+    [InlineData(new[] { 20, 32, 12, 12 }, new[] { 16, 32, 3, 3 }, 1, 1, 1)]  // HWC weight gradient; 16 chunks, some of two images per GEMM call
+    [InlineData(new[] { 4, 8, 30, 30 }, new[] { 32, 8, 3, 3 }, 1, 1, 1)]     // dot-product weight gradient, col2im blocks (8 channels)
     public void ConvolutionIsBitIdenticalWithOneAndTwoThreads(int[] xs, int[] ws, int stride, int pad, int groups)
     {
         var gen = new Generator(11);
         var x0 = Tensor.Randn(xs, generator: gen);
         var w0 = Tensor.Randn(ws, generator: gen);
+        var b0 = Tensor.Randn([ws[0]], generator: gen);
         var (one, two) = ThreadDeterminismTests.WithOneAndTwoThreads(() =>
         {
             var x = x0.CloneData().RequiresGrad_();
             var w = w0.CloneData().RequiresGrad_();
-            var y = F.Conv2d(x, w, stride: stride, padding: pad, groups: groups);
+            var b = b0.CloneData().RequiresGrad_();
+            var y = F.Conv2d(x, w, b, stride: stride, padding: pad, groups: groups);
             F.Sum(y * y).Backward();
-            return (y.ToFloatArray(), x.Grad!.ToFloatArray(), w.Grad!.ToFloatArray());
+            return (y.ToFloatArray(), x.Grad!.ToFloatArray(), w.Grad!.ToFloatArray(), b.Grad!.ToFloatArray());
         });
         ThreadDeterminismTests.AssertBitIdentical(one.Item1, two.Item1);
         ThreadDeterminismTests.AssertBitIdentical(one.Item2, two.Item2);
         ThreadDeterminismTests.AssertBitIdentical(one.Item3, two.Item3);
+        ThreadDeterminismTests.AssertBitIdentical(one.Item4, two.Item4);   // the bias gradient's channels run on either thread
     }
 }

@@ -71,6 +71,29 @@ public class ConvOracleTests
             .Select(c => (c.ToCase(Tags(c)), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
     }
 
+    /// <summary>
+    /// The random grid's sizes stay small (fast to compare), so they never reach the paths taken only by
+    /// wide layers: the HWC weight-gradient GEMM (Note [Weight gradient as GEMM]), the input gradient
+    /// as a convolution (Note [Input gradient as a convolution]), padded im2col planes (Note [Padded
+    /// im2col]), col2im row blocks. These shapes do, with ragged channel counts and every option.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Conv2dWideLayerPathsMatchLibtorch(DType dtype)
+    {
+        Conv[] wide =
+        [
+            new(2, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true),               // HWC dW, dX as a convolution
+            new(2, 64, 23, 27, 64, 3, 3, 1, (1, 2), (1, 2), 2, true, false, true),     // grouped, dilated, uneven padding
+            new(1, 35, 30, 31, 33, 2, 4, 1, "same", 2, 1, false, false, true),         // even kernel, 'same' (asymmetric)
+            new(3, 32, 12, 13, 16, 3, 3, 1, 1, 1, 1, true, false, true),               // small images, several per GEMM call
+            new(2, 32, 20, 21, 32, 3, 3, (2, 1), 1, 1, 1, true, false, true),          // row stride: padded planes
+            new(1, 64, 9, 60, 24, 3, 3, 1, 1, 1, 1, false, true, true),                // unbatched, wide rows: col2im blocks
+        ];
+        CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+    }
+
     /// <summary>Invalid variations of valid configurations, each named after what it breaks.</summary>
     private static (string Why, Conv Conv) Mutate(Conv c, Random r) => r.Next(12) switch
     {
