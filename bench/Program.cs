@@ -10,10 +10,12 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--out bench/results] [--no-scope]
+// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--rounds 3] [--out bench/results] [--no-scope]
 // (scripts/bench.sh installs OpenBLAS, builds the libtorch shim and runs this.)
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
+int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
+if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), $"--rounds must be at least 1, got {rounds}");
 if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(int.Parse).ToArray();
 OpBenchmarks.CaseFilter = filter;
 Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
@@ -24,7 +26,11 @@ Console.WriteLine($"libtorch {OracleLibrary.TorchVersion}; OpenBLAS thread contr
 
 // Note [Benchmark job]: in-process (the libtorch shim is loaded once and both engines share the
 // process), one launch, 3 warmup and 9 measured iterations of ~150 ms each: a ShortRun-like job
-// that keeps the full matrix of cases under ~10 minutes. Medians are what the summary reports.
+// that keeps one round of the full matrix of cases under ~4 minutes. This shared VM's speed drifts by
+// tens of percent over minutes, and BenchmarkDotNet times ours and libtorch one after the other, so
+// one round's ratio carries that drift. The whole matrix therefore runs --rounds times (3 by
+// default); summary.csv gives, per case, the median over rounds of each engine's median and of the
+// round's ratio (ours and libtorch measured seconds apart), and rounds.csv every round's figures.
 var job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1)
@@ -34,21 +40,25 @@ var job = Job.Default
     .WithEvaluateOverhead(false)
     .WithGcServer(false)
     .WithId("Short");
-var config = ManualConfig.CreateEmpty()
-    .AddJob(job)
-    .AddDiagnoser(MemoryDiagnoser.Default)
-    .AddColumnProvider(DefaultColumnProviders.Instance)
-    .AddColumn(StatisticColumn.Median)
-    .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
-    .AddExporter(CsvExporter.Default)
-    .WithArtifactsPath(Path.Combine(outDir, "bdn"))
-    .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
-
-var summary = BenchmarkRunner.Run<OpBenchmarks>(config);
+var summaries = new List<Summary>();
+for (int round = 0; round < rounds; round++)
+{
+    Console.WriteLine($"round {round + 1} of {rounds} (load {LoadAverage()})");
+    var config = ManualConfig.CreateEmpty()
+        .AddJob(job)
+        .AddDiagnoser(MemoryDiagnoser.Default)
+        .AddColumnProvider(DefaultColumnProviders.Instance)
+        .AddColumn(StatisticColumn.Median)
+        .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
+        .AddExporter(CsvExporter.Default)
+        .WithArtifactsPath(Path.Combine(outDir, "bdn", $"round-{round + 1}"))
+        .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+    summaries.Add(BenchmarkRunner.Run<OpBenchmarks>(config));
+}
 Directory.CreateDirectory(outDir);
-SummaryCsv.Write(summary, outDir);
-Console.WriteLine($"wrote {Path.Combine(outDir, "summary.csv")} and memory.csv (load after run {LoadAverage()})");
-return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+SummaryCsv.Write(summaries, outDir);
+Console.WriteLine($"wrote {Path.Combine(outDir, "summary.csv")}, rounds.csv and memory.csv (load after run {LoadAverage()})");
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 
 string? Arg(string name)
 {

@@ -4,50 +4,75 @@ using BenchmarkDotNet.Reports;
 
 namespace Autograd.Bench;
 
-/// <summary>Writes bench/results/summary.csv (medians, ours vs libtorch) and memory.csv (MemoryDiagnoser).</summary>
+/// <summary>
+/// Writes bench/results/summary.csv (ours vs libtorch, medians over rounds: Note [Benchmark job]),
+/// rounds.csv (every round) and memory.csv (MemoryDiagnoser, medians over rounds).
+/// </summary>
 public static class SummaryCsv
 {
-    public static void Write(Summary summary, string dir)
+    private sealed record Row(string Case, int Threads, Pass Pass, int Round, bool IsOurs, double MedianMs, long? Bytes,
+        double Gen0, double Gen1, double Gen2);
+
+    private sealed record RoundPair(int Round, Row Ours, Row Torch)
     {
-        var rows = summary.Reports
+        public double Ratio => Ours.MedianMs / Torch.MedianMs;
+    }
+
+    public static void Write(IReadOnlyList<Summary> rounds, string dir)
+    {
+        var rows = rounds.SelectMany((s, i) => s.Reports
             .Where(r => r.Success && r.ResultStatistics is not null)
-            .Select(r => new
-            {
-                Case = (string)Param(r, nameof(OpBenchmarks.Case)),
-                Threads = (int)Param(r, nameof(OpBenchmarks.Threads)),
-                Pass = (Pass)Param(r, nameof(OpBenchmarks.Pass)),
-                Method = r.BenchmarkCase.Descriptor.WorkloadMethod.Name,
-                MedianMs = r.ResultStatistics!.Median / 1e6,
-                Bytes = r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase),
-                Gc = r.GcStats,
-            }).ToList();
+            .Select(r => ToRow(r, i + 1))).ToList();
         var order = Cases.All.Select(c => c.Name).ToList();
         var csv = new StringBuilder("case,threads,pass,ours_ms,libtorch_ms,ratio\n");
+        var perRound = new StringBuilder("case,threads,pass,round,ours_ms,libtorch_ms,ratio\n");
         var mem = new StringBuilder("case,threads,pass,engine,allocated_bytes_per_op,gen0_per_1000,gen1_per_1000,gen2_per_1000\n");
         foreach (var g in rows.GroupBy(r => (r.Case, r.Threads, r.Pass))
                      .OrderBy(g => order.IndexOf(g.Key.Case)).ThenBy(g => g.Key.Threads).ThenBy(g => g.Key.Pass))
         {
-            var ours = g.FirstOrDefault(r => r.Method == nameof(OpBenchmarks.Ours));
-            var torch = g.FirstOrDefault(r => r.Method == nameof(OpBenchmarks.Libtorch));
-            string pass = PassName(g.Key.Pass);
+            string key = $"{g.Key.Case},{g.Key.Threads},{PassName(g.Key.Pass)}";
+            var ours = g.Where(r => r.IsOurs).ToList();
+            var torch = g.Where(r => !r.IsOurs).ToList();
+            // A round's ratio pairs the two engines' medians of that round (measured seconds apart).
+            var pairs = ours.Join(torch, o => o.Round, t => t.Round, (o, t) => new RoundPair(o.Round, o, t)).OrderBy(p => p.Round).ToList();
+            foreach (var p in pairs)
+                perRound.Append(CultureInfo.InvariantCulture, $"{key},{p.Round},{F(p.Ours.MedianMs)},{F(p.Torch.MedianMs)},{F(p.Ratio)}\n");
             csv.Append(CultureInfo.InvariantCulture,
-                $"{g.Key.Case},{g.Key.Threads},{pass},{F(ours?.MedianMs)},{F(torch?.MedianMs)},{(ours is null || torch is null ? "" : (ours.MedianMs / torch.MedianMs).ToString("F3", CultureInfo.InvariantCulture))}\n");
-            foreach (var r in new[] { ours, torch })
+                $"{key},{F(Median(ours.Select(r => r.MedianMs)))},{F(Median(torch.Select(r => r.MedianMs)))},{F(Median(pairs.Select(p => p.Ratio)))}\n");
+            foreach (var (engine, list) in new[] { ("ours", ours), ("libtorch", torch) })
             {
-                if (r is null) continue;
-                double per1000(int n) => n * 1000.0 / r.Gc.TotalOperations;
+                if (list.Count == 0) continue;
+                var bytes = Median(list.Where(r => r.Bytes is not null).Select(r => (double)r.Bytes!.Value));
                 mem.Append(CultureInfo.InvariantCulture,
-                    $"{g.Key.Case},{g.Key.Threads},{pass},{(r == ours ? "ours" : "libtorch")},{r.Bytes?.ToString(CultureInfo.InvariantCulture) ?? ""},{per1000(r.Gc.Gen0Collections):F2},{per1000(r.Gc.Gen1Collections):F2},{per1000(r.Gc.Gen2Collections):F2}\n");
+                    $"{key},{engine},{bytes?.ToString("F0", CultureInfo.InvariantCulture) ?? ""},{Median(list.Select(r => r.Gen0)):F2},{Median(list.Select(r => r.Gen1)):F2},{Median(list.Select(r => r.Gen2)):F2}\n");
             }
         }
         File.WriteAllText(Path.Combine(dir, "summary.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(dir, "rounds.csv"), perRound.ToString());
         File.WriteAllText(Path.Combine(dir, "memory.csv"), mem.ToString());
     }
 
     /// <summary>The pass as the summary spells it.</summary>
     public static string PassName(Pass p) => p == Pass.Fwd ? "fwd" : "fwd+bwd";
 
+    private static Row ToRow(BenchmarkReport r, int round)
+    {
+        double per1000(int n) => n * 1000.0 / r.GcStats.TotalOperations;
+        return new Row((string)Param(r, nameof(OpBenchmarks.Case)), (int)Param(r, nameof(OpBenchmarks.Threads)), (Pass)Param(r, nameof(OpBenchmarks.Pass)),
+            round, r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(OpBenchmarks.Ours), r.ResultStatistics!.Median / 1e6,
+            r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase),
+            per1000(r.GcStats.Gen0Collections), per1000(r.GcStats.Gen1Collections), per1000(r.GcStats.Gen2Collections));
+    }
+
+    /// <summary>The median (the mean of the middle two for an even count); null when empty.</summary>
+    private static double? Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        if (v.Length == 0) return null;
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
     private static object Param(BenchmarkReport r, string name) => r.BenchmarkCase.Parameters[name];
 
-    private static string F(double? ms) => ms?.ToString("F3", CultureInfo.InvariantCulture) ?? "";
+    private static string F(double? v) => v?.ToString("F3", CultureInfo.InvariantCulture) ?? "";
 }
