@@ -57,14 +57,21 @@ internal static class Trainer
                 var clock = Stopwatch.StartNew();
                 foreach (var idx in batches)
                 {
-                    var x = train.Images(idx);
-                    var y = train.LabelsAt(idx);
-                    var loss = F.CrossEntropy(model.Forward(x), y);
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
-
-                    double l = loss.Item();
+                    double l;
+                    // Note [Tensor scopes]: the step's activations, residuals and gradients are pooled
+                    // and recycled when the scope ends (no large-object-heap churn); the parameters and
+                    // SGD's momentum buffers live outside it. Gradients left in .Grad belong to the
+                    // scope, which is fine: ZeroGrad clears them before the next backward.
+                    using (new TensorScope())
+                    {
+                        var x = train.Images(idx);
+                        var y = train.LabelsAt(idx);
+                        var loss = F.CrossEntropy(model.Forward(x), y);
+                        optimizer.ZeroGrad();
+                        loss.Backward();
+                        optimizer.Step();
+                        l = loss.Item();
+                    }
                     losses.Add(l);
                     sum += l;
                     running = b == 0 ? l : 0.98 * running + 0.02 * l;
@@ -105,7 +112,8 @@ internal static class Trainer
             for (int start = 0; start < data.Count; start += EvalBatch)
             {
                 int[] idx = Enumerable.Range(start, Math.Min(EvalBatch, data.Count - start)).ToArray();
-                float[] logits = model.Forward(data.Images(idx)).ToFloatArray();
+                float[] logits;
+                using (new TensorScope()) logits = model.Forward(data.Images(idx)).ToFloatArray();
                 int[] labels = data.LabelsAt(idx);
                 for (int i = 0; i < idx.Length; i++)
                 {
