@@ -23,6 +23,12 @@ internal readonly record struct ConvGeometry(
     /// <summary>Output positions per plane: oH·oW.</summary>
     public int P => OH * OW;
 
+    /// <summary>Rows of a zero-padded input plane: H + padTop + padBottom (Notes [Padded im2col], [Weight gradient as GEMM]).</summary>
+    public int PaddedH => H + PadTop + PadBottom;
+
+    /// <summary>Columns of a zero-padded input plane: W + padLeft + padRight.</summary>
+    public int PaddedW => W + PadLeft + PadRight;
+
     /// <summary>True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding).</summary>
     public bool Pointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PadTop == 0 && PadLeft == 0 && PadBottom == 0 && PadRight == 0;
 

@@ -23,13 +23,13 @@ internal sealed class PaddedIm2Col
 
     /// <summary>Whether the forward of <paramref name="g"/> packs through padded planes (column stride 1).</summary>
     public static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SW == 1 && (long)g.Cg * (g.H + g.PadTop + g.PadBottom) * (g.W + g.PadLeft + g.PadRight) <= Array.MaxLength;
+        !g.Pointwise && g.SW == 1 && (long)g.Cg * g.PaddedH * g.PaddedW <= Array.MaxLength;
 
     public PaddedIm2Col(in ConvGeometry g)
     {
         Geo = g;
-        Hp = g.H + g.PadTop + g.PadBottom;
-        Wp = g.W + g.PadLeft + g.PadRight;
+        Hp = g.PaddedH;
+        Wp = g.PaddedW;
         Length = g.Cg * Hp * Wp;
         RowStep = (long)g.SH * Wp;
         Offset = new long[g.K];
