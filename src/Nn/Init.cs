@@ -13,7 +13,8 @@ public static class Init
         if (!(low <= high))
             throw new ArgumentException($"uniform_: expects low <= high, but got low={low} and high={high}", nameof(low));
         var g = generator ?? Generator.Default;
-        for (int i = 0; i < tensor.Numel; i++) tensor.SetDouble(i, low + (high - low) * g.NextUniform());
+        if (tensor.DType == DType.Float32) g.FillUniform<float>(tensor.Span<float>(), low, high);   // one lock per tensor (Note [Generator threads])
+        else g.FillUniform<double>(tensor.Span<double>(), low, high);
         return tensor;
     }
 

@@ -119,24 +119,32 @@ public class EngineTests
     }
 
     [Fact]
-    public void NoGradStopsRecordingOnThisThreadOnly()
+    public void NoGradStopsRecordingInThisFlowOnly()
     {
+        // Note [Grad mode across await]: the mode follows the flow of control. A thread started before
+        // the scope keeps recording; one started inside it inherits no-grad (as an awaited task does).
         var x = Tensor.From([1.0, 2.0], requiresGrad: true);
-        Tensor? fromOtherThread = null;
+        Tensor? fromOtherFlow = null, fromInside = null;
+        using var go = new ManualResetEventSlim();
+        var before = new Thread(() => { go.Wait(); fromOtherFlow = x * 2; });
+        before.Start();
         using (Grad.NoGrad())
         {
             Assert.False(Grad.IsEnabled);
             var y = x * 2;
             Assert.Null(y.GradFn);
             Assert.False(y.RequiresGrad);
-            var t = new Thread(() => fromOtherThread = x * 2);
-            t.Start();
-            t.Join();
+            go.Set();
+            before.Join();
+            var inside = new Thread(() => fromInside = x * 2);
+            inside.Start();
+            inside.Join();
             using (Grad.EnableGrad()) Assert.NotNull((x * 2).GradFn);
             Assert.Null((x * 2).GradFn);
         }
         Assert.True(Grad.IsEnabled);
-        Assert.Equal("MulBackward0", fromOtherThread!.GradFn!.Name);
+        Assert.Equal("MulBackward0", fromOtherFlow!.GradFn!.Name);
+        Assert.Null(fromInside!.GradFn);
         Assert.Equal("MulBackward0", (x * 2).GradFn!.Name);
     }
 

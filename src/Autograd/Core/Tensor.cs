@@ -78,8 +78,13 @@ public sealed partial class Tensor
     /// <summary>True for tensors not produced by a recorded op (tensor.is_leaf).</summary>
     public bool IsLeaf => GradFn is null;
 
-    /// <summary>Accumulated gradient of a leaf (tensor.grad). Set to null to reset.</summary>
-    public Tensor? Grad { get; set; }
+    private volatile Tensor? _grad;
+
+    /// <summary>
+    /// Accumulated gradient of a leaf (tensor.grad). Set to null to reset. Backward passes on several
+    /// threads accumulate into it one at a time (Note [Concurrent accumulation]).
+    /// </summary>
+    public Tensor? Grad { get => _grad; set => _grad = value; }
 
     /// <summary>Whether gradients flow to this tensor (tensor.requires_grad).</summary>
     public bool RequiresGrad
@@ -102,8 +107,12 @@ public sealed partial class Tensor
     /// <summary>A tensor sharing this storage, cut from the graph (tensor.detach()).</summary>
     public Tensor Detach() => new(Storage, _shape);
 
-    /// <summary>The leaf's gradient sink; one per leaf so diamonds on leaves are counted once.</summary>
-    internal AccumulateGrad Accumulator => _accumulator ??= new AccumulateGrad(this);
+    /// <summary>
+    /// The leaf's gradient sink; one per leaf so diamonds on leaves are counted once, and so graphs
+    /// recorded on several threads share it (it is the lock of Note [Concurrent accumulation]).
+    /// </summary>
+    internal AccumulateGrad Accumulator =>
+        _accumulator ?? Interlocked.CompareExchange(ref _accumulator, new AccumulateGrad(this), null) ?? _accumulator;
 
     internal void SetGradFn(Node node)
     {

@@ -38,12 +38,16 @@ public sealed partial class Tensor
     /// <summary>Values start, start+step, ... below end (torch.arange).</summary>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, bool requiresGrad = false)
     {
-        if (step == 0) throw new ArgumentException("arange: step must be nonzero", nameof(step));
-        if (double.IsNaN(start) || double.IsNaN(end) || double.IsInfinity(start) || double.IsInfinity(end))
+        // PyTorch's checks, in its order; a NaN step fails "nonzero" as in PyTorch (NaN is neither > 0 nor < 0).
+        if (!(step > 0 || step < 0)) throw new ArgumentException($"arange: step must be nonzero, got step={step}", nameof(step));
+        if (!double.IsFinite(start) || !double.IsFinite(end))
             throw new ArgumentException($"arange: unsupported range: {start} -> {end}");
         if ((step > 0 && end < start) || (step < 0 && end > start))
             throw new ArgumentException($"arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})");
-        int n = (int)Math.Ceiling((end - start) / step);
+        double size = Math.Ceiling((end - start) / step);   // an infinite step gives 0 (an empty tensor), as in PyTorch
+        if (size > int.MaxValue)
+            throw new ArgumentException($"arange: the result would have {size:R} elements (start={start}, end={end}, step={step}); a tensor holds at most {int.MaxValue}", nameof(end));
+        int n = (int)size;
         var t = Empty(dtype, [n]);
         for (int i = 0; i < n; i++) t.SetDouble(i, start + i * step);
         t.RequiresGrad = requiresGrad;
@@ -55,30 +59,33 @@ public sealed partial class Tensor
 
     /// <summary>Uniform in [0, 1) (torch.rand).</summary>
     public static Tensor Rand(ReadOnlySpan<int> shape, DType dtype = DType.Float32, bool requiresGrad = false, Generator? generator = null)
-        => Fill(shape, dtype, requiresGrad, (generator ?? Generator.Default).NextUniform);
+        => Uniform(shape, 0, 1, dtype, requiresGrad, generator);
 
     /// <summary>Standard normal (torch.randn).</summary>
     public static Tensor Randn(ReadOnlySpan<int> shape, DType dtype = DType.Float32, bool requiresGrad = false, Generator? generator = null)
-        => Fill(shape, dtype, requiresGrad, (generator ?? Generator.Default).NextNormal);
+    {
+        var t = Empty(dtype, CheckedShape(shape, null));
+        var g = generator ?? Generator.Default;
+        if (t.Storage is float[] f) g.FillNormal<float>(f);
+        else g.FillNormal<double>((double[])t.Storage);
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
 
     /// <summary>Uniform in [low, high) (torch.empty(...).uniform_(low, high)).</summary>
     public static Tensor Uniform(ReadOnlySpan<int> shape, double low, double high, DType dtype = DType.Float32, bool requiresGrad = false, Generator? generator = null)
     {
+        var t = Empty(dtype, CheckedShape(shape, null));
         var g = generator ?? Generator.Default;
-        return Fill(shape, dtype, requiresGrad, () => low + (high - low) * g.NextUniform());
+        if (t.Storage is float[] f) g.FillUniform<float>(f, low, high);
+        else g.FillUniform<double>((double[])t.Storage, low, high);
+        t.RequiresGrad = requiresGrad;
+        return t;
     }
 
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape, t.DType);
 
     public static Tensor OnesLike(Tensor t) => Ones(t.Shape, t.DType);
-
-    private static Tensor Fill(ReadOnlySpan<int> shape, DType dtype, bool requiresGrad, Func<double> next)
-    {
-        var t = Empty(dtype, CheckedShape(shape, null));
-        for (int i = 0; i < t.Numel; i++) t.SetDouble(i, next());
-        t.RequiresGrad = requiresGrad;
-        return t;
-    }
 
     private static int[] CheckedShape(ReadOnlySpan<int> shape, int? length)
     {

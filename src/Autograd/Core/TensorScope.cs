@@ -15,12 +15,18 @@ namespace Autograd;
 //    throws ObjectDisposedException naming the scope.
 //  * A node records the scope it was created in and refuses to run backward after that scope ended,
 //    so a backward closure can never read a recycled array it captured directly (argmax indices).
-//  * Scopes are strictly nested per thread and must be disposed on their thread, innermost first.
+//  * Scopes are strictly nested per flow of control and are disposed innermost first (below).
 // What survives a scope: tensors allocated outside it (parameters, inputs, optimizer state), and
 // tensors passed to Keep (moved to the enclosing scope, or out of scopes altogether). Gradients
 // accumulated into leaves inside the scope belong to it: a training loop zeroes them each step
 // anyway (optimizer.ZeroGrad() at the top of the scope); Keep(p.Grad) keeps one.
 // Another thread must not be using a scope's tensors when the scope ends (as with any disposal).
+// The current scope follows the flow of control, as grad mode does (Note [Grad mode across await]):
+// it flows across await and into tasks and parallel loops started inside it (whose allocations it
+// then owns, so its lease list is locked), and the scope in effect is the innermost one of this flow
+// that has not ended. So `using var scope = new TensorScope(); ... await ...;` works: the scope may
+// end on another thread than the one that began it. Ending a scope while a scope begun inside it is
+// still active, or from a flow it was not begun in, throws and changes nothing.
 
 /// <summary>
 /// A region whose tensors' storage is recycled when it ends, so a training step in steady state
@@ -38,28 +44,33 @@ namespace Autograd;
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
-    [ThreadStatic] private static TensorScope? _current;
+    private static readonly AsyncLocal<TensorScope?> Innermost = new();
 
     private readonly TensorScope? _outer;
-    private readonly int _thread;
     private readonly List<TensorStorage.Lease> _leases = [];
+    private volatile bool _disposed;
 
-    /// <summary>Starts a scope on this thread; it is the current one until disposed.</summary>
+    /// <summary>Starts a scope in this flow of control; it is the current one until disposed.</summary>
     public TensorScope()
     {
-        _outer = _current;
-        _thread = Environment.CurrentManagedThreadId;
-        _current = this;
+        _outer = Current;
+        Innermost.Value = this;
     }
 
-    /// <summary>The innermost active scope of this thread, or null.</summary>
-    public static TensorScope? Current => _current;
+    /// <summary>The innermost active scope of this flow of control (across await), or null.</summary>
+    public static TensorScope? Current => Active(Innermost.Value);
+
+    private static TensorScope? Active(TensorScope? s)
+    {
+        while (s is { _disposed: true }) s = s._outer;
+        return s;
+    }
 
     /// <summary>True once disposed: its tensors' storage has been recycled.</summary>
-    public bool IsDisposed { get; private set; }
+    public bool IsDisposed => _disposed;
 
     /// <summary>Number of arrays this scope has rented and will return.</summary>
-    public int RentedArrays => _leases.Count;
+    public int RentedArrays { get { lock (_leases) return _leases.Count; } }
 
     /// <summary>
     /// Keeps <paramref name="tensor"/>'s storage (and every view of it) alive past this scope: it moves
@@ -71,9 +82,9 @@ public sealed class TensorScope : IDisposable
         ThrowIfDisposed();
         if (tensor.Lease is { } lease && ReferenceEquals(lease.Owner, this))
         {
-            _leases.Remove(lease);
+            lock (_leases) _leases.Remove(lease);
             lease.Owner = _outer;
-            _outer?._leases.Add(lease);
+            _outer?.Add(lease);
         }
         return tensor;
     }
@@ -81,22 +92,31 @@ public sealed class TensorScope : IDisposable
     /// <summary>Returns every array rented in this scope to the pool and revokes the tensors using them.</summary>
     public void Dispose()
     {
-        if (IsDisposed) return;
-        if (Environment.CurrentManagedThreadId != _thread)
-            throw new InvalidOperationException("TensorScope: a scope must be disposed on the thread that created it");
-        if (!ReferenceEquals(_current, this))
-            throw new InvalidOperationException("TensorScope: scopes must be disposed innermost first (an inner scope is still active)");
-        IsDisposed = true;
-        _current = _outer;
-        foreach (var lease in _leases) TensorStorage.Return(lease);
-        _leases.Clear();
+        if (_disposed) return;
+        var active = Current;
+        if (!ReferenceEquals(active, this))
+            throw new InvalidOperationException(IsOuterOf(active)
+                ? "TensorScope: scopes must be disposed innermost first (a scope begun inside this one is still active)"
+                : "TensorScope: this scope was not begun in the current flow of control (dispose it where it was created, across await if need be)");
+        _disposed = true;
+        Innermost.Value = Active(_outer);
+        TensorStorage.Lease[] leases;
+        lock (_leases) { leases = [.. _leases]; _leases.Clear(); }
+        foreach (var lease in leases) TensorStorage.Return(lease);
     }
 
-    internal void Add(TensorStorage.Lease lease) => _leases.Add(lease);
+    private bool IsOuterOf(TensorScope? inner)
+    {
+        for (var s = inner?._outer; s is not null; s = s._outer)
+            if (ReferenceEquals(s, this)) return true;
+        return false;
+    }
+
+    internal void Add(TensorStorage.Lease lease) { lock (_leases) _leases.Add(lease); }
 
     internal void ThrowIfDisposed()
     {
-        if (IsDisposed) throw new ObjectDisposedException(nameof(TensorScope), "TensorScope: this scope has ended");
+        if (_disposed) throw new ObjectDisposedException(nameof(TensorScope), "TensorScope: this scope has ended");
     }
 
     internal static ObjectDisposedException Ended() => new(nameof(Tensor),
@@ -128,9 +148,10 @@ internal static class TensorStorage
     private static long _pooledBytes;
     private static volatile bool _everScoped;
 
-    /// <summary>An array of n elements; zeroed when asked. Pooled when a scope is active on this thread.</summary>
+    /// <summary>An array of n elements; zeroed when asked. Pooled when a scope is active in this flow.</summary>
     internal static T[] Allocate<T>(int n, bool zeroed) where T : unmanaged
     {
+        if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
         var scope = TensorScope.Current;
         if (scope is null || (long)n * Unsafe.SizeOf<T>() < MinPooledBytes)
             return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
@@ -150,6 +171,50 @@ internal static class TensorStorage
         Leases.AddOrUpdate(array, lease);
         scope.Add(lease);
         return array;
+    }
+
+    // Note [Memory guard]
+    // On Linux a huge array does not fail when it is allocated: the kernel overcommits, and the process
+    // is killed by the OOM killer when the kernel writes the pages (an adaptive pool to (1, 2^30) ended
+    // that way). PyTorch's allocator answers "DefaultCPUAllocator: not enough memory: you tried to
+    // allocate N bytes". So every tensor storage of 64 MiB or more is checked first against the memory
+    // the machine can still give (MemAvailable, and the GC's limit, which honours containers), and one
+    // that cannot be had throws InsufficientMemoryException (an OutOfMemoryException) before any work.
+    // Smaller arrays are not checked: the check reads /proc, a few microseconds.
+
+    /// <summary>Storages at least this large (bytes) are checked against the available memory.</summary>
+    internal const long CheckedBytes = 64L << 20;
+
+    private static void EnsureAvailable<T>(int n) where T : unmanaged =>
+        CheckAvailable(n, Unsafe.SizeOf<T>(), typeof(T) == typeof(float) ? "float32" : typeof(T) == typeof(double) ? "float64" : typeof(T).Name, AvailableBytes());
+
+    /// <summary>Throws when n elements of elementSize bytes exceed <paramref name="available"/> bytes.</summary>
+    internal static void CheckAvailable(long n, int elementSize, string dtype, long available)
+    {
+        long bytes = n * elementSize;
+        if (bytes > available)
+            throw new InsufficientMemoryException(
+                $"not enough memory: you tried to allocate {bytes} bytes (a tensor of {n} {dtype} elements), but only about {available} bytes are available");
+    }
+
+    /// <summary>What a new allocation can still get: the GC's limit minus its heap, and on Linux at most MemAvailable.</summary>
+    internal static long AvailableBytes()
+    {
+        var info = GC.GetGCMemoryInfo();
+        long available = info.TotalAvailableMemoryBytes - GC.GetTotalMemory(forceFullCollection: false);
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                {
+                    var kb = line.AsSpan("MemAvailable:".Length).Trim().TrimEnd("kB").Trim();
+                    if (long.TryParse(kb, out long k)) available = Math.Min(available, k * 1024);
+                    break;
+                }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return Math.Max(0, available);
     }
 
     /// <summary>The live lease on a pooled array (null for ordinary arrays).</summary>

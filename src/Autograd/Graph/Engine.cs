@@ -28,7 +28,8 @@ internal static class Engine
             if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
             if (node is AccumulateGrad acc)
             {
-                if (capture is null) Accumulate(acc.Leaf, grad, callerStorages);
+                if (capture is null)
+                    lock (acc) Accumulate(acc.Leaf, grad, callerStorages);   // Note [Concurrent accumulation]
                 continue;
             }
             var grads = node.Apply(grad);
@@ -89,6 +90,14 @@ internal static class Engine
     // is copied instead, so .Grad never aliases a tensor the user holds. Gradients that meet at a
     // node are summed into fresh storage. This saves a full copy of every leaf gradient, which for
     // pooling's input gradient is a quarter of the backward's memory traffic.
+    // Note [Concurrent accumulation]
+    // Two threads may run backward at once through graphs that share a leaf (Hogwild-style training,
+    // or one model evaluated by several requests). Accumulation is a read-modify-write of .Grad, so,
+    // as PyTorch's AccumulateGrad holds a mutex, each leaf's accumulation runs under the lock of its
+    // one AccumulateGrad node: no update is lost, and the rest of each backward runs in parallel.
+    // A reader of .Grad on another thread sees either the old gradient tensor or the new one; a
+    // copy-on-write accumulation swaps in a whole new storage holding the sum, and an in-place one
+    // adds into the existing storage (as PyTorch's does).
     private static void Accumulate(Tensor leaf, Tensor grad, HashSet<Array> callerStorages)
     {
         var current = leaf.Grad;

@@ -3,13 +3,13 @@ namespace Autograd;
 /// <summary>Grad-mode scopes and the functional gradient API (torch.no_grad, torch.autograd.grad).</summary>
 public static class Grad
 {
-    /// <summary>Disables recording on this thread until disposed (with torch.no_grad()).</summary>
+    /// <summary>Disables recording in this flow of control (across await, into tasks it starts) until disposed (with torch.no_grad(); Note [Grad mode across await]).</summary>
     public static IDisposable NoGrad() => GradMode.Set(false);
 
-    /// <summary>Re-enables recording on this thread until disposed (with torch.enable_grad()).</summary>
+    /// <summary>Re-enables recording in this flow of control until disposed (with torch.enable_grad()).</summary>
     public static IDisposable EnableGrad() => GradMode.Set(true);
 
-    /// <summary>Whether ops are recorded on this thread (torch.is_grad_enabled()).</summary>
+    /// <summary>Whether ops are recorded in this flow of control (torch.is_grad_enabled()).</summary>
     public static bool IsEnabled => GradMode.IsEnabled;
 
     /// <summary>

@@ -69,6 +69,7 @@ public static partial class F
                 : $"{op}: Expected input batch_size ({n}) to match target batch_size ({target.Length}).", nameof(target));
         for (int i = 0; i < n; i++)
             if (target[i] != ignoreIndex && (target[i] < 0 || target[i] >= c))
-                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {target[i]} is out of bounds (target[{i}]; classes are 0..{c - 1}).");
+                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {target[i]} is out of bounds (target[{i}]; " +
+                    (c == 0 ? "the input has 0 classes, so only ignore_index targets are valid)." : $"classes are 0..{c - 1})."));
     }
 }
