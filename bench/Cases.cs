@@ -40,6 +40,7 @@ public static partial class Cases
         Pool("avg_pool2d_k2s2", max: false, k: 2, stride: 2, pad: 0),
         Mean("mean_8x64x112x112"),
         Matmul("matmul_1024", 1024),
+        RecordSmall("record_8_small_ops"),
         TrainStep("train_step_fmnist_b64", batch: 64),
     ];
 

@@ -86,6 +86,40 @@ public static partial class Cases
             });
     }
 
+    /// <summary>
+    /// Per-op overhead: a chain of eight small elementwise ops (16 elements), recorded and walked back.
+    /// The arithmetic is negligible, so this measures recording (grad mode lookup, node creation) and
+    /// the engine's walk (Note [Grad mode across await]: the mode became an AsyncLocal read).
+    /// </summary>
+    private static BenchCase RecordSmall(string name)
+    {
+        int[] xs = [16];
+        var x = Data(16, 6);
+        return new BenchCase(name,
+            pass =>
+            {
+                bool bwd = pass == Pass.FwdBwd;
+                Tensor tx = Tensor.From(x.Value, xs, true);
+                Tensor Chain() => F.Sum(F.Relu((tx * 2.0 + 1.0) * tx - 0.5) * tx / 3.0 + tx);
+                if (!bwd) return new Runner(() => Chain());
+                return new Runner(() => { tx.Grad = null; Chain().Backward(); });
+            },
+            pass =>
+            {
+                bool bwd = pass == Pass.FwdBwd;
+                TorchTensor tx = TorchTensor.From(x.Value, xs, true);
+                TorchTensor Chain()
+                {
+                    using var a = Torch.Mul(tx, 2.0); using var b = Torch.Add(a, 1.0); using var c = Torch.Mul(b, tx);
+                    using var d = Torch.Sub(c, 0.5); using var e = Torch.Relu(d); using var f = Torch.Mul(e, tx);
+                    using var g = Torch.Div(f, 3.0); using var h = Torch.Add(g, tx);
+                    return Torch.Sum(h);
+                }
+                if (!bwd) return new Runner(() => Chain().Dispose(), tx);
+                return new Runner(() => { tx.ZeroGrad(); using var y = Chain(); y.Backward(); }, tx);
+            });
+    }
+
     private static BenchCase Matmul(string name, int size)
     {
         int[] s = [size, size];

@@ -7,12 +7,13 @@ namespace Autograd.Tests.Kernels;
 /// The test assembly's entry point. Under xunit it is never called; <c>dotnet exec GradCheck.Tests.dll
 /// kernel-subset</c> runs the kernel-heavy test classes in this process without a test host, which is
 /// how <see cref="SimdFallbackTests"/> re-runs them with a narrower SIMD width (environment variables
-/// only take effect in a fresh process).
+/// only take effect in a fresh process). <c>fuzz SEED START COUNT</c> runs fuzz cases (Note [Fuzz protocol]).
 /// </summary>
 public static class TestProgram
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == Reliability.Fuzz.FuzzChild.Command) return Reliability.Fuzz.FuzzChild.Run(args, Console.Out);
         if (args.Length == 0 || args[0] != SubsetRunner.Command) return 0;
         return SubsetRunner.Run(Console.Out);
     }

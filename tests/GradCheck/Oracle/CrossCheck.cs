@@ -33,7 +33,7 @@ public sealed record Case(string Op, string Config, string[] Tags, Input[] Input
 /// (after backward with the same random upstream gradient). Returns null on agreement, else a
 /// message; grid tests collect the messages and fail with all of them at once.
 /// </summary>
-public static class CrossCheck
+public static partial class CrossCheck
 {
     public delegate (EngineTensor Output, int[]? Indices) Graph(IEngine e, EngineTensor[] x);
 
