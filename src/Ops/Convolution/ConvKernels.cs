@@ -108,7 +108,8 @@ internal static unsafe class ConvKernels
         var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
         var hwc = dw is not null && HwcWeightGrad.Suits(g) ? new HwcWeightGrad(g, (g.N + chunks - 1) / chunks) : null;   // Note [Weight gradient as GEMM]
         bool batchedDw = hwc is null && table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
-        int blockRows = Math.Clamp((1 << 19) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~512 kB of column block
+        // ~512 kB of column block; K·OW·size in long (it may pass int), the block itself ≤ K·P ≤ int (BoundedConv.Suits).
+        int blockRows = (int)Math.Clamp((1 << 19) / Math.Max(1, (long)g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));
         if (direct is { InputGradient: false }) direct = null;
         if (dx is not null && direct is null && InputGradConv.Suits(g))
         {
