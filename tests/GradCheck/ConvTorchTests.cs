@@ -33,9 +33,11 @@ public class ConvTorchTests
 
     [Theory]
     [MemberData(nameof(ConvCases))]
-    public void Conv2dMatchesPyTorch(string name, DType dtype)
+    public void Conv2dMatchesPyTorch(string name, DType dtype) => CheckAgainstPyTorch(ConvTorchCases.Conv.Single(k => k.Name == name), dtype);
+
+    /// <summary>Output and every gradient of one generated case, for the inputs ConvTorchReference.py used.</summary>
+    internal static void CheckAgainstPyTorch(ConvCase c, DType dtype)
     {
-        var c = ConvTorchCases.Conv.Single(k => k.Name == name);
         double tol = dtype == DType.Float64 ? 1e-12 : 1e-5;
         var x = ConvTorchCases.Det(c.X, 7, 11, 4, dtype, requiresGrad: true);
         var w = ConvTorchCases.Det(c.W, 5, 7, 8, dtype, requiresGrad: true);

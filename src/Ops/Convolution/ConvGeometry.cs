@@ -2,13 +2,15 @@ namespace Autograd;
 
 /// <summary>
 /// The validated shape of one conv2d call: every size the kernels need, computed once before any work.
-/// Padding is kept per side (top/left/bottom/right) because "same" may pad asymmetrically.
+/// Padding is kept per side (top/left/bottom/right) because "same" may pad asymmetrically, and as long
+/// because "same" with a large dilation pads by d·(k−1)/2, which may exceed int (Note [conv2d size
+/// arithmetic]).
 /// </summary>
 internal readonly record struct ConvGeometry(
     bool Batched, int N, int C, int H, int W,
     int OutC, int Groups, int KH, int KW,
     int SH, int SW, int DH, int DW,
-    int PadTop, int PadLeft, int PadBottom, int PadRight,
+    long PadTop, long PadLeft, long PadBottom, long PadRight,
     int OH, int OW)
 {
     /// <summary>Input channels per group.</summary>
@@ -24,10 +26,10 @@ internal readonly record struct ConvGeometry(
     public int P => OH * OW;
 
     /// <summary>Rows of a zero-padded input plane: H + padTop + padBottom (Notes [Padded im2col], [Weight gradient as GEMM]).</summary>
-    public int PaddedH => H + PadTop + PadBottom;
+    public long PaddedH => H + PadTop + PadBottom;
 
     /// <summary>Columns of a zero-padded input plane: W + padLeft + padRight.</summary>
-    public int PaddedW => W + PadLeft + PadRight;
+    public long PaddedW => W + PadLeft + PadRight;
 
     /// <summary>True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding).</summary>
     public bool Pointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PadTop == 0 && PadLeft == 0 && PadBottom == 0 && PadRight == 0;
@@ -87,15 +89,22 @@ internal readonly record struct ConvGeometry(
             throw new ArgumentException($"{op}: Given groups={groups}, weight of size {ShapeUtil.Format(ws)}, expected input{shown} to have {ws[1] * groups} channels, but got {c} channels instead", nameof(input));
         }
 
-        int dkh = dilation.H * (kh - 1) + 1, dkw = dilation.W * (kw - 1) + 1;
+        // Note [conv2d size arithmetic]
+        // Every size derived from stride, padding and dilation is computed in long: the effective
+        // kernel d·(k−1)+1 reaches 2^62, "same" padding half of that, the padded input and the output
+        // size as much again, all far beyond int (dilation 2^30 on a 5×5 kernel is a 2^32+1 kernel,
+        // which int arithmetic wrapped to a small one and the kernels then read out of bounds). Each
+        // such size is checked against what we can hold before it is narrowed: the output's sizes to
+        // int here; the kernels' tables and scratch in BoundedConv.Suits (Note [Bounded convolution]).
+        long dkh = (long)dilation.H * (kh - 1) + 1, dkw = (long)dilation.W * (kw - 1) + 1;
         var (top, left, bottom, right) = padding.Mode switch
         {
-            "valid" => (0, 0, 0, 0),
+            "valid" => (0L, 0L, 0L, 0L),
             // PyTorch's _convolution_mode: total = d·(k−1), left = total/2, the odd one goes right/bottom.
             "same" => ((dkh - 1) / 2, (dkw - 1) / 2, dkh - 1 - (dkh - 1) / 2, dkw - 1 - (dkw - 1) / 2),
-            _ => (padding.Size.H, padding.Size.W, padding.Size.H, padding.Size.W),
+            _ => ((long)padding.Size.H, (long)padding.Size.W, (long)padding.Size.H, (long)padding.Size.W),
         };
-        long hp = (long)h + top + bottom, wp = (long)w + left + right;
+        long hp = h + top + bottom, wp = w + left + right;
         if (hp < dkh || wp < dkw)
             throw new ArgumentException($"{op}: Calculated padded input size per channel: ({hp} x {wp}). Kernel size: ({dkh} x {dkw}). Kernel size can't be greater than actual input size", nameof(input));
         if (n > 0 && c > 0 && (h == 0 || w == 0))
@@ -103,13 +112,28 @@ internal readonly record struct ConvGeometry(
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != outC))
             throw new ArgumentException($"{op}: Given weight of size {ShapeUtil.Format(ws)}, expected bias to be 1-dimensional with {outC} elements, but got bias of size {ShapeUtil.Format(bias.Shape)} instead", nameof(bias));
 
-        int oh = (int)((hp - dkh) / stride.H + 1), ow = (int)((wp - dkw) / stride.W + 1);
-        if ((long)n * outC * oh * ow > int.MaxValue)
-            throw new ArgumentException($"{op}: output of size [{n}, {outC}, {oh}, {ow}] has more than {int.MaxValue} elements", nameof(input));
-        var geo = new ConvGeometry(batched, n, c, h, w, outC, groups, kh, kw, stride.H, stride.W, dilation.H, dilation.W,
-            top, left, bottom, right, oh, ow);
-        if ((long)geo.K * geo.P > int.MaxValue)
-            throw new ArgumentException($"{op}: the im2col buffer ({geo.K} x {geo.P}) has more than {int.MaxValue} elements", nameof(input));
-        return geo;
+        long oh = (hp - dkh) / stride.H + 1, ow = (wp - dkw) / stride.W + 1;
+        bool dimTooLarge = oh > int.MaxValue || ow > int.MaxValue;
+        if (dimTooLarge || Mul(Mul(n, outC), Mul(oh, ow)) > int.MaxValue)
+        {
+            // Only the input's size and the padding make an output large (stride and dilation shrink
+            // it), so the padding is named when there is explicit padding, else the input.
+            bool padded = padding.Mode is null && (padding.Size.H > 0 || padding.Size.W > 0);
+            string shape = batched ? $"[{n}, {outC}, {oh}, {ow}]" : $"[{outC}, {oh}, {ow}]";
+            string culprit = padded ? $"padding={padding.Size}" : $"input of size {ShapeUtil.Format(xs)}";
+            string others = (padded ? $"input of size {ShapeUtil.Format(xs)}, " : "") + $"weight of size {ShapeUtil.Format(ws)}, stride={stride}" +
+                (padded ? "" : $", padding={padding}") + $", dilation={dilation}";
+            string limit = dimTooLarge ? $"a dimension larger than {int.MaxValue}" : $"more than {int.MaxValue} elements";
+            throw new ArgumentException($"{op}: {culprit} gives an output of size {shape}, which has {limit} ({others})",
+                padded ? nameof(padding) : nameof(input));
+        }
+        return new ConvGeometry(batched, n, c, h, w, outC, groups, kh, kw, stride.H, stride.W, dilation.H, dilation.W,
+            top, left, bottom, right, (int)oh, (int)ow);
     }
+
+    /// <summary>a·b for non-negative a and b, saturating at long.MaxValue (sizes compared against limits).</summary>
+    internal static long Mul(long a, long b) => a == 0 || b <= long.MaxValue / a ? a * b : long.MaxValue;
+
+    /// <summary>a + b for non-negative a and b, saturating at long.MaxValue.</summary>
+    internal static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }

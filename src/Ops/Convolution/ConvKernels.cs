@@ -36,6 +36,13 @@ internal static unsafe class ConvKernels
     /// <summary>y[n, o] = Σ W[o]·col(x[n]) + b[o] for every image, group by group.</summary>
     internal static void Forward<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // An empty batch has nothing to compute (and its per-image sizes need not fit an int).
+        if (g.N == 0) return;
+        if (BoundedConv.Suits(g))
+        {
+            BoundedConv.Forward(g, x, w, b, y);   // Note [Bounded convolution]
+            return;
+        }
         int chunks = Chunks(g, 0);
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
         var table = g.Pointwise ? null : new Im2ColTable(g);   // Note [Implicit im2col]
@@ -99,6 +106,12 @@ internal static unsafe class ConvKernels
     /// </summary>
     internal static void Backward<T>(ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (g.N == 0) return;   // dx is empty, dw arrived zeroed
+        if (BoundedConv.Suits(g))
+        {
+            BoundedConv.Backward(g, x, w, dy, dx, dw);   // Note [Bounded convolution]
+            return;
+        }
         int wSize = g.OutC * g.K;
         int chunks = Chunks(g, dw is null ? 0 : wSize);
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
@@ -108,7 +121,8 @@ internal static unsafe class ConvKernels
         var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
         var hwc = dw is not null && HwcWeightGrad.Suits(g) ? new HwcWeightGrad(g, (g.N + chunks - 1) / chunks) : null;   // Note [Weight gradient as GEMM]
         bool batchedDw = hwc is null && table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
-        int blockRows = Math.Clamp((1 << 19) / Math.Max(1, g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));   // ~512 kB of column block
+        // ~512 kB of column block; K·OW·size in long (it may pass int), the block itself ≤ K·P ≤ int (BoundedConv.Suits).
+        int blockRows = (int)Math.Clamp((1 << 19) / Math.Max(1, (long)g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));
         if (direct is { InputGradient: false }) direct = null;
         if (dx is not null && direct is null && InputGradConv.Suits(g))
         {

@@ -37,8 +37,8 @@ internal static unsafe class DirectConv
     internal static bool Suits<T>(int taps, int outWidth) where T : unmanaged
     {
         if (taps > 160) return false;
-        int block = 2 * Lanes<T>();
-        return outWidth * 10 >= (outWidth + block - 1) / block * block * 6;
+        long block = 2 * Lanes<T>();   // long: a row of 2^31 / 10 outputs would wrap
+        return outWidth * 10L >= (outWidth + block - 1) / block * block * 6;
     }
 
     private static int Lanes<T>() where T : unmanaged => Simd.Best switch

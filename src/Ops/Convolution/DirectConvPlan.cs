@@ -5,7 +5,8 @@ namespace Autograd;
 /// <summary>
 /// The taps and plane layouts of one conv2d geometry for the direct kernels (Note [Direct
 /// convolution]): the forward over phase-split padded input, and the input gradient per output phase.
-/// Built once per call, shared read-only by the worker chunks.
+/// Built once per call, shared read-only by the worker chunks. Its int arithmetic relies on Note [Bounded
+/// convolution]: geometries whose planes or phase loops would not fit (<see cref="Footprint"/>) never get here.
 /// </summary>
 internal sealed class DirectConvPlan
 {
@@ -26,7 +27,8 @@ internal sealed class DirectConvPlan
     public DirectConvPlan(in ConvGeometry g, bool wantForward, bool wantInputGradient)
     {
         Geo = g;
-        int maxRow = (g.KH - 1) * g.DH / g.SH, maxCol = (g.KW - 1) * g.DW / g.SW;
+        var (reachY, reachX) = Reach(g);
+        int maxRow = (int)reachY, maxCol = (int)reachX;
         ForwardStack = new PlaneStack(g.Cg * g.SH * g.SW, g.OH + maxRow, g.OW + maxCol);
         ForwardTaps = new ConvTap[g.K];
         for (int c = 0, t = 0; c < g.Cg; c++)
@@ -52,11 +54,11 @@ internal sealed class DirectConvPlan
                 for (int o = 0; o < g.Og; o++)
                     for (int i = 0; i < g.KH; i++)
                     {
-                        int dyRow = ry + g.PadTop - i * g.DH;
+                        int dyRow = ry + (int)g.PadTop - i * g.DH;
                         if (Mod(dyRow, g.SH) != 0) continue;
                         for (int j = 0; j < g.KW; j++)
                         {
-                            int dyCol = rx + g.PadLeft - j * g.DW;
+                            int dyCol = rx + (int)g.PadLeft - j * g.DW;
                             if (Mod(dyCol, g.SW) != 0) continue;
                             taps.Add(new ConvTap(o, GradMarginY + FloorDiv(dyRow, g.SH), GradMarginX + FloorDiv(dyCol, g.SW)));
                             kernel.Add((o, i, j));
@@ -76,6 +78,30 @@ internal sealed class DirectConvPlan
         InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.SW - 1) / g.SW);
     }
 
+    /// <summary>How many rows and columns beyond an output position the forward taps reach in the phase planes: d·(k−1)/s.</summary>
+    private static (long Y, long X) Reach(in ConvGeometry g) => ((g.KH - 1L) * g.DH / g.SH, (g.KW - 1L) * g.DW / g.SW);
+
+    /// <summary>
+    /// What this plan costs for <paramref name="g"/>, before it is built (Note [Bounded convolution]):
+    /// the larger of its scratch (<see cref="ScratchLength"/>: the forward phase planes or the dY planes,
+    /// the phases of dX, the weights) and the constructor's loop over the sH·sW phases and the taps of
+    /// each. Saturating long arithmetic; the dY planes are bounded above as the constructor sizes them
+    /// from the taps: a phase is at most ⌈H/sH⌉ rows, its taps start at most (sH − 1 + padTop)/sH rows
+    /// past the margin.
+    /// </summary>
+    internal static long Footprint(in ConvGeometry g)
+    {
+        var (reachY, reachX) = Reach(g);
+        long phases = (long)g.SH * g.SW;
+        long forward = ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), phases), ConvGeometry.Mul(g.OH + reachY, g.OW + reachX));
+        long gradRows = reachY + 1 + Math.Max(g.OH, (g.H + g.SH - 1L) / g.SH + ConvGeometry.Add(g.PadTop, g.SH - 1L) / g.SH);
+        long gradCols = reachX + 1 + Math.Max(g.OW, (g.W + g.SW - 1L) / g.SW + ConvGeometry.Add(g.PadLeft, g.SW - 1L) / g.SW);
+        long grad = ConvGeometry.Mul(Math.Max(1, g.Og), ConvGeometry.Mul(gradRows, gradCols));
+        long scratch = ConvGeometry.Add(ConvGeometry.Add(Math.Max(forward, grad), Math.Max(g.OW + reachX, gradCols) + 64),
+            (long)g.Cg * g.H * g.W + (long)g.Cg * g.Og * g.KH * g.KW);
+        return Math.Max(scratch, ConvGeometry.Mul(phases, (long)g.Og * g.KH * g.KW + 1));
+    }
+
     private static int Mod(int a, int m) => ((a % m) + m) % m;
     private static int FloorDiv(int a, int b) => (a - Mod(a, b)) / b;
 
@@ -88,7 +114,7 @@ internal sealed class DirectConvPlan
     public unsafe void RunForward<T>(T* x, T* w, T* y, bool accumulate, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = Geo;
-        DirectConv.Fill(x, g.H, g.W, g.SH, g.SW, g.PadTop, g.PadLeft, ForwardStack, scratch);
+        DirectConv.Fill(x, g.H, g.W, g.SH, g.SW, (int)g.PadTop, (int)g.PadLeft, ForwardStack, scratch);
         DirectConv.Correlate(g.Og, g.OH, g.OW, y, g.OW, g.P, scratch, ForwardStack, ForwardOffsets, w, accumulate);
     }
 

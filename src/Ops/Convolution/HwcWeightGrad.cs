@@ -56,14 +56,14 @@ internal sealed class HwcWeightGrad
     /// </summary>
     public static bool Suits(in ConvGeometry g) =>
         !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
-        (long)g.PaddedH * g.PaddedW * g.Cg <= Array.MaxLength;
+        PaddedIm2Col.Footprint(g) <= Array.MaxLength;
 
     /// <summary>The layout for <paramref name="g"/>, chunks of at most <paramref name="maxImages"/> images.</summary>
     public HwcWeightGrad(in ConvGeometry g, int maxImages)
     {
         Geo = g;
-        Hp = g.PaddedH;
-        Wp = g.PaddedW;
+        Hp = (int)g.PaddedH;   // int: Note [Bounded convolution] bounds the padded planes
+        Wp = (int)g.PaddedW;
         Length = Hp * Wp * g.Cg;
         ImagesPerCall = Math.Clamp(Math.Min((MinDepth + g.P - 1) / g.P, MaxBuffer / Math.Max(1, Length)), 1, Math.Max(1, maxImages));
         RowStep = (long)g.SH * Wp * g.Cg;

@@ -24,11 +24,11 @@ internal static class Im2Col
                 {
                     var row = col.Slice(((c * g.KH + i) * g.KW + j) * p, p);
                     var (lo, hi) = ValidRange(j * g.DW - g.PadLeft, g.SW, w, ow);
-                    int x0 = j * g.DW - g.PadLeft;
+                    int x0 = j * g.DW - (int)g.PadLeft;   // int: Note [Bounded convolution] bounds every fast-path extent
                     for (int oy = 0; oy < oh; oy++)
                     {
                         var dst = row.Slice(oy * ow, ow);
-                        int iy = oy * g.SH + i * g.DH - g.PadTop;
+                        int iy = oy * g.SH + i * g.DH - (int)g.PadTop;
                         if ((uint)iy >= (uint)h || lo >= hi) { dst.Clear(); continue; }
                         var src = x.Slice((c * h + iy) * w, w);
                         dst[..lo].Clear();
@@ -53,10 +53,10 @@ internal static class Im2Col
                     var row = col.Slice(((c * g.KH + i) * g.KW + j) * p, p);
                     var (lo, hi) = ValidRange(j * g.DW - g.PadLeft, g.SW, w, ow);
                     if (lo >= hi) continue;
-                    int x0 = j * g.DW - g.PadLeft;
+                    int x0 = j * g.DW - (int)g.PadLeft;
                     for (int oy = oy0; oy < oy1; oy++)
                     {
-                        int iy = oy * g.SH + i * g.DH - g.PadTop;
+                        int iy = oy * g.SH + i * g.DH - (int)g.PadTop;
                         if ((uint)iy >= (uint)h) continue;
                         var src = row.Slice((oy - oy0) * ow, ow);
                         var dst = dx.Slice((c * h + iy) * w, w);
@@ -69,12 +69,16 @@ internal static class Im2Col
                 }
     }
 
-    /// <summary>The outputs ox in [lo, hi) whose input column ox·s + x0 lies in [0, w).</summary>
-    internal static (int Lo, int Hi) ValidRange(int x0, int s, int w, int ow)
+    /// <summary>
+    /// The t in [lo, hi) ⊆ [0, count) with t·s + x0 in [0, w): the outputs ox whose input column ox·s + x0
+    /// is inside the image (im2col), or the kernel taps i whose row oy·sH − padTop + i·dH is (Note
+    /// [Bounded convolution]). In long: x0 may be as far out as the padding (Note [conv2d size arithmetic]).
+    /// </summary>
+    internal static (int Lo, int Hi) ValidRange(long x0, int s, int w, int count)
     {
-        // ox·s + x0 ≥ 0  ⇔ ox ≥ ceil(−x0 / s);  ox·s + x0 ≤ w − 1 ⇔ ox ≤ floor((w − 1 − x0) / s).
-        int lo = x0 >= 0 ? 0 : (-x0 + s - 1) / s;
-        int hiIncl = w - 1 - x0 < 0 ? -1 : (w - 1 - x0) / s;
-        return (Math.Min(lo, ow), Math.Clamp(hiIncl + 1, 0, ow));
+        // t·s + x0 ≥ 0  ⇔ t ≥ ceil(−x0 / s);  t·s + x0 ≤ w − 1 ⇔ t ≤ floor((w − 1 − x0) / s).
+        long lo = x0 >= 0 ? 0 : (-x0 + s - 1) / s;
+        long hiIncl = w - 1 - x0 < 0 ? -1 : (w - 1 - x0) / s;
+        return ((int)Math.Min(lo, count), (int)Math.Clamp(hiIncl + 1, 0, count));
     }
 }

@@ -31,6 +31,13 @@ internal sealed class Im2ColTable
     /// <summary>Elements of the phase-split copy of one image-group.</summary>
     public int PhasedLength => Geo.Cg * ChannelPitch;
 
+    /// <summary>
+    /// What the phase split costs for <paramref name="g"/> (elements written per image-group; none
+    /// without column stride), before any table is built: Note [Bounded convolution].
+    /// </summary>
+    internal static long Footprint(in ConvGeometry g) => g.SW == 1 ? 0 :
+        ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), g.H), ConvGeometry.Mul(g.SW, (g.W + g.SW - 1L) / g.SW));
+
     public Im2ColTable(in ConvGeometry g)
     {
         Geo = g;
@@ -43,13 +50,13 @@ internal sealed class Im2ColTable
                 for (int j = 0; j < g.KW; j++, kk++)
                 {
                     ChannelOffset[kk] = c * ChannelPitch;
-                    RowOffset[kk] = i * g.DH - g.PadTop;
+                    RowOffset[kk] = i * g.DH - (int)g.PadTop;   // int: Note [Bounded convolution] bounds every fast-path extent
                     Tap[kk] = j;
                 }
         ColumnOffset = new int[g.KW]; Lo = new int[g.KW]; Hi = new int[g.KW];
         for (int j = 0; j < g.KW; j++)
         {
-            ColumnOffset[j] = j * g.DW - g.PadLeft;
+            ColumnOffset[j] = j * g.DW - (int)g.PadLeft;
             (Lo[j], Hi[j]) = Im2Col.ValidRange(ColumnOffset[j], g.SW, g.W, g.OW);
         }
     }

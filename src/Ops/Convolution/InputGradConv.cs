@@ -23,13 +23,13 @@ internal static class InputGradConv
     /// <summary>Whether the input gradient of <paramref name="g"/> should run as a forward convolution of dY.</summary>
     internal static bool Suits(in ConvGeometry g) =>
         !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
-        g.PadTop <= g.DH * (g.KH - 1) && g.PadBottom <= g.DH * (g.KH - 1) &&
-        g.PadLeft <= g.DW * (g.KW - 1) && g.PadRight <= g.DW * (g.KW - 1);
+        g.PadTop <= (long)g.DH * (g.KH - 1) && g.PadBottom <= (long)g.DH * (g.KH - 1) &&
+        g.PadLeft <= (long)g.DW * (g.KW - 1) && g.PadRight <= (long)g.DW * (g.KW - 1);
 
     /// <summary>The geometry of dX = conv(dY, W'): dY's planes in, X's planes out, the complementary padding.</summary>
     internal static ConvGeometry Geometry(in ConvGeometry g) => new(
         g.Batched, g.N, g.OutC, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DH, g.DW,
-        g.DH * (g.KH - 1) - g.PadTop, g.DW * (g.KW - 1) - g.PadLeft, g.DH * (g.KH - 1) - g.PadBottom, g.DW * (g.KW - 1) - g.PadRight,
+        (long)g.DH * (g.KH - 1) - g.PadTop, (long)g.DW * (g.KW - 1) - g.PadLeft, (long)g.DH * (g.KH - 1) - g.PadBottom, (long)g.DW * (g.KW - 1) - g.PadRight,
         g.H, g.W);
 
     /// <summary>dx = conv(dy, W') (overwritten): Note [Input gradient as a convolution].</summary>

@@ -22,14 +22,20 @@ internal sealed class PaddedIm2Col
     public readonly long[] Offset;        // per kk = (c, i, j): c·Hp·Wp + i·dH·Wp + j·dW
 
     /// <summary>Whether the forward of <paramref name="g"/> packs through padded planes (column stride 1).</summary>
-    public static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SW == 1 && (long)g.Cg * g.PaddedH * g.PaddedW <= Array.MaxLength;
+    public static bool Suits(in ConvGeometry g) => !g.Pointwise && g.SW == 1 && Footprint(g) <= Array.MaxLength;
+
+    /// <summary>
+    /// Elements of the padded planes of one image-group (at least one plane, so that zero channels
+    /// still bound the padded size), before any is built: Note [Bounded convolution]. The HWC copy of
+    /// Note [Weight gradient as GEMM] holds the same elements.
+    /// </summary>
+    internal static long Footprint(in ConvGeometry g) => ConvGeometry.Mul(Math.Max(1, g.Cg), ConvGeometry.Mul(g.PaddedH, g.PaddedW));
 
     public PaddedIm2Col(in ConvGeometry g)
     {
         Geo = g;
-        Hp = g.PaddedH;
-        Wp = g.PaddedW;
+        Hp = (int)g.PaddedH;   // int: Note [Bounded convolution] bounds the padded planes
+        Wp = (int)g.PaddedW;
         Length = g.Cg * Hp * Wp;
         RowStep = (long)g.SH * Wp;
         Offset = new long[g.K];

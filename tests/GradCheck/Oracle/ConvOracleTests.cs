@@ -94,6 +94,37 @@ public class ConvOracleTests
         CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
     }
 
+    /// <summary>
+    /// Strides, paddings and dilations far beyond the image (issue 10), which take the bounded loops
+    /// (Note [Bounded convolution]): huge strides, paddings and dilations of 2^30, "same" padding past
+    /// int, taps that all fall on padding. libtorch computes each of these at once, allocating nothing
+    /// large; but its float32 CPU convolution goes to oneDNN, which cannot describe some of them ("could
+    /// not create a descriptor for a dilated convolution forward propagation primitive", python3-torch
+    /// too), while float64 takes the native path and computes them. An accident of dispatch (Note
+    /// [conv2d validation]): ours computes float32 as it does float64, so those are compared in float64 only.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Conv2dExtremeGeometriesMatchLibtorch(DType dtype)
+    {
+        (Conv Conv, bool OneDnnRejects)[] extreme =
+        [
+            (new(1, 1, 1, 1, 1, 1, 1, 65536, 0, 1, 1, true, false, true), false),
+            (new(2, 3, 5, 4, 2, 2, 2, 262144, 0, 1, 1, true, false, true), false),
+            (new(1, 1, 1, 1, 1, 1, 1, 1 << 30, 1 << 30, 1, 1, true, false, true), false),
+            (new(2, 2, 3, 3, 3, 2, 2, 1 << 30, 1 << 30, 1, 1, true, false, true), true),
+            (new(1, 4, 3, 5, 6, 2, 3, (1 << 30, 1 << 29), (1 << 30, 1 << 29), 1, 2, true, false, true), true),
+            (new(1, 2, 5, 5, 3, 5, 5, 1, "same", 1 << 30, 1, false, false, true), true),
+            (new(1, 1, 4, 6, 2, 2, 4, 1, "same", (1073741825, 1 << 29), 1, true, true, true), false),
+            (new(1, 1, 3, 3, 1, 2, 2, 1 << 30, 1 << 30, 1 << 30, 1, true, false, false), false),
+            (new(1, 2, 6, 7, 2, 3, 3, 1, 1000, 999, 1, true, false, true), false),
+            (new(2, 4, 6, 7, 6, 3, 3, (3, 2), (30, 40), (30, 40), 2, true, false, true), false),
+        ];
+        CrossCheck.All(dtype, extreme.Where(e => dtype == DType.Float64 || !e.OneDnnRejects).Select(e =>
+            (e.Conv.ToCase([.. Tags(e.Conv), "extreme stride/padding/dilation (bounded path)"]), (Func<IEngine, EngineTensor[], EngineTensor>)e.Conv.Run)));
+    }
+
     /// <summary>Invalid variations of valid configurations, each named after what it breaks.</summary>
     private static (string Why, Conv Conv) Mutate(Conv c, Random r) => r.Next(12) switch
     {
@@ -134,6 +165,7 @@ public class ConvOracleTests
             ("bias of the wrong size", [new([1, 3, 5, 5]), new([2, 3, 3, 3]), new([3])], (e, x) => e.Conv2d(x[0], x[1], x[2])),
             ("bias of rank 2", [new([1, 3, 5, 5]), new([2, 3, 3, 3]), new([2, 1])], (e, x) => e.Conv2d(x[0], x[1], x[2])),
             ("unbatched input, channel mismatch", [new([4, 5, 5]), new([2, 3, 3, 3])], (e, x) => e.Conv2d(x[0], x[1])),
+            ("dilation 2^30: a kernel of 2^32 + 1 larger than the input", [new([1, 1, 5, 5]), new([1, 1, 5, 5])], (e, x) => e.Conv2d(x[0], x[1], dilation: 1 << 30)),
         };
         foreach (var (why, inputs, f) in extra)
             if (CrossCheck.Agree(new Case("Conv2d", why, [why], inputs), dtype, f, n++) is { } m) failures.Add(m);
