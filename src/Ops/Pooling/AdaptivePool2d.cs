@@ -14,7 +14,7 @@ public static partial class F
     public static Tensor AdaptiveAvgPool2d(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_avg_pool2d", input, outputSize, requireChannels: false);
-        return AvgPoolRun(geo, input, "AdaptiveAvgPool2DBackward0");
+        return AvgPoolRun(geo, input, "AdaptiveAvgPool2DBackward0", "adaptive_avg_pool2d_backward");
     }
 
     /// <summary>
@@ -24,7 +24,7 @@ public static partial class F
     public static Tensor AdaptiveMaxPool2d(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_max_pool2d", input, outputSize, requireChannels: true);
-        return MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0").Output;
+        return MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pooling2d_backward").Output;
     }
 
     /// <summary>
@@ -34,7 +34,22 @@ public static partial class F
     public static (Tensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_max_pool2d", input, outputSize, requireChannels: true);
-        var (output, indices) = MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0");
+        var (output, indices) = MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pooling2d_backward");
         return (output, (int[])indices.Clone());
+    }
+
+    // Note [Adaptive backward of an empty output]
+    // PyTorch (1.13 and 2.x: adaptive_pool_empty_output_check) accepts an output size of 0 forward but
+    // rejects the backward of such an output: every dim of grad_output but the first must be non-empty.
+    // We do the same, with its message, rather than return a zero gradient PyTorch never gives.
+
+    /// <summary>Returns <paramref name="g"/>, or throws PyTorch's error when <paramref name="op"/> is set and g has an empty non-batch dim.</summary>
+    internal static Tensor CheckAdaptiveGrad(string? op, Tensor g)
+    {
+        if (op is null) return g;
+        for (int i = 1; i < g.Rank; i++)
+            if (g.Dims[i] == 0)
+                throw new ArgumentException($"{op}(): Expected grad_output to have non-zero size for non-batch dimensions, but grad_output has sizes {ShapeUtil.Format(g.Shape)} with dimension {i} being empty");
+        return g;
     }
 }

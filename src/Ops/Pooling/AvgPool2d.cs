@@ -23,14 +23,14 @@ public static partial class F
     }
 
     /// <summary>Runs an average fold over validated windows and records the transposed-walk backward.</summary>
-    internal static Tensor AvgPoolRun(PoolGeometry geo, Tensor input, string nodeName)
+    internal static Tensor AvgPoolRun(PoolGeometry geo, Tensor input, string nodeName, string? emptyGradCheck = null)
     {
         var output = input.DType == DType.Float32
             ? new Tensor(AvgForward<float>(geo, input.Array<float>()), geo.OutputShape)
             : new Tensor(AvgForward<double>(geo, input.Array<double>()), geo.OutputShape);
         if (!Node.NeedsGrad([input])) return output;
         int[] inShape = geo.InputShape;
-        return Node.Record(output, nodeName, [input], g => [g.DType == DType.Float32
+        return Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
             ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
             : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape)]);
     }

@@ -30,7 +30,7 @@ public static partial class F
     }
 
     /// <summary>Runs a max fold over validated windows and records the scatter-add backward under <paramref name="nodeName"/>.</summary>
-    internal static (Tensor Output, int[] Indices) MaxPoolRun(PoolGeometry geo, Tensor input, string nodeName)
+    internal static (Tensor Output, int[] Indices) MaxPoolRun(PoolGeometry geo, Tensor input, string nodeName, string? emptyGradCheck = null)
     {
         int outN = geo.Planes * geo.OH * geo.OW;
         var indices = TensorStorage.Allocate<int>(outN, zeroed: false);
@@ -40,7 +40,7 @@ public static partial class F
         if (!Node.NeedsGrad([input])) return (output, indices);
         int planes = geo.Planes, inPlane = geo.H * geo.W;
         int[] inShape = geo.InputShape;
-        Node.Record(output, nodeName, [input], g => [g.DType == DType.Float32
+        Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
             ? new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<float>(), indices), inShape)
             : new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<double>(), indices), inShape)]);
         return (output, indices);

@@ -17,7 +17,7 @@ namespace Autograd.Tests.Reliability.Fuzz;
 public class FuzzTests
 {
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(30);
-    private const int DefaultSeed = 2026, DefaultCount = 600;
+    private const int DefaultSeed = 2026, DefaultCount = 2000;
 
     [Fact]
     public void ExtremeArgumentsGiveACleanErrorOrLibtorchsResult()
