@@ -23,23 +23,6 @@ internal sealed class PoolGeometry
     /// <summary>The horizontal axis (input columns → output columns).</summary>
     public PoolAxis Cols { get; }
 
-    /// <summary>
-    /// avg_pool2d's divisor of output (oh, ow): divisor_override if set, else the window's row count
-    /// times its column count, counting padding (but not a ceil-mode window's part beyond the padded
-    /// input) when count_include_pad, only real cells otherwise. Adaptive windows have no padding.
-    /// </summary>
-    public int Divisor(int oh, int ow) =>
-        DivisorOverride ?? (IncludePad ? Rows.CountPadded[oh] * Cols.CountPadded[ow] : Rows.CountReal[oh] * Cols.CountReal[ow]);
-
-    /// <summary>Every output's <see cref="Divisor"/> as T, OH·OW values (the same for every plane).</summary>
-    public T[] Divisors<T>() where T : System.Numerics.INumberBase<T>
-    {
-        var d = new T[OH * OW];
-        for (int oh = 0; oh < OH; oh++)
-            for (int ow = 0; ow < OW; ow++) d[oh * OW + ow] = T.CreateTruncating(Divisor(oh, ow));
-        return d;
-    }
-
     /// <summary>avg_pool2d's count_include_pad (PyTorch default true).</summary>
     public bool IncludePad { get; init; } = true;
 
@@ -56,8 +39,15 @@ internal sealed class PoolGeometry
 
     public int[] OutputShape => Batched ? [N, C, OH, OW] : [C, OH, OW];
 
-    /// <summary>Rough element-visits of one pass, for the inline-or-parallel decision.</summary>
-    public long Work => (long)Planes * ((long)OH * Rows.Taps * W + (long)OH * Cols.OutPadded * Cols.Taps);
+    /// <summary>Rough element-visits of one pass, for the inline-or-parallel decision (saturates instead of overflowing).</summary>
+    public long Work
+    {
+        get
+        {
+            double columns = Cols.Uniform ? (double)Cols.Taps * PoolAxis.RoundUp(OW) : (double)Cols.MaxReal * OW;
+            return (long)Math.Min(long.MaxValue / 2, (double)Planes * OH * ((double)Rows.MaxReal * W + columns));
+        }
+    }
 
     // Note [Pooling validation]
     // Every configuration PyTorch 1.13 rejects is rejected here, before any allocation, with PyTorch's
