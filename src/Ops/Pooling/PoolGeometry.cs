@@ -88,7 +88,7 @@ internal sealed class PoolGeometry
         long ow = PoolAxis.OutputSize(w, kernel.W, s.W, padding.W, dilation.W, ceilMode);
         if (oh < 1 || ow < 1)
             throw new ArgumentException($"{op}: Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{oh}x{ow}). Output size is too small", nameof(input));
-        CheckNumel(op, n, c, oh, ow);
+        CheckNumel(op, input.DType, n, c, oh, ow);
         return new PoolGeometry(batched, n, c, h, w,
             PoolAxis.Fixed(h, (int)oh, kernel.H, s.H, padding.H, dilation.H),
             PoolAxis.Fixed(w, (int)ow, kernel.W, s.W, padding.W, dilation.W))
@@ -114,7 +114,7 @@ internal sealed class PoolGeometry
         if (outputSize.H < 0 || outputSize.W < 0)
             throw new ArgumentOutOfRangeException(nameof(outputSize), $"{op}: elements of output_size must be greater than or equal to 0 but received {outputSize}");
         var (batched, n, c, h, w) = Dims(input);
-        CheckNumel(op, n, c, outputSize.H, outputSize.W);
+        CheckNumel(op, input.DType, n, c, outputSize.H, outputSize.W);
         return new PoolGeometry(batched, n, c, h, w, PoolAxis.Adaptive(h, outputSize.H), PoolAxis.Adaptive(w, outputSize.W));
     }
 
@@ -134,9 +134,23 @@ internal sealed class PoolGeometry
         return input.Rank == 4 ? (true, s[0], s[1], s[2], s[3]) : (false, 1, s[0], s[1], s[2]);
     }
 
-    internal static void CheckNumel(string op, long n, long c, long oh, long ow)
+    /// <summary>
+    /// Rejects an output our tensors cannot hold (more than int.MaxValue elements, or a dim beyond int),
+    /// computed without overflow: n·c·oh·ow of int-sized factors can exceed long. Where PyTorch fails too
+    /// (the element count or the byte size overflows int64) the message is PyTorch's own. An empty batch gives an empty output
+    /// whatever the plane size, as in PyTorch.
+    /// </summary>
+    internal static void CheckNumel(string op, DType dtype, long n, long c, long oh, long ow)
     {
-        if (n * c * oh * ow > int.MaxValue)
-            throw new ArgumentException($"{op}: output of size [{n}, {c}, {oh}, {ow}] has more than {int.MaxValue} elements");
+        Int128 numel = (Int128)oh * ow * n * c;
+        string sizes = $"[{n}, {c}, {oh}, {ow}]";
+        if (numel > long.MaxValue)
+            throw new ArgumentException($"{op}: numel: integer multiplication overflow (output of size {sizes})");
+        if (numel * (dtype == DType.Float32 ? 4 : 8) > long.MaxValue)
+            throw new ArgumentException($"{op}: Storage size calculation overflowed with sizes={sizes}");
+        if (oh > int.MaxValue || ow > int.MaxValue)
+            throw new ArgumentException($"{op}: output of size {sizes} has a dimension larger than {int.MaxValue}");
+        if (numel > int.MaxValue)
+            throw new ArgumentException($"{op}: output of size {sizes} has {numel} elements, more than {int.MaxValue}");
     }
 }
