@@ -78,6 +78,11 @@ public class PoolNaiveReferenceTests
         { [3, 5, 33, 41], (3, 2), (1, 2), (1, 1), (2, 3), true },
         { [2, 7, 19, 45], (5, 4), (3, 2), (2, 2), (1, 2), false },
         { [9, 23, 17], (2, 3), (1, 1), (1, 0), (1, 1), false },
+        // Rows of 9000 outputs: the uniform layout over three column blocks (ColumnBlock.MaxOutputs).
+        { [1, 2, 3, 9000], (2, 3), (1, 1), (1, 1), (1, 1), true },
+        // The compact layout (Note [Compact pool axes]): a stride and a kernel far beyond the input. (Adaptive
+        // windows, always compact, cover several column blocks below.)
+        { [2, 3, 9, 11], (101, 5), (1, 40), (50, 2), (1, 2), true },
     };
 
     [Theory]
@@ -105,6 +110,7 @@ public class PoolNaiveReferenceTests
     [InlineData(new[] { 4, 16, 30, 31 }, 7, 9)]
     [InlineData(new[] { 3, 5, 13, 11 }, 20, 30)]
     [InlineData(new[] { 9, 23, 17 }, 5, 4)]
+    [InlineData(new[] { 1, 2, 3, 7 }, 2, 5000)]
     public void AdaptiveMaxMatchesDirectLoops(int[] shape, int oh, int ow)
     {
         var x = RandomWithTies(shape, DType.Float32, seed: shape[0]);
@@ -124,6 +130,9 @@ public class PoolNaiveReferenceTests
         { [2, 7, 19, 45], (5, 4), (3, 2), (2, 2), true, true, null },
         { [2, 7, 19, 45], (5, 4), (3, 2), (2, 2), true, false, 7 },
         { [9, 23, 17], (2, 3), (1, 1), (1, 0), false, false, null },
+        { [1, 2, 3, 9000], (2, 3), (1, 1), (1, 1), true, false, null },
+        { [2, 3, 9, 11], (101, 5), (1, 40), (50, 2), true, false, null },
+        { [2, 3, 9, 11], (101, 5), (1, 40), (50, 2), true, true, null },
     };
 
     [Theory]
@@ -157,6 +166,7 @@ public class PoolNaiveReferenceTests
     [InlineData(new[] { 4, 16, 30, 31 }, 7, 9)]
     [InlineData(new[] { 3, 5, 13, 11 }, 20, 30)]
     [InlineData(new[] { 9, 23, 17 }, 5, 4)]
+    [InlineData(new[] { 1, 2, 3, 7 }, 2, 5000)]
     public void AdaptiveAvgMatchesDirectLoops(int[] shape, int oh, int ow)
     {
         var x = Tensor.Randn(shape, DType.Float64, requiresGrad: true, generator: new Generator(3));

@@ -25,18 +25,32 @@ public static partial class F
         // become empty) but otherwise requires every padded dim to stay non-empty; found by the oracle.
         bool anyPositive = false;
         foreach (var p in pad) anyPositive |= p > 0;
+        Int128 numel = 1;
+        for (int d = 0; d < rank - pad.Length / 2; d++) numel *= input.Dims[d];
         for (int k = 0; k < pad.Length / 2; k++)
         {
+            // In long: a dim plus two int pads can exceed int either way.
             int d = rank - 1 - k;
-            long size = (long)input.Dims[d] + pad[2 * k] + pad[2 * k + 1];
+            long inSize = input.Dims[d], left = pad[2 * k], right = pad[2 * k + 1];
+            long size = inSize + left + right;
             if (size < 0 || (size == 0 && anyPositive))
-                throw new ArgumentException($"pad: The input size {input.Dims[d]}, plus negative padding {pad[2 * k]} and {pad[2 * k + 1]} resulted in a negative output size, which is invalid. Check dimension {d} of your input.", nameof(pad));
+                throw new ArgumentException($"pad: The input size {inSize}, plus negative padding {left} and {right} resulted in a negative output size, which is invalid. Check dimension {d} of your input.", nameof(pad));
+            // PyTorch narrows the input by each negative pad before padding (left, then right), so a crop
+            // may not exceed what is left of the dim even when the other side pads: this keeps every
+            // pad within [−size, int.MaxValue], so the backward's negated pads are ints too.
+            long leftCrop = Math.Max(0, -left), rightCrop = Math.Max(0, -right);
+            if (leftCrop > inSize)
+                throw new ArgumentException($"pad: padding {left} of dimension {d} crops more than its size {inSize} (a negative pad crops before the other side pads, as PyTorch's narrow)", nameof(pad));
+            if (rightCrop > inSize - leftCrop)
+                throw new ArgumentException($"pad: padding {left} and {right} of dimension {d} (size {inSize}) crop too much: start (0) + length ({inSize - leftCrop - rightCrop}) exceeds dimension size ({inSize - leftCrop}).", nameof(pad));
             if (size > int.MaxValue)
-                throw new ArgumentException($"pad: padding {pad[2 * k]} and {pad[2 * k + 1]} of dimension {d} (size {input.Dims[d]}) gives more than {int.MaxValue} elements", nameof(pad));
+                throw new ArgumentException($"pad: padding {left} and {right} of dimension {d} (size {inSize}) gives {size} elements, more than {int.MaxValue}", nameof(pad));
             before[d] = pad[2 * k];
             outShape[d] = (int)size;
+            numel *= size;
         }
-        ShapeUtil.Numel(outShape); // throws on overflow before allocating
+        if (numel > int.MaxValue)   // checked before allocating; Int128 as pads can make each dim up to int.MaxValue
+            throw new ArgumentException($"pad: padding [{string.Join(", ", pad.ToArray())}] of an input of size {ShapeUtil.Format(input.Shape)} gives an output of size {ShapeUtil.Format(outShape)}, {numel} elements, more than {int.MaxValue}", nameof(pad));
 
         var output = Tensor.Empty(input.DType, outShape);
         if (value != 0) FillWith(output, value);
@@ -67,7 +81,7 @@ public static partial class F
         for (int d = 0; d < rank; d++)
         {
             lo[d] = Math.Max(0, -before[d]);
-            len[d] = Math.Min(srcShape[d], dstShape[d] - before[d]) - lo[d];
+            len[d] = (int)Math.Min(srcShape[d], (long)dstShape[d] - before[d]) - lo[d];   // long: a crop plus a large size
             if (len[d] <= 0) return;
         }
         var srcStrides = ShapeUtil.Strides(srcShape);

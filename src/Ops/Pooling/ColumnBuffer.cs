@@ -6,37 +6,41 @@ using System.Runtime.Intrinsics.X86;
 namespace Autograd;
 
 /// <summary>
-/// One output row's worth of per-column partial results (the vertical pass's output), laid out so that
-/// the horizontal pass reads each kernel tap as one contiguous run over all outputs:
+/// One output row's worth of per-column partial results (the vertical pass's output), read by the
+/// horizontal pass one kernel tap at a time over a block of outputs (Note [Compact pool axes]):
 /// <list type="bullet">
-/// <item>fixed windows: the buffer is the input row with the left padding in front and identity
-/// cells behind, so tap j of output o is cell o·s + j·d. For stride 1 that is a slice; for stride s the
+/// <item>uniform: the buffer is the input row with the left padding in front and identity cells
+/// behind, so tap j of output o is cell o·s + j·d. For stride 1 that is a slice; for stride s the
 /// buffer is split into s phases (phase r holds cells r, r+s, r+2s, …) and tap j is a slice of phase
 /// (j·d) mod s starting at (j·d) div s.</item>
-/// <item>adaptive windows: taps go through the window table (Note [Pool window tables]) into a scratch row.</item>
+/// <item>compact: the buffer is the input row and one identity cell; tap t of each output of the block is
+/// gathered from its t-th real position into a scratch row, from the identity cell where the window has
+/// fewer taps.</item>
 /// </list>
 /// Padding cells hold the identity and are never written after construction.
 /// </summary>
 internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
 {
     private readonly PoolAxis _axis;
+    private readonly ColumnBlock _block;
     private readonly int _width;
     private readonly T _identity;
     private readonly T[] _buf;
-    private readonly T[][] _phases;   // stride > 1 only
-    private readonly T[] _gathered;    // adaptive only
+    private readonly T[][] _phases;   // uniform with stride > 1 only
+    private readonly T[] _gathered;   // compact only
 
-    public ColumnBuffer(PoolAxis axis, int width, T identity)
+    public ColumnBuffer(PoolAxis axis, ColumnBlock block, int width, T identity)
     {
         _axis = axis;
+        _block = block;
         _width = width;
         _identity = identity;
         _buf = new T[axis.BufferLength];
         Array.Fill(_buf, identity);
-        int s = axis.Uniform ? axis.Stride : 1;
+        int s = axis.Stride;
         _phases = new T[s > 1 ? s : 0][];
         for (int r = 0; r < _phases.Length; r++) _phases[r] = new T[(_buf.Length + s - 1) / s];
-        _gathered = axis.Uniform ? [] : new T[axis.OutPadded];
+        _gathered = axis.Uniform ? [] : new T[block.Capacity];
     }
 
     /// <summary>The cells of the input columns, which the vertical pass writes.</summary>
@@ -71,27 +75,38 @@ internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloa
         }
     }
 
+    /// <summary>Uniform: tap j of the loaded block's outputs, <paramref name="n"/> cells of the buffer or of one phase.</summary>
+    private Span<T> UniformTap(int j, int n)
+    {
+        int off = j * _axis.Dilation;   // < BufferLength
+        if (_phases.Length == 0) return _buf.AsSpan(_block.O0 + off, n);
+        int s = _phases.Length;
+        return _phases[off % s].AsSpan(_block.O0 + off / s, n);
+    }
+
     // ---- the transposed use, for backward: scatter-add every output's value into its taps, then read the row ----
 
-    /// <summary>Zeroes the whole buffer (and its phases) before <see cref="ScatterTap"/>.</summary>
+    /// <summary>Zeroes the whole buffer (and its phases) before <see cref="Scatter"/>.</summary>
     public void ClearForScatter()
     {
         if (_phases.Length == 0) Array.Clear(_buf);
         else foreach (var ph in _phases) Array.Clear(ph);
     }
 
-    /// <summary>Adds g[o] to tap j of every output o (the transpose of <see cref="Tap"/>); g holds Out values.</summary>
-    public void ScatterTap(int j, ReadOnlySpan<T> g)
+    /// <summary>Adds g[i] to every tap of output O0 + i of the loaded block (the transpose of <see cref="Tap"/>); g holds Length values.</summary>
+    public void Scatter(ReadOnlySpan<T> g)
     {
         if (_axis.Uniform)
         {
-            int off = j * _axis.Dilation;
-            Span<T> dst = _phases.Length == 0 ? _buf.AsSpan(off, g.Length) : _phases[off % _phases.Length].AsSpan(off / _phases.Length, g.Length);
-            PoolSpan.Add(dst, g);
+            for (int j = 0; j < _block.Taps; j++) PoolSpan.Add(UniformTap(j, g.Length), g);
             return;
         }
-        var taps = _axis.TapsOf(j);
-        for (int o = 0; o < g.Length; o++) _buf[taps[o]] += g[o];
+        int d = _axis.Dilation;
+        for (int i = 0; i < g.Length; i++)
+        {
+            T v = g[i];
+            for (int t = 0, pos = _block.Base[i]; t < _block.Real[i]; t++, pos += d) _buf[pos] += v;
+        }
     }
 
     /// <summary>After the scatters: reassembles the phases into the row, so <see cref="Interior"/> holds each input column's total.</summary>
@@ -103,21 +118,18 @@ internal sealed class ColumnBuffer<T> where T : unmanaged, System.Numerics.IFloa
         for (int i = m * s; i < n; i++) _buf[i] = _phases[i % s][i / s];
     }
 
-    /// <summary>Tap j of every output (OutPadded values; outputs past Out read identity cells).</summary>
+    /// <summary>Tap j of every output of the loaded block (Padded values; lanes past a window's taps read the identity).</summary>
     public ReadOnlySpan<T> Tap(int j)
     {
-        int n = _axis.OutPadded;
-        if (_axis.Uniform)
-        {
-            int off = j * _axis.Dilation;
-            if (_phases.Length == 0) return _buf.AsSpan(off, n);
-            int s = _phases.Length;
-            return _phases[off % s].AsSpan(off / s, n);
-        }
+        int n = _block.Padded;
+        if (_axis.Uniform) return UniformTap(j, n);
+        int d = _axis.Dilation, jd = j * d, sentinel = _axis.In;   // cell In holds the identity (PoolAxis.BufferLength)
         ref T src = ref MemoryMarshal.GetArrayDataReference(_buf);
         ref T dst = ref MemoryMarshal.GetArrayDataReference(_gathered);
-        ref int tap = ref MemoryMarshal.GetReference(_axis.TapsOf(j));
-        for (int o = 0; o < n; o++) Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, Unsafe.Add(ref tap, o));   // taps in [0, In]
-        return _gathered;
+        ref int first = ref MemoryMarshal.GetArrayDataReference(_block.Base);
+        ref int real = ref MemoryMarshal.GetArrayDataReference(_block.Real);
+        for (int i = 0; i < n; i++)   // real taps lie in [0, In); a select, not a branch, picks the sentinel past them
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, j < Unsafe.Add(ref real, i) ? Unsafe.Add(ref first, i) + jd : sentinel);
+        return _gathered.AsSpan(0, n);
     }
 }

@@ -25,7 +25,8 @@ public static partial class F
 
         var mean = AvgPool2d(Pow(input, normType), kernelSize, stride ?? kernelSize, 0, ceilMode);
         var sign = SignOf(mean);
-        return Pow(Mul(Mul(sign, Relu(Abs(mean))), (double)(kernelSize.H * kernelSize.W)), 1.0 / normType);
+        // kW·kH is a Python int in PyTorch: exact, never an int32 product (46341² overflows int).
+        return Pow(Mul(Mul(sign, Relu(Abs(mean))), (double)kernelSize.H * kernelSize.W), 1.0 / normType);
     }
 
     /// <summary>

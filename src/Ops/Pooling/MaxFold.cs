@@ -10,13 +10,15 @@ namespace Autograd;
 // isnan(val)`. So: the FIRST cell holding the maximum wins; the LAST NaN in row-major order wins over
 // everything; a window of −∞ reports its first real cell.
 // Folding rows first (per column) and then columns must give the same cell. Each column keeps its
-// winner's kernel row k as a tag; the column fold then compares (value, k) pairs:
+// winner's row tap k as a tag (k counts the window's real rows, so it grows with the row position);
+// the column fold then compares (value, k) pairs, taking column taps in increasing position too:
 //  * no NaN: the maximum value, and among equal values the smallest k; equal k means the same row,
 //    and the column scanned first (leftmost) stays. That is the first maximum in row-major order.
 //  * NaN: the column fold kept each column's last NaN row; a NaN replaces a non-NaN, and a NaN
 //    replaces a NaN when its k is >= (a later row, or the same row further right): the last NaN.
-// Padding cells (the row buffer's sentinel, and columns with no real row) carry value −∞ and tag +∞,
-// so a real −∞ beats them on the tag and they never win unless the whole window is padding.
+// Padding cells (the row buffer's padding and identity cells, and columns with no real row) carry
+// value −∞ and tag +∞, so a real −∞ beats them on the tag and they never win unless the whole window
+// is padding. Both layouts of Note [Compact pool axes] visit the taps in this order.
 // Note [Window of padding only]
 // A dilated window can hold only padding (e.g. H = 2, k = 2, d = 3, p = 1: the window reads rows −1
 // and 2). PyTorch outputs −∞ there and its index points outside the plane (libtorch 1.13 then writes
@@ -28,24 +30,29 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
 {
     private PoolGeometry _geo;
     private ColumnBuffer<T> _colVal, _colTag;  // per-column maximum over the rows so far and its row tap; padding (−∞, +∞)
-    private T[] _val, _rowTap, _colTap;         // OutPadded: per-output maximum, its row tap and column tap
-    private int[] _index;                        // OutPadded: flat argmax indices of the output row being finished
+    private T[] _val, _rowTap, _colTap;         // per output of the loaded block: maximum, its row tap and column tap
+    private int[] _index;                        // per output of the loaded block: flat argmax index
 
     public static MaxFold<T> Create(PoolGeometry geo)
     {
-        // Taps are carried as T so they blend in the same SIMD lanes as the values; float holds them exactly below 2^24.
-        if (typeof(T) == typeof(float) && Math.Max(geo.Rows.Taps, geo.Cols.Taps) >= 1 << 24)
-            throw new NotSupportedException($"max pooling: float32 windows wider than 2^24 taps are not supported (got {geo.Rows.Taps}x{geo.Cols.Taps}); use float64");
-        int n = geo.Cols.OutPadded;
+        // Taps are carried as T so they blend in the same SIMD lanes as the values; float holds them exactly
+        // below 2^24. Row taps count real rows only; column taps are the kernel's (uniform) or real (compact).
+        if (typeof(T) == typeof(float) && Math.Max(geo.Rows.MaxReal, geo.Cols.Taps) >= 1 << 24)
+            throw new NotSupportedException($"max pooling: float32 windows wider than 2^24 taps are not supported (got {geo.Rows.MaxReal}x{geo.Cols.Taps}); use float64");
+        var block = new ColumnBlock(geo.Cols);
+        int n = block.Capacity;
         return new MaxFold<T>
         {
             _geo = geo,
-            _colVal = new ColumnBuffer<T>(geo.Cols, geo.W, T.NegativeInfinity),
-            _colTag = new ColumnBuffer<T>(geo.Cols, geo.W, T.PositiveInfinity),
+            Block = block,
+            _colVal = new ColumnBuffer<T>(geo.Cols, block, geo.W, T.NegativeInfinity),
+            _colTag = new ColumnBuffer<T>(geo.Cols, block, geo.W, T.PositiveInfinity),
             _val = new T[n], _rowTap = new T[n], _colTap = new T[n],
             _index = new int[n],
         };
     }
+
+    public ColumnBlock Block { get; private init; }
 
     public readonly void FirstRow(ReadOnlySpan<T> row, int k)
     {
@@ -95,7 +102,7 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
     {
         _colVal.Tap(0).CopyTo(_val);
         _colTag.Tap(0).CopyTo(_rowTap);
-        Array.Clear(_colTap);
+        Array.Clear(_colTap, 0, Block.Padded);
     }
 
     public readonly void NextColumn(int j)
@@ -106,7 +113,7 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
         ref T mv = ref MemoryMarshal.GetArrayDataReference(_val);
         ref T mt = ref MemoryMarshal.GetArrayDataReference(_rowTap);
         ref T mj = ref MemoryMarshal.GetArrayDataReference(_colTap);
-        for (int i = 0; i < _val.Length; i += Vector<T>.Count)   // OutPadded is a whole number of vectors
+        for (int i = 0; i < Block.Padded; i += Vector<T>.Count)   // Padded is a whole number of vectors
         {
             var v = Vector.LoadUnsafe(ref gv, (nuint)i);
             var t = Vector.LoadUnsafe(ref gt, (nuint)i);
@@ -123,15 +130,17 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
         }
     }
 
-    public readonly void Finish(int oh, Span<T> output, Span<int> indices)
+    public readonly void Finish(RowWindow row, Span<T> output, Span<int> indices)
     {
         _val.AsSpan(0, output.Length).CopyTo(output);
-        // index = (rowStart + k·dH)·W + colStart[o] + j·dW, or −1 where the row tap is +∞ (Note [Window of padding only]).
+        // index = (row.First + k·dH)·W + colBase[o] + j·dW, or −1 where the row tap is +∞ (Note [Window of padding only]).
+        // k counts real rows from the window's first real row; j counts from Base (Note [Compact pool axes]).
+        // Each term may wrap (a uniform Base is negative in the padding) but the sum is an index in the plane.
         PoolAxis rows = _geo.Rows, cols = _geo.Cols;
-        int w = _geo.W, rowBase = rows.Start[oh] * w, rowStep = rows.Dilation * w, colStep = cols.Dilation;
+        int w = _geo.W, rowBase = row.First * w, rowStep = rows.Dilation * w, colStep = cols.Dilation;
         ref T rowTap = ref MemoryMarshal.GetArrayDataReference(_rowTap);
         ref T colTap = ref MemoryMarshal.GetArrayDataReference(_colTap);
-        ref int colStart = ref MemoryMarshal.GetArrayDataReference(cols.Start);
+        ref int colStart = ref MemoryMarshal.GetArrayDataReference(Block.Base);
         ref int dst = ref MemoryMarshal.GetArrayDataReference(_index);
         int o = 0;
         if (Vector.IsHardwareAccelerated)
@@ -139,7 +148,7 @@ internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFl
             var vRowBase = new Vector<int>(rowBase);
             var vRowStep = new Vector<int>(rowStep);
             var vColStep = new Vector<int>(colStep);
-            for (; o < _index.Length; o += Vector<int>.Count)   // OutPadded is a whole number of int vectors
+            for (; o < Block.Padded; o += Vector<int>.Count)   // Padded is a whole number of int vectors
             {
                 var (k, padding) = ToInt(ref Unsafe.Add(ref rowTap, o));
                 var (j, _) = ToInt(ref Unsafe.Add(ref colTap, o));

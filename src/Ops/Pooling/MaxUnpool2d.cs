@@ -47,15 +47,15 @@ public static partial class F
         }
         if (oh < 1 || ow < 1)
             throw new ArgumentException($"{op}: Given input size: ({c}x{h}x{w}), kernel_size {kernelSize}, stride {s} and padding {p}, the calculated output size ({oh}x{ow}) is too small", nameof(input));
-        PoolGeometry.CheckNumel(op, n, c, oh, ow);
+        PoolGeometry.CheckNumel(op, input.DType, n, c, oh, ow);
         if (indices.Length != input.Numel)
             throw new ArgumentException($"{op}: Expected indices to have one entry per input element ({ShapeUtil.Format(input.Shape)}, {input.Numel} entries), but got {indices.Length}", nameof(indices));
-        int outPlane = (int)(oh * ow);
+        int planes = n * c;
+        int outPlane = planes == 0 ? 0 : (int)(oh * ow);   // CheckNumel: within int once there is a plane
         foreach (int i in indices)
             if ((uint)i >= (uint)outPlane)
                 throw new ArgumentException($"{op}: Found an invalid max index: {i} (output volumes are of size {oh}x{ow})", nameof(indices));
 
-        int planes = n * c;
         int[] outShape = batched ? [n, c, (int)oh, (int)ow] : [c, (int)oh, (int)ow];
         var idx = (int[])indices.Clone();   // the backward must not see later changes to the caller's array
         var output = input.DType == DType.Float32

@@ -23,23 +23,6 @@ internal sealed class PoolGeometry
     /// <summary>The horizontal axis (input columns → output columns).</summary>
     public PoolAxis Cols { get; }
 
-    /// <summary>
-    /// avg_pool2d's divisor of output (oh, ow): divisor_override if set, else the window's row count
-    /// times its column count, counting padding (but not a ceil-mode window's part beyond the padded
-    /// input) when count_include_pad, only real cells otherwise. Adaptive windows have no padding.
-    /// </summary>
-    public int Divisor(int oh, int ow) =>
-        DivisorOverride ?? (IncludePad ? Rows.CountPadded[oh] * Cols.CountPadded[ow] : Rows.CountReal[oh] * Cols.CountReal[ow]);
-
-    /// <summary>Every output's <see cref="Divisor"/> as T, OH·OW values (the same for every plane).</summary>
-    public T[] Divisors<T>() where T : System.Numerics.INumberBase<T>
-    {
-        var d = new T[OH * OW];
-        for (int oh = 0; oh < OH; oh++)
-            for (int ow = 0; ow < OW; ow++) d[oh * OW + ow] = T.CreateTruncating(Divisor(oh, ow));
-        return d;
-    }
-
     /// <summary>avg_pool2d's count_include_pad (PyTorch default true).</summary>
     public bool IncludePad { get; init; } = true;
 
@@ -56,8 +39,15 @@ internal sealed class PoolGeometry
 
     public int[] OutputShape => Batched ? [N, C, OH, OW] : [C, OH, OW];
 
-    /// <summary>Rough element-visits of one pass, for the inline-or-parallel decision.</summary>
-    public long Work => (long)Planes * ((long)OH * Rows.Taps * W + (long)OH * Cols.OutPadded * Cols.Taps);
+    /// <summary>Rough element-visits of one pass, for the inline-or-parallel decision (saturates instead of overflowing).</summary>
+    public long Work
+    {
+        get
+        {
+            double columns = Cols.Uniform ? (double)Cols.Taps * PoolAxis.RoundUp(OW) : (double)Cols.MaxReal * OW;
+            return (long)Math.Min(long.MaxValue / 2, (double)Planes * OH * ((double)Rows.MaxReal * W + columns));
+        }
+    }
 
     // Note [Pooling validation]
     // Every configuration PyTorch 1.13 rejects is rejected here, before any allocation, with PyTorch's
@@ -98,7 +88,7 @@ internal sealed class PoolGeometry
         long ow = PoolAxis.OutputSize(w, kernel.W, s.W, padding.W, dilation.W, ceilMode);
         if (oh < 1 || ow < 1)
             throw new ArgumentException($"{op}: Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{oh}x{ow}). Output size is too small", nameof(input));
-        CheckNumel(op, n, c, oh, ow);
+        CheckNumel(op, input.DType, n, c, oh, ow);
         return new PoolGeometry(batched, n, c, h, w,
             PoolAxis.Fixed(h, (int)oh, kernel.H, s.H, padding.H, dilation.H),
             PoolAxis.Fixed(w, (int)ow, kernel.W, s.W, padding.W, dilation.W))
@@ -124,7 +114,7 @@ internal sealed class PoolGeometry
         if (outputSize.H < 0 || outputSize.W < 0)
             throw new ArgumentOutOfRangeException(nameof(outputSize), $"{op}: elements of output_size must be greater than or equal to 0 but received {outputSize}");
         var (batched, n, c, h, w) = Dims(input);
-        CheckNumel(op, n, c, outputSize.H, outputSize.W);
+        CheckNumel(op, input.DType, n, c, outputSize.H, outputSize.W);
         return new PoolGeometry(batched, n, c, h, w, PoolAxis.Adaptive(h, outputSize.H), PoolAxis.Adaptive(w, outputSize.W));
     }
 
@@ -144,9 +134,23 @@ internal sealed class PoolGeometry
         return input.Rank == 4 ? (true, s[0], s[1], s[2], s[3]) : (false, 1, s[0], s[1], s[2]);
     }
 
-    internal static void CheckNumel(string op, long n, long c, long oh, long ow)
+    /// <summary>
+    /// Rejects an output our tensors cannot hold (more than int.MaxValue elements, or a dim beyond int),
+    /// computed without overflow: n·c·oh·ow of int-sized factors can exceed long. Where PyTorch fails too
+    /// (the element count or the byte size overflows int64) the message is PyTorch's own. An empty batch gives an empty output
+    /// whatever the plane size, as in PyTorch.
+    /// </summary>
+    internal static void CheckNumel(string op, DType dtype, long n, long c, long oh, long ow)
     {
-        if (n * c * oh * ow > int.MaxValue)
-            throw new ArgumentException($"{op}: output of size [{n}, {c}, {oh}, {ow}] has more than {int.MaxValue} elements");
+        Int128 numel = (Int128)oh * ow * n * c;
+        string sizes = $"[{n}, {c}, {oh}, {ow}]";
+        if (numel > long.MaxValue)
+            throw new ArgumentException($"{op}: numel: integer multiplication overflow (output of size {sizes})");
+        if (numel * (dtype == DType.Float32 ? 4 : 8) > long.MaxValue)
+            throw new ArgumentException($"{op}: Storage size calculation overflowed with sizes={sizes}");
+        if (oh > int.MaxValue || ow > int.MaxValue)
+            throw new ArgumentException($"{op}: output of size {sizes} has a dimension larger than {int.MaxValue}");
+        if (numel > int.MaxValue)
+            throw new ArgumentException($"{op}: output of size {sizes} has {numel} elements, more than {int.MaxValue}");
     }
 }

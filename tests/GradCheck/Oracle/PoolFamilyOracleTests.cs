@@ -36,6 +36,33 @@ public class PoolFamilyOracleTests
         CrossCheck.AssertAllAgree(failures, n);
     }
 
+    /// <summary>
+    /// Adaptive windows are always compact (Note [Compact pool axes]); 5000 outputs per row span two column
+    /// blocks, and stride 2^22 makes lp_pool2d's avg_pool2d and max_unpool2d's max_pool2d compact.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void CompactLayoutFamilyMatchesLibtorch(DType dtype)
+    {
+        var failures = new List<string>();
+        int n = 0;
+        string[] tags = ["compact layout"];
+        var wide = new Input([1, 2, 3, 7]);
+        if (CrossCheck.Compare(new Case("AdaptiveAvgPool2d", "x[1,2,3,7] output (2, 5000)", tags, [wide]), dtype,
+                (e, x) => e.AdaptiveAvgPool2d(x[0], (2, 5000)), n++) is { } m1) failures.Add(m1);
+        if (CrossCheck.CompareWithIndices(new Case("AdaptiveMaxPool2dWithIndices", "x[1,2,3,7] output (2, 5000)", tags, [new Input([1, 2, 3, 7], Data.Ties)]), dtype,
+                (e, x) => e.AdaptiveMaxPool2dWithIndices(x[0], (2, 5000)), n++) is { } m2) failures.Add(m2);
+        if (CrossCheck.Compare(new Case("LpPool2d", "x[1,2,5,7] Positive p 3 kernel 3 stride 2^22 ceil_mode=True", tags, [new Input([1, 2, 5, 7], Data.Positive)]), dtype,
+                (e, x) => e.LpPool2d(x[0], 3, 3, 1 << 22, ceilMode: true), n++) is { } m3) failures.Add(m3);
+        if (CrossCheck.Compare(new Case("MaxUnpool2d", "unpool(max_pool2d(x, 2, 2^22)) output_size 5x7", tags, [new Input([2, 3, 5, 7])]), dtype, (e, x) =>
+            {
+                var (y, idx) = e.MaxPool2dWithIndices(x[0], 2, 1 << 22);
+                return e.MaxUnpool2d(y, idx, 2, 1 << 22, outputSize: [5, 7]);
+            }, n++) is { } m4) failures.Add(m4);
+        CrossCheck.AssertAllAgree(failures, n);
+    }
+
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]

@@ -80,6 +80,41 @@ public class PoolOracleTests
              (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => c.Avg(e, x[0])))));
     }
 
+    /// <summary>
+    /// The compact layout (Note [Compact pool axes]): strides, kernels and padding far beyond the input, for
+    /// max_pool2d (with indices) and avg_pool2d. Kept to values libtorch walks quickly (it loops over every
+    /// kernel tap) and MaxPoolGuard computes without overflow.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void CompactLayoutGeometriesMatchLibtorch(DType dtype)
+    {
+        Pool[] configs =
+        [
+            new(1, 2, 5, 7, 2, 1 << 22, 0, 1, false, false, Data.Ties),
+            new(2, 1, 5, 7, 3, (1 << 22, 1 << 20), 1, 3, true, false, Data.Special),
+            new(1, 2, 5, 7, 201, (1, 3), 100, 1, false, false, Data.Ties),
+            new(1, 2, 6, 9, (3, 301), (1, 2), (1, 150), (2, 1), true, true, Data.Special),
+            new(1, 1, 4, 5, 201, (1, 1 << 22), 100, 1, true, false, Data.Normal, CountIncludePad: false),
+            new(2, 3, 9, 11, (101, 5), (1, 40), (50, 2), (1, 2), true, false, Data.Normal, Divisor: 7),
+        ];
+        var failures = new List<string>();
+        int n = 0;
+        foreach (var c in configs)
+        {
+            var geometry = PoolGeometry.Fixed("max_pool2d", Tensor.Zeros(c.Shape), c.Kernel, c.Stride, c.Padding, c.Dilation, c.Ceil);
+            Assert.False(geometry.Cols.Uniform, c.Describe(max: true));
+            Assert.False(c.GuardTrips, c.Describe(max: true));
+            string[] tags = [.. CommonTags(c), "compact layout"];
+            var max = new Case("MaxPool2dWithIndices", c.Describe(max: true), tags, [new Input(c.Shape, c.Kind)]);
+            if (CrossCheck.CompareWithIndices(max, dtype, (e, x) => e.MaxPool2dWithIndices(x[0], c.Kernel, c.Stride, c.Padding, c.Dilation, c.Ceil), n++) is { } m1) failures.Add(m1);
+            var avg = new Case("AvgPool2d", c.Describe(max: false), tags, [new Input(c.Shape, c.Kind == Data.Ties ? Data.Normal : c.Kind)]);
+            if (CrossCheck.Compare(avg, dtype, (e, x) => c.Avg(e, x[0]), n++) is { } m2) failures.Add(m2);
+        }
+        CrossCheck.AssertAllAgree(failures, n);
+    }
+
     /// <summary>Seed 004's point at scale: planes full of ties, overlapping windows, each window's gradient to one cell.</summary>
     [Theory]
     [InlineData(DType.Float32)]
