@@ -32,13 +32,31 @@ public static class MaxPoolGuard
                 $"oracle guard: max_pool2d on input [{string.Join(", ", inputShape.ToArray())}] with kernel {kernel}, stride {stride}, " +
                 $"padding {padding}, dilation {dilation}, ceil_mode={ceilMode} has a window covering only padding; " +
                 "libtorch 1.13 corrupts its heap on it, so it is not sent to libtorch (see docs/oracle.md)");
+        if (OverflowsLibtorch(inputShape, kernel, stride, padding, dilation, ceilMode))
+            throw new OracleGuardException(
+                $"oracle guard: max_pool2d with kernel {kernel} and dilation {dilation}: libtorch's CPU kernel computes " +
+                "(kernel − 1)·dilation in 32-bit int, which overflows here, so its windows would be wrong; not sent to libtorch (see docs/oracle.md)");
     }
 
-    /// <summary>PyTorch's pooling output size (Pool.h, pooling_output_shape_pad_lr).</summary>
-    public static int OutputSize(int input, int kernel, int pad, int stride, int dilation, bool ceilMode)
+    /// <summary>
+    /// Note [max_pool2d int overflow in libtorch]: libtorch's CPU max_pool2d kernel holds kernel size and
+    /// dilation as int and computes the window end as ih0 + (kH − 1)·dilationH + 1 in int: past
+    /// int.MaxValue the window comes out empty (−inf; found by the fuzz test, Note [Fuzz test]). Ours
+    /// computes in 64-bit. True for configurations libtorch accepts where that product overflows.
+    /// </summary>
+    public static bool OverflowsLibtorch(ReadOnlySpan<int> inputShape, Pair kernel, Pair stride, Pair padding, Pair dilation, bool ceilMode)
     {
-        int num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
-        int output = (int)Math.Floor((double)num / stride) + 1;
+        if (inputShape.Length is not (3 or 4) || inputShape[^3] <= 0) return false;
+        if (!Accepted(inputShape[^2], kernel.H, stride.H, padding.H, dilation.H, ceilMode)
+            || !Accepted(inputShape[^1], kernel.W, stride.W, padding.W, dilation.W, ceilMode)) return false;
+        return (long)(kernel.H - 1) * dilation.H + 1 > int.MaxValue || (long)(kernel.W - 1) * dilation.W + 1 > int.MaxValue;
+    }
+
+    /// <summary>PyTorch's pooling output size (Pool.h, pooling_output_shape_pad_lr), in 64-bit.</summary>
+    public static long OutputSize(long input, long kernel, long pad, long stride, long dilation, bool ceilMode)
+    {
+        long num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+        long output = (long)Math.Floor((double)num / stride) + 1;
         if (ceilMode && (output - 1) * stride >= input + pad) output--;
         return output;
     }
@@ -47,18 +65,15 @@ public static class MaxPoolGuard
         => kernel > 0 && stride > 0 && dilation > 0 && pad >= 0 && pad <= kernel / 2 && input > 0
            && OutputSize(input, kernel, pad, stride, dilation, ceilMode) >= 1;
 
+    /// <summary>Whether some window holds no real cell: its first tap at or past 0 (closed form, 64-bit) is past the input or the kernel.</summary>
     private static bool Dim(int input, int kernel, int stride, int pad, int dilation, bool ceilMode)
     {
-        int outputs = OutputSize(input, kernel, pad, stride, dilation, ceilMode);
-        for (int o = 0; o < outputs; o++)
+        long outputs = OutputSize(input, kernel, pad, stride, dilation, ceilMode);
+        for (long o = 0; o < outputs; o++)
         {
-            bool any = false;
-            for (int i = 0; i < kernel && !any; i++)
-            {
-                int pos = o * stride - pad + i * dilation;
-                any = pos >= 0 && pos < input;
-            }
-            if (!any) return true;
+            long start = o * stride - pad;
+            long first = start >= 0 ? 0 : (-start + dilation - 1) / dilation;   // first tap at position >= 0
+            if (first >= kernel || start + first * dilation >= input) return true;
         }
         return false;
     }

@@ -3,6 +3,25 @@ namespace Autograd;
 /// <summary>Shape arithmetic shared by the engine and the ops.</summary>
 public static class ShapeUtil
 {
+    // Note [Strides of empty tensors]
+    // An empty tensor (a zero dim) holds nothing, but PyTorch still computes its contiguous strides,
+    // the products of the later dims (zeros counted as one), in int64, and refuses the tensor when they
+    // overflow ("Stride calculation overflowed"; 1.13 fails later, reading a negative stride). Ops whose
+    // output dims come from arguments (pad, the pools, conv2d) check that first, so an empty result with
+    // dims like [0, 2^30, 4, 2^31 − 1] is rejected as in PyTorch (found by the fuzz test).
+
+    /// <summary>Throws when the contiguous strides of <paramref name="shape"/> overflow int64 (Note [Strides of empty tensors]).</summary>
+    internal static void CheckStrides(string op, ReadOnlySpan<long> shape)
+    {
+        Int128 stride = 1;
+        for (int d = shape.Length - 1; d > 0; d--)
+        {
+            stride *= Math.Max(shape[d], 1);
+            if (stride > long.MaxValue)
+                throw new ArgumentException($"{op}: Stride calculation overflowed with sizes=[{string.Join(", ", shape.ToArray())}]");
+        }
+    }
+
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;

@@ -127,6 +127,7 @@ internal readonly record struct ConvGeometry(
             throw new ArgumentException($"{op}: {culprit} gives an output of size {shape}, which has {limit} ({others})",
                 padded ? nameof(padding) : nameof(input));
         }
+        ShapeUtil.CheckStrides(op, [n, outC, oh, ow]);   // an empty batch's strides (Note [Strides of empty tensors])
         return new ConvGeometry(batched, n, c, h, w, outC, groups, kh, kw, stride.H, stride.W, dilation.H, dilation.W,
             top, left, bottom, right, (int)oh, (int)ow);
     }

@@ -51,6 +51,7 @@ public static partial class F
         }
         if (numel > int.MaxValue)   // checked before allocating; Int128 as pads can make each dim up to int.MaxValue
             throw new ArgumentException($"pad: padding [{string.Join(", ", pad.ToArray())}] of an input of size {ShapeUtil.Format(input.Shape)} gives an output of size {ShapeUtil.Format(outShape)}, {numel} elements, more than {int.MaxValue}", nameof(pad));
+        ShapeUtil.CheckStrides("pad", Array.ConvertAll(outShape, d => (long)d));   // an empty output's strides
 
         var output = Tensor.Empty(input.DType, outShape);
         if (value != 0) FillWith(output, value);

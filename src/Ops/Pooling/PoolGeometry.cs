@@ -148,6 +148,7 @@ internal sealed class PoolGeometry
             throw new ArgumentException($"{op}: numel: integer multiplication overflow (output of size {sizes})");
         if (numel * (dtype == DType.Float32 ? 4 : 8) > long.MaxValue)
             throw new ArgumentException($"{op}: Storage size calculation overflowed with sizes={sizes}");
+        ShapeUtil.CheckStrides(op, [n, c, oh, ow]);   // an empty output's strides (non-empty ones are within numel)
         if (oh > int.MaxValue || ow > int.MaxValue)
             throw new ArgumentException($"{op}: output of size {sizes} has a dimension larger than {int.MaxValue}");
         if (numel > int.MaxValue)

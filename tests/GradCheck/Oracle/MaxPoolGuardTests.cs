@@ -64,7 +64,7 @@ public class MaxPoolGuardTests
                         for (int d = 1; d <= 4; d++)
                             foreach (var ceil in new[] { false, true })
                             {
-                                int outH = MaxPoolGuard.OutputSize(h, k, p, s, d, ceil);
+                                long outH = MaxPoolGuard.OutputSize(h, k, p, s, d, ceil);
                                 if (outH < 1) continue;
                                 var x = Tensor.Zeros([1, h, 1]);
                                 var (_, idx) = F.MaxPool2dWithIndices(x, (k, 1), (s, 1), (p, 0), (d, 1), ceil);

@@ -53,8 +53,15 @@ public static class FuzzChild
         try
         {
             o = c.F(ours, ox);
-            up = CrossCheck.Draw(o.Output.Shape, Data.Normal, index * 31 + 99);
-            if (o.Output.RequiresGrad) ours.Backward(o.Output, ours.From(up, o.Output.Shape, o.Output.DType));
+            // A large output's backward starts from its sum (ones), so the harness itself never holds
+            // an output-sized array: only ours allocates, and only ours can run out of memory.
+            bool small = o.Output.Shape.Aggregate(1L, (a, d) => a * d) <= MaxCompared;
+            up = small ? CrossCheck.Draw(o.Output.Shape, Data.Normal, index * 31 + 99) : [];
+            if (o.Output.RequiresGrad)
+            {
+                if (small) ours.Backward(o.Output, ours.From(up, o.Output.Shape, o.Output.DType));
+                else ours.Backward(ours.Sum(o.Output));
+            }
         }
         catch (Exception e) when (IsClean(e))
         {
@@ -69,6 +76,7 @@ public static class FuzzChild
 
         long numel = o.Output.Shape.Aggregate(1L, (a, d) => a * d);
         if (numel > MaxCompared) return ("COMPUTED", $"output [{string.Join(", ", o.Output.Shape)}] not compared (larger than {MaxCompared})");
+        if (c.Deviation is { } known) return ("COMPUTED", $"not compared, a documented deviation from libtorch 1.13: {known}");
         beforeTorch();
         var (verdict, detail) = CompareWithTorch(c, data, ox, o, up);
         if (verdict == "FAILED" && c.DType == DType.Float32 && detail.StartsWith("libtorch rejects", StringComparison.Ordinal))

@@ -1,0 +1,44 @@
+using Autograd.Oracle;
+
+namespace Autograd.Tests.Reliability;
+
+/// <summary>What the fuzz test (Note [Fuzz test]) found beyond issue 10's list, pinned one by one.</summary>
+public class FuzzFindingsTests
+{
+    [Fact]
+    public void MaxPoolWithAKernelWhoseDilatedSpanPassesIntFindsItsRealCells()
+    {
+        // Fuzz seed 2026 case 302: kernel 2^31−1, dilation 2, padding 2^30−1, ceil mode, on 3×5.
+        // By hand: one output per axis (floor((3 + 2(2^30−1) − 2(2^31−2) − 1 + 2^31−2) / (2^31−1)) + 1 = 1);
+        // its window starts at −(2^30−1) and steps by 2, so it reads row 1 only and columns 1 and 3.
+        // libtorch 1.13 returns −inf here: its kernel computes (k − 1)·d in int (Note [max_pool2d int
+        // overflow in libtorch]), so the oracle's guard keeps this configuration from it.
+        var data = Enumerable.Range(0, 15).Select(i => (double)((i * 7) % 11)).ToArray();
+        var x = Tensor.From(data, [1, 1, 3, 5], requiresGrad: true);
+        var (y, idx) = F.MaxPool2dWithIndices(x, int.MaxValue, padding: (1 << 30) - 1, dilation: 2, ceilMode: true);
+        Assert.Equal([1, 1, 1, 1], y.Shape.ToArray());
+        double expected = Math.Max(data[1 * 5 + 1], data[1 * 5 + 3]);
+        int expectedIndex = data[1 * 5 + 3] > data[1 * 5 + 1] ? 8 : 6;
+        Assert.Equal(expected, y.Item());
+        Assert.Equal(expectedIndex, idx[0]);
+        y.Sum().Backward();
+        var g = x.Grad!.ToDoubleArray();
+        Assert.Equal(1.0, g[expectedIndex]);
+        Assert.Equal(1.0, g.Sum());
+        Assert.True(MaxPoolGuard.OverflowsLibtorch([1, 1, 3, 5], int.MaxValue, int.MaxValue, (1 << 30) - 1, 2, true));
+        Assert.False(MaxPoolGuard.OverflowsLibtorch([1, 1, 3, 5], 3, 3, 1, 2, true));
+    }
+
+    [Fact]
+    public void AnEmptyResultWhoseStridesOverflowInt64IsRejected()
+    {
+        // Fuzz seed 3 case 2530: pad (2^31−1, 0, 0, 0, 2^30, 3) of a [0, 2, 4, 0] tensor asks for
+        // [0, 1073741829, 4, 2147483647]: no elements, but its first stride 1073741829·4·2147483647
+        // passes int64, and PyTorch refuses it (python3-torch 1.13: "IntArrayRef contains an int that
+        // cannot be represented as a SymInt: -9223371998200070164"). Note [Strides of empty tensors].
+        var e = Assert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros([0, 2, 4, 0]), [int.MaxValue, 0, 0, 0, 1 << 30, 3]));
+        Assert.Equal("pad: Stride calculation overflowed with sizes=[0, 1073741829, 4, 2147483647]", e.Message);
+        // One dim fewer and the strides fit: an empty result, as in PyTorch ([0, 1073741829, 2147483647]).
+        Assert.Equal([0, 1073741829, 2147483647], F.Pad(Tensor.Zeros([0, 2, 0]), [int.MaxValue, 0, 1 << 30, 3]).Shape.ToArray());
+    }
+}
