@@ -41,4 +41,31 @@ public class FuzzFindingsTests
         // One dim fewer and the strides fit: an empty result, as in PyTorch ([0, 1073741829, 2147483647]).
         Assert.Equal([0, 1073741829, 2147483647], F.Pad(Tensor.Zeros([0, 2, 0]), [int.MaxValue, 0, 1 << 30, 3]).Shape.ToArray());
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ConvWithAStrideNearIntMaxEqualsAnyStrideThatGivesOneOutput(DType dtype)
+    {
+        // Fuzz seed 5 case 3023: 3×3 kernel on 5×3, 'valid', stride 2^31−1 gives one output per image,
+        // exactly as stride 1000 does, so output and gradients must be the same. libtorch 1.13's float32
+        // input gradient is wrong there (python3-torch: x.grad[0,0,0,0] 0.0315 at stride 2^31−1 and
+        // 1.3577 at stride 1000; its float64 path gives 1.3577): the fuzz compares such conv2d cases in
+        // float64 and checks ours' float32 against ours' float64.
+        var x = Tensor.Randn([2, 3, 5, 3], dtype, generator: new Generator(3));
+        var w = Tensor.Randn([3, 3, 3, 3], dtype, generator: new Generator(4));
+        (double[] Y, double[] Dx, double[] Dw) Run(int stride)
+        {
+            var xs = x.CloneData().RequiresGrad_();
+            var ws = w.CloneData().RequiresGrad_();
+            var y = F.Conv2d(xs, ws, stride: stride, padding: "valid");
+            y.Sum().Backward();
+            return (y.ToDoubleArray(), xs.Grad!.ToDoubleArray(), ws.Grad!.ToDoubleArray());
+        }
+        var far = Run(int.MaxValue);
+        var near = Run(1000);
+        Assert.Equal(near.Y, far.Y);
+        Assert.Equal(near.Dx, far.Dx);
+        Assert.Equal(near.Dw, far.Dw);
+    }
 }
