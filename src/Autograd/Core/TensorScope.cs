@@ -154,7 +154,7 @@ internal static class TensorStorage
         if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
         var scope = TensorScope.Current;
         if (scope is null || (long)n * Unsafe.SizeOf<T>() < MinPooledBytes)
-            return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
+            return NewArray<T>(n, zeroed);
         _everScoped = true;
         T[]? array = null;
         lock (Free)
@@ -165,7 +165,7 @@ internal static class TensorStorage
                 _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
             }
         }
-        if (array is null) array = GC.AllocateUninitializedArray<T>(n);
+        if (array is null) array = NewArray<T>(n, zeroed: false);
         else if (zeroed) Array.Clear(array);
         var lease = new Lease(array, scope);
         Leases.AddOrUpdate(array, lease);
@@ -195,6 +195,21 @@ internal static class TensorStorage
         if (bytes > available)
             throw new InsufficientMemoryException(
                 $"not enough memory: you tried to allocate {bytes} bytes (a tensor of {n} {dtype} elements), but only about {available} bytes are available");
+    }
+
+    /// <summary>
+    /// A fresh array. When the runtime cannot give it although the guard's estimate said it could (a
+    /// fragmented large-object heap under a hard limit), the OutOfMemoryException becomes the guard's
+    /// clear InsufficientMemoryException: nothing was allocated, so the process is in a sound state.
+    /// </summary>
+    private static T[] NewArray<T>(int n, bool zeroed) where T : unmanaged
+    {
+        try { return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n); }
+        catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
+        {
+            throw new InsufficientMemoryException(
+                $"not enough memory: you tried to allocate {(long)n * Unsafe.SizeOf<T>()} bytes (a tensor of {n} elements) and the runtime could not provide them ({e.Message})", e);
+        }
     }
 
     /// <summary>What a new allocation can still get: the GC's limit minus its heap, and on Linux at most MemAvailable.</summary>
