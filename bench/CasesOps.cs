@@ -1,4 +1,4 @@
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 
 namespace Autograd.Bench;
 

@@ -1,5 +1,5 @@
 using Autograd.Nn.Optim;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 
 namespace Autograd.Bench;
 

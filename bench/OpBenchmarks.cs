@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 using BenchmarkDotNet.Attributes;
 
 namespace Autograd.Bench;

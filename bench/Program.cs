@@ -1,6 +1,6 @@
 using System.Globalization;
 using Autograd.Bench;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;

@@ -1,15 +1,17 @@
 namespace Autograd.Oracle;
 
-/// <summary>Keeps the configurations that crash libtorch 1.13's max_pool2d away from it.</summary>
+/// <summary>Keeps the configurations that make libtorch's max_pool2d write out of bounds away from it.</summary>
 /// <remarks>
 /// Note [max_pool2d padding-only windows]: when a dilated window holds only padding (e.g. H = 2,
-/// kernel 2, dilation 3, padding 1: the window reads rows -1 and 2), libtorch 1.13's CPU kernel
-/// records index -1 and its backward scatters through it, corrupting the heap; the process dies
-/// later, somewhere else. PyTorch's forward output there is -inf. Such a configuration is valid,
-/// so ours must handle it, but it is tested on our side alone: the binding refuses it with
-/// <see cref="OracleGuardException"/> (and the shim refuses it again, in case another caller
-/// bypasses this check). Configurations libtorch itself rejects pass through, so error agreement
-/// is still checked against libtorch.
+/// kernel 2, dilation 3, padding 1: the window reads rows -1 and 2), libtorch's CPU kernel has no
+/// input cell to pick. 1.13 recorded index -1, 2.10 records the window's first clipped position,
+/// which lies outside the plane (6 in a 2×2 plane for that example); either way its backward then
+/// scatters the gradient through that index, outside the plane: into another plane's gradient or past
+/// the buffer, corrupting the heap (1.13's process died later, somewhere else). PyTorch's forward
+/// output there is -inf. Such a configuration is valid, so ours must handle it (output -inf, index -1,
+/// no gradient), but it is tested on our side alone: <see cref="TorchSharpEngine"/> refuses it with
+/// <see cref="OracleGuardException"/>. Configurations libtorch itself rejects pass through, so error
+/// agreement is still checked against libtorch.
 /// </remarks>
 public static class MaxPoolGuard
 {
@@ -31,7 +33,7 @@ public static class MaxPoolGuard
             throw new OracleGuardException(
                 $"oracle guard: max_pool2d on input [{string.Join(", ", inputShape.ToArray())}] with kernel {kernel}, stride {stride}, " +
                 $"padding {padding}, dilation {dilation}, ceil_mode={ceilMode} has a window covering only padding; " +
-                "libtorch 1.13 corrupts its heap on it, so it is not sent to libtorch (see docs/oracle.md)");
+                "libtorch's backward writes outside the plane on it, so it is not sent to libtorch (see docs/oracle.md)");
     }
 
     /// <summary>PyTorch's pooling output size (Pool.h, pooling_output_shape_pad_lr).</summary>

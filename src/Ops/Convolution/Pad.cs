@@ -21,15 +21,15 @@ public static partial class F
         int rank = input.Rank;
         var before = new int[rank];
         var outShape = input.Dims.ToArray();
-        // libtorch 1.13's constant_pad_nd crops by narrowing when no pad is positive (a dim may then
-        // become empty) but otherwise requires every padded dim to stay non-empty; found by the oracle.
-        bool anyPositive = false;
-        foreach (var p in pad) anyPositive |= p > 0;
+        // libtorch 2.10's constant_pad_nd first crops (narrows) by the negative pads, which must leave a
+        // size >= 0, then pads by the positive ones: a dim may end up empty even when another pad is
+        // positive (1.13 refused that; docs/oracle.md lists the change). Found by the oracle.
         for (int k = 0; k < pad.Length / 2; k++)
         {
             int d = rank - 1 - k;
             long size = (long)input.Dims[d] + pad[2 * k] + pad[2 * k + 1];
-            if (size < 0 || (size == 0 && anyPositive))
+            long cropped = (long)input.Dims[d] + Math.Min(0, pad[2 * k]) + Math.Min(0, pad[2 * k + 1]);
+            if (cropped < 0)
                 throw new ArgumentException($"pad: The input size {input.Dims[d]}, plus negative padding {pad[2 * k]} and {pad[2 * k + 1]} resulted in a negative output size, which is invalid. Check dimension {d} of your input.", nameof(pad));
             if (size > int.MaxValue)
                 throw new ArgumentException($"pad: padding {pad[2 * k]} and {pad[2 * k + 1]} of dimension {d} (size {input.Dims[d]}) gives more than {int.MaxValue} elements", nameof(pad));
