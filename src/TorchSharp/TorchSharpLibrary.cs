@@ -70,6 +70,22 @@ public static class TorchSharpLibrary
         return m.Trim().ReplaceLineEndings(" ");
     }
 
+    /// <summary>One line from .NET's load failure: the dynamic loader's reason and the fix.</summary>
+    internal static string DescribeLoadFailure(string path, string dotnetMessage)
+    {
+        // .NET's message is "Unable to load shared library '<path>' or one of its dependencies. In order to
+        // help diagnose ... consider setting the LD_DEBUG environment variable: <dlerror>"; keep dlerror's text.
+        var reason = dotnetMessage;
+        const string Marker = "environment variable:";
+        int at = reason.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (at >= 0) reason = reason[(at + Marker.Length)..];
+        reason = reason.Trim().ReplaceLineEndings(" ");
+        if (reason.StartsWith(path + ": ", StringComparison.Ordinal)) reason = reason[(path.Length + 2)..];
+        bool glibcxx = reason.Contains("GLIBCXX_", StringComparison.Ordinal);
+        return $"TorchSharp cannot be loaded: {path}: {reason}. " +
+               (glibcxx ? BuildHint : "Check that the libtorch-cpu-* package's files were copied next to it (dotnet build of the app); see docs/torchsharp.md");
+    }
+
     private static string? Load()
     {
         if (!Environment.Is64BitProcess) return "TorchSharp cannot be loaded: it needs a 64-bit process";
@@ -83,16 +99,7 @@ public static class TorchSharpLibrary
             return $"TorchSharp cannot be loaded: {file} is not among this app's native files (looked in {string.Join(", ", dirs.Distinct().Take(4))}). " +
                    "Reference the Autograd.TorchSharp package (it brings TorchSharp-cpu 0.107.0 with libtorch 2.10 for linux-x64, osx-arm64 and win-x64) from the app itself";
         try { NativeLibrary.Load(path); }
-        catch (DllNotFoundException e)
-        {
-            // .NET's message is "Unable to load shared library '<path>' or one of its dependencies. ...: <dlerror>".
-            var reason = e.Message;
-            int colon = reason.LastIndexOf(path + ":", StringComparison.Ordinal);
-            if (colon >= 0) reason = reason[(colon + path.Length + 1)..].Trim();
-            bool glibcxx = reason.Contains("GLIBCXX_", StringComparison.Ordinal);
-            return $"TorchSharp cannot be loaded: {path}: {reason.ReplaceLineEndings(" ")}. " +
-                   (glibcxx ? BuildHint : "Check that the libtorch-cpu-* package's files were copied next to it (dotnet build of the app), see docs/torchsharp.md");
-        }
+        catch (DllNotFoundException e) { return DescribeLoadFailure(path, e.Message); }
         try
         {
             // Runs torch's static constructor, which loads libtorch itself; with LibTorchSharp already
