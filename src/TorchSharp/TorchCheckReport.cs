@@ -82,9 +82,9 @@ public sealed class TorchCheckReport
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(inv, $"TorchCheck: Autograd vs PyTorch (libtorch {LibTorchVersion} via TorchSharp), {(DType == DType.Float32 ? "float32" : "float64")}; element passes when |Δ| ≤ {Atol:g3}·max(1, max|PyTorch|) + {Rtol:g3}·|PyTorch|"));
         int w = Math.Max(16, _entries.Select(e => e.Name.Length).DefaultIfEmpty(0).Max());
-        sb.AppendLine($"  {"tensor".PadRight(w)}  {"shape",-16} {"max |Δ|",9}  {"tol used",9}  worst element: ours | PyTorch");
+        sb.AppendLine($"  {"tensor".PadRight(w)}  {"shape",-16} {"max |Δ|",11}  {"tol used",11}  worst element: ours | PyTorch");
         foreach (var e in _entries)
-            sb.AppendLine($"  {e.Name.PadRight(w)}  {e.ShapeText,-16} {e.MaxAbsText,9}  {e.UsedText,9}  {e.WorstText}  {(e.Passed ? "ok" : "MISMATCH")}");
+            sb.AppendLine($"  {e.Name.PadRight(w)}  {e.ShapeText,-16} {e.MaxAbsText,11}  {e.UsedText,11}  {e.WorstText}  {(e.Passed ? "ok" : "MISMATCH")}");
         sb.Append(Passed ? "PASS: the forward output and every input gradient agree with PyTorch." : "FAIL: " + Failure);
         return sb.ToString();
     }
