@@ -68,7 +68,8 @@ public static partial class Cases
                     foreach (var t in buf) t?.Dispose();
                 }));
                 return runner;
-            });
+            },
+            TorchSharpTrainStep(x, xs, target, init));
     }
 
     private static Tensor OursForward(Tensor x, Tensor[] p, int[] target)
