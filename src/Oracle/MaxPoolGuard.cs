@@ -33,7 +33,8 @@ public static class MaxPoolGuard
             throw new OracleGuardException(
                 $"oracle guard: max_pool2d on input [{string.Join(", ", inputShape.ToArray())}] with kernel {kernel}, stride {stride}, " +
                 $"padding {padding}, dilation {dilation}, ceil_mode={ceilMode} has a window covering only padding; " +
-                "libtorch's backward writes outside the plane on it, so it is not sent to libtorch (see docs/oracle.md)");
+                "libtorch's backward writes outside the plane on it, so it is not sent to libtorch (see docs/oracle.md)",
+                "padding-only window: libtorch's backward writes out of bounds");
     }
 
     /// <summary>PyTorch's pooling output size (Pool.h, pooling_output_shape_pad_lr).</summary>

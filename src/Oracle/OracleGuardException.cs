@@ -6,8 +6,11 @@ namespace Autograd.Oracle;
 /// libtorch rejection: such configurations are checked on our side alone, against what PyTorch does with
 /// them (<see cref="LibtorchRejects"/>).
 /// </summary>
-public sealed class OracleGuardException(string message, bool libtorchRejects = false) : InvalidOperationException(message)
+public sealed class OracleGuardException(string message, string reason, bool libtorchRejects = false) : InvalidOperationException(message)
 {
+    /// <summary>Why it was kept from libtorch, in a few words (the conformance report groups by it).</summary>
+    public string Reason { get; } = reason;
+
     /// <summary>True when PyTorch rejects the configuration (ours must too); false when PyTorch accepts it (ours must too).</summary>
     public bool LibtorchRejects { get; } = libtorchRejects;
 }

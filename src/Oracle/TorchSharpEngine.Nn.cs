@@ -17,7 +17,8 @@ public sealed partial class TorchSharpEngine
         // than zero"), as 1.13 did for both; so PyTorch rejects it, and float32 is refused here.
         if (w.dtype == TorchApi.ScalarType.Float32 && w.dim() == 4 && (w.shape[2] == 0 || w.shape[3] == 0))
             throw new OracleGuardException($"oracle guard: conv2d with a zero-size kernel [{string.Join(", ", w.shape)}] in float32 terminates " +
-                "libtorch 2.10's process (an uncaught oneDNN error); PyTorch rejects it (float64: \"kernel size should be greater than zero\")", libtorchRejects: true);
+                "libtorch 2.10's process (an uncaught oneDNN error); PyTorch rejects it (float64: \"kernel size should be greater than zero\")",
+                "float32 zero-size kernel: libtorch 2.10 terminates on it", libtorchRejects: true);
         return padding?.Mode switch
         {
             null => Op(() => TorchApi.nn.functional.conv2d(x, w, b, s, Ints(padding?.Size ?? 0), d, groups)),
@@ -54,7 +55,7 @@ public sealed partial class TorchSharpEngine
         // rejects ("divisor must be not zero"); the configuration is refused here instead.
         if (divisorOverride == 0)
             throw new OracleGuardException("oracle guard: avg_pool2d with divisor_override=0 cannot be expressed through TorchSharp (it means None there); " +
-                "PyTorch rejects it (\"divisor must be not zero\")", libtorchRejects: true);
+                "PyTorch rejects it (\"divisor must be not zero\")", "divisor_override=0: TorchSharp passes it as None", libtorchRejects: true);
         var x = U(input);
         return Op(() => TorchApi.nn.functional.avg_pool2d(x, Ints(kernelSize), Ints(stride ?? kernelSize), Ints(padding ?? 0), ceilMode, countIncludePad, divisorOverride));
     }

@@ -117,7 +117,8 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
         var (x, y) = (U(a), U(b));
         if (MatmulShapeError(x.shape, y.shape) is { } why)
             throw new OracleGuardException($"oracle guard: matmul of [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]: {why}; " +
-                "PyTorch rejects it, and TorchSharp's matmul would terminate the process on libtorch's error", libtorchRejects: true);
+                "PyTorch rejects it, and TorchSharp's matmul would terminate the process on libtorch's error",
+                "matmul shapes PyTorch rejects: TorchSharp's matmul terminates on them", libtorchRejects: true);
         return Op(() => x.matmul(y));
     }
 

@@ -57,12 +57,9 @@ public static class Conformance
     /// One configuration kept from libtorch by the engine's guard (<see cref="OracleGuardException"/>): ours
     /// accepted it (a padding-only max_pool2d window) or rejected it as PyTorch does (divisor_override 0).
     /// </summary>
-    public static void RecordGuarded(string op, bool rejected)
+    public static void RecordGuarded(string op, bool rejected, string reason)
     {
-        var reason = rejected
-            ? "guarded: rejected by ours as by PyTorch, not sent to libtorch (divisor_override=0: TorchSharp cannot express it)"
-            : "guarded: accepted by ours, not sent to libtorch (padding-only window)";
-        var row = Rows.GetOrAdd((op, reason, "-"), _ => new Row());
+        var row = Rows.GetOrAdd((op, $"guarded ({reason}): {(rejected ? "rejected by ours, as by PyTorch" : "accepted by ours")}, not sent to libtorch", "-"), _ => new Row());
         lock (row) row.Rejected++;
     }
 

@@ -68,6 +68,8 @@ public static partial class CrossCheck
     {
         OracleFixture.RequireOracle();
         string where = $"{c.Op} [{c.Config}] {(dtype == DType.Float32 ? "float32" : "float64")} seed {seed}{Sweep.Describe}";
+        // AUTOGRAD_TRACE=1 names each configuration before it runs: the last one printed is the culprit when
+        // libtorch terminates the process (as 2.10 does on some inputs, docs/oracle.md).
         if (Environment.GetEnvironmentVariable("AUTOGRAD_TRACE") is not null) { Console.Error.WriteLine("TRACE " + where); Console.Error.Flush(); }
         var data = c.Inputs.Select((inp, i) => Draw(inp.Shape, inp.Kind, Sweep.Mix(seed * 7919 + i))).ToArray();
         using var torch = new TorchSharpEngine();
@@ -88,13 +90,13 @@ public static partial class CrossCheck
             if (e.LibtorchRejects)
             {
                 try { f(ours, ox); }
-                catch (ArgumentException oe) when (NamesOp(oe.Message, c.Op)) { Conformance.RecordGuarded(c.Op, rejected: true); return null; }
+                catch (ArgumentException oe) when (NamesOp(oe.Message, c.Op)) { Conformance.RecordGuarded(c.Op, rejected: true, e.Reason); return null; }
                 catch (Exception oe) { return $"{where}: PyTorch rejects it ({e.Message}); ours threw {oe.GetType().Name} without naming the op: {oe.Message}"; }
                 return $"{where}: PyTorch rejects it ({e.Message}) but ours accepted it";
             }
             try { f(ours, ox); }
             catch (Exception oe) { return $"{where}: ours rejects a configuration libtorch accepts (its max_pool2d writes out of bounds on it, so only acceptance is checked): {oe.Message}"; }
-            Conformance.RecordGuarded(c.Op, rejected: false);
+            Conformance.RecordGuarded(c.Op, rejected: false, e.Reason);
             return null;
         }
         try { o = f(ours, ox); }
