@@ -21,10 +21,11 @@ public sealed class Disposer(Action action) : IDisposable
 }
 
 /// <summary>
-/// One benchmark case, built twice from the same description: once on our engine and once on
-/// libtorch through the oracle shim. Inputs are created in setup, never inside the timed body.
+/// One benchmark case, built three times from the same description: on our engine, on libtorch 1.13
+/// through the shim (bench/Shim, the first baseline) and on libtorch 2.10 through TorchSharp (the
+/// second). Inputs are created in setup, never inside the timed body.
 /// </summary>
-public sealed record BenchCase(string Name, Func<Pass, Runner> Ours, Func<Pass, Runner> Torch);
+public sealed record BenchCase(string Name, Func<Pass, Runner> Ours, Func<Pass, Runner> Torch, Func<Pass, Runner> TorchSharp);
 
 /// <summary>The cases of issue 6, in the order the summary lists them.</summary>
 public static partial class Cases
@@ -59,7 +60,10 @@ public static partial class Cases
     /// hot loop is meant to run, with storage recycled instead of left to the GC. On by default;
     /// --no-scope measures plain GC allocation (docs/speed.md gives both).
     /// </summary>
-    public static bool OursInScope { get; set; } = true;
+    public static bool OursInScope { get; set; } = Environment.GetEnvironmentVariable(NoScopeVariable) != "1";
+
+    /// <summary>Set to 1 by --no-scope for the benchmark processes (they do not see the runner's arguments).</summary>
+    public const string NoScopeVariable = "AUTOGRAD_BENCH_NO_SCOPE";
 
     /// <summary>Deterministic float32 inputs, made on first use (a case's setup), shared by both engines.</summary>
     internal static Lazy<float[]> Data(int n, int seed, double scale = 1) => new(() => RandomData(n, seed, scale));

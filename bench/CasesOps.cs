@@ -1,4 +1,4 @@
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 
 namespace Autograd.Bench;
 
@@ -37,7 +37,8 @@ public static partial class Cases
                     using var y = Torch.Conv2d(tx, tw, tb, stride, pad, groups: groups);
                     y.Backward(gy);
                 }, tx, tw, tb, gy);
-            });
+            },
+            TorchSharpConv(x, w, b, xs, ws, ys, stride, pad, groups));
     }
 
     private static BenchCase Pool(string name, bool max, int k, int stride, int pad)
@@ -62,7 +63,8 @@ public static partial class Cases
                 Func<TorchTensor> f = max ? () => Torch.MaxPool2d(tx, k, stride, pad) : () => Torch.AvgPool2d(tx, k, stride, pad);
                 if (!bwd) return new Runner(() => f().Dispose(), tx, gy);
                 return new Runner(() => { tx.ZeroGrad(); using var y = f(); y.Backward(gy); }, tx, gy);
-            });
+            },
+            TorchSharpPool(x, xs, ys, max, k, stride, pad));
     }
 
     private static BenchCase Mean(string name)
@@ -83,7 +85,8 @@ public static partial class Cases
                 TorchTensor tx = TorchTensor.From(x.Value, xs, bwd);
                 if (!bwd) return new Runner(() => Torch.Mean(tx).Dispose(), tx);
                 return new Runner(() => { tx.ZeroGrad(); using var y = Torch.Mean(tx); y.Backward(); }, tx);
-            });
+            },
+            TorchSharpMean(x, xs));
     }
 
     /// <summary>
@@ -117,7 +120,8 @@ public static partial class Cases
                 }
                 if (!bwd) return new Runner(() => Chain().Dispose(), tx);
                 return new Runner(() => { tx.ZeroGrad(); using var y = Chain(); y.Backward(); }, tx);
-            });
+            },
+            TorchSharpRecordSmall(x));
     }
 
     private static BenchCase Matmul(string name, int size)
@@ -138,7 +142,8 @@ public static partial class Cases
                 TorchTensor ta = TorchTensor.From(a.Value, s, bwd), tb = TorchTensor.From(b.Value, s, bwd), gy = TorchTensor.From(Ones(size * size), s);
                 if (!bwd) return new Runner(() => Torch.Matmul(ta, tb).Dispose(), ta, tb, gy);
                 return new Runner(() => { ta.ZeroGrad(); tb.ZeroGrad(); using var y = Torch.Matmul(ta, tb); y.Backward(gy); }, ta, tb, gy);
-            });
+            },
+            TorchSharpMatmul(a, b, size));
     }
 
     internal static float[] Ones(int n)

@@ -1,5 +1,5 @@
 using Autograd.Nn.Optim;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 
 namespace Autograd.Bench;
 
@@ -68,7 +68,8 @@ public static partial class Cases
                     foreach (var t in buf) t?.Dispose();
                 }));
                 return runner;
-            });
+            },
+            TorchSharpTrainStep(x, xs, target, init));
     }
 
     private static Tensor OursForward(Tensor x, Tensor[] p, int[] target)

@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 using BenchmarkDotNet.Attributes;
 
 namespace Autograd.Bench;
 
 /// <summary>
-/// Every case × thread count × pass, timed on our engine (<see cref="Ours"/>) and on libtorch
-/// (<see cref="Libtorch"/>, the baseline) in the same process and run.
+/// Every case × thread count × pass, timed on our engine (<see cref="Ours"/>), on libtorch 1.13 through
+/// the shim (<see cref="Libtorch"/>, the baseline) and on libtorch 2.10 through TorchSharp
+/// (<see cref="TorchSharp"/>, the second baseline), in the same process and run.
 /// </summary>
 public class OpBenchmarks
 {
@@ -29,24 +30,37 @@ public class OpBenchmarks
     [ParamsAllValues]
     public Pass Pass { get; set; }
 
-    private Runner? _ours, _torch;
+    private Runner? _ours, _torch, _torchSharp;
 
-    [GlobalSetup]
-    public void Setup()
+    // Note [One libtorch per process]: libtorch 1.13 (the shim) and libtorch 2.10 (TorchSharp) cannot share
+    // a process: whichever loads second crashes (TorchSharp's first op after the shim throws
+    // std::system_error "Invalid argument"; the shim after TorchSharp dies silently): two copies of
+    // c10's process-wide state. So every benchmark runs in its own process (Note [Benchmark job]) and
+    // each target's setup loads only the engine it times.
+    [GlobalSetup(Target = nameof(Ours))]
+    public void SetupOurs()
     {
-        ThreadControl.Set(Threads);
-        var c = Cases.Get(Case);
-        _ours = c.Ours(Pass);
-        if (Cases.OursInScope)
+        Threading.NumThreads = Threads;
+        var inner = Cases.Get(Case).Ours(Pass);
+        _ours = !Cases.OursInScope ? inner : new Runner(() =>
         {
-            var inner = _ours;
-            _ours = new Runner(() =>
-            {
-                using var scope = new TensorScope();
-                inner.Run();
-            }, inner);
-        }
-        _torch = c.Torch(Pass);
+            using var scope = new TensorScope();
+            inner.Run();
+        }, inner);
+    }
+
+    [GlobalSetup(Target = nameof(Libtorch))]
+    public void SetupLibtorch()
+    {
+        ThreadControl.SetLibtorch113(Threads);
+        _torch = Cases.Get(Case).Torch(Pass);
+    }
+
+    [GlobalSetup(Target = nameof(TorchSharp))]
+    public void SetupTorchSharp()
+    {
+        Autograd.TorchSharp.TorchSharpLibrary.NumThreads = Threads;
+        _torchSharp = Cases.Get(Case).TorchSharp(Pass);
     }
 
     [GlobalCleanup]
@@ -54,6 +68,7 @@ public class OpBenchmarks
     {
         _ours?.Dispose();
         _torch?.Dispose();
+        _torchSharp?.Dispose();
     }
 
     [Benchmark]
@@ -61,9 +76,12 @@ public class OpBenchmarks
 
     [Benchmark(Baseline = true)]
     public void Libtorch() => _torch!.Run();
+
+    [Benchmark]
+    public void TorchSharp() => _torchSharp!.Run();
 }
 
-/// <summary>Sets the thread count of both engines: ours, libtorch's intra-op pool and OpenBLAS.</summary>
+/// <summary>Sets libtorch 1.13's thread counts: its intra-op pool and OpenBLAS (its matmul).</summary>
 public static class ThreadControl
 {
     private static readonly Lazy<nint> OpenBlasSetNumThreads = new(() =>
@@ -78,9 +96,8 @@ public static class ThreadControl
 
     public static bool OpenBlasFound => OpenBlasSetNumThreads.Value != 0;
 
-    public static unsafe void Set(int threads)
+    public static unsafe void SetLibtorch113(int threads)
     {
-        Threading.NumThreads = threads;
         OracleLibrary.NumThreads = threads;
         if (OpenBlasSetNumThreads.Value != 0) ((delegate* unmanaged<int, void>)OpenBlasSetNumThreads.Value)(threads);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Autograd.Bench;
-using Autograd.Oracle;
+using Autograd.Bench.Shim;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
@@ -8,10 +8,9 @@ using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--rounds 3] [--out bench/results] [--no-scope]
-// (scripts/bench.sh installs OpenBLAS, builds the libtorch shim and runs this.)
+// (scripts/bench.sh installs OpenBLAS, builds the libtorch 1.13 shim and runs this; TorchSharp's libtorch 2.10 comes from NuGet.)
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
 int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
@@ -20,25 +19,32 @@ if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(i
 OpBenchmarks.CaseFilter = filter;
 Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 
-OracleLibrary.EnsureLoaded();
-Console.WriteLine($"libtorch {OracleLibrary.TorchVersion}; OpenBLAS thread control {(ThreadControl.OpenBlasFound ? "found" : "NOT found")}; " +
+// Only TorchSharp is loaded here (Note [One libtorch per process]); the shim is checked for, not loaded.
+Autograd.TorchSharp.TorchSharpLibrary.EnsureLoaded();
+if (OracleLibrary.Candidates().FirstOrDefault(File.Exists) is not { } shim)
+    throw new OracleUnavailableException($"libtorch 1.13 shim not found (looked for {string.Join(", ", OracleLibrary.Candidates().Take(3))}). {OracleLibrary.InstallHint}");
+Console.WriteLine($"baselines: libtorch 1.13 ({shim}) and libtorch {Autograd.TorchSharp.TorchSharpLibrary.LibTorchVersion} (TorchSharp); " +
                   $"SIMD {Autograd.Kernels.Simd.Best}; ours {(Cases.OursInScope ? "in" : "without")} a TensorScope; {Environment.ProcessorCount} cores; load {LoadAverage()}");
 
-// Note [Benchmark job]: in-process (the libtorch shim is loaded once and both engines share the
-// process), one launch, 3 warmup and 9 measured iterations of ~150 ms each: a ShortRun-like job
-// that keeps one round of the full matrix of cases under ~4 minutes. This shared VM's speed drifts by
-// tens of percent over minutes, and BenchmarkDotNet times ours and libtorch one after the other, so
+// Note [Benchmark job]: each benchmark in its own process (BenchmarkDotNet's default toolchain: the two
+// libtorchs cannot share one, Note [One libtorch per process]), one launch, 3 warmup and 9 measured
+// iterations of ~150 ms each: a ShortRun-like job that keeps one round of the full matrix short. This shared VM's speed drifts by
+// tens of percent over minutes, and BenchmarkDotNet times ours and the libtorchs one after the other, so
 // one round's ratio carries that drift. The whole matrix therefore runs --rounds times (3 by
 // default); summary.csv gives, per case, the median over rounds of each engine's median and of the
-// round's ratio (ours and libtorch measured seconds apart), and rounds.csv every round's figures.
+// round's ratios (the engines measured seconds apart), and rounds.csv every round's figures.
 var job = Job.Default
-    .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1)
     .WithWarmupCount(3)
     .WithIterationCount(9)
     .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
     .WithEvaluateOverhead(false)
     .WithGcServer(false)
+    .WithEnvironmentVariables(new EnvironmentVariable(Cases.NoScopeVariable, Cases.OursInScope ? "0" : "1"))
+    // BenchmarkDotNet's generated project skips Directory.Build.targets, which brings Autograd.TorchSharp's
+    // build targets to project references here (the libstdc++ fix, docs/torchsharp.md): import them directly.
+    .WithArguments([new MsBuildArgument("/p:CustomAfterMicrosoftCommonTargets=" +
+        Path.Combine(RepoRoot(), "src", "TorchSharp", "buildTransitive", "Autograd.TorchSharp.targets"))])
     .WithId("Short");
 var summaries = new List<Summary>();
 for (int round = 0; round < rounds; round++)

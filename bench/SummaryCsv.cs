@@ -5,17 +5,18 @@ using BenchmarkDotNet.Reports;
 namespace Autograd.Bench;
 
 /// <summary>
-/// Writes bench/results/summary.csv (ours vs libtorch, medians over rounds: Note [Benchmark job]),
-/// rounds.csv (every round) and memory.csv (MemoryDiagnoser, medians over rounds).
+/// Writes bench/results/summary.csv (ours vs libtorch 1.13 and vs TorchSharp's libtorch 2.10, medians over
+/// rounds: Note [Benchmark job]), rounds.csv (every round) and memory.csv (MemoryDiagnoser, medians over rounds).
 /// </summary>
 public static class SummaryCsv
 {
-    private sealed record Row(string Case, int Threads, Pass Pass, int Round, bool IsOurs, double MedianMs, long? Bytes,
+    private sealed record Row(string Case, int Threads, Pass Pass, int Round, string Engine, double MedianMs, long? Bytes,
         double Gen0, double Gen1, double Gen2);
 
-    private sealed record RoundPair(int Round, Row Ours, Row Torch)
+    private sealed record RoundPair(int Round, Row Ours, Row Torch, Row? TorchSharp)
     {
         public double Ratio => Ours.MedianMs / Torch.MedianMs;
+        public double? RatioTorchSharp => TorchSharp is null ? null : Ours.MedianMs / TorchSharp.MedianMs;
     }
 
     public static void Write(IReadOnlyList<Summary> rounds, string dir)
@@ -24,22 +25,26 @@ public static class SummaryCsv
             .Where(r => r.Success && r.ResultStatistics is not null)
             .Select(r => ToRow(r, i + 1))).ToList();
         var order = Cases.All.Select(c => c.Name).ToList();
-        var csv = new StringBuilder("case,threads,pass,ours_ms,libtorch_ms,ratio\n");
-        var perRound = new StringBuilder("case,threads,pass,round,ours_ms,libtorch_ms,ratio\n");
+        var csv = new StringBuilder("case,threads,pass,ours_ms,libtorch_ms,ratio,torchsharp_ms,ratio_torchsharp\n");
+        var perRound = new StringBuilder("case,threads,pass,round,ours_ms,libtorch_ms,ratio,torchsharp_ms,ratio_torchsharp\n");
         var mem = new StringBuilder("case,threads,pass,engine,allocated_bytes_per_op,gen0_per_1000,gen1_per_1000,gen2_per_1000\n");
         foreach (var g in rows.GroupBy(r => (r.Case, r.Threads, r.Pass))
                      .OrderBy(g => order.IndexOf(g.Key.Case)).ThenBy(g => g.Key.Threads).ThenBy(g => g.Key.Pass))
         {
             string key = $"{g.Key.Case},{g.Key.Threads},{PassName(g.Key.Pass)}";
-            var ours = g.Where(r => r.IsOurs).ToList();
-            var torch = g.Where(r => !r.IsOurs).ToList();
-            // A round's ratio pairs the two engines' medians of that round (measured seconds apart).
-            var pairs = ours.Join(torch, o => o.Round, t => t.Round, (o, t) => new RoundPair(o.Round, o, t)).OrderBy(p => p.Round).ToList();
+            var ours = g.Where(r => r.Engine == "ours").ToList();
+            var torch = g.Where(r => r.Engine == "libtorch").ToList();
+            var ts = g.Where(r => r.Engine == "torchsharp").ToList();
+            // A round's ratios pair the engines' medians of that round (measured seconds apart).
+            var pairs = ours.Join(torch, o => o.Round, t => t.Round, (o, t) => new RoundPair(o.Round, o, t, ts.FirstOrDefault(r => r.Round == o.Round)))
+                .OrderBy(p => p.Round).ToList();
             foreach (var p in pairs)
-                perRound.Append(CultureInfo.InvariantCulture, $"{key},{p.Round},{F(p.Ours.MedianMs)},{F(p.Torch.MedianMs)},{F(p.Ratio)}\n");
+                perRound.Append(CultureInfo.InvariantCulture,
+                    $"{key},{p.Round},{F(p.Ours.MedianMs)},{F(p.Torch.MedianMs)},{F(p.Ratio)},{F(p.TorchSharp?.MedianMs)},{F(p.RatioTorchSharp)}\n");
             csv.Append(CultureInfo.InvariantCulture,
-                $"{key},{F(Median(ours.Select(r => r.MedianMs)))},{F(Median(torch.Select(r => r.MedianMs)))},{F(Median(pairs.Select(p => p.Ratio)))}\n");
-            foreach (var (engine, list) in new[] { ("ours", ours), ("libtorch", torch) })
+                $"{key},{F(Median(ours.Select(r => r.MedianMs)))},{F(Median(torch.Select(r => r.MedianMs)))},{F(Median(pairs.Select(p => p.Ratio)))}," +
+                $"{F(Median(ts.Select(r => r.MedianMs)))},{F(Median(pairs.Where(p => p.RatioTorchSharp is not null).Select(p => p.RatioTorchSharp!.Value)))}\n");
+            foreach (var (engine, list) in new[] { ("ours", ours), ("libtorch", torch), ("torchsharp", ts) })
             {
                 if (list.Count == 0) continue;
                 var bytes = Median(list.Where(r => r.Bytes is not null).Select(r => (double)r.Bytes!.Value));
@@ -59,7 +64,12 @@ public static class SummaryCsv
     {
         double per1000(int n) => n * 1000.0 / r.GcStats.TotalOperations;
         return new Row((string)Param(r, nameof(OpBenchmarks.Case)), (int)Param(r, nameof(OpBenchmarks.Threads)), (Pass)Param(r, nameof(OpBenchmarks.Pass)),
-            round, r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(OpBenchmarks.Ours), r.ResultStatistics!.Median / 1e6,
+            round, r.BenchmarkCase.Descriptor.WorkloadMethod.Name switch
+            {
+                nameof(OpBenchmarks.Ours) => "ours",
+                nameof(OpBenchmarks.TorchSharp) => "torchsharp",
+                _ => "libtorch",
+            }, r.ResultStatistics!.Median / 1e6,
             r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase),
             per1000(r.GcStats.Gen0Collections), per1000(r.GcStats.Gen1Collections), per1000(r.GcStats.Gen2Collections));
     }

@@ -12,5 +12,5 @@ if ! ldconfig -p | grep -q 'libopenblas.so.0'; then
   SUDO=""; [[ $(id -u) -ne 0 ]] && command -v sudo > /dev/null && SUDO="sudo"
   $SUDO apt-get install -y libopenblas0-pthread
 fi
-./scripts/build-oracle.sh
+./scripts/build-shim.sh
 dotnet run -c Release --project bench -- "$@"

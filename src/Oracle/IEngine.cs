@@ -3,7 +3,7 @@ namespace Autograd.Oracle;
 /// <summary>
 /// The ops both engines implement, with <see cref="F"/>'s names, parameters and defaults, so a
 /// computation is written once as a lambda over <see cref="IEngine"/> and run on ours
-/// (<see cref="AutogradEngine"/>) and on libtorch (<see cref="LibTorchEngine"/>):
+/// (<see cref="AutogradEngine"/>) and on libtorch 2.10 through TorchSharp (<see cref="TorchSharpEngine"/>):
 /// <code>
 /// Func&lt;IEngine, EngineTensor[], EngineTensor&gt; f = (e, x) => e.Mean(e.MaxPool2d(e.Conv2d(x[0], x[1], padding: "same"), 2));
 /// </code>

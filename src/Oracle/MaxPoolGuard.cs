@@ -1,15 +1,17 @@
 namespace Autograd.Oracle;
 
-/// <summary>Keeps the configurations that crash libtorch 1.13's max_pool2d away from it.</summary>
+/// <summary>Keeps the configurations that make libtorch's max_pool2d write out of bounds away from it.</summary>
 /// <remarks>
 /// Note [max_pool2d padding-only windows]: when a dilated window holds only padding (e.g. H = 2,
-/// kernel 2, dilation 3, padding 1: the window reads rows -1 and 2), libtorch 1.13's CPU kernel
-/// records index -1 and its backward scatters through it, corrupting the heap; the process dies
-/// later, somewhere else. PyTorch's forward output there is -inf. Such a configuration is valid,
-/// so ours must handle it, but it is tested on our side alone: the binding refuses it with
-/// <see cref="OracleGuardException"/> (and the shim refuses it again, in case another caller
-/// bypasses this check). Configurations libtorch itself rejects pass through, so error agreement
-/// is still checked against libtorch.
+/// kernel 2, dilation 3, padding 1: the window reads rows -1 and 2), libtorch's CPU kernel has no
+/// input cell to pick. 1.13 recorded index -1, 2.10 records the window's first clipped position,
+/// which lies outside the plane (6 in a 2×2 plane for that example); either way its backward then
+/// scatters the gradient through that index, outside the plane: into another plane's gradient or past
+/// the buffer, corrupting the heap (1.13's process died later, somewhere else). PyTorch's forward
+/// output there is -inf. Such a configuration is valid, so ours must handle it (output -inf, index -1,
+/// no gradient), but it is tested on our side alone: <see cref="TorchSharpEngine"/> refuses it with
+/// <see cref="OracleGuardException"/>. Configurations libtorch itself rejects pass through, so error
+/// agreement is still checked against libtorch.
 /// </remarks>
 public static class MaxPoolGuard
 {
@@ -31,15 +33,18 @@ public static class MaxPoolGuard
             throw new OracleGuardException(
                 $"oracle guard: max_pool2d on input [{string.Join(", ", inputShape.ToArray())}] with kernel {kernel}, stride {stride}, " +
                 $"padding {padding}, dilation {dilation}, ceil_mode={ceilMode} has a window covering only padding; " +
-                "libtorch 1.13 corrupts its heap on it, so it is not sent to libtorch (see docs/oracle.md)");
+                "libtorch's backward writes outside the plane on it, so it is not sent to libtorch (see docs/oracle.md)",
+                "padding-only window: libtorch's backward writes out of bounds");
         if (OverflowsLibtorch(inputShape, kernel, stride, padding, dilation, ceilMode))
             throw new OracleGuardException(
                 $"oracle guard: max_pool2d with kernel {kernel} and dilation {dilation}: libtorch's CPU kernel computes " +
-                "(kernel − 1)·dilation in 32-bit int, which overflows here, so its windows would be wrong; not sent to libtorch (see docs/oracle.md)");
+                "(kernel − 1)·dilation in 32-bit int, which overflows here, so its windows would be wrong; not sent to libtorch (see docs/oracle.md)",
+                "(kernel − 1)·dilation past int: libtorch's windows overflow");
     }
 
     /// <summary>
-    /// Note [max_pool2d int overflow in libtorch]: libtorch's CPU max_pool2d kernel holds kernel size and
+    /// Note [max_pool2d int overflow in libtorch]: libtorch's CPU max_pool2d kernel (1.13, and 2.x's cpu_max_pool
+    /// still takes int kH, dilationH) holds kernel size and
     /// dilation as int and computes the window end as ih0 + (kH − 1)·dilationH + 1 in int: past
     /// int.MaxValue the window comes out empty (−inf; found by the fuzz test, Note [Fuzz test]). Ours
     /// computes in 64-bit. True for configurations libtorch accepts where that product overflows.

@@ -284,19 +284,20 @@ public class PoolExtremeArgumentTests
     // ---- pad ----
 
     // torch (pads are int64 there): F.pad(torch.arange(6.).reshape(2, 3), (2**31-1, -(2**31-2))) raises
-    // "start (0) + length (-2147483643) exceeds dimension size (3)." (it narrows by each negative pad before
-    // padding); F.pad(x, (-2**31, 2**31-1)) raises a misleading IndexError; a padded size beyond int is
-    // allocated by PyTorch, and rejected here (our sizes are ints).
+    // (1.13) "start (0) + length (-2147483643) exceeds dimension size (3)." (it narrows by each negative pad
+    // before padding; the crops alone leave a negative size); F.pad(x, (-2**31, 2**31-1)) raises a
+    // misleading IndexError; a padded size beyond int is allocated by PyTorch, and rejected here (our
+    // sizes are ints). Ours words every over-crop with the message of PyTorch's explicit size check.
     [Fact]
     public void PadExtremesAreCheckedInLong()
     {
         var x = Tensor.Arange(0, 6, 1, DType.Float64).Reshape([2, 3]);
         var e = Assert.ThrowsAny<ArgumentException>(() => F.Pad(x, [int.MaxValue, -(int.MaxValue - 1)]));
-        Assert.Contains("start (0) + length (-2147483643) exceeds dimension size (3).", e.Message);
+        Assert.Contains("The input size 3, plus negative padding 2147483647 and -2147483646 resulted in a negative output size", e.Message);
         Assert.StartsWith("pad:", e.Message);
         // Was accepted (output size 2) and its backward then negated int.MinValue and failed.
         e = Assert.ThrowsAny<ArgumentException>(() => F.Pad(x, [int.MinValue, int.MaxValue]));
-        Assert.Contains("pad: padding -2147483648 of dimension 1 crops more than its size 3", e.Message);
+        Assert.Contains("pad: The input size 3, plus negative padding -2147483648 and 2147483647 resulted in a negative output size", e.Message);
         e = Assert.ThrowsAny<ArgumentException>(() => F.Pad(x, [int.MaxValue, int.MaxValue]));
         Assert.Contains("pad: padding 2147483647 and 2147483647 of dimension 1 (size 3) gives 4294967297 elements", e.Message);
         // Each dim fits an int, the whole does not (was ShapeUtil's message, without the op).

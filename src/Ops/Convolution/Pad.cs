@@ -21,10 +21,9 @@ public static partial class F
         int rank = input.Rank;
         var before = new int[rank];
         var outShape = input.Dims.ToArray();
-        // libtorch 1.13's constant_pad_nd crops by narrowing when no pad is positive (a dim may then
-        // become empty) but otherwise requires every padded dim to stay non-empty; found by the oracle.
-        bool anyPositive = false;
-        foreach (var p in pad) anyPositive |= p > 0;
+        // libtorch 2.10's constant_pad_nd first crops (narrows) by the negative pads, which must leave a
+        // size >= 0, then pads by the positive ones: a dim may end up empty even when another pad is
+        // positive (1.13 refused that; docs/oracle.md lists the change). Found by the oracle.
         Int128 numel = 1;
         for (int d = 0; d < rank - pad.Length / 2; d++) numel *= input.Dims[d];
         for (int k = 0; k < pad.Length / 2; k++)
@@ -33,16 +32,12 @@ public static partial class F
             int d = rank - 1 - k;
             long inSize = input.Dims[d], left = pad[2 * k], right = pad[2 * k + 1];
             long size = inSize + left + right;
-            if (size < 0 || (size == 0 && anyPositive))
+            // The crops alone must leave a size >= 0 (PyTorch narrows by each negative pad before
+            // padding); this also keeps every pad within [−size, int.MaxValue], so the backward's
+            // negated pads are ints too.
+            long cropped = inSize + Math.Min(0, left) + Math.Min(0, right);
+            if (cropped < 0)
                 throw new ArgumentException($"pad: The input size {inSize}, plus negative padding {left} and {right} resulted in a negative output size, which is invalid. Check dimension {d} of your input.", nameof(pad));
-            // PyTorch narrows the input by each negative pad before padding (left, then right), so a crop
-            // may not exceed what is left of the dim even when the other side pads: this keeps every
-            // pad within [−size, int.MaxValue], so the backward's negated pads are ints too.
-            long leftCrop = Math.Max(0, -left), rightCrop = Math.Max(0, -right);
-            if (leftCrop > inSize)
-                throw new ArgumentException($"pad: padding {left} of dimension {d} crops more than its size {inSize} (a negative pad crops before the other side pads, as PyTorch's narrow)", nameof(pad));
-            if (rightCrop > inSize - leftCrop)
-                throw new ArgumentException($"pad: padding {left} and {right} of dimension {d} (size {inSize}) crop too much: start (0) + length ({inSize - leftCrop - rightCrop}) exceeds dimension size ({inSize - leftCrop}).", nameof(pad));
             if (size > int.MaxValue)
                 throw new ArgumentException($"pad: padding {left} and {right} of dimension {d} (size {inSize}) gives {size} elements, more than {int.MaxValue}", nameof(pad));
             before[d] = pad[2 * k];

@@ -24,7 +24,7 @@ public static partial class F
     public static Tensor AdaptiveMaxPool2d(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_max_pool2d", input, outputSize, requireChannels: true);
-        return MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pooling2d_backward").Output;
+        return MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d_backward").Output;
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ public static partial class F
     public static (Tensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_max_pool2d", input, outputSize, requireChannels: true);
-        var (output, indices) = MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pooling2d_backward");
+        var (output, indices) = MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d_backward");
         return (output, (int[])indices.Clone());
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Autograd.Oracle;
+using Autograd.TorchSharp;
 
 namespace Autograd.Tests.Oracle;
 
@@ -52,10 +53,13 @@ public static class Conformance
         lock (row) row.Rejected++;
     }
 
-    /// <summary>One configuration kept from libtorch by <see cref="MaxPoolGuard"/>: ours accepted it, nothing compared.</summary>
-    public static void RecordGuarded(string op)
+    /// <summary>
+    /// One configuration kept from libtorch by the engine's guard (<see cref="OracleGuardException"/>): ours
+    /// accepted it (a padding-only max_pool2d window) or rejected it as PyTorch does (divisor_override 0).
+    /// </summary>
+    public static void RecordGuarded(string op, bool rejected, string reason)
     {
-        var row = Rows.GetOrAdd((op, "guarded: accepted by ours, not sent to libtorch (padding-only window)", "-"), _ => new Row());
+        var row = Rows.GetOrAdd((op, $"guarded ({reason}): {(rejected ? "rejected by ours, as by PyTorch" : "accepted by ours")}, not sent to libtorch", "-"), _ => new Row());
         lock (row) row.Rejected++;
     }
 
@@ -72,7 +76,7 @@ public static class Conformance
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         string version;
-        try { version = OracleLibrary.TorchVersion; } catch (OracleUnavailableException) { version = "unavailable"; }
+        try { version = TorchSharpLibrary.LibTorchVersion + " (TorchSharp)"; } catch (TorchSharpUnavailableException) { version = "unavailable"; }
         var rows = Rows.ToArray();
         int configs = rows.Where(r => r.Key.Option == "(all)").Sum(r => r.Value.Configs);
         int tensors = rows.Where(r => r.Key.Option == "(all)").Sum(r => r.Value.Tensors);

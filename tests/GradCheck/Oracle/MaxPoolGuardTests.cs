@@ -3,9 +3,9 @@ using Autograd.Oracle;
 namespace Autograd.Tests.Oracle;
 
 /// <summary>
-/// Note [max_pool2d padding-only windows]: configurations whose dilated window covers only padding
-/// corrupt libtorch 1.13's heap, so the binding (and, behind it, the shim) refuses them. These
-/// tests pin that the guard finds exactly those windows and that nothing reaches libtorch.
+/// Note [max_pool2d padding-only windows]: configurations whose dilated window covers only padding make
+/// libtorch's backward write outside the plane, so the engine refuses them. These tests pin that the
+/// guard finds exactly those windows, that nothing reaches libtorch, and why the guard is still needed.
 /// </summary>
 [Collection(OracleCollection.Name)]
 public class MaxPoolGuardTests
@@ -28,28 +28,35 @@ public class MaxPoolGuardTests
     }
 
     [Fact]
-    public void BindingRefusesItWithoutCallingLibtorch()
+    public void EngineRefusesItWithoutCallingLibtorch()
     {
         OracleFixture.RequireOracle();
-        using var x = TorchTensor.From(new double[4], [1, 1, 2, 2], requiresGrad: true);
-        var e = Assert.Throws<OracleGuardException>(() => Torch.MaxPool2dWithIndices(x, 2, 2, 1, 3));
+        using var torch = new TorchSharpEngine();
+        var x = torch.From(new double[4], [1, 1, 2, 2], DType.Float64, requiresGrad: true);
+        var e = Assert.Throws<OracleGuardException>(() => torch.MaxPool2dWithIndices(x, 2, 2, 1, 3));
         Assert.Contains("covering only padding", e.Message);
-        Assert.Throws<OracleGuardException>(() => Torch.MaxPool2d(x, 2, 2, 1, 3));
+        Assert.False(e.LibtorchRejects);
+        Assert.Throws<OracleGuardException>(() => torch.MaxPool2d(x, 2, 2, 1, 3));
     }
 
+    /// <summary>
+    /// Why the guard stays with libtorch 2.10: its forward (safe to run) still records, for the window of
+    /// padding only, an index outside the 2×2 plane, which its backward would scatter through. When a
+    /// libtorch release records −1 (or rejects the configuration) this fails, and the guard can go.
+    /// </summary>
     [Fact]
-    public unsafe void ShimRefusesItTooWhenTheBindingIsBypassed()
+    public void Libtorch210StillRecordsAnIndexOutsideThePlaneForAPaddingOnlyWindow()
     {
         OracleFixture.RequireOracle();
-        using var x = TorchTensor.From(new double[4], [1, 1, 2, 2], requiresGrad: true);
-        long[] k = [2, 2], s = [2, 2], p = [1, 1], d = [3, 3];
-        nint output = 0, indices = 0;
-        int rc;
-        fixed (long* kp = k) fixed (long* sp = s) fixed (long* pp = p) fixed (long* dp = d)
-            rc = Native.ag_max_pool2d(x.Ptr, kp, 2, sp, 2, pp, 2, dp, 2, 0, &output, &indices);
-        Assert.Equal(-1, rc);
-        Assert.Equal(0, output);
-        Assert.StartsWith("oracle guard:", System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.ag_last_error()));
+        using var x = global::TorchSharp.torch.zeros([1, 1, 2, 2], global::TorchSharp.torch.ScalarType.Float64);
+        var (output, indices) = global::TorchSharp.torch.nn.functional.max_pool2d_with_indices(x, [2, 2], [2, 2], [1, 1], [3, 3]);
+        using (output) using (indices)
+        {
+            Assert.Equal(double.NegativeInfinity, output.data<double>()[0]);
+            long index = indices.data<long>()[0];
+            Assert.True(index is < 0 or >= 4, $"libtorch now records index {index}, inside the plane");
+            Assert.NotEqual(-1, index);   // 1.13 recorded -1; 2.10 records the first clipped position (6)
+        }
     }
 
     /// <summary>Over every small configuration, the guard trips exactly where our max_pool2d reports a padding-only window (index −1).</summary>

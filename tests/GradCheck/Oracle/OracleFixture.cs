@@ -1,4 +1,5 @@
 using Autograd.Oracle;
+using Autograd.TorchSharp;
 
 namespace Autograd.Tests.Oracle;
 
@@ -23,6 +24,6 @@ public sealed class OracleFixture : IDisposable
         Console.Error.WriteLine($"conformance report: {path}");
     }
 
-    /// <summary>Fails (never skips) when the shim is missing, with the install hint.</summary>
-    public static void RequireOracle() => OracleLibrary.EnsureLoaded();
+    /// <summary>Fails (never skips) when TorchSharp cannot load, with the reason and the fix in one line.</summary>
+    public static void RequireOracle() => TorchSharpLibrary.EnsureLoaded();
 }

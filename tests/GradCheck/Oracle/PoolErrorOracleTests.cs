@@ -92,7 +92,7 @@ public class PoolErrorOracleTests
     public void AdaptivePoolingToAnEmptyOutputRejectsItsBackwardAsLibtorchDoes(bool max)
     {
         OracleFixture.RequireOracle();
-        using var torch = new LibTorchEngine();
+        using var torch = new TorchSharpEngine();
         var ours = AutogradEngine.Instance;
         var data = CrossCheck.Draw([1, 2, 4, 4], Data.Normal, 1);
         EngineTensor Pool(IEngine e, EngineTensor x) => max ? e.AdaptiveMaxPool2d(x, (0, 2)) : e.AdaptiveAvgPool2d(x, (0, 2));

@@ -1,7 +1,9 @@
 namespace Autograd.Tests.Reliability;
 
 // Note [Adaptive backward of an empty output], found by the fuzz test (libtorch rejected backward
-// where ours returned a zero gradient). Expected messages: python3-torch 1.13, e.g.
+// where ours returned a zero gradient). Expected messages: libtorch 2.10's (PoolErrorOracleTests checks
+// them against TorchSharp in the same run); python3-torch 1.13 says the same but spells the max one
+// "adaptive_max_pooling2d_backward", e.g.
 //   F.adaptive_avg_pool2d(torch.ones(2,3,4,5, requires_grad=True), (0,2)).sum().backward()
 //   -> "adaptive_avg_pool2d_backward(): Expected grad_output to have non-zero size for non-batch
 //       dimensions, but grad_output has sizes [2, 3, 0, 2] with dimension 2 being empty"
@@ -19,7 +21,7 @@ public class AdaptiveEmptyOutputTests
         var y = max ? F.AdaptiveMaxPool2d(x, (oh, ow)) : F.AdaptiveAvgPool2d(x, (oh, ow));
         Assert.Equal(0, y.Numel);   // the forward is accepted, as in PyTorch
         var e = Assert.Throws<ArgumentException>(() => y.Sum().Backward());
-        Assert.Equal($"{(max ? "adaptive_max_pooling2d_backward" : "adaptive_avg_pool2d_backward")}(): Expected grad_output to have non-zero size for non-batch dimensions, but grad_output has sizes {sizes}", e.Message);
+        Assert.Equal($"{(max ? "adaptive_max_pool2d_backward" : "adaptive_avg_pool2d_backward")}(): Expected grad_output to have non-zero size for non-batch dimensions, but grad_output has sizes {sizes}", e.Message);
     }
 
     [Theory]

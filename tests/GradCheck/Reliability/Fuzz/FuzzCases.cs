@@ -7,7 +7,7 @@ namespace Autograd.Tests.Reliability.Fuzz;
 /// <summary>One drawn configuration: a computation over <see cref="IEngine"/>, its inputs, and the names its errors may use.</summary>
 public sealed record FuzzCase(string Op, string Config, DType DType, Input[] Inputs, CrossCheck.Graph F, string[] Names)
 {
-    /// <summary>Set when libtorch 1.13 is known to differ here (ours then runs alone).</summary>
+    /// <summary>Set when libtorch is known to differ here by a documented decision (ours then runs alone).</summary>
     public string? Deviation { get; init; }
 
     public override string ToString() => $"{Op} {(DType == DType.Float32 ? "float32" : "float64")} {Config} inputs {string.Join(" ", Inputs.Select(i => $"[{string.Join(",", i.Shape)}]{i.Kind}"))}";
@@ -57,7 +57,7 @@ public static class FuzzCases
         Gen.Select(body, Types, (b, t) => new FuzzCase(op, b.Config, t, b.Inputs, b.F, names));
 
     private static Gen<FuzzCase> Conv2d => Case("conv2d", ["conv2d"], ConvBody).Select(c => c.Inputs[1].Shape[1] == 0
-        ? c with { Deviation = "conv2d with zero input channels gives (N, outC, oH, oW) as PyTorch 2.x does; libtorch 1.13 gives (N, 0, oH, oW) (docs/conv.md)" }
+        ? c with { Deviation = "conv2d with zero input channels gives (N, outC, oH, oW) filled with the bias; libtorch (1.13 and 2.10) gives (N, 0, oH, oW) (Note [conv2d empty inputs], docs/conv.md)" }
         : c);
 
     private static readonly Gen<(string Config, Input[] Inputs, CrossCheck.Graph F)> ConvBody =

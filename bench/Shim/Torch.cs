@@ -1,4 +1,4 @@
-namespace Autograd.Oracle;
+namespace Autograd.Bench.Shim;
 
 /// <summary>
 /// libtorch's ops with our names and parameters (<see cref="F"/>'s signatures), each calling the

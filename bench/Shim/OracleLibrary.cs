@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Autograd.Oracle;
+namespace Autograd.Bench.Shim;
 
-/// <summary>libautograd_oracle.so could not be loaded: the oracle is unavailable. Tests that need it fail with this.</summary>
+/// <summary>libautograd_oracle.so (the libtorch 1.13 shim, the benchmarks' first baseline) could not be loaded.</summary>
 public sealed class OracleUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Finds and loads the native shim (native/build/libautograd_oracle.so) once per process.</summary>
@@ -19,8 +19,8 @@ public static class OracleLibrary
     public const string FileName = "libautograd_oracle.so";
 
     public const string InstallHint =
-        "Run ./scripts/test.sh, which installs libtorch-dev and builds the shim; or by hand: " +
-        "sudo apt-get install -y libtorch-dev libopenblas0-pthread cmake g++ && ./scripts/build-oracle.sh";
+        "Run ./scripts/bench.sh, which installs libtorch-dev and builds the shim; or by hand: " +
+        "sudo apt-get install -y libtorch-dev libopenblas0-pthread cmake g++ && ./scripts/build-shim.sh";
 
     private static readonly Lazy<(nint Handle, string? Path, string? Error)> Loaded = new(Load);
 
@@ -28,7 +28,7 @@ public static class OracleLibrary
     public static string EnsureLoaded()
     {
         var (handle, path, error) = Loaded.Value;
-        if (handle == 0) throw new OracleUnavailableException($"libtorch oracle unavailable: {error}. {InstallHint}");
+        if (handle == 0) throw new OracleUnavailableException($"libtorch 1.13 shim unavailable: {error}. {InstallHint}");
         return path!;
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Autograd.Oracle;
+namespace Autograd.Bench.Shim;
 
 /// <summary>The shim's C ABI (native/include/autograd_oracle.h), one declaration per function.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Autograd.Oracle;
+namespace Autograd.Bench.Shim;
 
 /// <summary>libtorch threw: the message is libtorch's own (without its C++ backtrace).</summary>
 public sealed class TorchException(string message) : Exception(message);

@@ -1,4 +1,6 @@
-namespace Autograd.Oracle;
+using Autograd.Oracle;
+
+namespace Autograd.Bench.Shim;
 
 // conv2d, pad and the pooling family. Optional strides are passed as "not given" (an empty
 // IntArrayRef), so libtorch applies its own default (the kernel size), as torch.nn.functional does.
