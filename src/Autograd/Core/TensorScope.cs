@@ -53,6 +53,7 @@ public sealed class TensorScope : IDisposable
     /// <summary>Starts a scope in this flow of control; it is the current one until disposed.</summary>
     public TensorScope()
     {
+        TensorStorage.MarkScoped();
         _outer = Current;
         Innermost.Value = this;
     }
@@ -148,14 +149,18 @@ internal static class TensorStorage
     private static long _pooledBytes;
     private static volatile bool _everScoped;
 
+    /// <summary>False until the first TensorScope begins: until then nothing needs the current scope.</summary>
+    internal static bool EverScoped => _everScoped;
+
+    internal static void MarkScoped() => _everScoped = true;
+
     /// <summary>An array of n elements; zeroed when asked. Pooled when a scope is active in this flow.</summary>
     internal static T[] Allocate<T>(int n, bool zeroed) where T : unmanaged
     {
         if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
-        var scope = TensorScope.Current;
-        if (scope is null || (long)n * Unsafe.SizeOf<T>() < MinPooledBytes)
+        var scope = (long)n * Unsafe.SizeOf<T>() < MinPooledBytes || !_everScoped ? null : TensorScope.Current;
+        if (scope is null)
             return NewArray<T>(n, zeroed);
-        _everScoped = true;
         T[]? array = null;
         lock (Free)
         {

@@ -21,7 +21,7 @@ internal static class Engine
         for (int i = 0; i < roots.Length; i++)
             Deliver(pending, roots[i].GradFn ?? roots[i].Accumulator, rootGrads[i]);
 
-        using var _ = GradMode.Set(false);
+        using var _ = GradMode.EnterBackward();
         foreach (var node in order.Nodes)
         {
             if (!pending.Remove(node, out var grad)) continue;   // reachable but no gradient arrived

@@ -15,7 +15,7 @@ public class Node
 {
     private static long _nextSequence;
     private BackwardFn? _backward;
-    private readonly TensorScope? _scope = TensorScope.Current;   // Note [Tensor scopes]
+    private readonly TensorScope? _scope = TensorStorage.EverScoped ? TensorScope.Current : null;   // Note [Tensor scopes]
 
     internal Node(string name, Node?[] next, int[][] inputShapes, DType[] inputTypes, int[] outputShape, BackwardFn? backward)
     {
