@@ -40,7 +40,15 @@ var job = Job.Default
     .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
     .WithEvaluateOverhead(false)
     .WithGcServer(false)
-    .WithEnvironmentVariables(new EnvironmentVariable(Cases.NoScopeVariable, Cases.OursInScope ? "0" : "1"))
+    .WithEnvironmentVariables(new EnvironmentVariable(Cases.NoScopeVariable, Cases.OursInScope ? "0" : "1"),
+        // Note [Benchmark warm-up]: each benchmark gets a fresh process, and a training step calls its
+        // kernels only a handful of times per iteration, so after the warm-up most of them still ran
+        // tier-0 code (tiered compilation promotes a method after 30 calls): ours measured 46-52 ms
+        // per step here against 21-33 ms in the old in-process harness, same code. With tiered
+        // compilation off every method is fully optimised from its first call, as a long-running
+        // process has it (measured: 22.7 ms); the ratios are about steady state (cold starts are
+        // issue 18's). Counting every call as hot instead (TC_CallCountThreshold=1) made it worse.
+        new EnvironmentVariable("DOTNET_TieredCompilation", "0"))
     // BenchmarkDotNet's generated project skips Directory.Build.targets, which brings Autograd.TorchSharp's
     // build targets to project references here (the libstdc++ fix, docs/torchsharp.md): import them directly.
     .WithArguments([new MsBuildArgument("/p:CustomAfterMicrosoftCommonTargets=" +
