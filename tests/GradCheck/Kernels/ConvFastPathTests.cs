@@ -33,25 +33,7 @@ public class ConvFastPathTests
     [Theory]
     [MemberData(nameof(Configs))]
     public void MatchesTheNaiveLoops(int[] xs, int[] ws, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
-    {
-        var gen = new Generator(xs.Sum() * 5 + ws.Sum());
-        var x64 = Tensor.Randn(xs, DType.Float64, generator: gen);
-        var w64 = Tensor.Randn(ws, DType.Float64, generator: gen);
-        var b64 = Tensor.Randn([ws[0]], DType.Float64, generator: gen);
-        var (y, dxRef, dwRef, dbRef, gy) = ConvNaiveReferenceTests.Naive(x64.ToDoubleArray(), xs, w64.ToDoubleArray(), ws, b64.ToDoubleArray(), sh, sw, ph, pw, dh, dw, groups);
-        foreach (var (dtype, tol) in new[] { (DType.Float64, 1e-11), (DType.Float32, 5e-4) })
-        {
-            var x = x64.To(dtype).Detach().RequiresGrad_();
-            var w = w64.To(dtype).Detach().RequiresGrad_();
-            var b = b64.To(dtype).Detach().RequiresGrad_();
-            var outp = F.Conv2d(x, w, b, (sh, sw), (ph, pw), (dh, dw), groups);
-            ConvTorchTests.AssertClose(y, outp.ToDoubleArray(), tol, $"{dtype} output");
-            outp.Backward(Tensor.From(gy, outp.Shape).To(dtype));
-            ConvTorchTests.AssertClose(dxRef, x.Grad!.ToDoubleArray(), tol, $"{dtype} input grad");
-            ConvTorchTests.AssertClose(dwRef, w.Grad!.ToDoubleArray(), tol * 20, $"{dtype} weight grad");
-            ConvTorchTests.AssertClose(dbRef, b.Grad!.ToDoubleArray(), tol * 20, $"{dtype} bias grad");
-        }
-    }
+        => ConvNaiveReferenceTests.AssertMatchesNaive(xs.Sum() * 5 + ws.Sum(), xs, ws, sh, sw, ph, pw, dh, dw, groups, 1e-11, 5e-4, paramFactor: 20);
 
     [Fact]
     public void TheConfigurationsReachTheFastPaths()
