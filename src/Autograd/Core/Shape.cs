@@ -24,10 +24,15 @@ public static class ShapeUtil
 
     public static int Numel(ReadOnlySpan<int> shape)
     {
+        // An empty shape holds no elements however large its other dims ([2, 2^30, 4, 0] is a valid
+        // empty tensor, as in PyTorch; found by the fuzz test), so a zero dim ends the count first.
+        foreach (var d in shape)
+            if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
+        foreach (var d in shape)
+            if (d == 0) return 0;
         long n = 1;
         foreach (var d in shape)
         {
-            if (d < 0) throw new ArgumentException($"negative dimension {d} in shape {Format(shape)}");
             n *= d;
             if (n > int.MaxValue) throw new ArgumentException($"shape {Format(shape)} has more than {int.MaxValue} elements");
         }

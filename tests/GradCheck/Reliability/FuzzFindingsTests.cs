@@ -68,4 +68,23 @@ public class FuzzFindingsTests
         Assert.Equal(near.Dx, far.Dx);
         Assert.Equal(near.Dw, far.Dw);
     }
+
+    [Fact]
+    public void AnEmptyShapeMayHaveDimsWhoseProductPassesInt()
+    {
+        // Fuzz seed 6 case 1745 (with the TorchSharp oracle): pad (−1, −2, 1, 0, 2^30, 2) of a [2, 0, 3, 3]
+        // tensor is [2, 1073741826, 4, 0], empty; ours counted 2·1073741826 before reaching the zero and
+        // refused it ("has more than 2147483647 elements", without the op's name). The reference is
+        // libtorch 2.10 through TorchSharp, in this process (1.13 refused the crop to 0 columns itself).
+        Assert.Equal(0, Tensor.Zeros([2, 1073741826, 4, 0]).Numel);
+        int[] pads = [-1, -2, 1, 0, 1 << 30, 2];
+        using var torch = new TorchSharpEngine();
+        var ty = torch.Pad(torch.From([], [2, 0, 3, 3], DType.Float64, requiresGrad: true), pads, 1.5);
+        var x = Tensor.Ones([2, 0, 3, 3], DType.Float64, requiresGrad: true);
+        var y = F.Pad(x, pads, value: 1.5);
+        Assert.Equal(ty.Shape, y.Shape.ToArray());
+        Assert.Equal([2, 1073741826, 4, 0], y.Shape.ToArray());
+        y.Sum().Backward();
+        Assert.Equal([2, 0, 3, 3], x.Grad!.Shape.ToArray());
+    }
 }
