@@ -14,9 +14,10 @@ public sealed record FuzzCase(string Op, string Config, DType DType, Input[] Inp
 }
 
 // Note [Fuzz configurations]
-// CsCheck generators draw configurations of the ops whose arguments are integers (geometry) or whose
-// data can be non-finite: conv2d, the pools, max_unpool2d, pad, reductions over dims, softmax and
-// cross_entropy. Integers come mostly from the ordinary range (1..4) and often from the extremes
+// CsCheck generators draw configurations of the ops whose arguments are integers (geometry, dims,
+// shapes) or whose data can be non-finite: conv2d, the pools, max_unpool2d, pad, reductions over dims,
+// softmax, cross_entropy, the shape ops (reshape/view with −1 and huge sizes, permute, transpose,
+// unsqueeze, squeeze, flatten with out-of-range dims) and matmul/linear over mismatched shapes. Integers come mostly from the ordinary range (1..4) and often from the extremes
 // (0, negatives, 46341 (its square passes 2^31), 2^16, 2^22, 2^30, int.MaxValue); tensors stay small
 // (every dim 0..6), so any huge size can only come from an argument. Case i of seed s is drawn from
 // PCG(s, i): a failure names (seed, index), and the child replays exactly that case.
@@ -183,10 +184,49 @@ public static class FuzzCases
         select ($"targets=({string.Join(", ", targets)}) ignore_index={ignore} reduction={reduction}", new[] { new Input([n, c], kind) },
             (CrossCheck.Graph)((e, t) => (e.CrossEntropy(t[0], targets, reduction, ignore), null))));
 
+    private static readonly Gen<int> DimArg = Gen.Frequency((6, Gen.Int[-5, 4]), (1, Gen.OneOf(int.MaxValue, int.MinValue, 1 << 30, -(1 << 30))));
+
+    private static readonly Gen<FuzzCase> ShapeOps = Case("reshape", ["reshape", "view", "permute", "transpose", "unsqueeze", "squeeze", "flatten", "dim", "shape"],
+        from x in Image
+        from kind in Values
+        from which in Gen.Int[0, 6]
+        from dims in DimArg.Array[1, 5]
+        from sizes in Gen.Frequency((4, Gen.Int[-1, 6]), (1, Gen.OneOf(0, 1 << 16, 1 << 30, int.MaxValue, -2, int.MinValue))).Array[1, 5]
+        select (which switch
+            {
+                0 => $"reshape({string.Join(", ", sizes)})",
+                1 => $"view({string.Join(", ", sizes)})",
+                2 => $"permute({string.Join(", ", dims)})",
+                3 => $"transpose({dims[0]}, {dims[^1]})",
+                4 => $"unsqueeze({dims[0]})",
+                5 => $"squeeze({dims[0]})",
+                _ => $"flatten({dims[0]}, {dims[^1]})",
+            }, new[] { new Input(x, kind) },
+            (CrossCheck.Graph)((e, t) => (which switch
+            {
+                0 => e.Reshape(t[0], sizes),
+                1 => e.View(t[0], sizes),
+                2 => e.Permute(t[0], dims),
+                3 => e.Transpose(t[0], dims[0], dims[^1]),
+                4 => e.Unsqueeze(t[0], dims[0]),
+                5 => e.Squeeze(t[0], dims[0]),
+                _ => e.Flatten(t[0], dims[0], dims[^1]),
+            }, null))));
+
+    private static readonly Gen<int[]> SmallShape = Gen.Frequency((1, Gen.Const(0)), (8, Gen.Int[1, 4])).Array[0, 4];
+
+    private static readonly Gen<FuzzCase> Matmul = Case("matmul", ["matmul", "mm", "bmm", "linear", "size", "shape", "broadcast"],
+        from a in SmallShape
+        from b in SmallShape
+        from linear in Gen.Bool
+        from kind in Values
+        select ($"{(linear ? "linear" : "matmul")} [{string.Join(",", a)}] x [{string.Join(",", b)}]", new[] { new Input(a, kind), new Input(b) },
+            (CrossCheck.Graph)((e, t) => (linear ? e.Linear(t[0], t[1]) : e.Matmul(t[0], t[1]), null))));
+
     /// <summary>Every op, weighted toward the geometry-heavy ones the issue is about.</summary>
     public static readonly Gen<FuzzCase> Any = Gen.Frequency(
         (4, Conv2d), (4, MaxPool2d), (4, AvgPool2d), (2, LpPool2d), (2, AdaptiveAvg), (2, AdaptiveMax),
-        (2, MaxUnpool2d), (3, Pad), (1, Reduce), (1, Softmax), (1, CrossEntropy));
+        (2, MaxUnpool2d), (3, Pad), (1, Reduce), (1, Softmax), (1, CrossEntropy), (2, ShapeOps), (1, Matmul));
 
     /// <summary>Case <paramref name="index"/> of <paramref name="seed"/>: the same configuration on every run and machine.</summary>
     public static FuzzCase Draw(int seed, int index) => Any.Generate(new PCG((uint)seed, (ulong)index * 0x9E3779B97F4A7C15UL + 1), null, out _);
