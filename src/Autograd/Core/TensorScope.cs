@@ -21,7 +21,8 @@ namespace Autograd;
 // accumulated into leaves inside the scope belong to it: a training loop zeroes them each step
 // anyway (optimizer.ZeroGrad() at the top of the scope); Keep(p.Grad) keeps one.
 // Another thread must not be using a scope's tensors when the scope ends (as with any disposal).
-// The current scope follows the flow of control, as grad mode does (Note [Grad mode across await]):
+// The current scope follows the flow of control, as grad mode does (Notes [Grad mode across await],
+// [Flow chains]):
 // it flows across await and into tasks and parallel loops started inside it (whose allocations it
 // then owns, so its lease list is locked), and the scope in effect is the innermost one of this flow
 // that has not ended. So `using var scope = new TensorScope(); ... await ...;` works: the scope may
@@ -42,7 +43,7 @@ namespace Autograd;
 /// }
 /// </code>
 /// </summary>
-public sealed class TensorScope : IDisposable
+public sealed class TensorScope : IDisposable, IFlowLink<TensorScope>
 {
     private static readonly AsyncLocal<TensorScope?> Innermost = new();
 
@@ -59,13 +60,11 @@ public sealed class TensorScope : IDisposable
     }
 
     /// <summary>The innermost active scope of this flow of control (across await), or null.</summary>
-    public static TensorScope? Current => Active(Innermost.Value);
+    public static TensorScope? Current => FlowChain.Active(Innermost.Value);
 
-    private static TensorScope? Active(TensorScope? s)
-    {
-        while (s is { _disposed: true }) s = s._outer;
-        return s;
-    }
+    TensorScope? IFlowLink<TensorScope>.Outer => _outer;
+
+    bool IFlowLink<TensorScope>.Ended => _disposed;
 
     /// <summary>True once disposed: its tensors' storage has been recycled.</summary>
     public bool IsDisposed => _disposed;
@@ -94,23 +93,12 @@ public sealed class TensorScope : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        var active = Current;
-        if (!ReferenceEquals(active, this))
-            throw new InvalidOperationException(IsOuterOf(active)
-                ? "TensorScope: scopes must be disposed innermost first (a scope begun inside this one is still active)"
-                : "TensorScope: this scope was not begun in the current flow of control (dispose it where it was created, across await if need be)");
-        _disposed = true;
-        Innermost.Value = Active(_outer);
+        FlowChain.End(Innermost, this, () => _disposed = true, (_, inside) => new InvalidOperationException(inside
+            ? "TensorScope: scopes must be disposed innermost first (a scope begun inside this one is still active)"
+            : "TensorScope: this scope was not begun in the current flow of control (dispose it where it was created, across await if need be)"));
         TensorStorage.Lease[] leases;
         lock (_leases) { leases = [.. _leases]; _leases.Clear(); }
         foreach (var lease in leases) TensorStorage.Return(lease);
-    }
-
-    private bool IsOuterOf(TensorScope? inner)
-    {
-        for (var s = inner?._outer; s is not null; s = s._outer)
-            if (ReferenceEquals(s, this)) return true;
-        return false;
     }
 
     internal void Add(TensorStorage.Lease lease) { lock (_leases) _leases.Add(lease); }
@@ -190,16 +178,13 @@ internal static class TensorStorage
     /// <summary>Storages at least this large (bytes) are checked against the available memory.</summary>
     internal const long CheckedBytes = 64L << 20;
 
-    private static void EnsureAvailable<T>(int n) where T : unmanaged =>
-        CheckAvailable(n, Unsafe.SizeOf<T>(), typeof(T) == typeof(float) ? "float32" : typeof(T) == typeof(double) ? "float64" : typeof(T).Name, AvailableBytes());
+    private static void EnsureAvailable<T>(int n) where T : unmanaged => CheckAvailable(n, Unsafe.SizeOf<T>(), DTypeName<T>(), AvailableBytes());
 
     /// <summary>Throws when n elements of elementSize bytes exceed <paramref name="available"/> bytes.</summary>
     internal static void CheckAvailable(long n, int elementSize, string dtype, long available)
     {
-        long bytes = n * elementSize;
-        if (bytes > available)
-            throw new InsufficientMemoryException(
-                $"not enough memory: you tried to allocate {bytes} bytes (a tensor of {n} {dtype} elements), but only about {available} bytes are available");
+        if (n * elementSize > available)
+            throw NotEnoughMemory(n, elementSize, dtype, $"but only about {available} bytes are available", null);
     }
 
     /// <summary>
@@ -212,10 +197,14 @@ internal static class TensorStorage
         try { return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n); }
         catch (OutOfMemoryException e) when (e is not InsufficientMemoryException)
         {
-            throw new InsufficientMemoryException(
-                $"not enough memory: you tried to allocate {(long)n * Unsafe.SizeOf<T>()} bytes (a tensor of {n} elements) and the runtime could not provide them ({e.Message})", e);
+            throw NotEnoughMemory(n, Unsafe.SizeOf<T>(), DTypeName<T>(), $"and the runtime could not provide them ({e.Message})", e);
         }
     }
+
+    private static InsufficientMemoryException NotEnoughMemory(long n, int elementSize, string dtype, string why, Exception? inner) =>
+        new($"not enough memory: you tried to allocate {n * elementSize} bytes (a tensor of {n} {dtype} elements), {why}", inner);
+
+    private static string DTypeName<T>() => typeof(T) == typeof(float) ? "float32" : typeof(T) == typeof(double) ? "float64" : typeof(T).Name;
 
     /// <summary>What a new allocation can still get: the GC's limit minus its heap, and on Linux at most MemAvailable.</summary>
     internal static long AvailableBytes()

@@ -9,8 +9,8 @@ namespace Autograd;
 //    Parallel.For), and never leaks to other flows. A thread-pool thread starts every work item with
 //    the default (enabled).
 //  * The mode in effect is the innermost scope of this flow that has not been disposed. Scopes form
-//    a chain (each remembers the one it replaced); disposing marks a scope done, so a scope disposed
-//    from a child task (which sees the same chain) is over for its creator's flow too.
+//    a chain (each remembers the one it replaced; Note [Flow chains]); disposing marks a scope ended,
+//    so a scope disposed from a child task (which sees the same chain) is over for its creator's flow too.
 //  * Disposing a scope while a scope opened inside it is still active throws InvalidOperationException
 //    and changes nothing: an out-of-order Dispose can never leave the mode wrong. Disposing twice is a
 //    no-op.
@@ -64,40 +64,24 @@ internal static class GradMode
         public void Dispose() => _backwardDepth--;
     }
 
-    /// <summary>The innermost scope of the chain that is still open (null: none, grad mode on).</summary>
-    private static Scope? Active(Scope? s)
-    {
-        while (s is { Done: true }) s = s.Outer;
-        return s;
-    }
+    private static Scope? Active(Scope? s) => FlowChain.Active(s);
 
-    private sealed class Scope(bool enabled, Scope? outer, int backwardDepth) : IDisposable
+    private sealed class Scope(bool enabled, Scope? outer, int backwardDepth) : IDisposable, IFlowLink<Scope>
     {
         public bool Enabled { get; } = enabled;
         public Scope? Outer { get; } = outer;
         public int BackwardDepth { get; } = backwardDepth;
-        public volatile bool Done;
+        public bool Ended => _ended;
+        private volatile bool _ended;
 
         public void Dispose()
         {
-            if (Done) return;
-            var active = Active(Current.Value);
-            if (!ReferenceEquals(active, this))
-                throw new InvalidOperationException(active is null || !IsInside(active)
-                    ? $"Grad.{Name}(): this scope was not opened in the current flow of control (dispose it where it was created, or in a task started inside it)"
-                    : $"Grad.{Name}(): scopes must be disposed innermost first, but a Grad.{active.Name}() scope opened inside this one is still active");
-            Done = true;
-            Current.Value = Active(Outer);
+            if (_ended) return;
+            FlowChain.End(Current, this, () => _ended = true, (active, inside) => new InvalidOperationException(inside
+                ? $"Grad.{Name}(): scopes must be disposed innermost first, but a Grad.{active!.Name}() scope opened inside this one is still active"
+                : $"Grad.{Name}(): this scope was not opened in the current flow of control (dispose it where it was created, or in a task started inside it)"));
         }
 
         private string Name => Enabled ? "EnableGrad" : "NoGrad";
-
-        /// <summary>Whether <paramref name="inner"/> was opened inside this scope.</summary>
-        private bool IsInside(Scope inner)
-        {
-            for (var s = inner.Outer; s is not null; s = s.Outer)
-                if (ReferenceEquals(s, this)) return true;
-            return false;
-        }
     }
 }
