@@ -19,4 +19,22 @@ public static partial class CrossCheck
             if (torchInputs[i].RequiresGrad) cmp.Grad($"grad of input {i}", ourInputs[i], torchInputs[i]);
         return cmp.Failure;
     }
+
+    /// <summary>
+    /// Ours in one dtype against a reference in another (ours' float32 against ours' float64), values
+    /// and input gradients, under <paramref name="tolerance"/>'s rule; null on agreement.
+    /// </summary>
+    public static string? CompareAcrossDTypes(DType tolerance, EngineTensor ours, EngineTensor reference, EngineTensor[] ourInputs, EngineTensor[] refInputs)
+    {
+        var cmp = new Comparer(tolerance);
+        cmp.Values("output", ours.Values(), reference.Values(), reference.Shape);
+        for (int i = 0; i < ourInputs.Length && cmp.Failure is null; i++)
+        {
+            if (!ourInputs[i].RequiresGrad) continue;
+            double[]? o = ourInputs[i].GradValues(), r = refInputs[i].GradValues();
+            if (o is null || r is null) { if (o is not null || r is not null) return $"grad of input {i}: only one has a gradient"; continue; }
+            cmp.Values($"grad of input {i}", o, r, refInputs[i].Shape);
+        }
+        return cmp.Failure;
+    }
 }

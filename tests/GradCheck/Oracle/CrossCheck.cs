@@ -215,7 +215,7 @@ public static partial class CrossCheck
             Count++;
         }
 
-        private void Values(string what, double[] o, double[] t, int[] shape)
+        public void Values(string what, double[] o, double[] t, int[] shape)
         {
             if (o.Length != t.Length) { Failure = $"{what}: {o.Length} values, libtorch {t.Length}"; return; }
             double scale = 1;
