@@ -5,6 +5,7 @@ namespace Autograd.TorchSharp;
 /// <summary>Thrown by <see cref="TorchCheck.Check"/> when ours and PyTorch's disagree; the message is the whole report.</summary>
 public sealed class TorchCheckException(TorchCheckReport report) : Exception(report.ToString())
 {
+    /// <summary>The full comparison.</summary>
     public TorchCheckReport Report { get; } = report;
 }
 

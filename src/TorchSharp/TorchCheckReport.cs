@@ -21,9 +21,15 @@ public sealed class TorchCheckReport
         Atol = atol;
     }
 
+    /// <summary>The libtorch version TorchSharp ran (e.g. 2.10.0).</summary>
     public string LibTorchVersion { get; }
+    /// <summary>The dtype both functions ran in.</summary>
     public DType DType { get; }
+
+    /// <summary>Relative tolerance: an element passes when |Δ| ≤ Atol·max(1, max|PyTorch|) + Rtol·|PyTorch|.</summary>
     public double Rtol { get; }
+
+    /// <summary>Absolute tolerance, scaled by the tensor's largest |PyTorch| value (at least 1).</summary>
     public double Atol { get; }
 
     /// <summary>The forward row first, then one row per input that requires grad.</summary>
@@ -89,6 +95,7 @@ public sealed class TorchCheckReport
         return sb.ToString();
     }
 
+    /// <summary>What a row compared: values, shapes that differ, a gradient on one side only, or no gradient on either.</summary>
     public enum EntryKind { Values, ShapeMismatch, Missing, Absent }
 
     /// <summary>One compared tensor: the forward output or one input's gradient.</summary>
@@ -96,16 +103,32 @@ public sealed class TorchCheckReport
     {
         private Entry(string name, EntryKind kind, bool isGrad) { Name = name; Kind = kind; IsGrad = isGrad; }
 
+        /// <summary>"forward" or "grad of input i".</summary>
         public string Name { get; }
+
+        /// <summary>What this row compared.</summary>
         public EntryKind Kind { get; }
+
+        /// <summary>True for an input's gradient, false for the forward output.</summary>
         public bool IsGrad { get; }
+
+        /// <summary>Whether every element is within tolerance (NaN and ±∞ at the same places).</summary>
         public bool Passed { get; private init; }
+
+        /// <summary>Our tensor's shape.</summary>
         public int[] Shape { get; private init; } = [];
+
+        /// <summary>PyTorch's shape when it differs from ours, else null.</summary>
         public int[]? TheirShape { get; private init; }
         /// <summary>The worst element's flat index, or −1.</summary>
         public int WorstIndex { get; private init; } = -1;
+        /// <summary>Our value at the worst element.</summary>
         public double Ours { get; private init; } = double.NaN;
+
+        /// <summary>PyTorch's value at the worst element.</summary>
         public double Theirs { get; private init; } = double.NaN;
+
+        /// <summary>The largest |ours − PyTorch| over the tensor.</summary>
         public double MaxAbs { get; private init; }
         /// <summary>The worst element's |Δ| as a fraction of its tolerance (≤ 1 passes).</summary>
         public double ToleranceUsed { get; private init; }
