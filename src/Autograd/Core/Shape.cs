@@ -77,4 +77,14 @@ public static class ShapeUtil
         }
         return r;
     }
+
+    /// <summary>Whether a tensor of shape <paramref name="from"/> broadcasts (expands) to <paramref name="to"/>.</summary>
+    public static bool ExpandableTo(ReadOnlySpan<int> from, ReadOnlySpan<int> to)
+    {
+        if (from.Length > to.Length) return false;
+        int off = to.Length - from.Length;
+        for (int i = 0; i < from.Length; i++)
+            if (from[i] != 1 && from[i] != to[i + off]) return false;
+        return true;
+    }
 }

@@ -12,8 +12,6 @@ public sealed partial class Tensor
     private Array _storage;
     private TensorStorage.Lease? _lease;
     private readonly int[] _shape;
-    private bool _requiresGrad;
-    private AccumulateGrad? _accumulator;
 
     internal Tensor(Array storage, int[] shape)
     {
@@ -71,54 +69,6 @@ public sealed partial class Tensor
 
     /// <summary>Size of one dimension, negative dims count from the end (tensor.size(dim)).</summary>
     public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank, "size")];
-
-    /// <summary>The node that created this tensor, or null for leaves (tensor.grad_fn).</summary>
-    public Node? GradFn { get; internal set; }
-
-    /// <summary>True for tensors not produced by a recorded op (tensor.is_leaf).</summary>
-    public bool IsLeaf => GradFn is null;
-
-    private volatile Tensor? _grad;
-
-    /// <summary>
-    /// Accumulated gradient of a leaf (tensor.grad). Set to null to reset. Backward passes on several
-    /// threads accumulate into it one at a time (Note [Concurrent accumulation]).
-    /// </summary>
-    public Tensor? Grad { get => _grad; set => _grad = value; }
-
-    /// <summary>Whether gradients flow to this tensor (tensor.requires_grad).</summary>
-    public bool RequiresGrad
-    {
-        get => _requiresGrad;
-        set
-        {
-            if (!IsLeaf && !value)
-                throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
-            _requiresGrad = value;
-        }
-    }
-
-    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (tensor.requires_grad_()).</summary>
-    public Tensor RequiresGrad_(bool value = true) { RequiresGrad = value; return this; }
-
-    /// <summary>Resets the accumulated gradient (like optimizer.zero_grad(set_to_none=True)).</summary>
-    public void ZeroGrad() => Grad = null;
-
-    /// <summary>A tensor sharing this storage, cut from the graph (tensor.detach()).</summary>
-    public Tensor Detach() => new(Storage, _shape);
-
-    /// <summary>
-    /// The leaf's gradient sink; one per leaf so diamonds on leaves are counted once, and so graphs
-    /// recorded on several threads share it (it is the lock of Note [Concurrent accumulation]).
-    /// </summary>
-    internal AccumulateGrad Accumulator =>
-        _accumulator ?? Interlocked.CompareExchange(ref _accumulator, new AccumulateGrad(this), null) ?? _accumulator;
-
-    internal void SetGradFn(Node node)
-    {
-        GradFn = node;
-        _requiresGrad = true;
-    }
 
     /// <summary>Typed view of the storage; T must match <see cref="DType"/>.</summary>
     internal Span<T> Span<T>() where T : unmanaged => (T[])Storage;

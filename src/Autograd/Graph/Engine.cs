@@ -11,33 +11,121 @@ namespace Autograd;
 // Tape prints it. Gradients that meet at a
 // node are summed out of place, so a gradient tensor handed to two inputs is never mutated. Leaves are
 // reached through their AccumulateGrad node, which adds into .Grad (or, for Grad.Compute, is captured).
+// Note [Partial graphs]
+// When the caller names the tensors it wants gradients for (Grad.Compute's inputs, Backward's
+// inputs), only the nodes on a path from the roots to one of them run, as PyTorch's exec_info does:
+// a node runs when some named tensor's node is reachable from it. The other nodes reachable from the
+// roots are left alone: not run, not freed, so a later backward through them still works. A named
+// non-leaf's gradient is the one arriving at its grad_fn (after its tensor hooks); that node itself
+// runs only if another named tensor lies beyond it.
 internal static class Engine
 {
-    internal static void Run(Tensor[] roots, Tensor[] rootGrads, bool retainGraph, Dictionary<Node, Tensor?>? capture)
+    /// <summary>One backward pass: roots and their gradients, options, and the named inputs (if any).</summary>
+    internal sealed class Task
     {
-        var order = Order(roots.Select(r => r.GradFn ?? r.Accumulator));
-        var pending = new Dictionary<Node, Tensor>();
-        var callerStorages = new HashSet<Array>(rootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < roots.Length; i++)
-            Deliver(pending, roots[i].GradFn ?? roots[i].Accumulator, rootGrads[i]);
+        internal required Tensor[] Roots { get; init; }
+        internal required Tensor[] RootGrads { get; init; }
+        internal bool RetainGraph { get; init; }
+        internal bool CreateGraph { get; init; }
 
-        using var _ = GradMode.EnterBackward();
-        foreach (var node in order.Nodes)
+        /// <summary>The named inputs (null: every leaf); with <see cref="Capture"/>, their gradients are returned instead of accumulated.</summary>
+        internal Tensor[]? Inputs { get; init; }
+        internal bool Capture { get; init; }
+        internal Tensor?[]? Captured { get; set; }
+    }
+
+    internal static void Run(Task task)
+    {
+        if (Reentrant.ShouldMoveToFreshThread) Reentrant.RunOnFreshThread(() => RunHere(task));
+        else RunHere(task);
+    }
+
+    private static void RunHere(Task task)
+    {
+        var order = Order(task.Roots.Select(r => r.GradientEdge.Node)).Nodes;
+        Edge[]? targets = task.Inputs?.Select(t => t.GradientEdge).ToArray();
+        var needed = targets is null ? null : Needed(order, targets);
+        if (task.Capture) task.Captured = new Tensor?[targets!.Length];
+        var pending = new Dictionary<Node, Tensor?[]>();
+        var callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < task.Roots.Length; i++)
+            Deliver(pending, task.Roots[i].GradientEdge, task.RootGrads[i]);
+
+        using var _ = GradMode.EnterBackward(task.CreateGraph);
+        using var depth = Reentrant.Enter();
+        foreach (var node in order)
         {
-            if (!pending.Remove(node, out var grad)) continue;   // reachable but no gradient arrived
-            if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
+            if (!pending.Remove(node, out var grads)) continue;   // reachable but no gradient arrived
+            if (node.HasHooks) grads = node.RunTensorHooks(grads, task.CreateGraph);
+            if (targets is not null) Collect(task, targets, node, grads, callerStorages);
             if (node is AccumulateGrad acc)
             {
-                if (capture is null)
-                    lock (acc) Accumulate(acc.Leaf, grad, callerStorages);   // Note [Concurrent accumulation]
+                if (!task.Capture && (targets is null || Array.IndexOf(targets, new Edge(acc, 0)) >= 0))
+                {
+                    lock (acc) Accumulate(acc.Leaf, grads[0]!, callerStorages);   // Note [Concurrent accumulation]
+                    acc.RunPostAccumulateHooks();
+                }
                 continue;
             }
-            var grads = node.Apply(grad);
-            if (!retainGraph) node.Release();
-            Check(node, grads);
+            if (needed is not null && !needed.Contains(node)) continue;   // only a capture point (Note [Partial graphs])
+            var results = Execute(node, grads, task);
             for (int i = 0; i < node.Next.Length; i++)
-                if (node.Next[i] is { } next && grads[i] is { } g) Deliver(pending, next, g);
+            {
+                if (node.Next[i] is not { } next || results[i] is not { } g) continue;
+                var edge = node.NextEdge(i);
+                if (needed is null || needed.Contains(next) || Array.IndexOf(targets!, edge) >= 0) Deliver(pending, edge, g);
+            }
         }
+    }
+
+    /// <summary>Runs one node: pre-hooks, the rule (wrapped under anomaly mode), checks, post-hooks, freeing.</summary>
+    private static Tensor?[] Execute(Node node, Tensor?[] grads, Task task)
+    {
+        if (node.HasHooks) grads = node.RunPreHooks(grads);
+        Tensor?[] results;
+        try
+        {
+            results = node.Invoke(grads);
+            results = Validate(node, results);
+            if (node.HasHooks) results = node.RunPostHooks(results, grads);
+        }
+        catch (Exception e) when (Anomaly.IsEnabled && e is not AnomalyException)
+        {
+            throw Anomaly.Wrap(node, e);
+        }
+        if (Anomaly.IsEnabled) Anomaly.CheckResults(node, results);
+        if (task.CreateGraph && node is not FunctionNode) DelayedError.Wrap(node, grads, results);
+        if (!task.RetainGraph) node.Release();
+        return results;
+    }
+
+    /// <summary>Captures (Grad.Compute) or accumulates (Backward's inputs) the gradients of named inputs arriving at <paramref name="node"/>.</summary>
+    private static void Collect(Task task, Edge[] targets, Node node, Tensor?[] grads, HashSet<Array> callerStorages)
+    {
+        for (int j = 0; j < targets.Length; j++)
+        {
+            if (!ReferenceEquals(targets[j].Node, node) || grads[targets[j].Slot] is not { } g) continue;
+            if (task.Capture) task.Captured![j] = g;
+            else if (node is not AccumulateGrad)
+            {
+                var t = task.Inputs![j];   // a named non-leaf accumulates like a leaf (PyTorch's backward(inputs=...))
+                lock (t) t.GradValue = t.GradValue is { } prev ? Sum(prev, g) : g.CloneData();
+            }
+        }
+    }
+
+    /// <summary>The nodes that must run for some target to get its gradient (Note [Partial graphs]).</summary>
+    private static HashSet<Node> Needed(List<Node> order, Edge[] targets)
+    {
+        var targetNodes = new HashSet<Node>(targets.Select(t => t.Node));
+        var needed = new HashSet<Node>();
+        for (int k = order.Count - 1; k >= 0; k--)   // order is topological from the roots: walk it leaves-first
+        {
+            var n = order[k];
+            foreach (var next in n.Next)
+                if (next is not null && (targetNodes.Contains(next) || needed.Contains(next))) { needed.Add(n); break; }
+        }
+        return needed;
     }
 
     /// <summary>Nodes reachable from the roots, in the order backward runs them.</summary>
@@ -75,9 +163,11 @@ internal static class Engine
         return (order, order.Count);
     }
 
-    private static void Deliver(Dictionary<Node, Tensor> pending, Node node, Tensor grad)
+    private static void Deliver(Dictionary<Node, Tensor?[]> pending, Edge edge, Tensor grad)
     {
-        pending[node] = pending.TryGetValue(node, out var prev) ? Sum(prev, grad) : grad;
+        if (!pending.TryGetValue(edge.Node, out var slots))
+            pending[edge.Node] = slots = new Tensor?[edge.Node.OutputCount];
+        slots[edge.Slot] = slots[edge.Slot] is { } prev ? Sum(prev, grad) : grad;
     }
 
     // Note [Gradient ownership]
@@ -100,15 +190,21 @@ internal static class Engine
     // adds into the existing storage (as PyTorch's does).
     private static void Accumulate(Tensor leaf, Tensor grad, HashSet<Array> callerStorages)
     {
-        var current = leaf.Grad;
+        var current = leaf.GradValue;
         if (current is null || !ShapeUtil.SameShape(current.Shape, leaf.Shape) || current.DType != leaf.DType)
         {
-            if (grad.DType != leaf.DType) leaf.Grad = grad.ConvertData(leaf.DType);
-            else if (callerStorages.Contains(grad.Storage)) leaf.Grad = grad.CloneData();
-            else leaf.Grad = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
+            if (grad.DType != leaf.DType) leaf.GradValue = grad.ConvertData(leaf.DType);
+            else if (GradMode.IsEnabled && grad.RequiresGrad) leaf.GradValue = grad;   // createGraph: keep its history
+            else if (callerStorages.Contains(grad.Storage)) leaf.GradValue = grad.CloneData();
+            else leaf.GradValue = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
         }
-        else if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);
-        else AddInPlace(current, grad);
+        else if (GradMode.IsEnabled && (current.RequiresGrad || grad.RequiresGrad)) leaf.GradValue = RecordedSum(current, grad);   // createGraph: .Grad stays differentiable
+        else
+        {
+            if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);
+            else AddInPlace(current, grad);
+            current.BumpVersion();   // an in-place write of .Grad (Note [Version counters])
+        }
     }
 
     /// <summary>a + b into fresh storage (dtype of a).</summary>
@@ -121,6 +217,26 @@ internal static class Engine
         return r;
     }
 
+    /// <summary>a + b recorded as AddBackward0 (accumulation under createGraph).</summary>
+    private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g]);
+
+    /// <summary>Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (rare path: a custom rule's broadcast gradient).</summary>
+    private static Tensor SumTo(Tensor g, int[] shape)
+    {
+        var r = new double[ShapeUtil.Numel(shape)];
+        int rank = g.Rank, off = rank - shape.Length;
+        var idx = new int[rank];
+        for (int flat = 0; flat < g.Numel; flat++)
+        {
+            int target = 0;
+            for (int d = off; d < rank; d++) target = target * shape[d - off] + (shape[d - off] == 1 ? 0 : idx[d]);
+            r[target] += g.GetDouble(flat);
+            for (int d = rank - 1; d >= 0 && ++idx[d] == g.Dims[d]; d--) idx[d] = 0;
+        }
+        var t = new Tensor(r, shape);
+        return g.DType == DType.Float64 ? t : t.ConvertData(DType.Float32);
+    }
+
     private static void AddInPlace(Tensor dst, Tensor src)
     {
         if (src.DType != dst.DType) src = src.ConvertData(dst.DType);
@@ -128,17 +244,32 @@ internal static class Engine
         else { var d = dst.Span<double>(); TensorPrimitives.Add(d, src.Span<double>(), d); }
     }
 
-    private static void Check(Node node, Tensor?[] grads)
+    /// <summary>
+    /// PyTorch's validate_outputs: one gradient per input (extra trailing nulls dropped); a gradient of
+    /// another shape is summed to the input's shape when it broadcasts to it, else an error.
+    /// </summary>
+    private static Tensor?[] Validate(Node node, Tensor?[] grads)
     {
-        if (grads.Length != node.Next.Length)
-            throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {node.Next.Length}, got {grads.Length})");
-        for (int i = 0; i < grads.Length; i++)
+        int n = node.Next.Length;
+        if (grads.Length != n)
         {
-            if (grads[i] is not { } g || node.Next[i] is null) continue;
+            if (grads.Length < n || grads.Skip(n).Any(g => g is not null))
+                throw new InvalidOperationException($"function {node.Name} returned an incorrect number of gradients (expected {n}, got {grads.Length})");
+            grads = grads[..n];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (grads[i] is not { } g) continue;
+            if (node.Next[i] is null) { grads[i] = null; continue; }
             if (!ShapeUtil.SameShape(g.Shape, node.InputShapes[i]))
-                throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - got {ShapeUtil.Format(g.Shape)} but expected shape compatible with {ShapeUtil.Format(node.InputShapes[i])}");
+            {
+                if (!ShapeUtil.ExpandableTo(node.InputShapes[i], g.Shape))
+                    throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - got {ShapeUtil.Format(g.Shape)} but expected shape compatible with {ShapeUtil.Format(node.InputShapes[i])}");
+                grads[i] = g = SumTo(g, node.InputShapes[i]);
+            }
             if (g.DType != node.InputTypes[i])
                 throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - expected dtype {node.InputTypes[i]} but got {g.DType}");
         }
+        return grads;
     }
 }

@@ -34,13 +34,16 @@ internal static class GradMode
     /// </summary>
     [ThreadStatic] private static int _backwardDepth;
 
+    /// <summary>Grad mode of the innermost backward walk on this thread: on only under createGraph.</summary>
+    [ThreadStatic] private static bool _backwardRecords;
+
     internal static bool IsEnabled
     {
         get
         {
             var active = _everSet ? Active(Current.Value) : null;
             if (_backwardDepth == 0) return active is not { Enabled: false };
-            return active is { Enabled: true } && active.BackwardDepth == _backwardDepth;
+            return active is not null && active.BackwardDepth == _backwardDepth ? active.Enabled : _backwardRecords;
         }
     }
 
@@ -52,16 +55,25 @@ internal static class GradMode
         return scope;
     }
 
-    /// <summary>Grad mode off on this thread for one backward walk (Engine.Run); dispose to leave it.</summary>
-    internal static BackwardWalk EnterBackward()
+    /// <summary>
+    /// Grad mode for one backward walk on this thread (Engine.Run): off, or on under createGraph, as
+    /// PyTorch's engine sets it; dispose to leave it.
+    /// </summary>
+    internal static BackwardWalk EnterBackward(bool createGraph = false)
     {
+        var outer = _backwardRecords;
         _backwardDepth++;
-        return new BackwardWalk();
+        _backwardRecords = createGraph;
+        return new BackwardWalk(outer);
     }
 
-    internal readonly struct BackwardWalk : IDisposable
+    internal readonly struct BackwardWalk(bool outer) : IDisposable
     {
-        public void Dispose() => _backwardDepth--;
+        public void Dispose()
+        {
+            _backwardDepth--;
+            _backwardRecords = outer;
+        }
     }
 
     private static Scope? Active(Scope? s) => FlowChain.Active(s);

@@ -2,30 +2,47 @@ namespace Autograd;
 
 /// <summary>
 /// The backward rule of one recorded op: given the gradient of the op's output, returns one gradient
-/// per input (null where the input does not need one). Residuals live in the closure, which the engine
-/// drops after backward unless the graph is retained.
+/// per input (null where the input does not need one). The tensors it reads must be declared as the
+/// node's saved tensors (Note [Saved tensors]).
 /// </summary>
 public delegate Tensor?[] BackwardFn(Tensor gradOutput);
 
+/// <summary>Where a gradient goes: input <see cref="Slot"/> of the output list of <see cref="Node"/>.</summary>
+internal readonly record struct Edge(Node Node, int Slot);
+
+// Note [Saved tensors]
+// A node keeps the tensors its backward reads (PyTorch's SavedVariable) together with each one's
+// version at the moment it was saved. Before the rule runs, every saved tensor is checked against its
+// version (Note [Version counters]), so a tensor written in place since the forward pass fails loudly
+// with PyTorch's message instead of giving a wrong gradient. After a backward without retainGraph the
+// engine frees a node's saved tensors; only a node that saved something then refuses to run again
+// ("backward through the graph a second time"), so `c = x + 1; c.Backward(g); c.Backward(g)` works,
+// as in PyTorch. The closure of a built-in rule captures the same tensors it declares; declaring is
+// what makes them checked and freed.
+
 /// <summary>
 /// A node of the recorded graph (torch's grad_fn): the op's name, edges to the nodes of its inputs,
-/// and its backward rule. Each node has exactly one output tensor.
+/// its backward rule, the tensors it saved and the hooks registered on it.
 /// </summary>
-public class Node
+public partial class Node
 {
     private static long _nextSequence;
     private BackwardFn? _backward;
+    private SavedTensor[]? _saved;
+    private bool _freed;
     private readonly TensorScope? _scope = TensorStorage.EverScoped ? TensorScope.Current : null;   // Note [Tensor scopes]
 
-    internal Node(string name, Node?[] next, int[][] inputShapes, DType[] inputTypes, int[] outputShape, BackwardFn? backward)
+    internal Node(string name, Node?[] next, int[][] inputShapes, DType[] inputTypes, int[] outputShape, BackwardFn? backward, int[]? nextSlots = null)
     {
         Name = name;
         Next = next;
+        NextSlots = nextSlots;
         InputShapes = inputShapes;
         InputTypes = inputTypes;
         OutputShape = outputShape;
         _backward = backward;
         Sequence = Interlocked.Increment(ref _nextSequence);
+        if (Anomaly.IsEnabled) CreationTrace = Anomaly.CaptureTrace();
     }
 
     /// <summary>PyTorch's class name for this node, e.g. "MulBackward0".</summary>
@@ -35,52 +52,101 @@ public class Node
     public IReadOnlyList<Node?> NextFunctions => Next;
 
     internal Node?[] Next { get; }
+
+    /// <summary>The output slot of each next node the gradient is delivered to; null means slot 0 everywhere.</summary>
+    internal int[]? NextSlots { get; }
+
     internal int[][] InputShapes { get; }
     internal DType[] InputTypes { get; }
     internal int[] OutputShape { get; }
 
+    /// <summary>How many outputs (and so incoming gradients) the node has; 1 except for custom functions.</summary>
+    internal virtual int OutputCount => 1;
+
     /// <summary>Creation order; later nodes run first among those ready, as in PyTorch.</summary>
     internal long Sequence { get; }
 
-    internal bool Released => _backward is null && this is not AccumulateGrad;
+    /// <summary>Where the forward op was called from, captured only under <see cref="Grad.DetectAnomaly"/>.</summary>
+    internal string? CreationTrace { get; }
 
-    internal virtual Tensor?[] Apply(Tensor gradOutput)
+    /// <summary>True once backward freed the saved tensors (a second backward through it will fail).</summary>
+    internal bool Released => _freed;
+
+    internal Edge NextEdge(int i) => new(Next[i]!, NextSlots?[i] ?? 0);
+
+    /// <summary>Runs the backward rule on the gradients of the node's outputs (after the engine's hooks).</summary>
+    internal virtual Tensor?[] Invoke(Tensor?[] gradOutputs)
+    {
+        CheckUsable();
+        var fn = _backward!;
+        if (!GradMode.IsEnabled) return fn(gradOutputs[0]!);
+        using (GradMode.Set(false)) return fn(gradOutputs[0]!);   // built-in rules are raw kernels (Note [Double backward, for now])
+    }
+
+    /// <summary>Throws if the graph's scope ended, the saved tensors were freed, or one was modified in place.</summary>
+    internal void CheckUsable()
     {
         if (_scope is { IsDisposed: true })
             throw new ObjectDisposedException(Name, $"{Name}: this graph was recorded inside a TensorScope that has ended, so its saved tensors were recycled; call Backward before the scope ends.");
-        var fn = _backward ?? throw new InvalidOperationException(
-            $"{Name}: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
-            "Saved intermediate values of the graph are freed when you call .Backward() or Grad.Compute(). " +
-            "Specify retainGraph: true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
-        return fn(gradOutput);
+        if (_freed) throw SavedTensor.Freed(Name);
+        if (_saved is { } saved)
+            foreach (var s in saved) s.Check();
     }
 
-    /// <summary>Drops the residuals (saved tensors) held by the backward closure.</summary>
-    internal void Release() => _backward = null;
+    /// <summary>Frees the saved tensors (and the closure holding them); a node that saved nothing keeps working.</summary>
+    internal virtual void Release()
+    {
+        if (_saved is null) return;
+        _saved = null;
+        _backward = null;
+        _freed = true;
+    }
+
+    internal void SetSaved(SavedTensor[]? saved) => _saved = saved is { Length: > 0 } ? saved : null;
+
+    /// <summary>True when a saved tensor requires grad (its gradient would depend on it under createGraph).</summary>
+    internal bool SavedRequireGrad => _saved?.Any(s => s.Tensor.RequiresGrad) ?? false;
+
+    /// <summary>True when the node saved at least one tensor (so a second backward needs retainGraph).</summary>
+    internal bool HasSaved => _saved is not null;
 
     public override string ToString() => Name;
 
     /// <summary>
     /// Records an op: when grad mode is on and some input requires grad, <paramref name="output"/>
-    /// gets a node whose rule is <paramref name="backward"/>. Returns <paramref name="output"/>.
-    /// The closure is only created by callers when needed, see <see cref="NeedsGrad"/>.
+    /// gets a node whose rule is <paramref name="backward"/>. <paramref name="saved"/> lists the
+    /// tensors the rule reads (nulls are skipped; Note [Saved tensors]). Returns <paramref name="output"/>.
+    /// The closure is only created by callers when needed, see <see cref="NeedsGrad"/>. For user code
+    /// prefer <see cref="Function"/>, which adds a context, multiple outputs and in-place support.
     /// </summary>
-    public static Tensor Record(Tensor output, string name, ReadOnlySpan<Tensor> inputs, BackwardFn backward)
+    public static Tensor Record(Tensor output, string name, ReadOnlySpan<Tensor> inputs, BackwardFn backward, ReadOnlySpan<Tensor?> saved = default)
     {
         if (!NeedsGrad(inputs)) return output;
         var next = new Node?[inputs.Length];
         var shapes = new int[inputs.Length][];
         var types = new DType[inputs.Length];
+        int[]? slots = null;
         for (int i = 0; i < inputs.Length; i++)
         {
             var x = inputs[i];
             shapes[i] = x.Dims;
             types[i] = x.DType;
-            if (x.RequiresGrad) next[i] = x.GradFn ?? x.Accumulator;
+            if (!x.RequiresGrad) continue;
+            var edge = x.GradientEdge;
+            next[i] = edge.Node;
+            if (edge.Slot != 0) (slots ??= new int[inputs.Length])[i] = edge.Slot;
         }
-        output.SetGradFn(new Node(name, next, shapes, types, output.Dims, backward));
+        var node = new Node(name, next, shapes, types, output.Dims, backward, slots);
+        node.SetSaved(SavedTensor.Pack(saved, output, node));
+        output.SetGradFn(node);
         return output;
     }
+
+    /// <summary>
+    /// Declared as a saved tensor by a rule whose residuals are not tensors (an index array): it makes
+    /// the node freed after backward, as PyTorch frees its saved index tensor, and is never written.
+    /// </summary>
+    internal static readonly Tensor Residuals = Tensor.Scalar(0);
 
     /// <summary>True when recording an op over these inputs would create a node.</summary>
     public static bool NeedsGrad(ReadOnlySpan<Tensor> inputs)
@@ -98,5 +164,15 @@ internal sealed class AccumulateGrad : Node
 
     internal Tensor Leaf { get; }
 
-    internal override Tensor?[] Apply(Tensor gradOutput) => [];
+    private HookList<Action<Tensor>>? _postAccumulate;
+
+    internal RemovableHandle AddPostAccumulateHook(Action<Tensor> hook) => (_postAccumulate ??= new()).Add(0, hook);
+
+    internal void RunPostAccumulateHooks()
+    {
+        if (_postAccumulate is { } hooks)
+            foreach (var h in hooks.For(0)) h(Leaf);
+    }
+
+    internal override Tensor?[] Invoke(Tensor?[] gradOutputs) => [];
 }

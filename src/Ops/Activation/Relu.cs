@@ -14,7 +14,7 @@ public static partial class F
         var y = UnaryKernel.Run<ReluOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "ReluBackward0", [x], g => [Backward(g, saved)]);
+        return Node.Record(y, "ReluBackward0", [x], g => [Backward(g, saved)], saved: [saved]);
     }
 
     private struct ReluOp : IUnaryOp

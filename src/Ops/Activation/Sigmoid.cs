@@ -14,7 +14,7 @@ public static partial class F
         var y = UnaryKernel.Run<SigmoidOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "SigmoidBackward0", [x], g => [UnaryKernel.Grad<SigmoidGrad>(g, saved)]);
+        return Node.Record(y, "SigmoidBackward0", [x], g => [UnaryKernel.Grad<SigmoidGrad>(g, saved)], saved: [saved]);
     }
 
     /// <summary>torch.tanh.</summary>
@@ -23,7 +23,7 @@ public static partial class F
         var y = UnaryKernel.Run<TanhOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "TanhBackward0", [x], g => [UnaryKernel.Grad<TanhGrad>(g, saved)]);
+        return Node.Record(y, "TanhBackward0", [x], g => [UnaryKernel.Grad<TanhGrad>(g, saved)], saved: [saved]);
     }
 
     private struct SigmoidOp : IUnaryOp

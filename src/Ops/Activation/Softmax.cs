@@ -16,7 +16,7 @@ public static partial class F
         var y = SoftmaxKernel.Forward(x, d, log: false);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "SoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: false)]);
+        return Node.Record(y, "SoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: false)], saved: [saved]);
     }
 
     /// <summary>torch.log_softmax(x, dim).</summary>
@@ -26,7 +26,7 @@ public static partial class F
         var y = SoftmaxKernel.Forward(x, d, log: true);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "LogSoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: true)]);
+        return Node.Record(y, "LogSoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: true)], saved: [saved]);
     }
 }
 

@@ -38,7 +38,7 @@ public static partial class F
             if (input.DType == DType.Float32) Conv2dBackward<float>(geo, input, weight, gy, dx, dw, db);
             else Conv2dBackward<double>(geo, input, weight, gy, dx, dw, db);
             return bias is null ? [dx, dw] : [dx, dw, db];
-        });
+        }, saved: [input, weight]);
     }
 
     private static void Conv2dBackward<T>(in ConvGeometry geo, Tensor x, Tensor w, Tensor gy, Tensor? dx, Tensor? dw, Tensor? db)

@@ -13,7 +13,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<AbsOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        return Node.Record(y, "AbsBackward0", [x], g => [UnaryKernel.Grad<SignGrad>(g, x)]);
+        return Node.Record(y, "AbsBackward0", [x], g => [UnaryKernel.Grad<SignGrad>(g, x)], saved: [x]);
     }
 
     private struct AbsOp : IUnaryOp

@@ -32,7 +32,8 @@ public static partial class F
         if (!Node.NeedsGrad([a, b])) return r;
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(r, "MulBackward0", [a, b], g =>
-            [ga ? BinaryKernel.SumTo(Mul(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Mul(g, a), b.Dims) : null]);
+            [ga ? BinaryKernel.SumTo(Mul(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Mul(g, a), b.Dims) : null],
+            saved: [gb ? a : null, ga ? b : null]);
     }
 
     /// <summary>torch.div: elementwise true division with broadcasting.</summary>
@@ -43,7 +44,8 @@ public static partial class F
         if (!Node.NeedsGrad([a, b])) return r;
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(r, "DivBackward0", [a, b], g =>
-            [ga ? BinaryKernel.SumTo(Div(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Neg(Mul(g, Div(a, Mul(b, b)))), b.Dims) : null]);
+            [ga ? BinaryKernel.SumTo(Div(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Neg(Mul(g, Div(a, Mul(b, b)))), b.Dims) : null],
+            saved: [gb ? a : null, b]);
     }
 
     /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps the tensor's dtype).</summary>

@@ -13,7 +13,7 @@ public static partial class F
         var y = UnaryKernel.Run<ExpOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "ExpBackward0", [x], g => [UnaryKernel.Grad<MulGrad>(g, saved)]);
+        return Node.Record(y, "ExpBackward0", [x], g => [UnaryKernel.Grad<MulGrad>(g, saved)], saved: [saved]);
     }
 
     /// <summary>torch.log (natural logarithm; log(0) = -inf, log of a negative number = NaN).</summary>
@@ -21,7 +21,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<LogOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        return Node.Record(y, "LogBackward0", [x], g => [UnaryKernel.Grad<DivGrad>(g, x)]);
+        return Node.Record(y, "LogBackward0", [x], g => [UnaryKernel.Grad<DivGrad>(g, x)], saved: [x]);
     }
 
     private struct ExpOp : IUnaryOp

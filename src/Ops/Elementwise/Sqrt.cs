@@ -12,7 +12,7 @@ public static partial class F
         var y = UnaryKernel.Run<SqrtOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         var saved = y.Detach();
-        return Node.Record(y, "SqrtBackward0", [x], g => [UnaryKernel.Grad<SqrtGrad>(g, saved)]);
+        return Node.Record(y, "SqrtBackward0", [x], g => [UnaryKernel.Grad<SqrtGrad>(g, saved)], saved: [saved]);
     }
 
     private struct SqrtOp : IUnaryOp

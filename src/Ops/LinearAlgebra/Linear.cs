@@ -44,7 +44,7 @@ public static partial class F
             if (biasShape is null) return [dx, dw];
             Tensor? db = gb ? new Tensor(BinaryKernel.SumTo(g, [outF]).Storage, biasShape) : null;
             return [dx, dw, db];
-        });
+        }, saved: [gw ? x : null, gx ? weight : null]);
     }
 
     private static void LinearForward<T>(T[] x, T[] w, T[]? b, T[] y, int rows, int inF, int outF) where T : unmanaged, IFloatingPointIeee754<T>

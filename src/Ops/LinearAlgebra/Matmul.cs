@@ -29,7 +29,7 @@ public static partial class F
             if (a.DType == DType.Float32) p.Backward<float>(g.Array<float>(), a.Array<float>(), b.Array<float>(), da?.Array<float>(), db?.Array<float>());
             else p.Backward<double>(g.Array<double>(), a.Array<double>(), b.Array<double>(), da?.Array<double>(), db?.Array<double>());
             return [da, db];
-        });
+        }, saved: [gb ? a : null, ga ? b : null]);
     }
 }
 

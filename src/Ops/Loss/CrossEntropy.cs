@@ -53,7 +53,7 @@ public static partial class F
                 dx.SetDouble(i * c + t[i], -gi);
             }
             return [dx];
-        });
+        }, saved: [input]);
     }
 
     /// <summary>Checks shapes and class indices before any work, with PyTorch's wording.</summary>

@@ -31,7 +31,7 @@ public static partial class F
             double scale = reduction == Reduction.Mean ? 2.0 / n : 2.0;
             var dx = reduction == Reduction.None ? Mul(Mul(diff, g), scale) : Mul(diff, g.GetDouble(0) * scale);
             return [gi ? BinaryKernel.SumTo(dx, input.Dims) : null, gt ? BinaryKernel.SumTo(Neg(dx), target.Dims) : null];
-        });
+        }, saved: [input, target]);
     }
 
     /// <summary>Non-differentiable sum of all elements as a 0-dim tensor.</summary>

@@ -32,7 +32,7 @@ public static partial class F
         int[] inShape = geo.InputShape;
         return Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
             ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
-            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape)]);
+            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape)], saved: [input]);
     }
 
     private static T[] AvgForward<T>(PoolGeometry geo, T[] x) where T : unmanaged, IFloatingPointIeee754<T>

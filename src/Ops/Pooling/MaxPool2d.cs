@@ -42,7 +42,7 @@ public static partial class F
         int[] inShape = geo.InputShape;
         Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
             ? new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<float>(), indices), inShape)
-            : new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<double>(), indices), inShape)]);
+            : new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<double>(), indices), inShape)], saved: [input]);
         return (output, indices);
     }
 

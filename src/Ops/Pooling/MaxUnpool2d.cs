@@ -65,7 +65,7 @@ public static partial class F
         int[] inShape = input.Dims;
         return Node.Record(output, "MaxUnpool2DBackward0", [input], g => [g.DType == DType.Float32
             ? new Tensor(IndexKernels.Gather(planes, outPlane, g.Array<float>(), idx), inShape)
-            : new Tensor(IndexKernels.Gather(planes, outPlane, g.Array<double>(), idx), inShape)]);
+            : new Tensor(IndexKernels.Gather(planes, outPlane, g.Array<double>(), idx), inShape)], saved: [input]);
     }
 
     /// <summary>PyTorch's _unpool_output_size rule: each size strictly within stride of the default.</summary>

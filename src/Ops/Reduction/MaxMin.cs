@@ -32,7 +32,7 @@ public static partial class F
         else r.Span<double>()[0] = ExtremeAll<TPick, double>(x.Span<double>());
         if (!Node.NeedsGrad([x])) return r;
         double value = r.GetDouble(0);
-        return Node.Record(r, node, [x], g => [EvenlyDistribute(g, x, value)]);
+        return Node.Record(r, node, [x], g => [EvenlyDistribute(g, x, value)], saved: [x, r]);
     }
 
     private static (Tensor, int[]) Extreme<TPick>(Tensor x, int dim, bool keepDim, string op, string node) where TPick : IPick
@@ -50,7 +50,7 @@ public static partial class F
         if (!Node.NeedsGrad([x])) return (values, indices);
         int[] inShape = x.Dims;
         var saved = (int[])indices.Clone();   // the caller owns the returned array and may change it
-        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, saved, inShape, l)]), indices);
+        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, saved, inShape, l)], saved: [Node.Residuals]), indices);
     }
 
     private static T ExtremeAll<TPick, T>(ReadOnlySpan<T> x) where TPick : IPick where T : unmanaged, IFloatingPointIeee754<T>

@@ -3,8 +3,8 @@ namespace Autograd;
 // dX = dY reshaped back to x's shape.
 // Note [Aliasing reshapes]
 // Storage is always contiguous, so reshape, view, flatten, squeeze and unsqueeze never copy: the result
-// shares x's storage, like a PyTorch view. That is safe because no op writes into a tensor in place
-// (the engine only writes into the .Grad it owns, see Note [Gradient ownership]). View and reshape
+// is a view sharing x's storage and version counter, like a PyTorch view; an in-place write through
+// either one is seen by the other and by autograd (Note [In-place ops and views]). View and reshape
 // differ only in the node name, since a view can never fail for lack of contiguity here.
 public static partial class F
 {
@@ -34,7 +34,7 @@ public static partial class F
     /// <summary>A tensor sharing x's storage with a new shape of the same size; backward reshapes back.</summary>
     internal static Tensor Alias(Tensor x, int[] shape, string node)
     {
-        var r = new Tensor(x.Storage, shape);
+        var r = Tensor.ViewOf(x, shape);
         if (!Node.NeedsGrad([x])) return r;
         int[] inShape = x.Dims;
         return Node.Record(r, node, [x], g => [new Tensor(g.Storage, inShape)]);

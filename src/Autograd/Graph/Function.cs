@@ -1,0 +1,227 @@
+namespace Autograd;
+
+// Note [Custom functions]
+// Function is torch.autograd.Function: a subclass gives Forward (which runs with grad mode off, on
+// the inputs' values) and Backward (gradients of the outputs in, gradients of the inputs out), and
+// Apply records one node for the whole call, named "<ClassName>Backward" as PyTorch names it.
+//  * Per-call state lives in the FunctionContext: SaveForBackward (version-checked when read back,
+//    freed after a backward without retainGraph), Items for anything else. The Function instance
+//    itself holds configuration only, so one instance may be applied many times.
+//  * Several outputs are supported; each output's gradient is delivered to its own slot of the node.
+//    A gradient that never arrives is passed as zeros (SetMaterializeGrads(false): as null).
+//  * MarkNonDifferentiable outputs do not require grad. MarkDirty names inputs the forward wrote in
+//    place: they must be returned as outputs, and they take the node as their history, as in-place
+//    ops do (Note [In-place ops and views]); a leaf that requires grad is refused. An input returned
+//    unchanged and not marked dirty comes back as a view of it (PyTorch does the same), so its own
+//    history is untouched.
+//  * Backward returns one gradient per input; trailing extra nulls are allowed; a gradient whose
+//    shape broadcasts to the input's is summed down to it; gradients for inputs that do not need one
+//    are dropped. Under createGraph Backward runs with grad mode on, so a Backward written with
+//    differentiable ops can itself be differentiated (double backward).
+
+/// <summary>
+/// A differentiable operation with a hand-written backward (torch.autograd.Function). Derive, implement
+/// <see cref="Forward"/> and <see cref="Backward"/>, then call <see cref="Apply"/> (one output) or
+/// <see cref="ApplyAll"/>. See Note [Custom functions].
+/// </summary>
+public abstract class Function
+{
+    /// <summary>Computes the outputs from the inputs (null for absent optional inputs); runs with grad mode off.</summary>
+    protected abstract Tensor[] Forward(FunctionContext ctx, Tensor?[] inputs);
+
+    /// <summary>Gradients of the inputs from the gradients of the outputs; null where an input needs none.</summary>
+    protected abstract Tensor?[] Backward(FunctionContext ctx, Tensor?[] gradOutputs);
+
+    /// <summary>The node name PyTorch would print: the class name followed by "Backward".</summary>
+    public virtual string Name => GetType().Name + "Backward";
+
+    /// <summary>Applies the function and returns its single output (Function.apply).</summary>
+    public Tensor Apply(params Tensor?[] inputs)
+    {
+        var outputs = ApplyAll(inputs);
+        if (outputs.Length != 1)
+            throw new InvalidOperationException($"{GetType().Name}.Apply: Forward returned {outputs.Length} outputs; use ApplyAll");
+        return outputs[0];
+    }
+
+    /// <summary>Applies the function and returns all its outputs (Function.apply).</summary>
+    public Tensor[] ApplyAll(params Tensor?[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        bool record = GradMode.IsEnabled && inputs.Any(x => x is { RequiresGrad: true });
+        var needs = inputs.Select(x => record && x is { RequiresGrad: true }).ToArray();
+        var ctx = new FunctionContext(needs);
+        Tensor[] outputs;
+        using (GradMode.Set(false)) outputs = Forward(ctx, inputs);
+        if (outputs is null || outputs.Length == 0 || outputs.Any(o => o is null))
+            throw new InvalidOperationException($"{GetType().Name}.Forward must return at least one tensor and no nulls");
+        ctx.CheckDirty(inputs, outputs, GetType().Name);
+        for (int i = 0; i < outputs.Length; i++)
+            if (Array.IndexOf(inputs, outputs[i]) >= 0 && !ctx.IsDirty(outputs[i]))
+                outputs[i] = Tensor.ViewOf(outputs[i], outputs[i].Dims);   // an input returned as is: a view of it
+        if (!record)
+        {
+            ctx.FreezeSaved(null);
+            return outputs;
+        }
+        var node = new FunctionNode(this, ctx, inputs, outputs);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var o = outputs[i];
+            if (ctx.IsNonDifferentiable(o)) continue;
+            if (ctx.IsDirty(o))
+            {
+                InPlace.CheckAllowed(o, GetType().Name);
+                o.Rebase(node, i);
+            }
+            else o.SetGradFn(node, i);
+        }
+        ctx.FreezeSaved(node);
+        return outputs;
+    }
+
+    internal Tensor?[] RunBackward(FunctionContext ctx, Tensor?[] gradOutputs) => Backward(ctx, gradOutputs);
+}
+
+/// <summary>The per-call state of a <see cref="Function"/> (torch's ctx).</summary>
+public sealed class FunctionContext
+{
+    private Tensor?[] _toSave = [];
+    private SavedTensor?[]? _saved;
+    private bool _freed;
+    private readonly HashSet<Tensor> _dirty = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Tensor> _nonDifferentiable = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<string, object?>? _items;
+
+    internal FunctionContext(bool[] needsInputGrad) => NeedsInputGrad = needsInputGrad;
+
+    /// <summary>For each input, whether its gradient is needed (ctx.needs_input_grad).</summary>
+    public IReadOnlyList<bool> NeedsInputGrad { get; }
+
+    /// <summary>Whether gradients that do not arrive are passed to Backward as zeros (default) or null.</summary>
+    public bool MaterializeGrads { get; private set; } = true;
+
+    /// <summary>Anything else Forward wants Backward to have (non-tensor values: sizes, flags).</summary>
+    public IDictionary<string, object?> Items => _items ??= [];
+
+    /// <summary>Saves tensors for Backward (ctx.save_for_backward); call once, from Forward. Nulls are kept as nulls.</summary>
+    public void SaveForBackward(params Tensor?[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (_saved is not null) throw new InvalidOperationException("SaveForBackward can only be called from Forward");
+        _toSave = tensors;
+    }
+
+    /// <summary>
+    /// The tensors given to <see cref="SaveForBackward"/> (ctx.saved_tensors); throws if one was modified
+    /// in place since, or if they were freed by an earlier backward without retainGraph.
+    /// </summary>
+    public IReadOnlyList<Tensor?> SavedTensors
+    {
+        get
+        {
+            if (_saved is null) return _toSave;   // read inside Forward
+            if (_freed) throw SavedTensor.Freed(_name ?? "FunctionBackward");
+            var r = new Tensor?[_saved.Length];
+            for (int i = 0; i < r.Length; i++)
+            {
+                _saved[i]?.Check();
+                r[i] = _saved[i]?.Tensor;
+            }
+            return r;
+        }
+    }
+
+    /// <summary>Declares outputs that are not differentiable (ctx.mark_non_differentiable): they will not require grad.</summary>
+    public void MarkNonDifferentiable(params Tensor[] outputs)
+    {
+        foreach (var o in outputs) _nonDifferentiable.Add(o);
+    }
+
+    /// <summary>Declares inputs Forward modified in place (ctx.mark_dirty); they must be returned as outputs.</summary>
+    public void MarkDirty(params Tensor[] inputs)
+    {
+        foreach (var t in inputs) _dirty.Add(t);
+    }
+
+    /// <summary>Whether missing output gradients reach Backward as zeros (true, the default) or null (ctx.set_materialize_grads).</summary>
+    public void SetMaterializeGrads(bool value) => MaterializeGrads = value;
+
+    private string? _name;
+
+    internal bool IsDirty(Tensor t) => _dirty.Contains(t);
+
+    internal bool IsNonDifferentiable(Tensor t) => _nonDifferentiable.Contains(t);
+
+    internal void CheckDirty(Tensor?[] inputs, Tensor[] outputs, string fn)
+    {
+        foreach (var d in _dirty)
+        {
+            if (Array.IndexOf(inputs, d) < 0)
+                throw new InvalidOperationException($"{fn}: MarkDirty was given a tensor that is not an input");
+            if (Array.IndexOf(outputs, d) < 0)
+                throw new InvalidOperationException($"{fn}: Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.");
+        }
+    }
+
+    /// <summary>Packs the saved tensors with their versions once Forward returned and the outputs have their history.</summary>
+    internal void FreezeSaved(Node? node)
+    {
+        _name = node?.Name;
+        _saved = _toSave.Select(t => t is null ? null : new SavedTensor(t, t.GradFn, t.OutputNr)).ToArray();
+    }
+
+    internal void Free()
+    {
+        if (_saved is { Length: > 0 }) { _saved = []; _toSave = []; _freed = true; }
+    }
+
+    internal bool SavedRequireGrad => _saved?.Any(s => s is { Tensor.RequiresGrad: true }) ?? false;
+}
+
+/// <summary>The node of one <see cref="Function.ApplyAll"/> call: several outputs, the context, the user's Backward.</summary>
+internal sealed class FunctionNode : Node
+{
+    private readonly Function _function;
+    private readonly FunctionContext _ctx;
+    private readonly int[][] _outputShapes;
+    private readonly DType[] _outputTypes;
+
+    internal FunctionNode(Function function, FunctionContext ctx, Tensor?[] inputs, Tensor[] outputs)
+        : base(function.Name, Edges(inputs, out var slots), inputs.Select(x => x?.Dims ?? []).ToArray(),
+               inputs.Select(x => x?.DType ?? DType.Float32).ToArray(), outputs[0].Dims, null, slots)
+    {
+        _function = function;
+        _ctx = ctx;
+        _outputShapes = outputs.Select(o => o.Dims).ToArray();
+        _outputTypes = outputs.Select(o => o.DType).ToArray();
+    }
+
+    internal override int OutputCount => _outputShapes.Length;
+
+    private static Node?[] Edges(Tensor?[] inputs, out int[]? slots)
+    {
+        var next = new Node?[inputs.Length];
+        slots = null;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is not { RequiresGrad: true } x) continue;
+            var e = x.GradientEdge;
+            next[i] = e.Node;
+            if (e.Slot != 0) (slots ??= new int[inputs.Length])[i] = e.Slot;
+        }
+        return next;
+    }
+
+    internal override Tensor?[] Invoke(Tensor?[] gradOutputs)
+    {
+        CheckUsable();
+        var grads = (Tensor?[])gradOutputs.Clone();
+        if (_ctx.MaterializeGrads)
+            for (int i = 0; i < grads.Length; i++)
+                grads[i] ??= Tensor.Empty(_outputTypes[i], _outputShapes[i]);
+        return _function.RunBackward(_ctx, grads) ?? throw new InvalidOperationException($"{Name}: Backward returned null; return one gradient (or null) per input");
+    }
+
+    internal override void Release() => _ctx.Free();
+}

@@ -1,0 +1,52 @@
+namespace Autograd;
+
+// Note [In-place ops and views]
+// An in-place op is its out-of-place op computed on the tensor's current value and history, with the
+// result written back into the tensor's storage:
+//  * Refused, before any work, where PyTorch refuses: on a leaf that requires grad (or a view of one)
+//    while grad mode is on; on a view made in no-grad mode of a tensor that requires grad; and when
+//    the result would broadcast to a shape other than the tensor's.
+//  * The op sees the old value. Where the backward rule reads the input itself (mul_ by a tensor that
+//    requires grad, div_, pow_, log_, abs_, clamp_), it gets a copy, because the storage is about to
+//    be overwritten; otherwise it reads the storage directly (no copy).
+//  * The write bumps the version counter (Note [Version counters]), so every node that saved this
+//    storage earlier refuses to run backward.
+//  * The tensor takes the new node as its grad_fn (its old history is the new node's input).
+//  * Views (reshape/view/flatten/squeeze/unsqueeze) always cover their base's whole storage here, so
+//    writing through a view rewrites the base completely: the base's new grad_fn is CopySlices, which
+//    reshapes its gradient to the view's shape and hands it to the in-place node. Every other view of
+//    the same base notices the version change the next time its grad_fn is read and becomes a view of
+//    the base's new history (PyTorch's AsStridedBackward0). Strided slices (issue 14) will give
+//    CopySlices its general form (the base's gradient outside the slice passes through untouched).
+//  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
+//    leaf's gradient never changes another's.
+internal static class InPlace
+{
+    /// <summary>
+    /// The write half of an in-place op (the op itself is in Autograd.Ops, F.InPlace): copies the
+    /// out-of-place result <paramref name="r"/> (same shape and dtype) into <paramref name="self"/>'s
+    /// storage and commits it. Returns <paramref name="self"/>.
+    /// </summary>
+    internal static Tensor Write(Tensor self, Tensor r)
+    {
+        Array.Copy(r.Storage, self.Storage, self.Numel);
+        Commit(self, r.GradFn, r.OutputNr);
+        return self;
+    }
+
+    /// <summary>Refuses the in-place writes PyTorch refuses (first bullet of the note).</summary>
+    internal static void CheckAllowed(Tensor self, string op)
+    {
+        if (!GradMode.IsEnabled) return;
+        if (self.IsLeaf && self.RequiresGrad)
+            throw new InvalidOperationException($"{op}: a leaf Variable that requires grad is being used in an in-place operation.");
+        self.CheckViewWritable(op);
+    }
+
+    /// <summary>Bumps the version and, when the write was recorded, moves the tensor (and its base) onto <paramref name="node"/>.</summary>
+    internal static void Commit(Tensor self, Node? node, int slot)
+    {
+        self.BumpVersion();
+        if (node is not null) self.Rebase(node, slot);
+    }
+}
