@@ -15,6 +15,7 @@ public static class Init
         var g = generator ?? Generator.Default;
         if (tensor.DType == DType.Float32) g.FillUniform<float>(tensor.Span<float>(), low, high);   // one lock per tensor (Note [Generator threads])
         else g.FillUniform<double>(tensor.Span<double>(), low, high);
+        tensor.BumpVersion();
         return tensor;
     }
 

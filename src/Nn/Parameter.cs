@@ -41,6 +41,7 @@ public sealed class Parameter
         if (values.Length != Data.Numel)
             throw new ArgumentException($"Parameter.CopyFrom: expected {Data.Numel} values for shape {ShapeUtil.Format(Data.Shape)}, got {values.Length}", nameof(values));
         for (int i = 0; i < values.Length; i++) Data.SetDouble(i, values[i]);
+        Data.BumpVersion();   // like param.copy_(): graphs that saved the old values refuse to backward (Note [Version counters])
     }
 
     public static implicit operator Tensor(Parameter p) => p.Data;

@@ -99,7 +99,7 @@ public sealed partial class Tensor
             b.OutputNr = 0;
             b._requiresGrad = true;
             b.MoveRetainer(bOld, bSlot);
-            v.Version = _counter!.Value;
+            return;   // the view's own history is rebuilt from the base's on its next read: AsStridedBackward0 → CopySlices → node, as PyTorch prints it
         }
         _gradFn = node;
         OutputNr = slot;

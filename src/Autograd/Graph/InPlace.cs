@@ -14,9 +14,9 @@ namespace Autograd;
 //  * The tensor takes the new node as its grad_fn (its old history is the new node's input).
 //  * Views (reshape/view/flatten/squeeze/unsqueeze) always cover their base's whole storage here, so
 //    writing through a view rewrites the base completely: the base's new grad_fn is CopySlices, which
-//    reshapes its gradient to the view's shape and hands it to the in-place node. Every other view of
-//    the same base notices the version change the next time its grad_fn is read and becomes a view of
-//    the base's new history (PyTorch's AsStridedBackward0). Strided slices (issue 14) will give
+//    reshapes its gradient to the view's shape and hands it to the in-place node. Every view of the
+//    same base, the written one included, notices the version change the next time its grad_fn is
+//    read and becomes a view of the base's new history (PyTorch's AsStridedBackward0). Strided slices (issue 14) will give
 //    CopySlices its general form (the base's gradient outside the slice passes through untouched).
 //  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
 //    leaf's gradient never changes another's.

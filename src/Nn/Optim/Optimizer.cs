@@ -64,6 +64,7 @@ public abstract class Optimizer
             if (g.DType != p.DType || !g.Shape.SequenceEqual(p.Shape))
                 throw new InvalidOperationException($"{Name}: parameter {i} has shape {ShapeUtil.Format(p.Shape)} {p.DType} but its grad has shape {ShapeUtil.Format(g.Shape)} {g.DType}");
             Update(i, p, g);
+            p.BumpVersion();   // an in-place write: a graph that saved p now refuses to backward (Note [Version counters])
         }
         StepCount++;
     }
