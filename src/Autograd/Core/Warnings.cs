@@ -3,10 +3,11 @@ namespace Autograd;
 // Note [Non-leaf grad access]
 // PyTorch returns None when .grad of a non-leaf that does not retain its gradient is read, and warns
 // (the value is never filled in by backward, so the read is almost always a mistake). We keep both
-// halves: Tensor.Grad returns null, and the warning goes through Warnings.Raised. A .NET library
-// should not print by itself, so with no subscriber the warning goes to System.Diagnostics.Trace,
-// once per message per process (Python's default "once per location" filter, roughly). Tests and
-// applications that want PyTorch's behaviour of "warnings as errors" subscribe and throw.
+// halves: Tensor.Grad returns null, and the warning goes through Warnings.Raised. With no subscriber
+// it is written to standard error once per message per process, as Python's default warning filter
+// prints it once per location (a Trace listener would be silent in most .NET apps, and a silent null
+// is the mistake being warned about). Subscribing replaces that output: applications route it to
+// their logger, tests subscribe and throw to make it an error (Python's "-W error").
 
 /// <summary>Autograd's warning channel (Python's warnings.warn, for the warnings PyTorch's autograd raises).</summary>
 public static class Warnings
@@ -26,6 +27,6 @@ public static class Warnings
         if (Raised is { } handlers) { handlers(message); return; }
         lock (Seen)
             if (!Seen.Add(message)) return;
-        System.Diagnostics.Trace.TraceWarning("Autograd: " + message);
+        Console.Error.WriteLine("Autograd warning: " + message);
     }
 }
