@@ -61,10 +61,7 @@ internal static class Engine
             if (node is AccumulateGrad acc)
             {
                 if (!task.Capture && (targets is null || Array.IndexOf(targets, new Edge(acc, 0)) >= 0))
-                {
-                    lock (acc) Accumulate(acc.Leaf, grads[0]!, callerStorages);   // Note [Concurrent accumulation]
-                    acc.RunPostAccumulateHooks();
-                }
+                    RunAccumulateGrad(acc, grads, callerStorages);
                 continue;
             }
             if (needed is not null && !needed.Contains(node)) continue;   // only a capture point (Note [Partial graphs])
@@ -97,6 +94,18 @@ internal static class Engine
         if (task.CreateGraph && node is not FunctionNode) DelayedError.Wrap(node, grads, results);
         if (!task.RetainGraph) node.Release();
         return results;
+    }
+
+    /// <summary>A leaf's sink (Note [Hook order], after its tensor hooks): pre-hooks, accumulation, post-accumulate hooks, post-hooks.</summary>
+    private static void RunAccumulateGrad(AccumulateGrad acc, Tensor?[] grads, HashSet<Array> callerStorages)
+    {
+        if (acc.HasHooks) grads = acc.RunPreHooks(grads);
+        if (grads[0] is { } g)   // a pre-hook may drop the gradient: then nothing is accumulated, as in PyTorch
+        {
+            lock (acc) Accumulate(acc.Leaf, g, callerStorages);   // Note [Concurrent accumulation]
+            acc.RunPostAccumulateHooks();
+        }
+        if (acc.HasHooks) acc.RunPostHooks([], grads);
     }
 
     /// <summary>Captures (Grad.Compute) or accumulates (Backward's inputs) the gradients of named inputs arriving at <paramref name="node"/>.</summary>

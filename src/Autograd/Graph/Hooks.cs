@@ -10,8 +10,13 @@ namespace Autograd;
 //  5. node post-hooks (Node.RegisterHook), which see the input gradients and the output gradients
 //     and may replace the input gradients.
 // A leaf's tensor hooks are pre-hooks of its AccumulateGrad node: they run before the gradient is
-// accumulated into .Grad (or captured by Grad.Compute), and post-accumulate hooks
-// (Tensor.RegisterPostAccumulateGradHook) run after the accumulation, with the leaf.
+// accumulated into .Grad (or captured by Grad.Compute). When backward accumulates, the AccumulateGrad
+// node (t.GradFn.NextFunctions[i] of a leaf's consumer) then runs like any node: its pre-hooks (which
+// may replace the gradient, or drop it: then nothing is accumulated), the accumulation, the
+// post-accumulate hooks (Tensor.RegisterPostAccumulateGradHook, called with the leaf), and its
+// post-hooks, with no input gradients and the accumulated one as output gradient. Grad.Compute does
+// not execute AccumulateGrad, so only the leaf's tensor hooks run there (PyTorch's
+// test_prehook_ordering and test_post_accumulate_grad_hook_ordering).
 // Hooks are called with grad mode as the backward pass has it (off unless createGraph).
 
 /// <summary>Removes the hook it was returned for (torch.utils.hooks.RemovableHandle); Dispose does the same.</summary>
