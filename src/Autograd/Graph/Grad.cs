@@ -85,12 +85,13 @@ public static class Grad
             for (int i = 0; i < inputs.Length; i++)
                 if (!inputs[i].RequiresGrad)
                     throw new InvalidOperationException($"backward: One of the differentiated Tensors (input {i}) does not require grad");
-        var task = new Engine.Task
+        var rootGrads = RootGrads(tensors, gradTensors, "backward");
+        if (inputs is not null)
+            foreach (var t in inputs) t.RetainGrad();   // how a named non-leaf gets .Grad; a no-op on leaves (Note [Partial graphs])
+        Engine.Run(new Engine.Task
         {
-            Roots = tensors, RootGrads = RootGrads(tensors, gradTensors, "backward"), RetainGraph = retainGraph ?? createGraph,
-            CreateGraph = createGraph, Inputs = inputs,
-        };
-        Engine.Run(task);
+            Roots = tensors, RootGrads = rootGrads, RetainGraph = retainGraph ?? createGraph, CreateGraph = createGraph, Inputs = inputs,
+        });
     }
 
     internal static Tensor[] RootGrads(Tensor[] outputs, Tensor?[]? gradOutputs, string op)
