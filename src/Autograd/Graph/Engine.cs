@@ -207,7 +207,7 @@ internal static class Engine
             else if (callerStorages.Contains(grad.Storage)) leaf.GradValue = grad.CloneData();
             else leaf.GradValue = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
         }
-        else if (GradMode.IsEnabled && (current.RequiresGrad || grad.RequiresGrad)) leaf.GradValue = RecordedSum(current, grad);   // createGraph: .Grad stays differentiable
+        else if (GradMode.IsEnabled) leaf.GradValue = RecordedSum(current, grad);   // createGraph: out of place, so .Grad stays differentiable (PyTorch's accumulateGrad)
         else
         {
             if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);
