@@ -86,7 +86,9 @@ internal static class Engine
         Tensor?[] results;
         try
         {
-            results = node.Invoke(grads);
+            results = node is not FunctionNode && Array.TrueForAll(grads, g => g is null)
+                ? NoGradients(node)   // a pre-hook dropped every gradient
+                : node.Invoke(grads);
             results = Validate(node, results);
             if (node.HasHooks) results = node.RunPostHooks(results, grads);
         }
@@ -98,6 +100,16 @@ internal static class Engine
         if (task.CreateGraph && node is not FunctionNode) DelayedError.Wrap(node, grads, results);
         if (!task.RetainGraph) node.Release();
         return results;
+    }
+
+    /// <summary>
+    /// A built-in node given no gradient returns none (PyTorch's generated nodes: any_grad_defined ?
+    /// formula : undefined); its saved tensors are still checked, as unpacking them would.
+    /// </summary>
+    private static Tensor?[] NoGradients(Node node)
+    {
+        node.CheckUsable();
+        return new Tensor?[node.Next.Length];
     }
 
     /// <summary>A leaf's sink (Note [Hook order], after its tensor hooks): pre-hooks, accumulation, post-accumulate hooks, post-hooks.</summary>
