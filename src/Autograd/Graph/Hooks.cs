@@ -35,15 +35,15 @@ public sealed class RemovableHandle : IDisposable
 /// <summary>An ordered list of hooks that may be removed (even while the engine iterates it).</summary>
 internal sealed class HookList<T> where T : class
 {
-    private readonly List<(int Key, T Hook)> _items = [];
+    private readonly List<(int Id, int Key, T Hook)> _items = [];
     private int _next;
 
+    /// <summary>Adds a hook; its handle removes this registration (by id: the same delegate may be registered twice).</summary>
     internal RemovableHandle Add(int key, T hook)
     {
         int id;
-        lock (_items) { id = _next++; _items.Add((key, hook)); }
-        var entry = (key, hook);
-        return new RemovableHandle(() => { lock (_items) _items.Remove(entry); });
+        lock (_items) { id = _next++; _items.Add((id, key, hook)); }
+        return new RemovableHandle(() => { lock (_items) _items.RemoveAll(e => e.Id == id); });
     }
 
     /// <summary>The hooks registered for <paramref name="key"/>, in registration order (a snapshot).</summary>

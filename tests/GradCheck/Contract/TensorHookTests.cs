@@ -106,6 +106,24 @@ public class TensorHookTests
         Equal([2], x.Grad);
     }
 
+    // PyTorch: each registration gets its own handle (an OrderedDict entry keyed by a unique id), so
+    // removing the second registration of the same function removes that one, not the first.
+    [Fact]
+    public void RemovingOneOfTwoRegistrationsOfTheSameHookRemovesThatRegistration()
+    {
+        var x = Leaf(1);
+        var y = x * 1;
+        var log = new List<string>();
+        Func<Tensor, Tensor?> f = g => { log.Add("f"); return g + 1; };
+        y.RegisterHook(f);
+        y.RegisterHook(g => { log.Add("g " + g.Item()); return g * 10; });
+        var second = y.RegisterHook(f);
+        second.Remove();
+        y.Sum().Backward();
+        Assert.Equal(["f", "g 2"], log);
+        Equal([20], x.Grad);
+    }
+
     // PyTorch: _call_hooks iterates a snapshot of the hooks (PyDict_Values, issue #58354), so a hook
     // that removes itself (or another) while running does not change the current pass, only later ones.
     // Confirmed on torch: first pass ['h1', h2 sees [2, 2]] and x.grad = [6, 6]; second pass h2 sees [1, 1].
