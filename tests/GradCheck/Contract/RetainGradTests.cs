@@ -71,6 +71,37 @@ public class RetainGradTests
         Equal([1], a.Grad);
     }
 
+    // PyTorch: test_autograd.py::test_retains_grad_inplace_multiple_outputs: two outputs of one node
+    // retain their gradients; an in-place op on one moves only its retain-grad hook. The retained values
+    // equal grad(out, (var, mean)) on the same graph built again.
+    [Fact]
+    public void RetainGradOnOneOutputOfAMultiOutputNodeFollowsItThroughAnInPlaceOp()
+    {
+        var b = Tensor.Randn([3, 3], DType.Float64, requiresGrad: true, generator: new Generator(71));
+        var outs = new DoubleMul().ApplyAll(b);
+        var (v, m) = (outs[0], outs[1]);
+        v.RetainGrad();
+        m.RetainGrad();
+        v.Mul_(2);
+        (v * m + m).Sum().Backward();
+
+        var a = b.Detach().RequiresGrad_();
+        var outs2 = new DoubleMul().ApplyAll(a);
+        var (v2, m2) = (outs2[0], outs2[1]);
+        v2.Mul_(2);
+        var expected = Grad.Compute([(v2 * m2 + m2).Sum()], [v2, m2]);
+        TestData.AssertClose(expected[0]!.ToDoubleArray(), v.Grad!);
+        TestData.AssertClose(expected[1]!.ToDoubleArray(), m.Grad!);
+        TestData.AssertClose(m.ToDoubleArray(), v.Grad!);                          // d/dv (v·m + m) = m
+        TestData.AssertClose(v.ToDoubleArray().Select(e => e + 1).ToArray(), m.Grad!);   // v + 1
+    }
+
+    private sealed class DoubleMul : Function
+    {
+        protected override Tensor[] Forward(FunctionContext ctx, Tensor?[] x) => [x[0]! * 2, x[0]! * 3];
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor?[] g) => [g[0]! * 2 + g[1]! * 3];
+    }
+
     // PyTorch: "can't retain_grad on Tensor that has requires_grad=False" (confirmed on torch).
     [Fact]
     public void RetainGradOnATensorThatDoesNotRequireGradIsAnError()
