@@ -16,8 +16,12 @@ namespace Autograd;
 // inputs), only the nodes on a path from the roots to one of them run, as PyTorch's exec_info does:
 // a node runs when some named tensor's node is reachable from it. The other nodes reachable from the
 // roots are left alone: not run, not freed, so a later backward through them still works. A named
-// non-leaf's gradient is the one arriving at its grad_fn (after its tensor hooks); that node itself
-// runs only if another named tensor lies beyond it.
+// non-leaf's gradient is the one arriving at its grad_fn (after its tensor hooks). Under Grad.Compute
+// that node itself runs only if another named tensor lies beyond it; under Backward(inputs) it runs
+// (its node hooks fire, its saved tensors are freed, its results go nowhere), as PyTorch's backward
+// executes the nodes of its inputs (docs, "Backward Hooks execution"). Backward(inputs) fills a named
+// non-leaf's .Grad by making it retain its gradient (RetainGrad, as PyTorch's run_backward does), so
+// it keeps retaining afterwards.
 internal static class Engine
 {
     /// <summary>One backward pass: roots and their gradients, options, and the named inputs (if any).</summary>
@@ -44,7 +48,7 @@ internal static class Engine
     {
         var order = Order(task.Roots.Select(r => r.GradientEdge.Node)).Nodes;
         Edge[]? targets = task.Inputs?.Select(t => t.GradientEdge).ToArray();
-        var needed = targets is null ? null : Needed(order, targets);
+        var needed = targets is null ? null : Needed(order, targets, runTargets: !task.Capture);
         if (task.Capture) task.Captured = new Tensor?[targets!.Length];
         var pending = new Dictionary<Node, Tensor?[]>();
         var callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
@@ -57,14 +61,11 @@ internal static class Engine
         {
             if (!pending.Remove(node, out var grads)) continue;   // reachable but no gradient arrived
             if (node.HasHooks) grads = node.RunTensorHooks(grads, task.CreateGraph);
-            if (targets is not null) Collect(task, targets, node, grads, callerStorages);
+            if (task.Capture) Capture(task, targets!, node, grads);
             if (node is AccumulateGrad acc)
             {
                 if (!task.Capture && (targets is null || Array.IndexOf(targets, new Edge(acc, 0)) >= 0))
-                {
-                    lock (acc) Accumulate(acc.Leaf, grads[0]!, callerStorages);   // Note [Concurrent accumulation]
-                    acc.RunPostAccumulateHooks();
-                }
+                    RunAccumulateGrad(acc, grads, callerStorages);
                 continue;
             }
             if (needed is not null && !needed.Contains(node)) continue;   // only a capture point (Note [Partial graphs])
@@ -85,7 +86,9 @@ internal static class Engine
         Tensor?[] results;
         try
         {
-            results = node.Invoke(grads);
+            results = node is not FunctionNode && Array.TrueForAll(grads, g => g is null)
+                ? NoGradients(node)   // a pre-hook dropped every gradient
+                : node.Invoke(grads);
             results = Validate(node, results);
             if (node.HasHooks) results = node.RunPostHooks(results, grads);
         }
@@ -99,26 +102,44 @@ internal static class Engine
         return results;
     }
 
-    /// <summary>Captures (Grad.Compute) or accumulates (Backward's inputs) the gradients of named inputs arriving at <paramref name="node"/>.</summary>
-    private static void Collect(Task task, Edge[] targets, Node node, Tensor?[] grads, HashSet<Array> callerStorages)
+    /// <summary>
+    /// A built-in node given no gradient returns none (PyTorch's generated nodes: any_grad_defined ?
+    /// formula : undefined); its saved tensors are still checked, as unpacking them would.
+    /// </summary>
+    private static Tensor?[] NoGradients(Node node)
     {
-        for (int j = 0; j < targets.Length; j++)
-        {
-            if (!ReferenceEquals(targets[j].Node, node) || grads[targets[j].Slot] is not { } g) continue;
-            if (task.Capture) task.Captured![j] = g;
-            else if (node is not AccumulateGrad)
-            {
-                var t = task.Inputs![j];   // a named non-leaf accumulates like a leaf (PyTorch's backward(inputs=...))
-                lock (t) t.GradValue = t.GradValue is { } prev ? Sum(prev, g) : g.CloneData();
-            }
-        }
+        node.CheckUsable();
+        return new Tensor?[node.Next.Length];
     }
 
-    /// <summary>The nodes that must run for some target to get its gradient (Note [Partial graphs]).</summary>
-    private static HashSet<Node> Needed(List<Node> order, Edge[] targets)
+    /// <summary>A leaf's sink (Note [Hook order], after its tensor hooks): pre-hooks, accumulation, post-accumulate hooks, post-hooks.</summary>
+    private static void RunAccumulateGrad(AccumulateGrad acc, Tensor?[] grads, HashSet<Array> callerStorages)
+    {
+        if (acc.HasHooks) grads = acc.RunPreHooks(grads);
+        if (grads[0] is { } g)   // a pre-hook may drop the gradient: then nothing is accumulated, as in PyTorch
+        {
+            lock (acc) Accumulate(acc.Leaf, g, callerStorages);   // Note [Concurrent accumulation]
+            acc.RunPostAccumulateHooks();
+        }
+        if (acc.HasHooks) acc.RunPostHooks([], grads);
+    }
+
+    /// <summary>Captures the gradients of named inputs arriving at <paramref name="node"/> (Grad.Compute).</summary>
+    private static void Capture(Task task, Edge[] targets, Node node, Tensor?[] grads)
+    {
+        for (int j = 0; j < targets.Length; j++)
+            if (ReferenceEquals(targets[j].Node, node) && grads[targets[j].Slot] is { } g)
+                task.Captured![j] = g;
+    }
+
+    /// <summary>
+    /// The nodes that must run for some target to get its gradient (Note [Partial graphs]); with
+    /// <paramref name="runTargets"/> (Backward's inputs) the targets' own nodes run too.
+    /// </summary>
+    private static HashSet<Node> Needed(List<Node> order, Edge[] targets, bool runTargets)
     {
         var targetNodes = new HashSet<Node>(targets.Select(t => t.Node));
-        var needed = new HashSet<Node>();
+        var needed = runTargets ? new HashSet<Node>(targetNodes) : new HashSet<Node>();
         for (int k = order.Count - 1; k >= 0; k--)   // order is topological from the roots: walk it leaves-first
         {
             var n = order[k];
@@ -198,7 +219,7 @@ internal static class Engine
             else if (callerStorages.Contains(grad.Storage)) leaf.GradValue = grad.CloneData();
             else leaf.GradValue = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
         }
-        else if (GradMode.IsEnabled && (current.RequiresGrad || grad.RequiresGrad)) leaf.GradValue = RecordedSum(current, grad);   // createGraph: .Grad stays differentiable
+        else if (GradMode.IsEnabled) leaf.GradValue = RecordedSum(current, grad);   // createGraph: out of place, so .Grad stays differentiable (PyTorch's accumulateGrad)
         else
         {
             if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);

@@ -29,9 +29,10 @@ public static class Grad
     /// Gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>
     /// (torch.autograd.grad); no <c>.Grad</c> is touched and only the part of the graph between them
     /// runs (Note [Partial graphs]). An input the outputs do not depend on throws unless
-    /// <paramref name="allowUnused"/>, in which case its gradient is null, or zeros with
-    /// <paramref name="materializeGrads"/>. With <paramref name="createGraph"/> the backward pass is
-    /// recorded, so the results can be differentiated again; <paramref name="retainGraph"/> defaults to it.
+    /// <paramref name="allowUnused"/>, in which case its gradient is null, or with
+    /// <paramref name="materializeGrads"/> zeros that require grad (torch.zeros_like(input,
+    /// requires_grad=True)). With <paramref name="createGraph"/> the backward pass is recorded, so the
+    /// results can be differentiated again; <paramref name="retainGraph"/> defaults to it.
     /// </summary>
     public static Tensor?[] Compute(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null, bool? retainGraph = null,
         bool createGraph = false, bool? allowUnused = null, bool materializeGrads = false)
@@ -59,7 +60,7 @@ public static class Grad
             {
                 if (!unusedOk)
                     throw new InvalidOperationException($"grad: One of the differentiated Tensors (input {i}) appears to not have been used in the graph. Set allowUnused: true if this is the desired behavior.");
-                if (materializeGrads) g = Tensor.Empty(inputs[i].DType, inputs[i].Dims);
+                if (materializeGrads) g = Tensor.Zeros(inputs[i].Shape, inputs[i].DType, requiresGrad: true);   // torch.zeros_like(input, requires_grad=True)
             }
             else if (!g.RequiresGrad) g = g.CloneData();   // never hand out storage the pass may share with another result
             result[i] = g;
@@ -85,12 +86,13 @@ public static class Grad
             for (int i = 0; i < inputs.Length; i++)
                 if (!inputs[i].RequiresGrad)
                     throw new InvalidOperationException($"backward: One of the differentiated Tensors (input {i}) does not require grad");
-        var task = new Engine.Task
+        var rootGrads = RootGrads(tensors, gradTensors, "backward");
+        if (inputs is not null)
+            foreach (var t in inputs) t.RetainGrad();   // how a named non-leaf gets .Grad; a no-op on leaves (Note [Partial graphs])
+        Engine.Run(new Engine.Task
         {
-            Roots = tensors, RootGrads = RootGrads(tensors, gradTensors, "backward"), RetainGraph = retainGraph ?? createGraph,
-            CreateGraph = createGraph, Inputs = inputs,
-        };
-        Engine.Run(task);
+            Roots = tensors, RootGrads = rootGrads, RetainGraph = retainGraph ?? createGraph, CreateGraph = createGraph, Inputs = inputs,
+        });
     }
 
     internal static Tensor[] RootGrads(Tensor[] outputs, Tensor?[]? gradOutputs, string op)

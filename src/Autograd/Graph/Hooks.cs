@@ -10,8 +10,13 @@ namespace Autograd;
 //  5. node post-hooks (Node.RegisterHook), which see the input gradients and the output gradients
 //     and may replace the input gradients.
 // A leaf's tensor hooks are pre-hooks of its AccumulateGrad node: they run before the gradient is
-// accumulated into .Grad (or captured by Grad.Compute), and post-accumulate hooks
-// (Tensor.RegisterPostAccumulateGradHook) run after the accumulation, with the leaf.
+// accumulated into .Grad (or captured by Grad.Compute). When backward accumulates, the AccumulateGrad
+// node (t.GradFn.NextFunctions[i] of a leaf's consumer) then runs like any node: its pre-hooks (which
+// may replace the gradient, or drop it: then nothing is accumulated), the accumulation, the
+// post-accumulate hooks (Tensor.RegisterPostAccumulateGradHook, called with the leaf), and its
+// post-hooks, with no input gradients and the accumulated one as output gradient. Grad.Compute does
+// not execute AccumulateGrad, so only the leaf's tensor hooks run there (PyTorch's
+// test_prehook_ordering and test_post_accumulate_grad_hook_ordering).
 // Hooks are called with grad mode as the backward pass has it (off unless createGraph).
 
 /// <summary>Removes the hook it was returned for (torch.utils.hooks.RemovableHandle); Dispose does the same.</summary>
@@ -30,15 +35,15 @@ public sealed class RemovableHandle : IDisposable
 /// <summary>An ordered list of hooks that may be removed (even while the engine iterates it).</summary>
 internal sealed class HookList<T> where T : class
 {
-    private readonly List<(int Key, T Hook)> _items = [];
+    private readonly List<(int Id, int Key, T Hook)> _items = [];
     private int _next;
 
+    /// <summary>Adds a hook; its handle removes this registration (by id: the same delegate may be registered twice).</summary>
     internal RemovableHandle Add(int key, T hook)
     {
         int id;
-        lock (_items) { id = _next++; _items.Add((key, hook)); }
-        var entry = (key, hook);
-        return new RemovableHandle(() => { lock (_items) _items.Remove(entry); });
+        lock (_items) { id = _next++; _items.Add((id, key, hook)); }
+        return new RemovableHandle(() => { lock (_items) _items.RemoveAll(e => e.Id == id); });
     }
 
     /// <summary>The hooks registered for <paramref name="key"/>, in registration order (a snapshot).</summary>
