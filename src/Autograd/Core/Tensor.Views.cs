@@ -21,6 +21,7 @@ public sealed partial class Tensor
     /// <summary>A view of <paramref name="x"/> with another shape: same storage, same version counter, base recorded.</summary>
     internal static Tensor ViewOf(Tensor x, int[] shape)
     {
+        x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it (Note [In-place ops and views])
         var counter = x.Counter;
         var root = x._view?.Base ?? x;
         return new Tensor(x.Storage, shape)

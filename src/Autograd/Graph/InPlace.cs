@@ -19,7 +19,8 @@ namespace Autograd;
 //    read and becomes a view of the base's new history (PyTorch's AsStridedBackward0). Strided slices (issue 14) will give
 //    CopySlices its general form (the base's gradient outside the slice passes through untouched).
 //  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
-//    leaf's gradient never changes another's.
+//    leaf's gradient never changes another's; so is one about to be aliased by a view or Detach, since
+//    a write through the alias could not know to copy (clip_grad_norm_ scales g.detach() in place).
 internal static class InPlace
 {
     /// <summary>
