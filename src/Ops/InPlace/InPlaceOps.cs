@@ -134,8 +134,8 @@ public static class TensorInPlaceExtensions
         /// <summary>Sets every element to zero (tensor.zero_); records ZeroBackward0.</summary>
         public Tensor Zero_() => F.FillInPlace(x, 0, "zero_", "ZeroBackward0");
 
-        /// <summary>Sets every element to <paramref name="value"/> (tensor.fill_); records FillBackward0.</summary>
-        public Tensor Fill_(double value) => F.FillInPlace(x, value, "fill_", "FillBackward0");
+        /// <summary>Sets every element to <paramref name="value"/> (tensor.fill_); records FillBackward2, fill_.Scalar's node in PyTorch (1.13 and 2.10).</summary>
+        public Tensor Fill_(double value) => F.FillInPlace(x, value, "fill_", "FillBackward2");
 
         /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting and converting (tensor.copy_); records CopyBackwards.</summary>
         public Tensor Copy_(Tensor src) => F.CopyInPlace(x, src);
