@@ -43,6 +43,7 @@ public sealed partial class AutogradEngine : IEngine
     public EngineTensor Relu(EngineTensor x) => Wrap(F.Relu(U(x)));
     public EngineTensor Sigmoid(EngineTensor x) => Wrap(F.Sigmoid(U(x)));
     public EngineTensor Tanh(EngineTensor x) => Wrap(F.Tanh(U(x)));
+    public EngineTensor Clamp(EngineTensor x, double? min = null, double? max = null) => Wrap(F.Clamp(U(x), min, max));
     public EngineTensor Max(EngineTensor x) => Wrap(F.Max(U(x)));
     public EngineTensor Min(EngineTensor x) => Wrap(F.Min(U(x)));
 

@@ -36,6 +36,9 @@ public interface IEngine
     EngineTensor Sigmoid(EngineTensor x);
     EngineTensor Tanh(EngineTensor x);
 
+    /// <summary>torch.clamp with scalar bounds; at least one must be given (both null is rejected, as PyTorch does).</summary>
+    EngineTensor Clamp(EngineTensor x, double? min = null, double? max = null);
+
     EngineTensor Sum(EngineTensor x);
     EngineTensor Sum(EngineTensor x, int[] dims, bool keepDim = false);
     EngineTensor Mean(EngineTensor x);

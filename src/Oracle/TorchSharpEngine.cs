@@ -88,6 +88,8 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
     public EngineTensor Relu(EngineTensor x) => Op(() => TorchApi.nn.functional.relu(U(x)));
     public EngineTensor Sigmoid(EngineTensor x) => Op(() => U(x).sigmoid());
     public EngineTensor Tanh(EngineTensor x) => Op(() => U(x).tanh());
+    public EngineTensor Clamp(EngineTensor x, double? min = null, double? max = null)
+        => Op(() => U(x).clamp(min is { } lo ? (global::TorchSharp.Scalar)lo : null, max is { } hi ? (global::TorchSharp.Scalar)hi : null));
 
     public EngineTensor Sum(EngineTensor x) => Op(() => U(x).sum());
     public EngineTensor Sum(EngineTensor x, int[] dims, bool keepDim = false) => Op(() => U(x).sum(Longs(dims), keepDim));

@@ -98,7 +98,11 @@ public sealed partial class Tensor
     public void ZeroGrad() => _grad = null;
 
     /// <summary>A tensor sharing this storage and its version counter, cut from the graph (tensor.detach()).</summary>
-    public Tensor Detach() => new(Storage, _shape) { _counter = Counter };
+    public Tensor Detach()
+    {
+        OwnStorage();   // a borrowed .Grad stops sharing before it is aliased: a write through the alias must not reach another leaf's gradient
+        return new(Storage, _shape) { _counter = Counter };
+    }
 
     /// <summary>
     /// Cuts this tensor from the graph in place: it becomes a leaf that does not require grad

@@ -5,10 +5,15 @@ public sealed partial class Tensor
     /// <summary>Set on tensors made by a view op: their base and the version their history matches (Note [In-place ops and views]).</summary>
     private ViewInfo? _view;
 
-    private sealed class ViewInfo(Tensor @base, int version, bool madeInNoGrad)
+    private sealed class ViewInfo(Tensor @base, int version, bool createdInNoGrad, bool madeInNoGrad)
     {
         public Tensor Base { get; } = @base;
         public int Version { get; set; } = version;
+
+        /// <summary>Made while grad mode was off (PyTorch's CreationMeta::NO_GRAD_MODE): a recorded in-place write through it is refused.</summary>
+        public bool CreatedInNoGrad { get; } = createdInNoGrad;
+
+        /// <summary>Made while grad mode was off from a base that required grad: its history is never rebuilt.</summary>
         public bool MadeInNoGrad { get; } = madeInNoGrad;
     }
 
@@ -21,12 +26,14 @@ public sealed partial class Tensor
     /// <summary>A view of <paramref name="x"/> with another shape: same storage, same version counter, base recorded.</summary>
     internal static Tensor ViewOf(Tensor x, int[] shape)
     {
+        x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it (Note [In-place ops and views])
         var counter = x.Counter;
         var root = x._view?.Base ?? x;
+        bool noGrad = !GradMode.IsEnabled;
         return new Tensor(x.Storage, shape)
         {
             _counter = counter,
-            _view = new ViewInfo(root, counter.Value, !GradMode.IsEnabled && root.RequiresGrad),
+            _view = new ViewInfo(root, counter.Value, noGrad, noGrad && root.RequiresGrad),
         };
     }
 
@@ -45,26 +52,30 @@ public sealed partial class Tensor
                 int[] baseShape = b.Dims, shape = _shape;
                 var node = new Node("AsStridedBackward0", [b.GradientEdge.Node], [baseShape], [b.DType], shape,
                     g => [new Tensor(g.Storage, baseShape)], b.GradientEdge.Slot == 0 ? null : [b.GradientEdge.Slot]);
-                var old = _gradFn;
+                var old = _gradFn; int oldSlot = OutputNr;
                 _gradFn = node;
                 OutputNr = 0;
                 _requiresGrad = true;
-                MoveRetainer(old, 0);
+                MoveRetainer(old, oldSlot);
             }
             v.Version = now;
         }
     }
 
-    /// <summary>The view checks of an in-place write in grad mode (Note [In-place ops and views]).</summary>
-    internal void CheckViewWritable(string op)
+    /// <summary>
+    /// The view checks of an in-place write in grad mode (Note [In-place ops and views]), in PyTorch's
+    /// order (check_inplace: the no-grad-view error comes before the view-of-a-leaf one).
+    /// <paramref name="recorded"/>: whether the write would be recorded (the other operand requires grad).
+    /// </summary>
+    internal void CheckViewWritable(string op, bool recorded)
     {
         if (_view is not { } v) return;
+        if (v.CreatedInNoGrad && (recorded || v.Base.RequiresGrad))
+            throw new InvalidOperationException($"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled. " +
+                "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace " +
+                "either both inside the Grad.NoGrad() scope (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
         if (v.Base.IsLeaf && v.Base.RequiresGrad)
             throw new InvalidOperationException($"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation.");
-        if (v.MadeInNoGrad)
-            throw new InvalidOperationException($"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled. " +
-                "This view is the output of a function that returns multiple views or was created in no-grad mode; such in-place modification is forbidden. " +
-                "You should replace the inplace operation by an out-of-place one.");
     }
 
     internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
@@ -99,7 +110,11 @@ public sealed partial class Tensor
             b.OutputNr = 0;
             b._requiresGrad = true;
             b.MoveRetainer(bOld, bSlot);
-            return;   // the view's own history is rebuilt from the base's on its next read: AsStridedBackward0 → CopySlices → node, as PyTorch prints it
+            // The view's own history is rebuilt now, AsStridedBackward0 → CopySlices → node, as PyTorch's
+            // rebase_history does (it calls self.grad_fn()): a RetainGrad on the view moves to the new node
+            // instead of staying on the old one, which is still in the graph and would receive its gradient.
+            RefreshView();
+            return;
         }
         _gradFn = node;
         OutputNr = slot;

@@ -3,8 +3,9 @@ namespace Autograd;
 // Note [In-place ops and views]
 // An in-place op is its out-of-place op computed on the tensor's current value and history, with the
 // result written back into the tensor's storage:
-//  * Refused, before any work, where PyTorch refuses: on a leaf that requires grad (or a view of one)
-//    while grad mode is on; on a view made in no-grad mode of a tensor that requires grad; and when
+//  * Refused, before any work, where PyTorch refuses, in PyTorch's order: on a leaf that requires grad
+//    while grad mode is on; on a view made in no-grad mode when the write would be recorded (its base
+//    requires grad, or the other operand does); on a view of a leaf that requires grad; and then, when
 //    the result would broadcast to a shape other than the tensor's.
 //  * The op sees the old value. Where the backward rule reads the input itself (mul_ by a tensor that
 //    requires grad, div_, pow_, log_, abs_, clamp_), it gets a copy, because the storage is about to
@@ -14,12 +15,14 @@ namespace Autograd;
 //  * The tensor takes the new node as its grad_fn (its old history is the new node's input).
 //  * Views (reshape/view/flatten/squeeze/unsqueeze) always cover their base's whole storage here, so
 //    writing through a view rewrites the base completely: the base's new grad_fn is CopySlices, which
-//    reshapes its gradient to the view's shape and hands it to the in-place node. Every view of the
-//    same base, the written one included, notices the version change the next time its grad_fn is
-//    read and becomes a view of the base's new history (PyTorch's AsStridedBackward0). Strided slices (issue 14) will give
+//    reshapes its gradient to the view's shape and hands it to the in-place node. The written view
+//    becomes a view of the base's new history at once (PyTorch's AsStridedBackward0; rebase_history
+//    regenerates it, so a RetainGrad on the view moves with it); every other view of the same base
+//    notices the version change the next time its grad_fn is read. Strided slices (issue 14) will give
 //    CopySlices its general form (the base's gradient outside the slice passes through untouched).
 //  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
-//    leaf's gradient never changes another's.
+//    leaf's gradient never changes another's; so is one about to be aliased by a view or Detach, since
+//    a write through the alias could not know to copy (clip_grad_norm_ scales g.detach() in place).
 internal static class InPlace
 {
     /// <summary>
@@ -34,13 +37,18 @@ internal static class InPlace
         return self;
     }
 
-    /// <summary>Refuses the in-place writes PyTorch refuses (first bullet of the note).</summary>
-    internal static void CheckAllowed(Tensor self, string op)
+    /// <summary>
+    /// Refuses the in-place writes PyTorch refuses (first bullet of the note), before any other check
+    /// of the op, as PyTorch's check_inplace runs before the kernel (a leaf that requires grad is
+    /// refused even where the shapes would not broadcast). <paramref name="other"/>: the op's tensor
+    /// operand, whose requires_grad decides whether the write is recorded.
+    /// </summary>
+    internal static void CheckAllowed(Tensor self, string op, Tensor? other = null)
     {
         if (!GradMode.IsEnabled) return;
         if (self.IsLeaf && self.RequiresGrad)
             throw new InvalidOperationException($"{op}: a leaf Variable that requires grad is being used in an in-place operation.");
-        self.CheckViewWritable(op);
+        self.CheckViewWritable(op, other is { RequiresGrad: true });
     }
 
     /// <summary>Bumps the version and, when the write was recorded, moves the tensor (and its base) onto <paramref name="node"/>.</summary>

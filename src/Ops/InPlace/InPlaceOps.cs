@@ -13,10 +13,7 @@ public static partial class F
     internal static Tensor InPlace(Tensor self, string op, Func<Tensor, Tensor> compute, bool copyInput = false)
     {
         Autograd.InPlace.CheckAllowed(self, op);
-        self.OwnStorage();
-        var r = compute(self.HistoryAlias(copyInput && GradMode.IsEnabled));
-        if (r.DType != self.DType) r = r.To(self.DType);
-        return Autograd.InPlace.Write(self, r);
+        return Apply(self, compute, copyInput);
     }
 
     /// <summary>The shape check of a binary in-place op: other must broadcast to self's shape.</summary>
@@ -30,8 +27,18 @@ public static partial class F
     internal static Tensor BinaryInPlaceOp(Tensor self, Tensor other, string op, Func<Tensor, Tensor> compute, bool copyInput = false)
     {
         ArgumentNullException.ThrowIfNull(other);
+        Autograd.InPlace.CheckAllowed(self, op, other);   // PyTorch refuses a leaf before it looks at the shapes
         CheckInPlaceShape(self, other, op);
-        return InPlace(self, op, compute, copyInput);
+        return Apply(self, compute, copyInput);
+    }
+
+    /// <summary>The op itself, once the checks passed: the old value and history in, the result written back.</summary>
+    private static Tensor Apply(Tensor self, Func<Tensor, Tensor> compute, bool copyInput)
+    {
+        self.OwnStorage();
+        var r = compute(self.HistoryAlias(copyInput && GradMode.IsEnabled));
+        if (r.DType != self.DType) r = r.To(self.DType);
+        return Autograd.InPlace.Write(self, r);
     }
 
     /// <summary>Fills with <paramref name="value"/> (tensor.fill_); the gradient to the old value is zero.</summary>
@@ -49,8 +56,8 @@ public static partial class F
     internal static Tensor CopyInPlace(Tensor self, Tensor src)
     {
         ArgumentNullException.ThrowIfNull(src);
+        Autograd.InPlace.CheckAllowed(self, "copy_", src);
         CheckInPlaceShape(self, src, "copy_");
-        Autograd.InPlace.CheckAllowed(self, "copy_");
         self.OwnStorage();
         var input = self.HistoryAlias(false);
         var padded = src.Rank == self.Rank || src.Numel == 1 ? src : new Tensor(src.Storage, [.. Enumerable.Repeat(1, self.Rank - src.Rank), .. src.Dims]);
@@ -134,8 +141,8 @@ public static class TensorInPlaceExtensions
         /// <summary>Sets every element to zero (tensor.zero_); records ZeroBackward0.</summary>
         public Tensor Zero_() => F.FillInPlace(x, 0, "zero_", "ZeroBackward0");
 
-        /// <summary>Sets every element to <paramref name="value"/> (tensor.fill_); records FillBackward0.</summary>
-        public Tensor Fill_(double value) => F.FillInPlace(x, value, "fill_", "FillBackward0");
+        /// <summary>Sets every element to <paramref name="value"/> (tensor.fill_); records FillBackward2, fill_.Scalar's node in PyTorch (1.13 and 2.10).</summary>
+        public Tensor Fill_(double value) => F.FillInPlace(x, value, "fill_", "FillBackward2");
 
         /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting and converting (tensor.copy_); records CopyBackwards.</summary>
         public Tensor Copy_(Tensor src) => F.CopyInPlace(x, src);

@@ -2,7 +2,7 @@ using Autograd.Oracle;
 
 namespace Autograd.Tests.Oracle;
 
-/// <summary>pow, exp, log, sqrt, abs, relu, sigmoid, tanh, max/min against libtorch, special values included.</summary>
+/// <summary>pow, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp, max/min against libtorch, special values included.</summary>
 [Collection(OracleCollection.Name)]
 public class UnaryOracleTests
 {
@@ -18,6 +18,7 @@ public class UnaryOracleTests
         ("Sigmoid", [Data.Normal, Data.Special], (e, x) => e.Sigmoid(x)),
         ("Tanh", [Data.Normal, Data.Special], (e, x) => e.Tanh(x)),
         ("Neg", [Data.Special], (e, x) => e.Neg(x)),
+        ("Clamp", [Data.Normal, Data.Special, Data.Ties], (e, x) => e.Clamp(x, -1, 1)),
     ];
 
     private static string Tag(Data d) => d switch
@@ -47,6 +48,39 @@ public class UnaryOracleTests
         from kind in op.Kinds.Append(Data.Ties).Distinct()
         select (new Case(op.Op, $"[4,9] {kind}, upstream ±inf/NaN", ["±inf/NaN upstream gradient"], [new Input([4, 9], kind)]) { Upstream = Data.Special },
             (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+
+    /// <summary>
+    /// torch.clamp over its bound options: both, one side, min > max (every element becomes max), bounds
+    /// on integer inputs (x == bound passes the gradient: PyTorch's mask is min ≤ x ≤ max), ±∞/NaN inputs.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ClampMatchesLibtorch(DType dtype) => CrossCheck.All(dtype,
+        from b in new (double? Min, double? Max, string Tag)[]
+        {
+            (-0.5, 0.5, "min and max"), (-1, 1, "min and max"), (0, null, "min only"), (null, 0.25, "max only"),
+            (1, -1, "min > max"), (0.3, 0.3, "min = max"), (double.NegativeInfinity, 2, "infinite bound"),
+        }
+        from kind in new[] { Data.Normal, Data.Ties, Data.Special }
+        from shape in new[] { new[] { 9 }, [2, 5], [] }
+        select (new Case("Clamp", $"[{string.Join(",", shape)}] min {b.Min?.ToString() ?? "None"} max {b.Max?.ToString() ?? "None"} {kind}", [b.Tag, Tag(kind)], [new Input(shape, kind)]),
+            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.Clamp(x[0], b.Min, b.Max))));
+
+    /// <summary>clamp with neither bound: both engines refuse it ("At least one of 'min' or 'max' must not be None").</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ClampWithoutBoundsIsRejectedByBoth(DType dtype)
+    {
+        const string Phrase = "At least one of 'min' or 'max' must not be None";
+        using (var torch = new TorchSharpEngine())
+            Assert.Contains(Phrase, Assert.Throws<TorchException>(() => torch.Clamp(torch.From([1, 2], [2], dtype))).Message);
+        Assert.Contains(Phrase, Assert.Throws<ArgumentException>(() => AutogradEngine.Instance.Clamp(AutogradEngine.Instance.From([1, 2], [2], dtype))).Message);
+        // Agree also counts the rejection in the conformance report's error-agreement table.
+        var c = new Case("Clamp", "[4] min None max None", ["no bound"], [new Input([4])]);
+        Assert.Null(CrossCheck.Agree(c, dtype, (e, x) => e.Clamp(x[0]), 0));
+    }
 
     [Theory]
     [InlineData(DType.Float32)]
