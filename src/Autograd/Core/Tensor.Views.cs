@@ -80,6 +80,15 @@ public sealed partial class Tensor
 
     internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
 
+    /// <summary>Makes this (internal, detached) tensor an alias of <paramref name="other"/>'s storage and version counter.</summary>
+    internal void AliasStorageOf(Tensor other)
+    {
+        _storage = other._storage;
+        _lease = other._lease;
+        _counter = other.Counter;
+        _borrowsStorage = false;
+    }
+
     /// <summary>This tensor's value with its current history, sharing storage, or a copy of the value when <paramref name="copy"/>.</summary>
     internal Tensor HistoryAlias(bool copy)
     {

@@ -168,7 +168,7 @@ public sealed class FunctionContext
     internal void FreezeSaved(Node? node)
     {
         _name = node?.Name;
-        _saved = _toSave.Select(t => t is null ? null : new SavedTensor(t, t.GradFn, t.OutputNr)).ToArray();
+        _saved = _toSave.Select(t => t is null ? null : new SavedTensor(t)).ToArray();
     }
 
     internal void Free()

@@ -11,7 +11,10 @@ namespace Autograd;
 //    requires grad, div_, pow_, log_, abs_, clamp_), it gets a copy, because the storage is about to
 //    be overwritten; otherwise it reads the storage directly (no copy).
 //  * The write bumps the version counter (Note [Version counters]), so every node that saved this
-//    storage earlier refuses to run backward.
+//    storage earlier refuses to run backward. An op whose backward reads its output (relu_, exp_,
+//    sigmoid_, tanh_, sqrt_) computed it into a separate tensor; after the copy its node's saved output
+//    is re-pointed at the written tensor at its new version, as PyTorch saves the tensor itself: the
+//    separate result is dropped, and a later write of the tensor makes this node refuse too.
 //  * The tensor takes the new node as its grad_fn (its old history is the new node's input).
 //  * Views (reshape/view/flatten/squeeze/unsqueeze) always cover their base's whole storage here, so
 //    writing through a view rewrites the base completely: the base's new grad_fn is CopySlices, which
@@ -34,6 +37,7 @@ internal static class InPlace
     {
         Array.Copy(r.Storage, self.Storage, self.Numel);
         Commit(self, r.GradFn, r.OutputNr);
+        r.GradFn?.RebindSavedOutput(self);   // relu_/exp_/sigmoid_...: the node now saves self, at its new version
         return self;
     }
 

@@ -104,6 +104,13 @@ public partial class Node
 
     internal void SetSaved(SavedTensor[]? saved) => _saved = saved is { Length: > 0 } ? saved : null;
 
+    /// <summary>Points the saved output at <paramref name="target"/>, which an in-place op just wrote it into (SavedTensor.Rebind).</summary>
+    internal void RebindSavedOutput(Tensor target)
+    {
+        if (_saved is { } saved)
+            foreach (var s in saved) if (s.IsOutput) s.Rebind(target);
+    }
+
     /// <summary>True when a saved tensor requires grad (its gradient would depend on it under createGraph).</summary>
     internal bool SavedRequireGrad => _saved?.Any(s => s.Tensor.RequiresGrad) ?? false;
 

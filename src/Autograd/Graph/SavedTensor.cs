@@ -7,19 +7,31 @@ namespace Autograd;
 internal sealed class SavedTensor
 {
     private readonly Tensor _tensor;
-    private readonly int _version;
-    private readonly Node? _producer;   // the tensor's grad_fn when saved, for the error message
-    private readonly int _outputNr;
+    private int _version;
+    private readonly Node? _producer;   // set for the node's own output: the node itself (its tensor is not asked, as PyTorch does not)
 
-    internal SavedTensor(Tensor tensor, Node? producer, int outputNr)
+    internal SavedTensor(Tensor tensor, Node? producer = null)
     {
         _tensor = tensor;
         _version = tensor.Version;
         _producer = producer;
-        _outputNr = outputNr;
     }
 
     internal Tensor Tensor => _tensor;
+
+    /// <summary>True when this is the node's own output (or a detached alias of it).</summary>
+    internal bool IsOutput => _producer is not null;
+
+    /// <summary>
+    /// After an in-place op copied its result into <paramref name="target"/>, the saved result becomes an
+    /// alias of the written tensor at its new version, as PyTorch's in-place op saves the tensor itself:
+    /// a later write of it is then refused, and the separate result is no longer kept.
+    /// </summary>
+    internal void Rebind(Tensor target)
+    {
+        _tensor.AliasStorageOf(target);
+        _version = target.Version;
+    }
 
     /// <summary>Saves <paramref name="saved"/>; a saved tensor that is the node's own output names the node as its producer.</summary>
     internal static SavedTensor[]? Pack(ReadOnlySpan<Tensor?> saved, Tensor? output, Node node)
@@ -33,7 +45,7 @@ internal sealed class SavedTensor
         {
             if (t is null) continue;
             bool isOutput = output is not null && (ReferenceEquals(t, output) || t.SharesStorageWith(output));   // a detached alias of the output counts
-            r[n++] = isOutput ? new SavedTensor(t, node, 0) : new SavedTensor(t, t.GradFn, t.OutputNr);
+            r[n++] = isOutput ? new SavedTensor(t, node) : new SavedTensor(t);
         }
         return r;
     }
@@ -44,7 +56,10 @@ internal sealed class SavedTensor
         int now = _tensor.Version;
         if (now == _version) return;
         string type = _tensor.DType == DType.Float64 ? "torch.DoubleTensor" : "torch.FloatTensor";
-        string of = _producer is null ? "" : $", which is output {_outputNr} of {_producer.Name},";
+        // PyTorch names the node that produced the saved tensor as it is now (a saved input written in place
+        // names the in-place op's node); for the node's own output, the node.
+        var producer = _producer ?? _tensor.GradFn;
+        string of = producer is null ? "" : $", which is output {(_producer is null ? _tensor.OutputNr : 0)} of {producer.Name},";
         throw new InvalidOperationException(
             $"one of the variables needed for gradient computation has been modified by an inplace operation: [{type} {ShapeUtil.Format(_tensor.Shape)}]{of} is at version {now}; expected version {_version} instead. " +
             (Anomaly.IsEnabled
