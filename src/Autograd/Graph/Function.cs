@@ -9,11 +9,14 @@ namespace Autograd;
 //    itself holds configuration only, so one instance may be applied many times.
 //  * Several outputs are supported; each output's gradient is delivered to its own slot of the node.
 //    A gradient that never arrives is passed as zeros (SetMaterializeGrads(false): as null).
+//  * NeedsInputGrad is each input's RequiresGrad, also when nothing is recorded (grad mode off), as
+//    PyTorch's ctx.needs_input_grad is.
 //  * MarkNonDifferentiable outputs do not require grad. MarkDirty names inputs the forward wrote in
 //    place: they must be returned as outputs, and they take the node as their history, as in-place
-//    ops do (Note [In-place ops and views]); a leaf that requires grad is refused. An input returned
-//    unchanged and not marked dirty comes back as a view of it (PyTorch does the same), so its own
-//    history is untouched.
+//    ops do (Note [In-place ops and views]); a leaf that requires grad is refused, before any output
+//    takes the node. An input returned unchanged and not marked dirty comes back as a view of it
+//    (PyTorch does the same), so its own history is untouched; marked non-differentiable, it comes
+//    back as a detached alias (PyTorch's _wrap_outputs), so the input keeps requiring grad.
 //  * Backward returns one gradient per input; trailing extra nulls are allowed; a gradient whose
 //    shape broadcasts to the input's is summed down to it; gradients for inputs that do not need one
 //    are dropped. Under createGraph Backward runs with grad mode on, so a Backward written with
@@ -49,32 +52,30 @@ public abstract class Function
     {
         ArgumentNullException.ThrowIfNull(inputs);
         bool record = GradMode.IsEnabled && inputs.Any(x => x is { RequiresGrad: true });
-        var needs = inputs.Select(x => record && x is { RequiresGrad: true }).ToArray();
-        var ctx = new FunctionContext(needs);
+        var ctx = new FunctionContext(inputs.Select(x => x is { RequiresGrad: true }).ToArray());   // PyTorch's, even when nothing is recorded
         Tensor[] outputs;
         using (GradMode.Set(false)) outputs = Forward(ctx, inputs);
         if (outputs is null || outputs.Length == 0 || outputs.Any(o => o is null))
             throw new InvalidOperationException($"{GetType().Name}.Forward must return at least one tensor and no nulls");
         ctx.CheckDirty(inputs, outputs, GetType().Name);
+        var nonDifferentiable = outputs.Select(ctx.IsNonDifferentiable).ToArray();
+        var dirty = outputs.Select(ctx.IsDirty).ToArray();
         for (int i = 0; i < outputs.Length; i++)
-            if (Array.IndexOf(inputs, outputs[i]) >= 0 && !ctx.IsDirty(outputs[i]))
-                outputs[i] = Tensor.ViewOf(outputs[i], outputs[i].Dims);   // an input returned as is: a view of it
+            if (!dirty[i] && Array.IndexOf(inputs, outputs[i]) >= 0)   // an input returned as is: a view of it, or a detached alias when non-differentiable (PyTorch's _wrap_outputs)
+                outputs[i] = nonDifferentiable[i] && record ? outputs[i].Detach() : Tensor.ViewOf(outputs[i], outputs[i].Dims);
         if (!record)
         {
             ctx.FreezeSaved(null);
             return outputs;
         }
+        for (int i = 0; i < outputs.Length; i++)
+            if (dirty[i] && !nonDifferentiable[i]) InPlace.CheckAllowed(outputs[i], GetType().Name);   // before any output changes history
         var node = new FunctionNode(this, ctx, inputs, outputs);
         for (int i = 0; i < outputs.Length; i++)
         {
-            var o = outputs[i];
-            if (ctx.IsNonDifferentiable(o)) continue;
-            if (ctx.IsDirty(o))
-            {
-                InPlace.CheckAllowed(o, GetType().Name);
-                o.Rebase(node, i);
-            }
-            else o.SetGradFn(node, i);
+            if (nonDifferentiable[i]) continue;
+            if (dirty[i]) outputs[i].Rebase(node, i);
+            else outputs[i].SetGradFn(node, i);
         }
         ctx.FreezeSaved(node);
         return outputs;
