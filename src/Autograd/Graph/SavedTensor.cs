@@ -21,6 +21,9 @@ internal sealed class SavedTensor
 
     internal Tensor Tensor => _tensor;
 
+    /// <summary>True when this is <paramref name="node"/>'s own output (Pack names the node as its producer).</summary>
+    internal bool IsOutputOf(Node node) => ReferenceEquals(_producer, node);
+
     /// <summary>Saves <paramref name="saved"/>; a saved tensor that is the node's own output names the node as its producer.</summary>
     internal static SavedTensor[]? Pack(ReadOnlySpan<Tensor?> saved, Tensor? output, Node node)
     {
