@@ -54,6 +54,10 @@ public abstract class Function
         ArgumentNullException.ThrowIfNull(inputs);
         bool record = GradMode.IsEnabled && inputs.Any(x => x is { RequiresGrad: true });
         var ctx = new FunctionContext(inputs.Select(x => x is { RequiresGrad: true }).ToArray());   // PyTorch's, even when nothing is recorded
+        // The inputs' histories are read before Forward runs (PyTorch's collect_next_edges): a dirty view's lazy
+        // history must not be rebuilt between Forward's in-place write and the rebase below (Note [In-place ops and views]).
+        var edges = record ? FunctionNode.CollectEdges(inputs) : default;
+        var leafRequiringGrad = record ? inputs.Select(x => x is { IsLeaf: true, RequiresGrad: true }).ToArray() : null;
         Tensor[] outputs;
         using (GradMode.Set(false)) outputs = Forward(ctx, inputs);
         if (outputs is null || outputs.Length == 0 || outputs.Any(o => o is null))
@@ -69,9 +73,14 @@ public abstract class Function
             ctx.FreezeSaved(null);
             return outputs;
         }
-        for (int i = 0; i < outputs.Length; i++)
-            if (dirty[i] && !nonDifferentiable[i]) InPlace.CheckAllowed(outputs[i], GetType().Name);   // before any output changes history
-        var node = new FunctionNode(this, ctx, inputs, outputs);
+        for (int i = 0; i < outputs.Length; i++)   // InPlace.CheckAllowed's checks, from the state before Forward, before any output changes history
+        {
+            if (!dirty[i] || nonDifferentiable[i]) continue;
+            if (leafRequiringGrad![Array.IndexOf(inputs, outputs[i])])
+                throw new InvalidOperationException($"{GetType().Name}: a leaf Variable that requires grad is being used in an in-place operation.");
+            outputs[i].CheckViewWritable(GetType().Name);
+        }
+        var node = new FunctionNode(this, ctx, inputs, outputs, edges);
         for (int i = 0; i < outputs.Length; i++)
         {
             if (nonDifferentiable[i]) continue;
@@ -187,9 +196,9 @@ internal sealed class FunctionNode : Node
     private readonly int[][] _outputShapes;
     private readonly DType[] _outputTypes;
 
-    internal FunctionNode(Function function, FunctionContext ctx, Tensor?[] inputs, Tensor[] outputs)
-        : base(function.Name, Edges(inputs, out var slots), inputs.Select(x => x?.Dims ?? []).ToArray(),
-               inputs.Select(x => x?.DType ?? DType.Float32).ToArray(), outputs[0].Dims, null, slots)
+    internal FunctionNode(Function function, FunctionContext ctx, Tensor?[] inputs, Tensor[] outputs, (Node?[] Next, int[]? Slots) edges)
+        : base(function.Name, edges.Next, inputs.Select(x => x?.Dims ?? []).ToArray(),
+               inputs.Select(x => x?.DType ?? DType.Float32).ToArray(), outputs[0].Dims, null, edges.Slots)
     {
         _function = function;
         _ctx = ctx;
@@ -199,10 +208,11 @@ internal sealed class FunctionNode : Node
 
     internal override int OutputCount => _outputShapes.Length;
 
-    private static Node?[] Edges(Tensor?[] inputs, out int[]? slots)
+    /// <summary>Where each input's gradient goes (null for inputs that do not require grad), with the output slots.</summary>
+    internal static (Node?[] Next, int[]? Slots) CollectEdges(Tensor?[] inputs)
     {
         var next = new Node?[inputs.Length];
-        slots = null;
+        int[]? slots = null;
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i] is not { RequiresGrad: true } x) continue;
@@ -210,7 +220,7 @@ internal sealed class FunctionNode : Node
             next[i] = e.Node;
             if (e.Slot != 0) (slots ??= new int[inputs.Length])[i] = e.Slot;
         }
-        return next;
+        return (next, slots);
     }
 
     internal override Tensor?[] Invoke(Tensor?[] gradOutputs)

@@ -145,4 +145,26 @@ public class FunctionMarkDirtyTests
         h.Sum().Backward();
         TestData.AssertClose(new[] { 0.5, -2.0 }.Select(v => 4 * Math.Pow(v + 1, 3)).ToArray(), x.Grad!);
     }
+
+    [Fact]
+    public void ADirtyViewRewritesItsBasesHistory()
+    {
+        // torch 1.13: h = x·1; v = h.view(2, 2); D.apply(v) returns v; h.grad_fn is CopySlices, v.grad_fn AsStridedBackward0;
+        // Σ h gives x.grad = 2 everywhere, Σ v·[[1, 2], [3, 4]] gives [2, 4, 6, 8].
+        var x = Tensor.Arange(0, 4, 1, DType.Float64).RequiresGrad_();
+        var h = x * 1;
+        var v = h.View([2, 2]);
+        Assert.Same(v, new Double_().Apply(v));
+        Assert.Equal([0.0, 2, 4, 6], h.ToDoubleArray());
+        Assert.Equal("CopySlices", h.GradFn!.Name);
+        Assert.Equal("AsStridedBackward0", v.GradFn!.Name);
+        h.Sum().Backward();
+        Assert.Equal([2.0, 2, 2, 2], x.Grad!.ToDoubleArray());
+
+        var x2 = Tensor.Arange(0, 4, 1, DType.Float64).RequiresGrad_();
+        var v2 = (x2 * 1).View([2, 2]);
+        new Double_().Apply(v2);
+        (v2 * Tensor.From([1.0, 2, 3, 4], [2, 2])).Sum().Backward();
+        Assert.Equal([2.0, 4, 6, 8], x2.Grad!.ToDoubleArray());
+    }
 }
