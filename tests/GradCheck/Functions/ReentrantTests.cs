@@ -177,10 +177,12 @@ public class ReentrantTests
         OnSmallStack(() =>
         {
             var levels = new List<int>();
+            var threads = new HashSet<int>();
             var v = Tensor.Scalar(2000, DType.Float64, requiresGrad: true);
-            new DeepReentrant((level, _) => levels.Add(level)).Apply(v).Sum().Backward();
+            new DeepReentrant((level, _) => { levels.Add(level); threads.Add(Environment.CurrentManagedThreadId); }).Apply(v).Sum().Backward();
             Assert.Equal(2001.0, v.Grad!.Item());
             Assert.Equal(Enumerable.Range(-1, 2001).Reverse(), levels);
+            Assert.True(threads.Count >= 2001 / Reentrant.MaxDepthPerThread, $"{threads.Count} threads");   // the passes did move on
 
             // Again, to check that nothing was left behind by the first run (PyTorch reuses its worker threads).
             var v2 = Tensor.Scalar(200, DType.Float64, requiresGrad: true);
