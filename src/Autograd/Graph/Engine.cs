@@ -53,7 +53,7 @@ internal static class Engine
         var pending = new Dictionary<Node, Tensor?[]>();
         var callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
         for (int i = 0; i < task.Roots.Length; i++)
-            Deliver(pending, task.Roots[i].GradientEdge, task.RootGrads[i]);
+            Deliver(pending, task.Roots[i].GradientEdge, task.RootGrads[i], task.CreateGraph);
 
         using var _ = GradMode.EnterBackward(task.CreateGraph);
         using var depth = Reentrant.Enter();
@@ -74,7 +74,7 @@ internal static class Engine
             {
                 if (node.Next[i] is not { } next || results[i] is not { } g) continue;
                 var edge = node.NextEdge(i);
-                if (needed is null || needed.Contains(next) || Array.IndexOf(targets!, edge) >= 0) Deliver(pending, edge, g);
+                if (needed is null || needed.Contains(next) || Array.IndexOf(targets!, edge) >= 0) Deliver(pending, edge, g, task.CreateGraph);
             }
         }
     }
@@ -184,11 +184,13 @@ internal static class Engine
         return (order, order.Count);
     }
 
-    private static void Deliver(Dictionary<Node, Tensor?[]> pending, Edge edge, Tensor grad)
+    private static void Deliver(Dictionary<Node, Tensor?[]> pending, Edge edge, Tensor grad, bool createGraph)
     {
         if (!pending.TryGetValue(edge.Node, out var slots))
             pending[edge.Node] = slots = new Tensor?[edge.Node.OutputCount];
-        slots[edge.Slot] = slots[edge.Slot] is { } prev ? Sum(prev, grad) : grad;
+        slots[edge.Slot] = slots[edge.Slot] is not { } prev ? grad
+            : createGraph && (prev.RequiresGrad || grad.RequiresGrad) ? RecordedSum(prev, grad)   // createGraph: the sum stays differentiable
+            : Sum(prev, grad);
     }
 
     // Note [Gradient ownership]
@@ -242,7 +244,7 @@ internal static class Engine
     private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g]);
 
     /// <summary>Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (rare path: a custom rule's broadcast gradient).</summary>
-    private static Tensor SumTo(Tensor g, int[] shape)
+    internal static Tensor SumTo(Tensor g, int[] shape)
     {
         var r = new double[ShapeUtil.Numel(shape)];
         int rank = g.Rank, off = rank - shape.Length;

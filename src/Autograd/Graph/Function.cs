@@ -9,15 +9,19 @@ namespace Autograd;
 //    itself holds configuration only, so one instance may be applied many times.
 //  * Several outputs are supported; each output's gradient is delivered to its own slot of the node.
 //    A gradient that never arrives is passed as zeros (SetMaterializeGrads(false): as null).
+//  * NeedsInputGrad is each input's RequiresGrad, also when nothing is recorded (grad mode off), as
+//    PyTorch's ctx.needs_input_grad is.
 //  * MarkNonDifferentiable outputs do not require grad. MarkDirty names inputs the forward wrote in
 //    place: they must be returned as outputs, and they take the node as their history, as in-place
-//    ops do (Note [In-place ops and views]); a leaf that requires grad is refused. An input returned
-//    unchanged and not marked dirty comes back as a view of it (PyTorch does the same), so its own
-//    history is untouched.
+//    ops do (Note [In-place ops and views]); a leaf that requires grad is refused, before any output
+//    takes the node. An input returned unchanged and not marked dirty comes back as a view of it
+//    (PyTorch does the same), so its own history is untouched; marked non-differentiable, it comes
+//    back as a detached alias (PyTorch's _wrap_outputs), so the input keeps requiring grad.
 //  * Backward returns one gradient per input; trailing extra nulls are allowed; a gradient whose
 //    shape broadcasts to the input's is summed down to it; gradients for inputs that do not need one
 //    are dropped. Under createGraph Backward runs with grad mode on, so a Backward written with
-//    differentiable ops can itself be differentiated (double backward).
+//    differentiable ops can itself be differentiated (double backward); the sum-down of a broadcast
+//    gradient is then recorded too (FunctionNode.SumDownRecorded), as PyTorch's sum_to is.
 
 /// <summary>
 /// A differentiable operation with a hand-written backward (torch.autograd.Function). Derive, implement
@@ -49,32 +53,39 @@ public abstract class Function
     {
         ArgumentNullException.ThrowIfNull(inputs);
         bool record = GradMode.IsEnabled && inputs.Any(x => x is { RequiresGrad: true });
-        var needs = inputs.Select(x => record && x is { RequiresGrad: true }).ToArray();
-        var ctx = new FunctionContext(needs);
+        var ctx = new FunctionContext(inputs.Select(x => x is { RequiresGrad: true }).ToArray());   // PyTorch's, even when nothing is recorded
+        // The inputs' histories are read before Forward runs (PyTorch's collect_next_edges): a dirty view's lazy
+        // history must not be rebuilt between Forward's in-place write and the rebase below (Note [In-place ops and views]).
+        var edges = record ? FunctionNode.CollectEdges(inputs) : default;
+        var leafRequiringGrad = record ? inputs.Select(x => x is { IsLeaf: true, RequiresGrad: true }).ToArray() : null;
         Tensor[] outputs;
         using (GradMode.Set(false)) outputs = Forward(ctx, inputs);
         if (outputs is null || outputs.Length == 0 || outputs.Any(o => o is null))
             throw new InvalidOperationException($"{GetType().Name}.Forward must return at least one tensor and no nulls");
         ctx.CheckDirty(inputs, outputs, GetType().Name);
+        var nonDifferentiable = outputs.Select(ctx.IsNonDifferentiable).ToArray();
+        var dirty = outputs.Select(ctx.IsDirty).ToArray();
         for (int i = 0; i < outputs.Length; i++)
-            if (Array.IndexOf(inputs, outputs[i]) >= 0 && !ctx.IsDirty(outputs[i]))
-                outputs[i] = Tensor.ViewOf(outputs[i], outputs[i].Dims);   // an input returned as is: a view of it
+            if (!dirty[i] && Array.IndexOf(inputs, outputs[i]) >= 0)   // an input returned as is: a view of it, or a detached alias when non-differentiable (PyTorch's _wrap_outputs)
+                outputs[i] = nonDifferentiable[i] && record ? outputs[i].Detach() : Tensor.ViewOf(outputs[i], outputs[i].Dims);
         if (!record)
         {
             ctx.FreezeSaved(null);
             return outputs;
         }
-        var node = new FunctionNode(this, ctx, inputs, outputs);
+        for (int i = 0; i < outputs.Length; i++)   // InPlace.CheckAllowed's checks, from the state before Forward, before any output changes history
+        {
+            if (!dirty[i] || nonDifferentiable[i]) continue;
+            if (leafRequiringGrad![Array.IndexOf(inputs, outputs[i])])
+                throw new InvalidOperationException($"{GetType().Name}: a leaf Variable that requires grad is being used in an in-place operation.");
+            outputs[i].CheckViewWritable(GetType().Name, recorded: true);
+        }
+        var node = new FunctionNode(this, ctx, inputs, outputs, edges);
         for (int i = 0; i < outputs.Length; i++)
         {
-            var o = outputs[i];
-            if (ctx.IsNonDifferentiable(o)) continue;
-            if (ctx.IsDirty(o))
-            {
-                InPlace.CheckAllowed(o, GetType().Name);
-                o.Rebase(node, i);
-            }
-            else o.SetGradFn(node, i);
+            if (nonDifferentiable[i]) continue;
+            if (dirty[i]) outputs[i].Rebase(node, i);
+            else outputs[i].SetGradFn(node, i);
         }
         ctx.FreezeSaved(node);
         return outputs;
@@ -168,15 +179,13 @@ public sealed class FunctionContext
     internal void FreezeSaved(Node? node)
     {
         _name = node?.Name;
-        _saved = _toSave.Select(t => t is null ? null : new SavedTensor(t)).ToArray();
+        _saved = _toSave.Select(t => t is null ? null : new SavedTensor(t, node is not null && ReferenceEquals(t.GradFn, node) ? node : null)).ToArray();   // a saved output names this node, as PyTorch's does
     }
 
     internal void Free()
     {
         if (_saved is { Length: > 0 }) { _saved = []; _toSave = []; _freed = true; }
     }
-
-    internal bool SavedRequireGrad => _saved?.Any(s => s is { Tensor.RequiresGrad: true }) ?? false;
 }
 
 /// <summary>The node of one <see cref="Function.ApplyAll"/> call: several outputs, the context, the user's Backward.</summary>
@@ -187,9 +196,9 @@ internal sealed class FunctionNode : Node
     private readonly int[][] _outputShapes;
     private readonly DType[] _outputTypes;
 
-    internal FunctionNode(Function function, FunctionContext ctx, Tensor?[] inputs, Tensor[] outputs)
-        : base(function.Name, Edges(inputs, out var slots), inputs.Select(x => x?.Dims ?? []).ToArray(),
-               inputs.Select(x => x?.DType ?? DType.Float32).ToArray(), outputs[0].Dims, null, slots)
+    internal FunctionNode(Function function, FunctionContext ctx, Tensor?[] inputs, Tensor[] outputs, (Node?[] Next, int[]? Slots) edges)
+        : base(function.Name, edges.Next, inputs.Select(x => x?.Dims ?? []).ToArray(),
+               inputs.Select(x => x?.DType ?? DType.Float32).ToArray(), outputs[0].Dims, null, edges.Slots)
     {
         _function = function;
         _ctx = ctx;
@@ -199,10 +208,11 @@ internal sealed class FunctionNode : Node
 
     internal override int OutputCount => _outputShapes.Length;
 
-    private static Node?[] Edges(Tensor?[] inputs, out int[]? slots)
+    /// <summary>Where each input's gradient goes (null for inputs that do not require grad), with the output slots.</summary>
+    internal static (Node?[] Next, int[]? Slots) CollectEdges(Tensor?[] inputs)
     {
         var next = new Node?[inputs.Length];
-        slots = null;
+        int[]? slots = null;
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i] is not { RequiresGrad: true } x) continue;
@@ -210,7 +220,7 @@ internal sealed class FunctionNode : Node
             next[i] = e.Node;
             if (e.Slot != 0) (slots ??= new int[inputs.Length])[i] = e.Slot;
         }
-        return next;
+        return (next, slots);
     }
 
     internal override Tensor?[] Invoke(Tensor?[] gradOutputs)
@@ -220,7 +230,41 @@ internal sealed class FunctionNode : Node
         if (_ctx.MaterializeGrads)
             for (int i = 0; i < grads.Length; i++)
                 grads[i] ??= Tensor.Empty(_outputTypes[i], _outputShapes[i]);
-        return _function.RunBackward(_ctx, grads) ?? throw new InvalidOperationException($"{Name}: Backward returned null; return one gradient (or null) per input");
+        var results = _function.RunBackward(_ctx, grads) ?? throw new InvalidOperationException($"{Name}: Backward returned null; return one gradient (or null) per input");
+        if (GradMode.IsEnabled) SumDownRecorded(results);
+        return results;
+    }
+
+    /// <summary>
+    /// Under createGraph, a gradient that broadcasts to its input's shape is summed down here, recorded, so the sum
+    /// keeps the gradient's history (PyTorch's validate_outputs sums with the differentiable at::sum_to); the
+    /// engine's own sum-down (Engine.Validate) is a raw kernel. Shapes that do not broadcast are left for it to refuse.
+    /// </summary>
+    private void SumDownRecorded(Tensor?[] results)
+    {
+        for (int i = 0; i < results.Length && i < InputShapes.Length; i++)
+        {
+            if (results[i] is not { RequiresGrad: true } g || Next[i] is null) continue;
+            int[] shape = InputShapes[i], from = g.Dims;
+            if (ShapeUtil.SameShape(from, shape) || !ShapeUtil.ExpandableTo(shape, from)) continue;
+            results[i] = Record(Engine.SumTo(g, shape), "SumToSizeBackward0", [g], gg => [BroadcastTo(gg, from)]);
+        }
+    }
+
+    /// <summary>The inverse of the sum-down: <paramref name="g"/> (a shape that broadcasts to <paramref name="shape"/>) repeated along the broadcast dims.</summary>
+    private static Tensor BroadcastTo(Tensor g, int[] shape)
+    {
+        var r = Tensor.Uninitialized(g.DType, shape);
+        int rank = shape.Length, off = rank - g.Rank;
+        var idx = new int[rank];
+        for (int flat = 0; flat < r.Numel; flat++)
+        {
+            int source = 0;
+            for (int d = off; d < rank; d++) source = source * g.Dims[d - off] + (g.Dims[d - off] == 1 ? 0 : idx[d]);
+            r.SetDouble(flat, g.GetDouble(source));
+            for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+        }
+        return r;
     }
 
     internal override void Release() => _ctx.Free();

@@ -37,6 +37,12 @@ internal static class GradMode
     /// <summary>Grad mode of the innermost backward walk on this thread: on only under createGraph.</summary>
     [ThreadStatic] private static bool _backwardRecords;
 
+    /// <summary>
+    /// This thread's backward-walk depth. A nested pass moved to a fresh thread continues the count there
+    /// (Note [Reentrant backward]), so a scope opened by an outer walk is never taken for one of its own.
+    /// </summary>
+    internal static int BackwardDepth { get => _backwardDepth; set => _backwardDepth = value; }
+
     internal static bool IsEnabled
     {
         get

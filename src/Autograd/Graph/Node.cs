@@ -111,8 +111,19 @@ public partial class Node
             foreach (var s in saved) if (s.IsOutput) s.Rebind(target);
     }
 
-    /// <summary>True when a saved tensor requires grad (its gradient would depend on it under createGraph).</summary>
-    internal bool SavedRequireGrad => _saved?.Any(s => s.Tensor.RequiresGrad) ?? false;
+    /// <summary>
+    /// What the node's gradient depends on besides the incoming gradient, for DelayedError under createGraph: the
+    /// saved tensors that require grad, and for a saved output (often a detached alias) the output itself, as a
+    /// tensor whose grad_fn is this node.
+    /// </summary>
+    internal IEnumerable<Tensor> SavedRequiringGrad => _saved?.Select(s => s.IsOutput ? OutputAlias(s.Tensor) : s.Tensor).Where(t => t.RequiresGrad) ?? [];
+
+    private Tensor OutputAlias(Tensor saved)
+    {
+        var t = new Tensor(saved.Storage, saved.Dims);
+        t.SetGradFn(this);
+        return t;
+    }
 
     /// <summary>True when the node saved at least one tensor (so a second backward needs retainGraph).</summary>
     internal bool HasSaved => _saved is not null;

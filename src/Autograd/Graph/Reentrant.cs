@@ -10,7 +10,11 @@ namespace Autograd;
 // another thread; so do we: after MaxDepthPerThread nested passes on one thread, the next pass runs
 // on a fresh thread (with its own stack) while the caller waits, and exceptions come back to the
 // caller unchanged. Grad mode, anomaly mode and tensor scopes follow the flow of control onto the
-// new thread (they are AsyncLocal; Thread.Start flows the ExecutionContext).
+// new thread (they are AsyncLocal; Thread.Start flows the ExecutionContext). The thread also continues
+// the caller's count of backward walks (GradMode.BackwardDepth): a grad-mode scope that an outer
+// Backward left open around its nested pass tells GradMode which walk opened it by that count, and on
+// a thread counting from zero it would be taken for the fresh thread's own first walk, turning grad
+// mode on inside Backwards that PyTorch runs with it off.
 internal static class Reentrant
 {
     internal const int MaxDepthPerThread = 32;
@@ -34,8 +38,10 @@ internal static class Reentrant
     internal static void RunOnFreshThread(Action pass)
     {
         ExceptionDispatchInfo? failure = null;
+        int walks = GradMode.BackwardDepth;
         var thread = new Thread(() =>
         {
+            GradMode.BackwardDepth = walks;
             try { pass(); }
             catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
         }, FreshThreadStack) { IsBackground = true, Name = "Autograd reentrant backward" };
