@@ -7,12 +7,14 @@ namespace Autograd;
 // trace of the forward call that created it, and the backward pass checks each node's results: a NaN
 // in any gradient a node returns throws AnomalyException naming the node, the output index and the
 // forward trace, as PyTorch's "Function 'DivBackward0' returned nan values in its 1th output" does.
-// Any other exception thrown while a node runs is wrapped the same way (the original is the
-// InnerException), so the error always points at the forward line that built the failing op. The mode
-// is a flow-of-control scope like Grad.NoGrad (Note [Grad mode across await]); a node remembers
-// the trace of the scope it was created in, so a backward run later outside the scope still names it,
-// while the NaN check itself follows the mode at backward time, as PyTorch's does. Capturing a trace
-// per op is slow (tens of microseconds), which is why it is a debugging mode.
+// Any other exception thrown while a node runs keeps its type and message (so catch clauses behave
+// the same with the mode on), as PyTorch re-raises the original error: the node's name and the
+// forward trace are added to its Data (AnomalyException.NodeKey, ForwardTraceKey), and the warning
+// PyTorch prints, "Error detected in PowBackward0. Traceback of forward call that caused the
+// error: ...", goes through Warnings. The mode is a flow-of-control scope like Grad.NoGrad (Note
+// [Grad mode across await]); a node remembers the trace of the scope it was created in, so a backward
+// run later outside the scope still names it, while the checks follow the mode at backward time, as
+// PyTorch's do. Capturing a trace per op is slow (tens of microseconds), which is why it is a debugging mode.
 
 /// <summary>Thrown under anomaly detection when a backward node fails or returns NaN; names the forward call.</summary>
 public sealed class AnomalyException(string message, string node, string? forwardTrace, Exception? inner = null)
@@ -23,6 +25,12 @@ public sealed class AnomalyException(string message, string node, string? forwar
 
     /// <summary>The stack trace of the forward call that recorded the node (null if recorded outside anomaly mode).</summary>
     public string? ForwardTrace { get; } = forwardTrace;
+
+    /// <summary>Key in <see cref="Exception.Data"/> of an exception thrown by a node under anomaly mode: the node's name.</summary>
+    public const string NodeKey = "Autograd.Node";
+
+    /// <summary>Key in <see cref="Exception.Data"/>: the forward call's stack trace (absent if recorded outside the mode).</summary>
+    public const string ForwardTraceKey = "Autograd.ForwardTrace";
 }
 
 internal static class Anomaly
@@ -52,8 +60,14 @@ internal static class Anomaly
         }
     }
 
-    internal static AnomalyException Wrap(Node node, Exception e) =>
-        new($"Error detected in {node.Name}: {e.Message}" + TraceText(node), node.Name, node.CreationTrace, e);
+    /// <summary>Names the failing node and its forward call on <paramref name="e"/> (once: the innermost node) and warns, as PyTorch does.</summary>
+    internal static void Report(Node node, Exception e)
+    {
+        if (e.Data.Contains(AnomalyException.NodeKey)) return;
+        e.Data[AnomalyException.NodeKey] = node.Name;
+        if (node.CreationTrace is { } t) e.Data[AnomalyException.ForwardTraceKey] = t;
+        Warnings.Raise($"Error detected in {node.Name}." + TraceText(node));
+    }
 
     private static string TraceText(Node node) => node.CreationTrace is { } t
         ? $"\nTraceback of forward call that caused the error:\n{t}"

@@ -94,7 +94,8 @@ internal static class Engine
         }
         catch (Exception e) when (Anomaly.IsEnabled && e is not AnomalyException)
         {
-            throw Anomaly.Wrap(node, e);
+            Anomaly.Report(node, e);   // the original exception goes on, named (Note [Anomaly mode])
+            throw;
         }
         if (Anomaly.IsEnabled) Anomaly.CheckResults(node, results);
         if (task.CreateGraph && node is not FunctionNode) DelayedError.Wrap(node, grads, results);
@@ -290,9 +291,15 @@ internal static class Engine
                     throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - got {ShapeUtil.Format(g.Shape)} but expected shape compatible with {ShapeUtil.Format(node.InputShapes[i])}");
                 grads[i] = g = SumTo(g, node.InputShapes[i]);
             }
-            if (g.DType != node.InputTypes[i])
-                throw new InvalidOperationException($"Function {node.Name} returned an invalid gradient at index {i} - expected dtype {node.InputTypes[i]} but got {g.DType}");
+            if (g.DType != node.InputTypes[i]) grads[i] = Cast(g, node.InputTypes[i]);   // PyTorch's validate_outputs casts to the input's dtype
         }
         return grads;
+    }
+
+    /// <summary>g converted to <paramref name="dtype"/>, recorded as ToCopyBackward0 when g has history (createGraph).</summary>
+    private static Tensor Cast(Tensor g, DType dtype)
+    {
+        var src = g.DType;
+        return Node.Record(g.ConvertData(dtype), "ToCopyBackward0", [g], gg => [gg.ConvertData(src)]);
     }
 }
