@@ -105,6 +105,20 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// The values outside autograd (tensor.data): shares this storage but not the version counter, so a
+    /// write through it is invisible to autograd, exactly as in PyTorch. Prefer <see cref="Detach"/>
+    /// (which shares the counter, so a stale saved tensor is caught) or writing under Grad.NoGrad().
+    /// </summary>
+    public Tensor Data
+    {
+        get
+        {
+            OwnStorage();   // as Detach: never let a write through it reach another leaf's borrowed gradient
+            return new(Storage, _shape);
+        }
+    }
+
+    /// <summary>
     /// Cuts this tensor from the graph in place: it becomes a leaf that does not require grad
     /// (tensor.detach_()). Views cannot be detached in place, as in PyTorch.
     /// </summary>

@@ -1,9 +1,13 @@
 namespace Autograd.Nn;
 
-/// <summary>max(x, 0) elementwise (torch.nn.ReLU).</summary>
-public sealed class ReLU : Module
+/// <summary>max(x, 0) elementwise (torch.nn.ReLU); with <paramref name="inplace"/> the input is overwritten (a version-counted write).</summary>
+public sealed class ReLU(bool inplace = false) : Module
 {
-    public override Tensor Forward(Tensor input) => F.Relu(input);
+    public bool Inplace { get; } = inplace;
+
+    public override Tensor Forward(Tensor input) => F.Relu(input, Inplace);
+
+    protected override string ExtraRepr() => Inplace ? "inplace=True" : "";
 }
 
 /// <summary>Flattens dims startDim..endDim into one (torch.nn.Flatten; defaults keep the batch dim).</summary>

@@ -17,6 +17,12 @@ public static partial class F
         return Node.Record(y, "ReluBackward0", [x], g => [Backward(g, saved)], saved: [saved]);
     }
 
+    /// <summary>F.relu(x, inplace): with <paramref name="inplace"/>, x itself is overwritten and returned (torch.relu_).</summary>
+    public static Tensor Relu(Tensor x, bool inplace) => inplace ? x.Relu_() : Relu(x);
+
+    /// <summary>torch.relu_: relu in place, returning x (Note [In-place members]).</summary>
+    public static Tensor Relu_(Tensor x) => x.Relu_();
+
     private struct ReluOp : IUnaryOp
     {
         // TensorPrimitives.Max propagates NaN, matching torch.relu(nan) = nan.
