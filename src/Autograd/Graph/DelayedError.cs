@@ -1,18 +1,21 @@
 namespace Autograd;
 
-// Note [Double backward, for now]
-// Backward(createGraph: true) records the backward pass, so its results can be differentiated again.
-// The built-in ops' backward rules still run as raw kernels (issue 13 makes them differentiable), so
-// a gradient they return under createGraph gets a DelayedError node: differentiating through it
-// throws, naming the op, instead of silently treating the op's backward as a constant. The node's
-// inputs are everything the gradient depends on (the incoming gradients, the saved tensors that
-// require grad, and the op's own output when it saved it, through the op's node: exp saves a
-// detached alias of its output), so any derivative that would need the op's second derivative
-// reaches it and throws; one that does not (with respect to an unrelated tensor) never runs it.
-// Gradients that meet at a node are summed with a recorded add under createGraph (Engine.Deliver),
-// so no part of a gradient loses its history on the way. Custom functions (Function)
-// whose Backward is written with differentiable ops are truly double differentiable already: the
-// engine runs their Backward with grad mode on under createGraph.
+// Note [Double backward]
+// Backward(createGraph: true) / Grad.Compute(createGraph: true) record the backward pass, so its results
+// can be differentiated again, to any order. A built-in op opts in by recording its node with
+// `differentiable: true`: its rule is then written with differentiable ops (F.Mul, F.SumToSize,
+// F.ExpandTo, ...) or branches on grad mode, keeping its raw kernels for an ordinary backward (grad mode
+// off inside the walk: nothing records, nothing gets slower) and taking the recorded ops under
+// createGraph, with saved tensors that keep their history (an op that saves its output saves the output
+// itself). A rule not marked so runs as raw kernels with grad mode off, and under createGraph its results
+// get a DelayedError node: differentiating through it throws NotSupportedException naming the op,
+// never a silently wrong value. The node's inputs are everything the gradient depends on (the incoming
+// gradients, the saved tensors that require grad, and the op's own output when it saved it), so any
+// derivative that would need the op's second derivative reaches it and throws; one that does not (with
+// respect to an unrelated tensor) never runs it. Gradients that meet at a node are summed with a recorded
+// add under createGraph (Engine.Deliver), so no part of a gradient loses its history on the way. Custom
+// functions (Function) are always run with grad mode on under createGraph, so a Backward written with
+// differentiable ops is differentiable again.
 internal static class DelayedError
 {
     /// <summary>Gives each result a node that throws when differentiated, when the gradient depends on something that requires grad.</summary>

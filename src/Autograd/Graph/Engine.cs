@@ -98,7 +98,7 @@ internal static class Engine
             throw;
         }
         if (Anomaly.IsEnabled) Anomaly.CheckResults(node, results);
-        if (task.CreateGraph && node is not FunctionNode) DelayedError.Wrap(node, grads, results);
+        if (task.CreateGraph && node is not FunctionNode && !node.DifferentiableBackward) DelayedError.Wrap(node, grads, results);
         if (!task.RetainGraph) node.Release();
         return results;
     }
@@ -242,7 +242,7 @@ internal static class Engine
     }
 
     /// <summary>a + b recorded as AddBackward0 (accumulation under createGraph).</summary>
-    private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g]);
+    private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g], differentiable: true);
 
     /// <summary>Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (rare path: a custom rule's broadcast gradient).</summary>
     internal static Tensor SumTo(Tensor g, int[] shape)
@@ -300,6 +300,6 @@ internal static class Engine
     private static Tensor Cast(Tensor g, DType dtype)
     {
         var src = g.DType;
-        return Node.Record(g.ConvertData(dtype), "ToCopyBackward0", [g], gg => [gg.ConvertData(src)]);
+        return Node.Record(g.ConvertData(dtype), "ToCopyBackward0", [g], gg => [Cast(gg, src)], differentiable: true);
     }
 }

@@ -63,6 +63,13 @@ public partial class Node
     /// <summary>How many outputs (and so incoming gradients) the node has; 1 except for custom functions.</summary>
     internal virtual int OutputCount => 1;
 
+    /// <summary>
+    /// True when the backward rule records itself under createGraph (it is written with differentiable
+    /// ops, or branches on grad mode to them; Note [Double backward]); false: it runs as raw kernels and its
+    /// results get a DelayedError node under createGraph.
+    /// </summary>
+    internal bool DifferentiableBackward { get; init; }
+
     /// <summary>Creation order; later nodes run first among those ready, as in PyTorch.</summary>
     internal long Sequence { get; }
 
@@ -79,8 +86,8 @@ public partial class Node
     {
         CheckUsable();
         var fn = _backward!;
-        if (!GradMode.IsEnabled) return fn(gradOutputs[0]!);
-        using (GradMode.Set(false)) return fn(gradOutputs[0]!);   // built-in rules are raw kernels (Note [Double backward, for now])
+        if (!GradMode.IsEnabled || DifferentiableBackward) return fn(gradOutputs[0]!);
+        using (GradMode.Set(false)) return fn(gradOutputs[0]!);   // a rule of raw kernels (Note [Double backward])
     }
 
     /// <summary>Throws if the graph's scope ended, the saved tensors were freed, or one was modified in place.</summary>
@@ -133,11 +140,13 @@ public partial class Node
     /// <summary>
     /// Records an op: when grad mode is on and some input requires grad, <paramref name="output"/>
     /// gets a node whose rule is <paramref name="backward"/>. <paramref name="saved"/> lists the
-    /// tensors the rule reads (nulls are skipped; Note [Saved tensors]). Returns <paramref name="output"/>.
+    /// tensors the rule reads (nulls are skipped; Note [Saved tensors]). With <paramref name="differentiable"/>
+    /// the rule is itself differentiable: under createGraph it runs with grad mode on, so its results carry
+    /// their own history and can be differentiated again (Note [Double backward]). Returns <paramref name="output"/>.
     /// The closure is only created by callers when needed, see <see cref="NeedsGrad"/>. For user code
     /// prefer <see cref="Function"/>, which adds a context, multiple outputs and in-place support.
     /// </summary>
-    public static Tensor Record(Tensor output, string name, ReadOnlySpan<Tensor> inputs, BackwardFn backward, ReadOnlySpan<Tensor?> saved = default)
+    public static Tensor Record(Tensor output, string name, ReadOnlySpan<Tensor> inputs, BackwardFn backward, ReadOnlySpan<Tensor?> saved = default, bool differentiable = false)
     {
         if (!NeedsGrad(inputs)) return output;
         var next = new Node?[inputs.Length];
@@ -154,7 +163,7 @@ public partial class Node
             next[i] = edge.Node;
             if (edge.Slot != 0) (slots ??= new int[inputs.Length])[i] = edge.Slot;
         }
-        var node = new Node(name, next, shapes, types, output.Dims, backward, slots);
+        var node = new Node(name, next, shapes, types, output.Dims, backward, slots) { DifferentiableBackward = differentiable };
         node.SetSaved(SavedTensor.Pack(saved, output, node));
         output.SetGradFn(node);
         return output;

@@ -55,7 +55,7 @@ public static partial class F
         if (!Node.NeedsGrad([input])) return output;
         var back = pad.ToArray();
         for (int i = 0; i < back.Length; i++) back[i] = -back[i];
-        return Node.Record(output, "ConstantPadNdBackward0", [input], g => [Pad(g, back)]);
+        return Node.Record(output, "ConstantPadNdBackward0", [input], g => [Pad(g, back)], default, differentiable: true);
     }
 
     private static void FillWith(Tensor t, double value)

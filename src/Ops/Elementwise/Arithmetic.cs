@@ -11,7 +11,7 @@ public static partial class F
         var r = BinaryKernel.Run<AddOp>(a, b, "add");
         if (!Node.NeedsGrad([a, b])) return r;
         int[] sa = a.Dims, sb = b.Dims;
-        return Node.Record(r, "AddBackward0", [a, b], g => [BinaryKernel.SumTo(g, sa), BinaryKernel.SumTo(g, sb)]);
+        return Node.Record(r, "AddBackward0", [a, b], g => [SumToSize(g, sa), SumToSize(g, sb)], default, differentiable: true);
     }
 
     /// <summary>torch.sub: elementwise difference with broadcasting.</summary>
@@ -21,7 +21,7 @@ public static partial class F
         var r = BinaryKernel.Run<SubOp>(a, b, "sub");
         if (!Node.NeedsGrad([a, b])) return r;
         int[] sa = a.Dims, sb = b.Dims;
-        return Node.Record(r, "SubBackward0", [a, b], g => [BinaryKernel.SumTo(g, sa), BinaryKernel.SumTo(Neg(g), sb)]);
+        return Node.Record(r, "SubBackward0", [a, b], g => [SumToSize(g, sa), SumToSize(Neg(g), sb)], default, differentiable: true);
     }
 
     /// <summary>torch.mul: elementwise product with broadcasting.</summary>
@@ -32,8 +32,8 @@ public static partial class F
         if (!Node.NeedsGrad([a, b])) return r;
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(r, "MulBackward0", [a, b], g =>
-            [ga ? BinaryKernel.SumTo(Mul(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Mul(g, a), b.Dims) : null],
-            saved: [gb ? a : null, ga ? b : null]);
+            [ga ? SumToSize(Mul(g, b), a.Dims) : null, gb ? SumToSize(Mul(g, a), b.Dims) : null],
+            saved: [gb ? a : null, ga ? b : null], differentiable: true);
     }
 
     /// <summary>torch.div: elementwise true division with broadcasting.</summary>
@@ -44,8 +44,8 @@ public static partial class F
         if (!Node.NeedsGrad([a, b])) return r;
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(r, "DivBackward0", [a, b], g =>
-            [ga ? BinaryKernel.SumTo(Div(g, b), a.Dims) : null, gb ? BinaryKernel.SumTo(Neg(Mul(g, Div(a, Mul(b, b)))), b.Dims) : null],
-            saved: [gb ? a : null, b]);
+            [ga ? SumToSize(Div(g, b), a.Dims) : null, gb ? SumToSize(Neg(Mul(g, Div(a, Mul(b, b)))), b.Dims) : null],
+            saved: [gb ? a : null, b], differentiable: true);
     }
 
     /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps the tensor's dtype).</summary>

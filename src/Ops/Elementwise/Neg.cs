@@ -11,6 +11,6 @@ public static partial class F
         var r = Tensor.Empty(x.DType, x.Dims);
         if (x.DType == DType.Float32) TensorPrimitives.Negate(x.Span<float>(), r.Span<float>());
         else TensorPrimitives.Negate(x.Span<double>(), r.Span<double>());
-        return Node.Record(r, "NegBackward0", [x], g => [Neg(g)]);
+        return Node.Record(r, "NegBackward0", [x], g => [Neg(g)], default, differentiable: true);
     }
 }

@@ -15,7 +15,7 @@ public static partial class F
         else PowKernel<double>(x.Span<double>(), exponent, y.Span<double>());
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "PowBackward0", [x], g =>
-            [exponent == 0 ? Tensor.ZerosLike(x) : Mul(g, Mul(Pow(x, exponent - 1), exponent))], saved: [x]);
+            [exponent == 0 ? Tensor.ZerosLike(x) : Mul(g, Mul(Pow(x, exponent - 1), exponent))], saved: [x], differentiable: true);
     }
 
     // The exponents PyTorch 1.13 special-cases (PowKernel.cpp) take its exact paths: x*x, x*x*x,

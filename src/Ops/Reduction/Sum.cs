@@ -14,7 +14,7 @@ public static partial class F
         if (x.DType == DType.Float32) r.Span<float>()[0] = Kernels.Reduce.Sum(x.Array<float>());
         else r.Span<double>()[0] = Kernels.Reduce.Sum(x.Array<double>());
         int[] shape = x.Dims;
-        return Node.Record(r, "SumBackward0", [x], g => [Expand(g, shape)]);
+        return Node.Record(r, "SumBackward0", [x], g => [ExpandTo(g, shape)], default, differentiable: true);
     }
 
     /// <summary>torch.sum(x, dims, keepdim): sums over the given dims (negative dims count from the end).</summary>
@@ -28,7 +28,7 @@ public static partial class F
         else Kernels.Broadcast.SumTo<double>(x.Array<double>(), x.Dims, r.Array<double>(), keptShape);
         r = new Tensor(r.Storage, outShape);
         int[] inShape = x.Dims;
-        return Node.Record(r, "SumBackward1", [x], g => [Expand(new Tensor(g.Storage, keptShape), inShape)]);
+        return Node.Record(r, "SumBackward1", [x], g => [ExpandTo(AsShape(g, keptShape), inShape)], default, differentiable: true);
     }
 
     /// <summary>torch.mean(x): the mean of all elements; NaN for an empty tensor, like PyTorch.</summary>
@@ -39,7 +39,7 @@ public static partial class F
         if (!Node.NeedsGrad([x])) return r;
         int[] shape = x.Dims;
         int n = x.Numel;
-        return Node.Record(r, "MeanBackward0", [x], g => [Expand(Div(g, n), shape)]);
+        return Node.Record(r, "MeanBackward0", [x], g => [ExpandTo(Div(g, n), shape)], default, differentiable: true);
     }
 
     /// <summary>torch.mean(x, dims, keepdim); an empty selection gives NaN, like PyTorch.</summary>
@@ -53,7 +53,7 @@ public static partial class F
         if (!Node.NeedsGrad([x])) return r;
         var keptShape = x.Dims.Select((d, i) => reduce[i] ? 1 : d).ToArray();
         int[] inShape = x.Dims;
-        return Node.Record(r, "MeanBackward1", [x], g => [Expand(new Tensor(Div(g, n).Storage, keptShape), inShape)]);
+        return Node.Record(r, "MeanBackward1", [x], g => [ExpandTo(AsShape(Div(g, n), keptShape), inShape)], default, differentiable: true);
     }
 
     /// <summary>Which dims a reduction removes; an empty list means all dims, as in PyTorch.</summary>

@@ -8,7 +8,7 @@ public static partial class F
     {
         if (x.DType == dtype) return x;
         var src = x.DType;
-        return Node.Record(x.ConvertData(dtype), "ToCopyBackward0", [x], g => [g.ConvertData(src)]);
+        return Node.Record(x.ConvertData(dtype), "ToCopyBackward0", [x], g => [To(g, src)], default, differentiable: true);
     }
 }
 

@@ -26,7 +26,7 @@ public static partial class F
         if (!Node.NeedsGrad([x])) return y;
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-        return Node.Record(y, node, [x], g => [PermuteData(g, inverse)]);
+        return Node.Record(y, node, [x], g => [GradMode.IsEnabled && g.RequiresGrad ? Permute(g, inverse, "PermuteBackward0") : PermuteData(g, inverse)], default, differentiable: true);
     }
 
     private static int[] CheckPermutation(Tensor x, ReadOnlySpan<int> dims)

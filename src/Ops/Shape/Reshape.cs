@@ -37,7 +37,7 @@ public static partial class F
         var r = Tensor.ViewOf(x, shape);
         if (!Node.NeedsGrad([x])) return r;
         int[] inShape = x.Dims;
-        return Node.Record(r, node, [x], g => [new Tensor(g.Storage, inShape)]);
+        return Node.Record(r, node, [x], g => [AsShape(g, inShape)], default, differentiable: true);
     }
 
     /// <summary>Resolves a requested shape against a size: checks it and fills in a single -1.</summary>

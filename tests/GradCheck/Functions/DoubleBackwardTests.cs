@@ -1,7 +1,7 @@
 namespace Autograd.Tests.Functions;
 
 /// <summary>
-/// Double backward (Note [Double backward, for now]): a custom Function whose Backward is written with
+/// Double backward (Note [Double backward]): a custom Function whose Backward is written with
 /// differentiable ops is differentiable again under createGraph (test_autograd.py's test_function with
 /// create_graph=True, and gradgradcheck); the second derivatives are checked against hand derivations
 /// and against finite differences of the first derivative. A built-in op's gradient under createGraph is
@@ -54,11 +54,10 @@ public class DoubleBackwardTests
         TestData.AssertClose(x.ToDoubleArray().Select(v => 3 * v * v).ToArray(), gx);
         var gxx = Grad.Compute([gx.Sum()], [x], retainGraph: true)[0]!;
         TestData.AssertClose(x.ToDoubleArray().Select(v => 6 * v).ToArray(), gxx);
-        // A third derivative would differentiate the built-in ops Backward used (F.Mul): refused, naming the op, for now.
+        // A third derivative differentiates the built-in ops Backward used (F.Mul, differentiable): d³/dx³ Σx³ = 6.
         var g2 = Grad.Compute([gx.Sum()], [x], createGraph: true)[0]!;
         TestData.AssertClose(x.ToDoubleArray().Select(v => 6 * v).ToArray(), g2);
-        var e = Assert.Throws<NotSupportedException>(() => Grad.Compute([g2.Sum()], [x]));
-        Assert.Contains("MulBackward0", e.Message);
+        TestData.AssertClose(x.ToDoubleArray().Select(_ => 6.0).ToArray(), Grad.Compute([g2.Sum()], [x])[0]!);
     }
 
     [Fact]
@@ -197,31 +196,32 @@ public class DoubleBackwardTests
         TestData.AssertClose(x.ToDoubleArray().Select(v => v + 2).ToArray(), y.Grad!);
         Assert.NotNull(x.Grad!.GradFn);
         Assert.NotNull(y.Grad!.GradFn);
-        // x.grad = g + g·y: its derivative with respect to y is g = 1 (torch gives ones); the path to go runs
-        // through SumBackward0's gradient, a built-in op's (Note [Double backward, for now]), which refuses.
+        // x.grad = g + g·y: its derivative with respect to y is g = 1 (torch gives ones), and with respect to go
+        // (through SumBackward0's differentiable rule) Σ(1 + y) (hand derivation).
         var dy = Grad.Compute([x.Grad!.Sum()], [y], retainGraph: true)[0]!;
         Assert.All(dy.ToDoubleArray(), v => Assert.Equal(1.0, v));
-        var e = Assert.Throws<NotSupportedException>(() => Grad.Compute([x.Grad!.Sum()], [go]));
-        Assert.Contains("SumBackward0", e.Message);
+        var dgo = Grad.Compute([x.Grad!.Sum()], [go])[0]!;
+        Assert.Equal(y.ToDoubleArray().Sum(v => 1 + v), dgo.Item(), 1e-9);
     }
 
     [Fact]
-    public void ABuiltInOpsGradientDifferentiatedAgainThrowsNamingTheOp()
+    public void ABuiltInOpsGradientDifferentiatedAgainThrowsNamingTheOpUntilItsRuleIsDifferentiable()
     {
-        // y = Σ x·x: MulBackward0's rule is a raw kernel, so its createGraph result must refuse a second derivative.
+        // y = Σ exp(x)·x: ExpBackward0's rule (until it is made differentiable) must refuse a second derivative
+        // rather than treat exp's backward as a constant; MulBackward0's is differentiable.
         var x = Tensor.From([1.0, 2.0], requiresGrad: true);
-        var gx = Grad.Compute([(x * x).Sum()], [x], createGraph: true)[0]!;
-        Assert.Equal([2.0, 4.0], gx.ToDoubleArray());   // the first derivative itself is right
+        var gx = Grad.Compute([(x.Exp() * x).Sum()], [x], createGraph: true)[0]!;
+        TestData.AssertClose([Math.E * 2, Math.Exp(2) * 3], gx);   // e^x (1 + x): the first derivative itself is right
         Assert.True(gx.RequiresGrad);
-        var e = Assert.Throws<NotSupportedException>(() => Grad.Compute([gx.Sum()], [x], retainGraph: true));
-        Assert.Contains("MulBackward0", e.Message);
-        Assert.Throws<NotSupportedException>(() => gx.Sum().Backward(retainGraph: true));
-        // A gradient penalty mixing gx with x: must refuse too, not differentiate only the explicit x (which would give gx).
-        e = Assert.Throws<NotSupportedException>(() => Grad.Compute([(gx * x).Sum()], [x], retainGraph: true));
-        Assert.Contains("MulBackward0", e.Message);
+        if (x.Exp().GradFn is { } n && !n.DifferentiableBackward)
+        {
+            var e = Assert.Throws<NotSupportedException>(() => Grad.Compute([gx.Sum()], [x], retainGraph: true));
+            Assert.Contains("ExpBackward0", e.Message);
+        }
+        else TestData.AssertClose([Math.E * 3, Math.Exp(2) * 4], Grad.Compute([gx.Sum()], [x], retainGraph: true)[0]!);   // e^x (2 + x)
         // With respect to a tensor gx does not depend on, the op's second derivative is not needed: that works.
         var w = Tensor.From([3.0, -1.0], requiresGrad: true);
-        Assert.Equal([2.0, 4.0], Grad.Compute([(gx * w).Sum()], [w])[0]!.ToDoubleArray());
+        TestData.AssertClose(gx.ToDoubleArray(), Grad.Compute([(gx * w).Sum()], [w])[0]!);
     }
 
     [Fact]
@@ -236,15 +236,14 @@ public class DoubleBackwardTests
     }
 
     [Fact]
-    public void ABuiltInOpBeforeACustomFunctionAlsoRefusesInsteadOfDroppingItsTerm()
+    public void ABuiltInOpBeforeACustomFunctionKeepsItsTerm()
     {
-        // y = cube(2x) = 8x³: y' = 24x², y'' = 48x. The custom node is differentiable, the MulBackward0 behind it is
-        // not yet, so the second derivative must throw rather than come back without MulBackward0's part.
+        // y = cube(2x) = 8x³: y' = 24x², y'' = 48x (hand derivation). The custom node and the MulBackward0 behind it
+        // are both differentiable, so the second derivative has MulBackward0's part.
         var x = Tensor.From([0.5, -1.0], requiresGrad: true);
         var gx = Grad.Compute([new Cube().Apply(x * 2).Sum()], [x], createGraph: true)[0]!;
         TestData.AssertClose([6.0, 24.0], gx);   // 24x²
-        var e = Assert.Throws<NotSupportedException>(() => Grad.Compute([gx.Sum()], [x]));
-        Assert.Contains("MulBackward0", e.Message);
+        TestData.AssertClose([24.0, -48.0], Grad.Compute([gx.Sum()], [x])[0]!);
     }
 
     [Fact]
