@@ -20,6 +20,11 @@ public sealed partial class AutogradEngine : IEngine
 
     public void Backward(EngineTensor root, EngineTensor? gradient = null) => U(root).Backward(gradient is null ? null : U(gradient));
 
+    public EngineTensor?[] Grad(EngineTensor[] outputs, EngineTensor[] inputs, EngineTensor?[]? gradOutputs = null, bool createGraph = false, bool allowUnused = false)
+        => Autograd.Grad.Compute(outputs.Select(U).ToArray(), inputs.Select(U).ToArray(), gradOutputs?.Select(g => g is null ? null : U(g)).ToArray(),
+                createGraph: createGraph, allowUnused: allowUnused)
+            .Select(g => g is null ? null : Wrap(g)).ToArray();
+
     public EngineTensor Add(EngineTensor a, EngineTensor b) => Wrap(F.Add(U(a), U(b)));
     public EngineTensor Sub(EngineTensor a, EngineTensor b) => Wrap(F.Sub(U(a), U(b)));
     public EngineTensor Mul(EngineTensor a, EngineTensor b) => Wrap(F.Mul(U(a), U(b)));

@@ -18,6 +18,12 @@ public interface IEngine
     /// <summary>loss.backward(gradient): gradients land in each leaf's <see cref="EngineTensor.GradValues"/>.</summary>
     void Backward(EngineTensor root, EngineTensor? gradient = null);
 
+    /// <summary>
+    /// torch.autograd.grad(outputs, inputs, grad_outputs, create_graph, allow_unused): the gradients, with a
+    /// graph of their own under <paramref name="createGraph"/> (so they can be differentiated again).
+    /// </summary>
+    EngineTensor?[] Grad(EngineTensor[] outputs, EngineTensor[] inputs, EngineTensor?[]? gradOutputs = null, bool createGraph = false, bool allowUnused = false);
+
     EngineTensor Add(EngineTensor a, EngineTensor b);
     EngineTensor Sub(EngineTensor a, EngineTensor b);
     EngineTensor Mul(EngineTensor a, EngineTensor b);

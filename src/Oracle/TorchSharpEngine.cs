@@ -71,6 +71,13 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
     public void Backward(EngineTensor root, EngineTensor? gradient = null)
         => Run(() => { U(root).backward(gradient is null ? null : [U(gradient)]); return 0; });
 
+    public EngineTensor?[] Grad(EngineTensor[] outputs, EngineTensor[] inputs, EngineTensor?[]? gradOutputs = null, bool createGraph = false, bool allowUnused = false)
+    {
+        var grads = Run(() => TorchApi.autograd.grad(outputs.Select(U).ToList(), inputs.Select(U).ToList(),
+            gradOutputs?.Select(g => g is null ? null! : U(g)).ToList(), retain_graph: createGraph, create_graph: createGraph, allow_unused: allowUnused));   // retain as PyTorch defaults it: TorchSharp does not
+        return grads.Select(g => g is null || g.IsInvalid ? null : Wrap(g)).ToArray();
+    }
+
     public EngineTensor Add(EngineTensor a, EngineTensor b) => Op(() => U(a).add(U(b)));
     public EngineTensor Sub(EngineTensor a, EngineTensor b) => Op(() => U(a).sub(U(b)));
     public EngineTensor Mul(EngineTensor a, EngineTensor b) => Op(() => U(a).mul(U(b)));
