@@ -33,3 +33,13 @@ public enum Reduction
     Sum,
     None,
 }
+
+/// <summary>
+/// A conv2d call's options as given (not resolved into per-side padding), so the double-backward ops
+/// can call F.Conv2d again with the same geometry on tensors of the original shapes.
+/// </summary>
+internal readonly record struct ConvOptions(Pair Stride, Padding Padding, Pair Dilation, int Groups)
+{
+    /// <summary>F.Conv2d(input, weight) without bias, with these options.</summary>
+    internal Tensor Conv(Tensor input, Tensor weight) => F.Conv2d(input, weight, null, Stride, Padding, Dilation, Groups);
+}

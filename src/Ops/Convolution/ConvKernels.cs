@@ -102,7 +102,8 @@ internal static unsafe class ConvKernels
     /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null; or as a convolution of dY, Note [Input gradient
     /// as a convolution]), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
     /// group by group. dw arrives zeroed; dx is overwritten (each image-group is cleared, while in cache,
-    /// where col2im adds into it).
+    /// where col2im adds into it). Only dx reads w and only dw reads x, so the other may be empty
+    /// (ConvInputGrad and ConvWeightGrad compute one of the two).
     /// </summary>
     internal static void Backward<T>(ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -173,7 +174,6 @@ internal static unsafe class ConvKernels
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             ReadOnlySpan<T> dyg = dy.AsSpan(n * yImage + grp * yGroup, yGroup);
-                            ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
                             if (dwPart is not null && !batchedDw && hwc is null)
                             {
                                 // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ: dot products along P, col rows cut
@@ -190,6 +190,7 @@ internal static unsafe class ConvKernels
                             if (dx is not null)
                             {
                                 var dxg = dx.AsSpan(n * xImage + grp * xGroup, xGroup);
+                                ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
                                 // dcol[K, P] = W_g[Og, K]ᵀ · dY_g[Og, P]; pointwise: dcol is dX itself.
                                 if (direct is not null)
                                     fixed (T* dyp = dy, wp = w, dxp = dx, sp = scratch)
