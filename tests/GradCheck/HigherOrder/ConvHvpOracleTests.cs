@@ -68,14 +68,14 @@ public class ConvHvpOracleTests
     private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items(DType dtype)
     {
         var r = Sweep.Random(20261202);
-        foreach (var c in Enumerable.Range(0, Sweep.Count(40)).Select(_ => RandomValid(r)))
+        foreach (var c in Enumerable.Range(0, Sweep.Count(32)).Select(_ => RandomValid(r)))
             yield return (c.ToCase(), c.Run);
         // The wide-layer paths the random grid's sizes never reach (ConvOracleTests.Conv2dWideLayerPathsMatchLibtorch):
         // the HWC weight-gradient GEMM and the input gradient as a convolution (ConvInputGrad, ConvWeightGrad
         // and the forward conv of their rules all take them), grouped and 'same'.
         Conv[] wide =
         [
-            new(2, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true, true),
+            new(1, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true, true),
             new(1, 64, 23, 27, 64, 3, 3, 1, (1, 2), (1, 2), 2, true, false, true, false),
             new(1, 35, 30, 31, 33, 2, 4, 1, "same", 2, 1, false, false, true, true),
         ];
