@@ -72,6 +72,20 @@ public class LinalgLossGradGradTests
         Assert.True(GradGradCheck.Check(f, inputs), name);
     }
 
+    /// <summary>cross_entropy = nll_loss(log_softmax(x)) in every reduction, with ignore_index and unbatched: needs log_softmax's double backward.</summary>
+    [Theory]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.Sum)]
+    [InlineData(Reduction.None)]
+    public void CrossEntropySecondDerivativesMatchFiniteDifferences(Reduction red)
+    {
+        Assert.True(GradGradCheck.Check(t => F.CrossEntropy(t[0], [2, 0, 4, 1], red), [TestData.Randn([4, 5], 950)]));
+        Assert.True(GradGradCheck.Check(t => F.CrossEntropy(t[0], [2, -100, 4, -100], red), [TestData.Randn([4, 5], 951)]));
+        Assert.True(GradGradCheck.Check(t => F.CrossEntropy(t[0], [2, 0, 4, 1], red, ignoreIndex: 4), [TestData.Randn([4, 5], 952)]));
+        Assert.True(GradGradCheck.Check(t => F.CrossEntropy(t[0], [3], red), [TestData.Randn([5], 953)]));
+        Assert.True(GradGradCheck.Check(t => F.CrossEntropy(F.Linear(t[0], t[1], t[2]), [2, 0, 1], red), [TestData.Randn([3, 4], 954), TestData.Randn([3, 4], 955), TestData.Randn([3], 956)]));
+    }
+
     /// <summary>The gradients of a createGraph pass record PyTorch's double-backward nodes.</summary>
     [Fact]
     public void DoubleBackwardNodesCarryPyTorchNames()

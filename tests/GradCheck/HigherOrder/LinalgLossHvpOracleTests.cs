@@ -4,7 +4,7 @@ using Autograd.Tests.Oracle;
 namespace Autograd.Tests.HigherOrder;
 
 /// <summary>
-/// Hessian-vector products of matmul, linear and mse_loss against libtorch in the same process
+/// Hessian-vector products of matmul, linear, mse_loss and cross_entropy against libtorch in the same process
 /// (CrossCheck.CompareHvp: the createGraph first-order gradient and the HVP, float32 and float64).
 /// </summary>
 [Collection(OracleCollection.Name)]
@@ -54,4 +54,32 @@ public class LinalgLossHvpOracleTests
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
     public void HessianVectorProductsAgreeWithLibtorch(DType dtype) => CrossCheck.AllHvp(dtype, Items());
+
+    /// <summary>
+    /// cross_entropy = nll_loss(log_softmax(x)): its Hessian is log_softmax's second derivative fed through
+    /// nll's backward (NllLossBackwardBackward0) in every reduction, with ignore_index, batched and not.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void CrossEntropyHessianVectorProductsAgreeWithLibtorch(DType dtype)
+    {
+        var items = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+        {
+            int[] target = [2, 0, 4, 1], ignored = [2, -100, 4, -100];
+            items.Add((new Case("CrossEntropy", $"(4, 5) {red}", [$"reduction {red}", "batched (N, C)"], [new Input([4, 5])]),
+                (e, x) => e.CrossEntropy(x[0], target, red)));
+            items.Add((new Case("CrossEntropy", $"(4, 5) {red} ignore_index -100 on odd rows", [$"reduction {red}", "ignore_index"], [new Input([4, 5])]),
+                (e, x) => e.CrossEntropy(x[0], ignored, red)));
+            items.Add((new Case("CrossEntropy", $"(4, 5) {red} ignore_index 4", [$"reduction {red}", "ignore_index"], [new Input([4, 5])]),
+                (e, x) => e.CrossEntropy(x[0], target, red, 4)));
+            items.Add((new Case("CrossEntropy", $"(5) unbatched {red}", [$"reduction {red}", "unbatched (C)"], [new Input([5])]),
+                (e, x) => e.CrossEntropy(x[0], [3], red)));
+            // Logits from a linear layer: the HVP reaches the weight through nll, log_softmax and linear.
+            items.Add((new Case("CrossEntropy", $"linear logits {red}", [$"reduction {red}", "batched (N, C)"], [new Input([4, 3]), new Input([5, 3])]),
+                (e, x) => e.CrossEntropy(e.Linear(x[0], x[1]), target, red)));
+        }
+        CrossCheck.AllHvp(dtype, items);
+    }
 }
