@@ -38,13 +38,30 @@ public static partial class F
         int[]? biasShape = bias?.Dims;
         return Node.Record(y, bias is null ? "MmBackward0" : "AddmmBackward0", inputs, g =>
         {
+            if (GradMode.IsEnabled) return LinearGrad(g, x, weight, gx, gw, biasShape, gb);   // createGraph: recorded ops
             Tensor? dx = gx ? Tensor.Empty(x.DType, x.Dims) : null, dw = gw ? Tensor.Empty(x.DType, weight.Dims) : null;
             if (x.DType == DType.Float32) LinearBackward<float>(g.Array<float>(), x.Array<float>(), weight.Array<float>(), dx?.Array<float>(), dw?.Array<float>(), rows, inF, outF);
             else LinearBackward<double>(g.Array<double>(), x.Array<double>(), weight.Array<double>(), dx?.Array<double>(), dw?.Array<double>(), rows, inF, outF);
             if (biasShape is null) return [dx, dw];
             Tensor? db = gb ? new Tensor(BinaryKernel.SumTo(g, [outF]).Storage, biasShape) : null;
             return [dx, dw, db];
-        }, saved: [gw ? x : null, gx ? weight : null]);
+        }, saved: [gw ? x : null, gx ? weight : null], differentiable: true);
+    }
+
+    /// <summary>
+    /// The linear gradients written with recorded ops (Note [Double backward]): dX = dY·W (any rank, matmul
+    /// broadcasts W), dW = dY_rowsᵀ·X_rows with the leading dims flattened into rows, db = dY summed to
+    /// (out). <paramref name="biasShape"/> is null when there is no bias.
+    /// </summary>
+    private static Tensor?[] LinearGrad(Tensor g, Tensor x, Tensor weight, bool gx, bool gw, int[]? biasShape, bool gb)
+    {
+        int outF = weight.Dims[0], inF = weight.Dims[1], rows = ShapeUtil.Numel(x.Dims[..^1]);
+        var dx = gx ? Matmul(g, weight) : null;
+        var dw = gw ? Matmul(Transpose(Rows(g, outF), 0, 1), Rows(x, inF)) : null;
+        if (biasShape is null) return [dx, dw];
+        return [dx, dw, !gb ? null : biasShape.Length == 1 ? SumToSize(g, [outF]) : AsShape(SumToSize(g, [outF]), biasShape)];
+
+        Tensor Rows(Tensor t, int cols) => t.Rank == 2 ? t : AsShape(t, [rows, cols]);
     }
 
     private static void LinearForward<T>(T[] x, T[] w, T[]? b, T[] y, int rows, int inF, int outF) where T : unmanaged, IFloatingPointIeee754<T>

@@ -23,13 +23,42 @@ public static partial class F
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(y, p.NodeName, [a, b], g =>
         {
+            if (GradMode.IsEnabled) return MatmulGrad(g, a, b, ga, gb);   // createGraph: recorded ops
             Tensor? da = null, db = null;
             if (ga) da = Tensor.Empty(a.DType, a.Dims);
             if (gb) db = Tensor.Empty(b.DType, b.Dims);
             if (a.DType == DType.Float32) p.Backward<float>(g.Array<float>(), a.Array<float>(), b.Array<float>(), da?.Array<float>(), db?.Array<float>());
             else p.Backward<double>(g.Array<double>(), a.Array<double>(), b.Array<double>(), da?.Array<double>(), db?.Array<double>());
             return [da, db];
-        }, saved: [gb ? a : null, ga ? b : null]);
+        }, saved: [gb ? a : null, ga ? b : null], differentiable: true);
+    }
+
+    /// <summary>
+    /// The matmul gradients written with recorded ops (Note [Double backward]): a 1-D operand becomes a
+    /// 1×k row or k×1 column, dA = dY·Bᵀ and dB = Aᵀ·dY per batch, summed down to the operand's batch
+    /// dims and viewed back to its shape. 1-D · 1-D and 2-D · 1-D take the products PyTorch uses there
+    /// (dot: g·b and g·a; mv: the outer product g ⊗ b and Aᵀ·g), so the nodes are named as in PyTorch.
+    /// </summary>
+    private static Tensor?[] MatmulGrad(Tensor g, Tensor a, Tensor b, bool ga, bool gb)
+    {
+        if (a.Rank == 1 && b.Rank == 1) return [ga ? Mul(g, b) : null, gb ? Mul(g, a) : null];
+        int[] a2 = a.Rank == 1 ? [1, a.Dims[0]] : a.Dims, b2 = b.Rank == 1 ? [b.Dims[0], 1] : b.Dims;
+        var ma = a.Rank == 1 ? AsShape(a, a2) : a;
+        var mb = b.Rank == 1 ? AsShape(b, b2) : b;
+        int batchRank = g.Rank - (a.Rank == 1 ? 0 : 1) - (b.Rank == 1 ? 0 : 1);
+        var mg = a.Rank == 1 || b.Rank == 1 ? AsShape(g, [.. g.Dims[..batchRank], a2[^2], b2[^1]]) : g;
+        Tensor? da = null, db = null;
+        if (ga)
+            da = a.Rank == 2 && b.Rank == 1
+                ? Mul(mg, AsShape(b, [1, b.Dims[0]]))   // outer product g ⊗ b
+                : Back(SumToSize(Matmul(mg, Transpose(mb, -1, -2)), a2), a);
+        if (gb)
+            db = a.Rank == 2 && b.Rank == 1
+                ? Matmul(Transpose(a, 0, 1), g)   // Aᵀ·g, a matrix-vector product as in PyTorch
+                : Back(SumToSize(Matmul(Transpose(ma, -1, -2), mg), b2), b);
+        return [da, db];
+
+        static Tensor Back(Tensor d, Tensor x) => x.Rank == 1 ? AsShape(d, x.Dims) : d;
     }
 }
 

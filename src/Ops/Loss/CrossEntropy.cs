@@ -6,6 +6,8 @@ namespace Autograd;
 // nll_loss: loss[n] = -x[n, t[n]] (0 where t[n] == ignoreIndex);
 //   Mean = Σ loss / (number of non-ignored targets), Sum = Σ loss, None = loss per sample.
 //   dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean); every other entry is 0.
+//   That scatter is linear in dY and its derivative is nll_loss again: d⟨gg, dX⟩/d dY = nll_loss(gg, t)
+//   (NllLossBackwardBackward0 under createGraph); it does not depend on the input.
 public static partial class F
 {
     /// <summary>
@@ -43,17 +45,29 @@ public static partial class F
         }
         if (!Node.NeedsGrad([input])) return loss;
         var t = (int[])target.Clone();   // the caller may reuse its array
+        int[] shape = input.Dims;
         return Node.Record(loss, "NllLossBackward0", [input], g =>
         {
-            var dx = Tensor.Empty(input.DType, input.Dims);
-            for (int i = 0; i < n; i++)
-            {
-                if (t[i] == ignoreIndex) continue;
-                double gi = reduction == Reduction.None ? g.GetDouble(i) : reduction == Reduction.Sum ? g.GetDouble(0) : g.GetDouble(0) / count;
-                dx.SetDouble(i * c + t[i], -gi);
-            }
-            return [dx];
-        }, saved: [input]);
+            var dx = NllLossBackward(g, input.DType, shape, t, reduction, ignoreIndex, count);
+            // createGraph: the scatter is linear in g and its derivative is nll_loss itself (PyTorch's
+            // NllLossBackwardBackward0: grad_output ← nll_loss(gg, target)); it does not depend on the input.
+            if (!GradMode.IsEnabled || !Node.NeedsGrad([g])) return [dx];
+            return [Node.Record(dx, "NllLossBackwardBackward0", [g], gg => [NllLoss(gg, t, reduction, ignoreIndex)], differentiable: true)];
+        }, saved: [input], differentiable: true);
+    }
+
+    /// <summary>nll_loss_backward: dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean), 0 elsewhere.</summary>
+    private static Tensor NllLossBackward(Tensor g, DType dtype, int[] shape, int[] t, Reduction reduction, int ignoreIndex, int count)
+    {
+        int c = shape[^1];
+        var dx = Tensor.Empty(dtype, shape);
+        for (int i = 0; i < t.Length; i++)
+        {
+            if (t[i] == ignoreIndex) continue;
+            double gi = reduction == Reduction.None ? g.GetDouble(i) : reduction == Reduction.Sum ? g.GetDouble(0) : g.GetDouble(0) / count;
+            dx.SetDouble(i * c + t[i], -gi);
+        }
+        return dx;
     }
 
     /// <summary>Checks shapes and class indices before any work, with PyTorch's wording.</summary>

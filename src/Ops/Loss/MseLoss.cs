@@ -4,6 +4,7 @@ namespace Autograd;
 
 // loss = (x - t)², x and t broadcast together, reduced by Mean (/ n), Sum or None.
 // dX = sum_to(2 (x - t) · dY  (· 1/n for Mean), x.shape);  dT = sum_to(-2 (x - t) · dY, t.shape).
+// Under createGraph each is mse_loss_backward(dY, x, t) / (dY, t, x), a recorded op (MseLossBackwardBackward0).
 public static partial class F
 {
     /// <summary>
@@ -29,9 +30,30 @@ public static partial class F
         return Node.Record(loss, "MseLossBackward0", [input, target], g =>
         {
             double scale = reduction == Reduction.Mean ? 2.0 / n : 2.0;
+            if (GradMode.IsEnabled)   // createGraph: PyTorch's mse_loss_backward(g, self, target) for each operand, recorded
+                return [gi ? SumToSize(MseLossBackward(g, input, target, scale), input.Dims) : null,
+                        gt ? SumToSize(MseLossBackward(g, target, input, scale), target.Dims) : null];
             var dx = reduction == Reduction.None ? Mul(Mul(diff, g), scale) : Mul(diff, g.GetDouble(0) * scale);
             return [gi ? BinaryKernel.SumTo(dx, input.Dims) : null, gt ? BinaryKernel.SumTo(Neg(dx), target.Dims) : null];
-        }, saved: [input, target]);
+        }, saved: [input, target], differentiable: true);
+    }
+
+    /// <summary>
+    /// mse_loss_backward as a recorded op (PyTorch's MseLossBackwardBackward0): r = scale·g·(self − other)
+    /// at the broadcast shape, g either that shape (Reduction.None) or 0-dim. Its rule:
+    /// dg = sum_to(scale·gg·(self − other), g.shape), dself = sum_to(scale·gg·g, self.shape), dother = −that.
+    /// </summary>
+    private static Tensor MseLossBackward(Tensor g, Tensor self, Tensor other, double scale)
+    {
+        Tensor r;
+        using (Grad.NoGrad()) r = Mul(Mul(Sub(self, other), g), scale);
+        if (!Node.NeedsGrad([g, self, other])) return r;
+        int[] gShape = g.Dims, selfShape = self.Dims, otherShape = other.Dims;
+        return Node.Record(r, "MseLossBackwardBackward0", [g, self, other], gg =>
+        {
+            var ggg = Mul(Mul(gg, g), scale);
+            return [SumToSize(Mul(Mul(gg, Sub(self, other)), scale), gShape), SumToSize(ggg, selfShape), SumToSize(Neg(ggg), otherShape)];
+        }, saved: [g, self, other], differentiable: true);
     }
 
     /// <summary>Non-differentiable sum of all elements as a 0-dim tensor.</summary>
