@@ -4,6 +4,8 @@ namespace Autograd;
 
 // avg_pool2d: y[w] = Σ_{i ∈ w} x[i] / divisor(w)   (padding contributes zeros)
 // dX[i] = Σ_{w ∋ i} dY[w] / divisor(w)             (WindowWalk.SumBackward: the transposed walk)
+// The backward is linear in dY (dX = Aᵀ dY for the pooling matrix A), so under createGraph it is a recorded
+// op (AvgPoolBackward, node AvgPool2DBackwardBackward0) whose derivative is A again: this op.
 // divisor(w): divisor_override if given; else with count_include_pad the window's size counting
 // padding but not the part of a ceil-mode window beyond the padded input; else its real cells only.
 public static partial class F
@@ -29,10 +31,9 @@ public static partial class F
             ? new Tensor(AvgForward<float>(geo, input.Array<float>()), geo.OutputShape)
             : new Tensor(AvgForward<double>(geo, input.Array<double>()), geo.OutputShape);
         if (!Node.NeedsGrad([input])) return output;
-        int[] inShape = geo.InputShape;
-        return Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
-            ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
-            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape)], saved: [input]);
+        // An ordinary backward runs grad mode off, so AvgPoolBackward is its raw kernel and records nothing.
+        return Node.Record(output, nodeName, [input], g => [AvgPoolBackward(geo, CheckAdaptiveGrad(emptyGradCheck, g), input, nodeName, emptyGradCheck)],
+            saved: [input], differentiable: true);
     }
 
     private static T[] AvgForward<T>(PoolGeometry geo, T[] x) where T : unmanaged, IFloatingPointIeee754<T>

@@ -3,9 +3,9 @@ using System.Numerics;
 namespace Autograd;
 
 /// <summary>
-/// Per-plane moves through flat H·W indices: the backward of max pooling (scatter-add), and
-/// max_unpool2d's forward (scatter) and backward (gather). Planes are split over threads; every plane
-/// is written by one worker in index order, so results never depend on the thread count.
+/// Per-plane moves through flat H·W indices: the backward of max pooling (scatter-add) and its double
+/// backward (gather), and max_unpool2d's forward (scatter) and backward (gather). Planes are split over
+/// threads; every plane is written by one worker in index order, so results never depend on the thread count.
 /// </summary>
 internal static class IndexKernels
 {
@@ -44,7 +44,7 @@ internal static class IndexKernels
         return y;
     }
 
-    /// <summary>dX[plane, i] = dY[plane, idx[i]].</summary>
+    /// <summary>dX[plane, i] = dY[plane, idx[i]], or 0 where idx[i] = −1 (a max-pool window of padding only).</summary>
     public static T[] Gather<T>(int planes, int outPlane, T[] dy, int[] indices) where T : unmanaged, INumber<T>
     {
         var dx = TensorStorage.Allocate<T>(indices.Length, zeroed: false);
@@ -54,7 +54,11 @@ internal static class IndexKernels
             var plane = dy.AsSpan(p * outPlane, outPlane);
             var d = dx.AsSpan(p * inPlane, inPlane);
             var idx = indices.AsSpan(p * inPlane, inPlane);
-            for (int i = 0; i < d.Length; i++) d[i] = plane[idx[i]];
+            for (int i = 0; i < d.Length; i++)
+            {
+                int at = idx[i];
+                d[i] = at >= 0 ? plane[at] : T.Zero;
+            }
         });
         return dx;
     }

@@ -3,6 +3,9 @@ namespace Autograd;
 // max_pool2d: y[w] = x[argmax(w)], the argmax chosen as in Note [Max pooling order].
 // dX = scatter_add(dY, argmax): each window sends its whole gradient to exactly one input cell (never to
 // every tied maximum), and a cell that wins several overlapping windows adds up their gradients.
+// Under createGraph the scatter-add is itself a recorded op (IndexScatterAdd, node
+// MaxPool2DWithIndicesBackwardBackward0): its derivative is the gather of the incoming gradient by the
+// same argmax (a max pool by indices), and zero with respect to x.
 public static partial class F
 {
     /// <summary>
@@ -38,13 +41,16 @@ public static partial class F
             ? new Tensor(MaxForward<float>(geo, input.Array<float>(), indices), geo.OutputShape)
             : new Tensor(MaxForward<double>(geo, input.Array<double>(), indices), geo.OutputShape);
         if (!Node.NeedsGrad([input])) return (output, indices);
-        int planes = geo.Planes, inPlane = geo.H * geo.W;
         int[] inShape = geo.InputShape;
-        Node.Record(output, nodeName, [input], g => [CheckAdaptiveGrad(emptyGradCheck, g).DType == DType.Float32
-            ? new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<float>(), indices), inShape)
-            : new Tensor(IndexKernels.ScatterAdd(planes, inPlane, g.Array<double>(), indices), inShape)], saved: [input]);
+        // An ordinary backward runs grad mode off, so IndexScatterAdd is its raw kernel and records nothing.
+        string doubleName = DoubleBackwardName(nodeName);
+        Node.Record(output, nodeName, [input], g => [IndexScatterAdd(CheckAdaptiveGrad(emptyGradCheck, g), indices, inShape, doubleName, input)],
+            saved: [input], differentiable: true);
         return (output, indices);
     }
+
+    /// <summary>PyTorch's name for the node of an op's backward: "XBackward0" → "XBackwardBackward0".</summary>
+    internal static string DoubleBackwardName(string nodeName) => nodeName[..^1] + "Backward0";
 
     private static T[] MaxForward<T>(PoolGeometry geo, T[] x, int[] indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

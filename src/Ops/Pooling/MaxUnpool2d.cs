@@ -2,7 +2,9 @@ namespace Autograd;
 
 // max_unpool2d: Y[plane, idx[i]] = X[plane, i], zeros elsewhere (a repeated index keeps the last value,
 // PyTorch's CPU order).   dX[plane, i] = dY[plane, idx[i]]   (a gather: every input reads its cell,
-// repeated indices included, as PyTorch's max_pool_double_backward does).
+// repeated indices included, as PyTorch's max_pool_double_backward does). The gather is a recorded op
+// (IndexGather, node GatherBackward0 as in PyTorch's composite), differentiable again: its derivative is
+// the scatter-add of the incoming gradient by the same indices (a cell read twice collects both).
 public static partial class F
 {
     /// <summary>
@@ -63,9 +65,9 @@ public static partial class F
             : new Tensor(IndexKernels.Scatter(planes, outPlane, input.Array<double>(), idx), outShape);
         if (!Node.NeedsGrad([input])) return output;
         int[] inShape = input.Dims;
-        return Node.Record(output, "MaxUnpool2DBackward0", [input], g => [g.DType == DType.Float32
-            ? new Tensor(IndexKernels.Gather(planes, outPlane, g.Array<float>(), idx), inShape)
-            : new Tensor(IndexKernels.Gather(planes, outPlane, g.Array<double>(), idx), inShape)], saved: [input]);
+        // An ordinary backward runs grad mode off, so IndexGather is its raw kernel and records nothing.
+        return Node.Record(output, "MaxUnpool2DBackward0", [input], g => [IndexGather(g, idx, inShape, "GatherBackward0")],
+            saved: [input], differentiable: true);
     }
 
     /// <summary>PyTorch's _unpool_output_size rule: each size strictly within stride of the default.</summary>
