@@ -76,13 +76,7 @@ public static partial class Cases
         var p = TrainShapes.Select((s, i) => new global::TorchSharp.Modules.Parameter(T((float[])init[i].Clone(), s))).ToArray();
         var tx = T(x, xs);
         var ty = TorchApi.tensor(target.Select(v => (long)v).ToArray(), TorchApi.ScalarType.Int64);
-        TorchTensor Forward()
-        {
-            var h = TorchApi.nn.functional.max_pool2d(TorchApi.nn.functional.relu(TorchApi.nn.functional.conv2d(tx, p[0], p[1], padding: [1, 1])), [2, 2]);
-            h = TorchApi.nn.functional.avg_pool2d(TorchApi.nn.functional.relu(TorchApi.nn.functional.conv2d(h, p[2], p[3], padding: [1, 1])), [2, 2]);
-            h = TorchApi.nn.functional.relu(TorchApi.nn.functional.linear(h.flatten(1), p[4], p[5]));
-            return TorchApi.nn.functional.cross_entropy(TorchApi.nn.functional.linear(h, p[6], p[7]), ty);
-        }
+        TorchTensor Forward() => TorchSharpForward(tx, p, ty);
         if (pass == Pass.Fwd) return TorchSharpRunner(() => Forward().item<float>(), [tx, ty, .. p]);
         var opt = TorchApi.optim.SGD(p, 0.05, momentum: 0.9);
         return new Runner(() =>
@@ -95,4 +89,13 @@ public static partial class Cases
             loss.item<float>();
         }, [tx, ty, opt, .. p]);
     };
+
+    /// <summary>The Fashion-MNIST network's forward and loss (see CasesTrain.cs) in torch.nn.functional.</summary>
+    private static TorchTensor TorchSharpForward(TorchTensor tx, IReadOnlyList<TorchTensor> p, TorchTensor ty)
+    {
+        var h = TorchApi.nn.functional.max_pool2d(TorchApi.nn.functional.relu(TorchApi.nn.functional.conv2d(tx, p[0], p[1], padding: [1, 1])), [2, 2]);
+        h = TorchApi.nn.functional.avg_pool2d(TorchApi.nn.functional.relu(TorchApi.nn.functional.conv2d(h, p[2], p[3], padding: [1, 1])), [2, 2]);
+        h = TorchApi.nn.functional.relu(TorchApi.nn.functional.linear(h.flatten(1), p[4], p[5]));
+        return TorchApi.nn.functional.cross_entropy(TorchApi.nn.functional.linear(h, p[6], p[7]), ty);
+    }
 }

@@ -13,9 +13,10 @@ public static class SummaryCsv
     private sealed record Row(string Case, int Threads, Pass Pass, int Round, string Engine, double MedianMs, long? Bytes,
         double Gen0, double Gen1, double Gen2);
 
-    private sealed record RoundPair(int Round, Row Ours, Row Torch, Row? TorchSharp)
+    // Torch (libtorch 1.13) is null for a case the shim cannot run (hvp); its columns stay empty.
+    private sealed record RoundPair(int Round, Row Ours, Row? Torch, Row? TorchSharp)
     {
-        public double Ratio => Ours.MedianMs / Torch.MedianMs;
+        public double? Ratio => Torch is null ? null : Ours.MedianMs / Torch.MedianMs;
         public double? RatioTorchSharp => TorchSharp is null ? null : Ours.MedianMs / TorchSharp.MedianMs;
     }
 
@@ -36,13 +37,13 @@ public static class SummaryCsv
             var torch = g.Where(r => r.Engine == "libtorch").ToList();
             var ts = g.Where(r => r.Engine == "torchsharp").ToList();
             // A round's ratios pair the engines' medians of that round (measured seconds apart).
-            var pairs = ours.Join(torch, o => o.Round, t => t.Round, (o, t) => new RoundPair(o.Round, o, t, ts.FirstOrDefault(r => r.Round == o.Round)))
+            var pairs = ours.Select(o => new RoundPair(o.Round, o, torch.FirstOrDefault(r => r.Round == o.Round), ts.FirstOrDefault(r => r.Round == o.Round)))
                 .OrderBy(p => p.Round).ToList();
             foreach (var p in pairs)
                 perRound.Append(CultureInfo.InvariantCulture,
-                    $"{key},{p.Round},{F(p.Ours.MedianMs)},{F(p.Torch.MedianMs)},{F(p.Ratio)},{F(p.TorchSharp?.MedianMs)},{F(p.RatioTorchSharp)}\n");
+                    $"{key},{p.Round},{F(p.Ours.MedianMs)},{F(p.Torch?.MedianMs)},{F(p.Ratio)},{F(p.TorchSharp?.MedianMs)},{F(p.RatioTorchSharp)}\n");
             csv.Append(CultureInfo.InvariantCulture,
-                $"{key},{F(Median(ours.Select(r => r.MedianMs)))},{F(Median(torch.Select(r => r.MedianMs)))},{F(Median(pairs.Select(p => p.Ratio)))}," +
+                $"{key},{F(Median(ours.Select(r => r.MedianMs)))},{F(Median(torch.Select(r => r.MedianMs)))},{F(Median(pairs.Where(p => p.Ratio is not null).Select(p => p.Ratio!.Value)))}," +
                 $"{F(Median(ts.Select(r => r.MedianMs)))},{F(Median(pairs.Where(p => p.RatioTorchSharp is not null).Select(p => p.RatioTorchSharp!.Value)))}\n");
             foreach (var (engine, list) in new[] { ("ours", ours), ("libtorch", torch), ("torchsharp", ts) })
             {

@@ -9,7 +9,7 @@ public static partial class CrossCheck
     /// g = grad(f(x), x, v, create_graph=True) for a random upstream v, then the Hessian-vector product
     /// h = grad(Σ_k ⟨g_k, u_k⟩, x) for random u. Compares g and h (and that both engines agree on which
     /// of them exist, i.e. on whether a gradient depends on the inputs at all). Records the configuration
-    /// in the conformance report under the option tag "double backward". Returns null on agreement.
+    /// in the conformance report's double-backward section. Returns null on agreement.
     /// </summary>
     public static string? CompareHvp(Case c, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> f, int seed)
     {
@@ -65,7 +65,7 @@ public static partial class CrossCheck
             else if (th[k] is { } w && w.Values().Any(t => t != 0)) return $"{where}: HVP {k}: ours has none, libtorch's is non-zero";
         }
         if (cmp.Failure is not null) return $"{where}: {cmp.Failure}";
-        Conformance.Record(c.Op, ["double backward", .. c.Tags.Select(t => t + " (double backward)")], dtype, cmp.Count, cmp.WorstAbs, cmp.WorstScaled, cmp.WorstUsed);
+        Conformance.RecordDoubleBackward(c.Op, c.Tags, dtype, cmp.Count, cmp.WorstAbs, cmp.WorstScaled, cmp.WorstUsed);
         return null;
     }
 
