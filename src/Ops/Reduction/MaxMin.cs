@@ -106,19 +106,10 @@ public static partial class F
     private static Tensor EvenlyDistribute(Tensor g, Tensor x, double value)
     {
         var dx = Tensor.Empty(x.DType, x.Dims);
-        bool nan = double.IsNaN(value);
-        int count = 0;
-        for (int i = 0; i < x.Numel; i++)
-        {
-            double v = x.GetDouble(i);
-            if (nan ? double.IsNaN(v) : v == value) count++;
-        }
+        var keep = Winners(x, value, out int count);
         double share = g.GetDouble(0) / count;
-        for (int i = 0; i < x.Numel; i++)
-        {
-            double v = x.GetDouble(i);
-            if (nan ? double.IsNaN(v) : v == value) dx.SetDouble(i, share);
-        }
+        for (int i = 0; i < keep.Length; i++)
+            if (keep[i]) dx.SetDouble(i, share);
         return dx;
     }
 
