@@ -72,9 +72,9 @@ public static class TorchConversions
     {
         using var plain = Plain(tensor);
         if (plain.numel() == 0) return [];   // TorchSharp's accessor cannot read an empty tensor
-        return plain.dtype == TorchApi.ScalarType.Float64 ? plain.data<double>().ToArray()
-            : plain.dtype == TorchApi.ScalarType.Float32 ? Array.ConvertAll(plain.data<float>().ToArray(), v => (double)v)
-            : plain.dtype == TorchApi.ScalarType.Int64 ? Array.ConvertAll(plain.data<long>().ToArray(), v => (double)v)
+        return plain.dtype == TorchApi.ScalarType.Float64 ? Read<double>(plain)
+            : plain.dtype == TorchApi.ScalarType.Float32 ? Array.ConvertAll(Read<float>(plain), v => (double)v)
+            : plain.dtype == TorchApi.ScalarType.Int64 ? Array.ConvertAll(Read<long>(plain), v => (double)v)
             : throw new ArgumentException($"ReadDoubles: torch.{plain.dtype} is not float32, float64 or int64", nameof(tensor));
     }
 
@@ -83,7 +83,24 @@ public static class TorchConversions
     {
         using var plain = Plain(tensor);
         if (plain.numel() == 0) return [];
-        return plain.dtype == TorchApi.ScalarType.Float32 ? plain.data<float>().ToArray() : Array.ConvertAll(ReadDoubles(plain), v => (float)v);
+        return plain.dtype == TorchApi.ScalarType.Float32 ? Read<float>(plain) : Array.ConvertAll(ReadDoubles(plain), v => (float)v);
+    }
+
+    /// <summary>
+    /// The elements of a plain (contiguous CPU, non-empty) tensor. libtorch returns some zero gradients as an
+    /// efficient zero tensor, which has no storage (sgn's derivative, met by the Hessian of abs): TorchSharp exposes
+    /// no test for one and its accessor throws NullReferenceException on it, so such a tensor is read as the
+    /// real zeros it stands for (added onto a fresh zeros tensor, which libtorch's zero-tensor kernels allow).
+    /// </summary>
+    private static T[] Read<T>(TorchTensor plain) where T : unmanaged
+    {
+        try { return plain.data<T>().ToArray(); }
+        catch (NullReferenceException)
+        {
+            using var real = TorchApi.zeros(plain.shape, plain.dtype);
+            real.add_(plain);
+            return real.data<T>().ToArray();
+        }
     }
 
     /// <summary>An int64 tensor's values as int (pooling and max indices); an index beyond int is an error.</summary>

@@ -5,7 +5,10 @@ using System.Numerics.Tensors;
 namespace Autograd;
 
 // dX = 0 where y <= 0, else dY   (PyTorch's threshold_backward on the saved output: the kink at 0 gets 0,
-// and a NaN output passes dY through, since NaN <= 0 is false; found by the libtorch oracle)
+// and a NaN output passes dY through, since NaN <= 0 is false; found by the libtorch oracle).
+// Under createGraph the rule is the recorded select with the constant mask y > 0 (KeepWhere), PyTorch's
+// ThresholdBackwardBackward0, whose own derivative is the same select; the output y itself is saved, so an
+// in-place relu_ rebinds it to the written tensor (InPlace.Write).
 public static partial class F
 {
     /// <summary>torch.relu: max(x, 0); NaN stays NaN.</summary>
@@ -13,8 +16,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<ReluOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "ReluBackward0", [x], g => [Backward(g, saved)], saved: [saved]);
+        return Node.Record(y, "ReluBackward0", [x], g => [GradMode.IsEnabled ? KeepWhere(g, ReluMask(y), "ThresholdBackwardBackward0", maskOf: y) : Backward(g, y)], saved: [y], differentiable: true);
     }
 
     /// <summary>F.relu(x, inplace): with <paramref name="inplace"/>, x itself is overwritten and returned (torch.relu_).</summary>
@@ -27,6 +29,14 @@ public static partial class F
     {
         // TensorPrimitives.Max propagates NaN, matching torch.relu(nan) = nan.
         public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+    }
+
+    /// <summary>Where the gradient passes: !(y ≤ 0), so a NaN output passes it, as the raw kernel does.</summary>
+    private static bool[] ReluMask(Tensor y)
+    {
+        var keep = new bool[y.Numel];
+        for (int i = 0; i < keep.Length; i++) keep[i] = !(y.GetDouble(i) <= 0);
+        return keep;
     }
 
     // dX = y ≤ 0 ? 0 : dY (PyTorch's threshold_backward on the result: a NaN output passes dY through).

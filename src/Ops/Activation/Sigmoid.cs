@@ -6,6 +6,10 @@ namespace Autograd;
 // sigmoid: dX = dY * y * (1 - y)
 // tanh:    dX = dY * (1 - y²)
 // Both rules use the saved output, as PyTorch's sigmoid_backward / tanh_backward do.
+// Under createGraph each rule is a recorded op of (g, y), the same fast kernel, with PyTorch's node name and
+// the output y itself saved so it keeps its history (Note [Double backward]):
+// sigmoid_backward(g, y) = g·y·(1 − y)  (SigmoidBackwardBackward0): dG = sigmoid_backward(dR, y), dY = dR·g·(1 − 2y)
+// tanh_backward(g, y)    = g·(1 − y²)   (TanhBackwardBackward0):    dG = tanh_backward(dR, y),    dY = −2·dR·g·y
 public static partial class F
 {
     /// <summary>torch.sigmoid: 1 / (1 + exp(-x)).</summary>
@@ -13,8 +17,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<SigmoidOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "SigmoidBackward0", [x], g => [UnaryKernel.Grad<SigmoidGrad>(g, saved)], saved: [saved]);
+        return Node.Record(y, "SigmoidBackward0", [x], g => [SigmoidBackward(g, y)], saved: [y], differentiable: true);
     }
 
     /// <summary>torch.tanh.</summary>
@@ -22,8 +25,27 @@ public static partial class F
     {
         var y = UnaryKernel.Run<TanhOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "TanhBackward0", [x], g => [UnaryKernel.Grad<TanhGrad>(g, saved)], saved: [saved]);
+        return Node.Record(y, "TanhBackward0", [x], g => [TanhBackward(g, y)], saved: [y], differentiable: true);
+    }
+
+    /// <summary>sigmoid_backward(g, y) = g·y·(1 − y), recorded when g or y requires grad (only under createGraph).</summary>
+    private static Tensor SigmoidBackward(Tensor g, Tensor y)
+    {
+        var r = UnaryKernel.Grad<SigmoidGrad>(g, y);
+        if (!Node.NeedsGrad([g, y])) return r;
+        bool gg = g.RequiresGrad, gy = y.RequiresGrad;
+        return Node.Record(r, "SigmoidBackwardBackward0", [g, y], d =>
+            [gg ? SigmoidBackward(d, y) : null, gy ? Mul(Mul(d, g), 1.0 - y * 2.0) : null], saved: [g, y], differentiable: true);
+    }
+
+    /// <summary>tanh_backward(g, y) = g·(1 − y²), recorded when g or y requires grad (only under createGraph).</summary>
+    private static Tensor TanhBackward(Tensor g, Tensor y)
+    {
+        var r = UnaryKernel.Grad<TanhGrad>(g, y);
+        if (!Node.NeedsGrad([g, y])) return r;
+        bool gg = g.RequiresGrad, gy = y.RequiresGrad;
+        return Node.Record(r, "TanhBackwardBackward0", [g, y], d =>
+            [gg ? TanhBackward(d, y) : null, gy ? Mul(Mul(d, g), y * -2.0) : null], saved: [g, y], differentiable: true);
     }
 
     private struct SigmoidOp : IUnaryOp

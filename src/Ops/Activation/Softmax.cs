@@ -7,6 +7,12 @@ namespace Autograd;
 // log_softmax: y = x - max - log(sum(exp(x - max)))           dX = dY - exp(y) * sum(dY)
 // Sums run along `dim`. Subtracting the lane's max keeps exp from overflowing (numerically stable);
 // a lane of all -inf gives NaN, as in PyTorch.
+// Under createGraph each rule is a recorded op of (g, y), the same kernel, with PyTorch's node name and the
+// output y itself saved so it keeps its history (Note [Double backward]); S_d is a sum along dim, kept:
+// softmax_backward_data(g, y)     (SoftmaxBackwardDataBackward0):    dG = softmax_backward_data(dR, y),
+//                                                                    dY = dR·(g − S_d(g·y)) − g·S_d(dR·y)
+// log_softmax_backward_data(g, y) (LogSoftmaxBackwardDataBackward0): dG = dR − S_d(dR·exp(y)),
+//                                                                    dY = −dR·exp(y)·S_d(g)
 public static partial class F
 {
     /// <summary>torch.softmax(x, dim).</summary>
@@ -15,8 +21,7 @@ public static partial class F
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "softmax");
         var y = SoftmaxKernel.Forward(x, d, log: false);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "SoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: false)], saved: [saved]);
+        return Node.Record(y, "SoftmaxBackward0", [x], g => [SoftmaxBackwardData(g, y, d)], saved: [y], differentiable: true);
     }
 
     /// <summary>torch.log_softmax(x, dim).</summary>
@@ -25,8 +30,31 @@ public static partial class F
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "log_softmax");
         var y = SoftmaxKernel.Forward(x, d, log: true);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "LogSoftmaxBackward0", [x], g => [SoftmaxKernel.Backward(g, saved, d, log: true)], saved: [saved]);
+        return Node.Record(y, "LogSoftmaxBackward0", [x], g => [LogSoftmaxBackwardData(g, y, d)], saved: [y], differentiable: true);
+    }
+
+    /// <summary>y·(g − S_d(g·y)), recorded when g or y requires grad (only under createGraph).</summary>
+    private static Tensor SoftmaxBackwardData(Tensor g, Tensor y, int d)
+    {
+        var r = SoftmaxKernel.Backward(g, y, d, log: false);
+        if (!Node.NeedsGrad([g, y])) return r;
+        bool gg = g.RequiresGrad, gy = y.RequiresGrad;
+        return Node.Record(r, "SoftmaxBackwardDataBackward0", [g, y], dr =>
+            [gg ? SoftmaxBackwardData(dr, y, d) : null,
+             gy ? Sub(Mul(dr, Sub(g, Sum(Mul(g, y), [d], keepDim: true))), Mul(g, Sum(Mul(dr, y), [d], keepDim: true))) : null],
+            saved: [g, y], differentiable: true);
+    }
+
+    /// <summary>g − exp(y)·S_d(g), recorded when g or y requires grad (only under createGraph).</summary>
+    private static Tensor LogSoftmaxBackwardData(Tensor g, Tensor y, int d)
+    {
+        var r = SoftmaxKernel.Backward(g, y, d, log: true);
+        if (!Node.NeedsGrad([g, y])) return r;
+        bool gg = g.RequiresGrad, gy = y.RequiresGrad;
+        return Node.Record(r, "LogSoftmaxBackwardDataBackward0", [g, y], dr =>
+            [gg ? Sub(dr, Sum(Mul(dr, Exp(y)), [d], keepDim: true)) : null,
+             gy ? Neg(Mul(Mul(dr, Exp(y)), Sum(g, [d], keepDim: true))) : null],
+            saved: [g, y], differentiable: true);
     }
 }
 

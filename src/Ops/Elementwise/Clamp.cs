@@ -4,6 +4,8 @@ namespace Autograd;
 
 // y = min(max(x, min), max); dy/dx = 1 where min ≤ x ≤ max, else 0 (0 at NaN, as PyTorch's mask
 // (x >= min) & (x <= max) gives). With min > max every element is max, as in PyTorch. NaN stays NaN.
+// Under createGraph the rule is the recorded select with that constant mask (KeepWhere; PyTorch's
+// clamp_backward is where(mask, grad, 0), WhereBackward0).
 public static partial class F
 {
     /// <summary>torch.clamp(x, min, max) with scalar bounds; at least one bound must be given.</summary>
@@ -16,7 +18,8 @@ public static partial class F
         if (x.DType == DType.Float32) ClampKernel<float>(x.Span<float>(), (float)lo, (float)hi, y.Span<float>());
         else ClampKernel<double>(x.Span<double>(), lo, hi, y.Span<double>());
         if (!Node.NeedsGrad([x])) return y;
-        return Node.Record(y, "ClampBackward1", [x], g => [ClampGrad(g, x, lo, hi)], saved: [x]);
+        return Node.Record(y, "ClampBackward1", [x], g =>
+            [GradMode.IsEnabled ? KeepWhere(g, ClampMask(x, lo, hi), "WhereBackward0") : ClampGrad(g, x, lo, hi)], saved: [x], differentiable: true);
     }
 
     private static void ClampKernel<T>(ReadOnlySpan<T> x, T lo, T hi, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,6 +30,15 @@ public static partial class F
             y[i] = T.IsNaN(v) ? v : v < lo ? lo : v > hi ? hi : v;
             if (lo > hi) y[i] = T.IsNaN(v) ? v : hi;
         }
+    }
+
+    /// <summary>Where the gradient passes: min ≤ x ≤ max (false at NaN).</summary>
+    private static bool[] ClampMask(Tensor x, double lo, double hi)
+    {
+        if (x.DType == DType.Float32) (lo, hi) = ((float)lo, (float)hi);   // the bounds the forward compared with
+        var keep = new bool[x.Numel];
+        for (int i = 0; i < keep.Length; i++) { double v = x.GetDouble(i); keep[i] = v >= lo && v <= hi; }
+        return keep;
     }
 
     private static Tensor ClampGrad(Tensor g, Tensor x, double lo, double hi)

@@ -5,6 +5,8 @@ namespace Autograd;
 
 // exp: dX = dY * y        (the saved output, not a recomputed exp)
 // log: dX = dY / x
+// Under createGraph both rules are the recorded mul/div (PyTorch's MulBackward0/DivBackward0), with the
+// output y itself saved so the double backward reaches exp's node again (Note [Double backward]).
 public static partial class F
 {
     /// <summary>torch.exp.</summary>
@@ -12,8 +14,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<ExpOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "ExpBackward0", [x], g => [UnaryKernel.Grad<MulGrad>(g, saved)], saved: [saved]);
+        return Node.Record(y, "ExpBackward0", [x], g => [GradMode.IsEnabled ? Mul(g, y) : UnaryKernel.Grad<MulGrad>(g, y)], saved: [y], differentiable: true);
     }
 
     /// <summary>torch.log (natural logarithm; log(0) = -inf, log of a negative number = NaN).</summary>
@@ -21,7 +22,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<LogOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        return Node.Record(y, "LogBackward0", [x], g => [UnaryKernel.Grad<DivGrad>(g, x)], saved: [x]);
+        return Node.Record(y, "LogBackward0", [x], g => [GradMode.IsEnabled ? Div(g, x) : UnaryKernel.Grad<DivGrad>(g, x)], saved: [x], differentiable: true);
     }
 
     private struct ExpOp : IUnaryOp

@@ -4,6 +4,8 @@ using System.Numerics.Tensors;
 namespace Autograd;
 
 // dX = dY / (2 * y)       (y = sqrt(x) saved; x = 0 gives inf, as in PyTorch)
+// Under createGraph: the recorded div(g, mul(y, 2)), PyTorch's DivBackward0 over MulBackward1, with the
+// output y itself saved so it keeps its history (Note [Double backward]).
 public static partial class F
 {
     /// <summary>torch.sqrt (NaN for negative inputs).</summary>
@@ -11,8 +13,7 @@ public static partial class F
     {
         var y = UnaryKernel.Run<SqrtOp>(x);
         if (!Node.NeedsGrad([x])) return y;
-        var saved = y.Detach();
-        return Node.Record(y, "SqrtBackward0", [x], g => [UnaryKernel.Grad<SqrtGrad>(g, saved)], saved: [saved]);
+        return Node.Record(y, "SqrtBackward0", [x], g => [GradMode.IsEnabled ? Div(g, Mul(y, 2.0)) : UnaryKernel.Grad<SqrtGrad>(g, y)], saved: [y], differentiable: true);
     }
 
     private struct SqrtOp : IUnaryOp

@@ -7,6 +7,10 @@ namespace Autograd;
 // max/min over a dim:        dX = scatter(dY, indices) along dim (the selected element gets all of it).
 // The selected index is the first extreme along the dim; NaN beats every number (the first NaN wins),
 // as in PyTorch's CPU kernels.
+// Double backward (Note [Double backward]): over all elements the rule under createGraph is the recorded
+// select of g/count with the constant mask of the winners (KeepWhere, PyTorch's MaskedFillBackward1 over
+// DivBackward0); over a dim it is the recorded scatter (ScatterBackward0), whose derivative is the gather of
+// the same indices (IndexAlongDim.cs).
 public static partial class F
 {
     /// <summary>torch.max(x): the largest element (NaN if any element is NaN), a 0-dim tensor.</summary>
@@ -32,7 +36,7 @@ public static partial class F
         else r.Span<double>()[0] = ExtremeAll<TPick, double>(x.Span<double>());
         if (!Node.NeedsGrad([x])) return r;
         double value = r.GetDouble(0);
-        return Node.Record(r, node, [x], g => [EvenlyDistribute(g, x, value)], saved: [x, r]);
+        return Node.Record(r, node, [x], g => [GradMode.IsEnabled ? DistributeRecorded(g, x, value) : EvenlyDistribute(g, x, value)], saved: [x, r], differentiable: true);
     }
 
     private static (Tensor, int[]) Extreme<TPick>(Tensor x, int dim, bool keepDim, string op, string node) where TPick : IPick
@@ -50,7 +54,7 @@ public static partial class F
         if (!Node.NeedsGrad([x])) return (values, indices);
         int[] inShape = x.Dims;
         var saved = (int[])indices.Clone();   // the caller owns the returned array and may change it
-        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, saved, inShape, l)], saved: [Node.Residuals]), indices);
+        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, saved, inShape, l)], saved: [Node.Residuals], differentiable: true), indices);
     }
 
     private static T ExtremeAll<TPick, T>(ReadOnlySpan<T> x) where TPick : IPick where T : unmanaged, IFloatingPointIeee754<T>
@@ -77,32 +81,35 @@ public static partial class F
         }
     }
 
+    /// <summary>Where the gradient goes: the elements equal to the result (the NaNs when it is NaN).</summary>
+    private static bool[] Winners(Tensor x, double value, out int count)
+    {
+        bool nan = double.IsNaN(value);
+        var keep = new bool[x.Numel];
+        count = 0;
+        for (int i = 0; i < keep.Length; i++)
+        {
+            double v = x.GetDouble(i);
+            if (keep[i] = nan ? double.IsNaN(v) : v == value) count++;
+        }
+        return keep;
+    }
+
+    /// <summary>EvenlyDistribute as recorded ops, for createGraph: the constant mask selects the broadcast g / count.</summary>
+    private static Tensor DistributeRecorded(Tensor g, Tensor x, double value)
+    {
+        var keep = Winners(x, value, out int count);
+        return KeepWhere(ExpandTo(Div(g, count), x.Dims), keep, "MaskedFillBackward1");
+    }
+
     /// <summary>dY / count at every element equal to the result (or NaN when the result is NaN).</summary>
     private static Tensor EvenlyDistribute(Tensor g, Tensor x, double value)
     {
         var dx = Tensor.Empty(x.DType, x.Dims);
-        bool nan = double.IsNaN(value);
-        int count = 0;
-        for (int i = 0; i < x.Numel; i++)
-        {
-            double v = x.GetDouble(i);
-            if (nan ? double.IsNaN(v) : v == value) count++;
-        }
+        var keep = Winners(x, value, out int count);
         double share = g.GetDouble(0) / count;
-        for (int i = 0; i < x.Numel; i++)
-        {
-            double v = x.GetDouble(i);
-            if (nan ? double.IsNaN(v) : v == value) dx.SetDouble(i, share);
-        }
-        return dx;
-    }
-
-    /// <summary>Zeros of <paramref name="shape"/> with g[lane] placed at index[lane] along the lane.</summary>
-    internal static Tensor ScatterAlongDim(Tensor g, int[] index, int[] shape, DimLayout l)
-    {
-        var dx = Tensor.Empty(g.DType, shape);
-        for (int lane = 0; lane < index.Length; lane++)
-            dx.SetDouble(l.Start(lane) + index[lane] * l.Inner, g.GetDouble(lane));
+        for (int i = 0; i < keep.Length; i++)
+            if (keep[i]) dx.SetDouble(i, share);
         return dx;
     }
 
