@@ -51,7 +51,7 @@ public sealed partial class Tensor
             {
                 int[] baseShape = b.Dims, shape = _shape;
                 var node = new Node("AsStridedBackward0", [b.GradientEdge.Node], [baseShape], [b.DType], shape,
-                    g => [new Tensor(g.Storage, baseShape)], b.GradientEdge.Slot == 0 ? null : [b.GradientEdge.Slot]);
+                    g => [ReshapeGrad(g, baseShape)], b.GradientEdge.Slot == 0 ? null : [b.GradientEdge.Slot]) { DifferentiableBackward = true };
                 var old = _gradFn; int oldSlot = OutputNr;
                 _gradFn = node;
                 OutputNr = 0;
@@ -79,6 +79,17 @@ public sealed partial class Tensor
     }
 
     internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
+
+    /// <summary>
+    /// The gradient of a whole-storage view rule (AsStridedBackward0, CopySlices): g with another shape, a bare
+    /// alias in an ordinary backward, a recorded ViewBackward0 under createGraph (Note [Double backward]).
+    /// </summary>
+    internal static Tensor ReshapeGrad(Tensor g, int[] shape)
+    {
+        if (!GradMode.IsEnabled || !g.RequiresGrad) return new Tensor(g.Storage, shape);
+        int[] from = g.Dims;
+        return Node.Record(ViewOf(g, shape), "ViewBackward0", [g], gg => [ReshapeGrad(gg, from)], differentiable: true);
+    }
 
     /// <summary>Makes this (internal, detached) tensor an alias of <paramref name="other"/>'s storage and version counter.</summary>
     internal void AliasStorageOf(Tensor other)
@@ -113,7 +124,7 @@ public sealed partial class Tensor
             var b = v.Base;
             int[] shape = _shape, baseShape = b.Dims;
             var copySlices = new Node("CopySlices", [node], [shape], [DType], baseShape,
-                g => [new Tensor(g.Storage, shape)], slot == 0 ? null : [slot]);
+                g => [ReshapeGrad(g, shape)], slot == 0 ? null : [slot]) { DifferentiableBackward = true };
             var bOld = b._gradFn; int bSlot = b.OutputNr;
             b._gradFn = copySlices;
             b.OutputNr = 0;

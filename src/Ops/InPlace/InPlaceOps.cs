@@ -48,7 +48,7 @@ public static partial class F
         self.OwnStorage();
         var input = self.HistoryAlias(false);
         var r = Tensor.Full(self.Shape, value, self.DType);
-        if (Node.NeedsGrad([input])) Node.Record(r, node, [input], g => [Tensor.ZerosLike(g)]);
+        if (Node.NeedsGrad([input])) Node.Record(r, node, [input], g => [Tensor.ZerosLike(g)], differentiable: true);   // a constant: its own derivative is zero
         return Autograd.InPlace.Write(self, r);
     }
 
@@ -68,9 +68,9 @@ public static partial class F
             var srcType = src.DType;
             Node.Record(r, "CopyBackwards", [input, src], g =>
             {
-                var gs = BinaryKernel.SumTo(g, srcShape);
-                return [Tensor.ZerosLike(g), gs.DType == srcType ? gs : gs.ConvertData(srcType)];
-            });
+                var gs = SumToSize(g, srcShape);
+                return [Tensor.ZerosLike(g), To(gs, srcType)];
+            }, differentiable: true);
         }
         return Autograd.InPlace.Write(self, r);
     }

@@ -21,6 +21,15 @@ public class CoreOpsHvpOracleTests
         yield return (C("Reshape", "square", [2, 3]), (e, x) => e.Reshape(e.Mul(x[0], x[0]), [6]));
         yield return (C("Permute", "square", [2, 3, 4]), (e, x) => e.Permute(e.Mul(x[0], x[0]), [2, 0, 1]));
         yield return (C("Pad", "square", [2, 3]), (e, x) => e.Pad(e.Mul(x[0], x[0]), [1, 2, 0, 1], 0.5));
+        yield return (C("View", "square", [2, 3, 2]), (e, x) => e.Mul(e.View(e.Mul(x[0], x[0]), [3, 4]), e.View(x[0], [3, 4])));
+        yield return (C("Flatten", "dims 1..2", [2, 3, 2]), (e, x) => e.Mul(e.Flatten(x[0], 1), e.Flatten(x[0], 1)));
+        yield return (C("Squeeze", "all", [2, 1, 3]), (e, x) => e.Mul(e.Squeeze(x[0]), e.Squeeze(e.Mul(x[0], x[0]))));
+        yield return (C("Squeeze", "dim 1", [2, 1, 3]), (e, x) => e.Mul(e.Squeeze(x[0], 1), e.Squeeze(x[0], 1)));
+        yield return (C("Unsqueeze", "dim 0", [2, 3]), (e, x) => e.Mul(e.Unsqueeze(x[0], 0), e.Unsqueeze(x[0], 0)));
+        yield return (C("Transpose", "0 2", [2, 3, 4]), (e, x) => e.Mul(e.Transpose(x[0], 0, 2), e.Transpose(e.Mul(x[0], x[0]), 0, 2)));
+        yield return (C("MaxPool2dWithIndices", "kernel 2 squared", [1, 2, 4, 6]), (e, x) => { var (y, _) = e.MaxPool2dWithIndices(x[0], 2); return e.Mul(y, y); });
+        yield return (C("MaxPool2dWithIndices", "kernel 3 stride 2 padding 1 squared", [2, 1, 5, 5]), (e, x) => { var (y, _) = e.MaxPool2dWithIndices(x[0], 3, 2, 1); return e.Mul(y, y); });
+        yield return (C("AdaptiveMaxPool2dWithIndices", "output 2x3 squared", [1, 2, 5, 7]), (e, x) => { var (y, _) = e.AdaptiveMaxPool2dWithIndices(x[0], new Pair(2, 3)); return e.Mul(y, y); });
     }
 
     [Theory]
