@@ -35,8 +35,14 @@ public static partial class F
     private static bool[] ReluMask(Tensor y)
     {
         var keep = new bool[y.Numel];
-        for (int i = 0; i < keep.Length; i++) keep[i] = !(y.GetDouble(i) <= 0);
+        if (y.DType == DType.Float32) Mask<float>(y.Span<float>(), keep);
+        else Mask<double>(y.Span<double>(), keep);
         return keep;
+
+        static void Mask<T>(ReadOnlySpan<T> y, bool[] keep) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < keep.Length; i++) keep[i] = !(y[i] <= T.Zero);
+        }
     }
 
     // dX = y ≤ 0 ? 0 : dY (PyTorch's threshold_backward on the result: a NaN output passes dY through).
