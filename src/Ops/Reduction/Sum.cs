@@ -79,10 +79,34 @@ public static partial class F
         return r;
     }
 
+    /// <summary>
+    /// The expand of a tensor broadcast along its trailing dims (a per-channel value over (H, W), as conv's
+    /// bias gradient's derivative expands one): each source element fills one contiguous block, so the
+    /// copy is a Span.Fill per block instead of a strided walk per row. False when the trailing dims are not broadcast.
+    /// </summary>
+    private static bool FillTrailingBlocks<T>(int[] from, int[] to, T[] src, T[] dst) where T : unmanaged, INumberBase<T>
+    {
+        int t = to.Length;
+        long block = 1;
+        while (t > 0 && from[t - 1] == 1) block *= to[--t];
+        if (t == to.Length || block < 16) return false;
+        int outer = dst.Length / (int)block;
+        var idx = new int[t];
+        for (int o = 0; o < outer; o++)
+        {
+            int gi = 0;
+            for (int d = 0; d < t; d++) gi = gi * from[d] + (from[d] == 1 ? 0 : idx[d]);
+            dst.AsSpan(o * (int)block, (int)block).Fill(src[gi]);
+            for (int d = t - 1; d >= 0 && ++idx[d] == to[d]; d--) idx[d] = 0;
+        }
+        return true;
+    }
+
     private static void ExpandInto<T>(Tensor g, Tensor r) where T : unmanaged, INumberBase<T>
     {
         T[] src = g.Array<T>(), dst = r.Array<T>();
         if (src.Length == 1) { Kernels.Reduce.Fill(dst, src[0]); return; }
+        if (FillTrailingBlocks(g.Dims, r.Dims, src, dst)) return;
         var gs = Kernels.Broadcast.Strides(g.Dims, r.Dims);
         int inner = r.Dims[^1], stride = gs[^1];
         Kernels.Broadcast.ForEachRow(r.Dims, gs, gs, (o, og, _) =>

@@ -22,6 +22,7 @@ public class CoreOpsGradGradTests
         ["sum dims"] = (t => (t[0] * t[0]).Sum([1], keepDim: false), [[2, 3, 2]]),
         ["mean"] = (t => (t[0] * t[1]).Mean(), [[3, 2], [3, 2]]),
         ["mean dims keep"] = (t => (t[0] * t[0]).Mean([0, 2], keepDim: true), [[2, 3, 2]]),
+        ["sum trailing dims (block expand)"] = (t => (t[0] * t[0]).Sum([2, 3], keepDim: false) * t[1], [[2, 3, 4, 5], [2, 3]]),
         ["reshape"] = (t => (t[0] * t[0]).Reshape([6]) * t[1], [[2, 3], [6]]),
         ["permute"] = (t => (t[0] * t[0]).Permute([1, 0]) * t[1], [[2, 3], [3, 2]]),
         ["transpose"] = (t => F.Transpose(t[0] * t[1], 0, 1), [[2, 3], [2, 3]]),
@@ -35,6 +36,18 @@ public class CoreOpsGradGradTests
         var (f, shapes) = CoreCases[name];
         var inputs = shapes.Select((s, i) => TestData.Randn(s, 700 + i)).ToArray();
         Assert.True(GradGradCheck.Check(f, inputs), name);
+    }
+
+    [Fact]
+    public void ExpandingAlongTrailingDimsFillsEachBlockWithItsValue()
+    {
+        // d/dx Σ_{h,w} x[n, c, h, w] · s[n, c] = s[n, c] at every (h, w) (hand derivation): the backward expands
+        // s (shape [2, 3, 1, 1]) along the trailing 4×5 block, the block-fill path of F.Expand.
+        var x = Tensor.Zeros([2, 3, 4, 5], DType.Float64, requiresGrad: true);
+        var s = Tensor.From([1.0, 2, 3, 4, 5, 6], [2, 3]);
+        (x.Sum([2, 3]) * s).Sum().Backward();
+        var g = x.Grad!.ToDoubleArray();
+        for (int i = 0; i < g.Length; i++) Assert.Equal(1 + i / 20, g[i]);
     }
 
     [Fact]
