@@ -244,21 +244,47 @@ internal static class Engine
     /// <summary>a + b recorded as AddBackward0 (accumulation under createGraph).</summary>
     private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g], differentiable: true);
 
-    /// <summary>Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (rare path: a custom rule's broadcast gradient).</summary>
+    /// <summary>
+    /// Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (PyTorch's
+    /// validate_outputs sum_to: a custom rule's broadcast gradient, a rare path, hence plain loops). Under
+    /// createGraph it is recorded, with <see cref="BroadcastTo"/> as its derivative and vice versa, so the sum
+    /// keeps the gradient's history to any order.
+    /// </summary>
     internal static Tensor SumTo(Tensor g, int[] shape)
     {
-        var r = new double[ShapeUtil.Numel(shape)];
-        int rank = g.Rank, off = rank - shape.Length;
+        var r = Tensor.Empty(g.DType, shape);
+        Remap(g, r, accumulate: true);
+        if (!GradMode.IsEnabled || !g.RequiresGrad) return r;
+        int[] from = g.Dims;
+        return Node.Record(r, "SumToSizeBackward0", [g], gg => [BroadcastTo(gg, from)], differentiable: true);
+    }
+
+    /// <summary>The inverse of <see cref="SumTo"/>: <paramref name="g"/> repeated along the dims it broadcasts along to <paramref name="shape"/>.</summary>
+    internal static Tensor BroadcastTo(Tensor g, int[] shape)
+    {
+        var r = Tensor.Empty(g.DType, shape);
+        Remap(r, g, accumulate: false);
+        if (!GradMode.IsEnabled || !g.RequiresGrad) return r;
+        int[] from = g.Dims;
+        return Node.Record(r, "ExpandBackward0", [g], gg => [SumTo(gg, from)], differentiable: true);
+    }
+
+    /// <summary>
+    /// Walks the larger tensor <paramref name="big"/> against <paramref name="small"/> (which broadcasts to it):
+    /// with <paramref name="accumulate"/>, small[j] += big[i] (the sum-down); without, big[i] = small[j] (the broadcast).
+    /// </summary>
+    private static void Remap(Tensor big, Tensor small, bool accumulate)
+    {
+        int rank = big.Rank, off = rank - small.Rank;
         var idx = new int[rank];
-        for (int flat = 0; flat < g.Numel; flat++)
+        for (int flat = 0; flat < big.Numel; flat++)
         {
-            int target = 0;
-            for (int d = off; d < rank; d++) target = target * shape[d - off] + (shape[d - off] == 1 ? 0 : idx[d]);
-            r[target] += g.GetDouble(flat);
-            for (int d = rank - 1; d >= 0 && ++idx[d] == g.Dims[d]; d--) idx[d] = 0;
+            int j = 0;
+            for (int d = off; d < rank; d++) j = j * small.Dims[d - off] + (small.Dims[d - off] == 1 ? 0 : idx[d]);
+            if (accumulate) small.SetDouble(j, small.GetDouble(j) + big.GetDouble(flat));
+            else big.SetDouble(flat, small.GetDouble(j));
+            for (int d = rank - 1; d >= 0 && ++idx[d] == big.Dims[d]; d--) idx[d] = 0;
         }
-        var t = new Tensor(r, shape);
-        return g.DType == DType.Float64 ? t : t.ConvertData(DType.Float32);
     }
 
     private static void AddInPlace(Tensor dst, Tensor src)

@@ -21,7 +21,7 @@ namespace Autograd;
 //    shape broadcasts to the input's is summed down to it; gradients for inputs that do not need one
 //    are dropped. Under createGraph Backward runs with grad mode on, so a Backward written with
 //    differentiable ops can itself be differentiated (double backward); the sum-down of a broadcast
-//    gradient is then recorded too (FunctionNode.SumDownRecorded), as PyTorch's sum_to is.
+//    gradient is then recorded too (Engine.SumTo, as PyTorch's sum_to is).
 
 /// <summary>
 /// A differentiable operation with a hand-written backward (torch.autograd.Function). Derive, implement
@@ -230,41 +230,7 @@ internal sealed class FunctionNode : Node
         if (_ctx.MaterializeGrads)
             for (int i = 0; i < grads.Length; i++)
                 grads[i] ??= Tensor.Empty(_outputTypes[i], _outputShapes[i]);
-        var results = _function.RunBackward(_ctx, grads) ?? throw new InvalidOperationException($"{Name}: Backward returned null; return one gradient (or null) per input");
-        if (GradMode.IsEnabled) SumDownRecorded(results);
-        return results;
-    }
-
-    /// <summary>
-    /// Under createGraph, a gradient that broadcasts to its input's shape is summed down here, recorded, so the sum
-    /// keeps the gradient's history (PyTorch's validate_outputs sums with the differentiable at::sum_to); the
-    /// engine's own sum-down (Engine.Validate) is a raw kernel. Shapes that do not broadcast are left for it to refuse.
-    /// </summary>
-    private void SumDownRecorded(Tensor?[] results)
-    {
-        for (int i = 0; i < results.Length && i < InputShapes.Length; i++)
-        {
-            if (results[i] is not { RequiresGrad: true } g || Next[i] is null) continue;
-            int[] shape = InputShapes[i], from = g.Dims;
-            if (ShapeUtil.SameShape(from, shape) || !ShapeUtil.ExpandableTo(shape, from)) continue;
-            results[i] = Record(Engine.SumTo(g, shape), "SumToSizeBackward0", [g], gg => [BroadcastTo(gg, from)]);
-        }
-    }
-
-    /// <summary>The inverse of the sum-down: <paramref name="g"/> (a shape that broadcasts to <paramref name="shape"/>) repeated along the broadcast dims.</summary>
-    private static Tensor BroadcastTo(Tensor g, int[] shape)
-    {
-        var r = Tensor.Uninitialized(g.DType, shape);
-        int rank = shape.Length, off = rank - g.Rank;
-        var idx = new int[rank];
-        for (int flat = 0; flat < r.Numel; flat++)
-        {
-            int source = 0;
-            for (int d = off; d < rank; d++) source = source * g.Dims[d - off] + (g.Dims[d - off] == 1 ? 0 : idx[d]);
-            r.SetDouble(flat, g.GetDouble(source));
-            for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
-        }
-        return r;
+        return _function.RunBackward(_ctx, grads) ?? throw new InvalidOperationException($"{Name}: Backward returned null; return one gradient (or null) per input");
     }
 
     internal override void Release() => _ctx.Free();
