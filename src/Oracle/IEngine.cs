@@ -8,7 +8,7 @@ namespace Autograd.Oracle;
 /// Func&lt;IEngine, EngineTensor[], EngineTensor&gt; f = (e, x) => e.Mean(e.MaxPool2d(e.Conv2d(x[0], x[1], padding: "same"), 2));
 /// </code>
 /// </summary>
-public interface IEngine
+public partial interface IEngine
 {
     string Name { get; }
 
