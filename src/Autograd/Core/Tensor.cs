@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Autograd;
 
 /// <summary>
-/// A dense, contiguous, row-major tensor of float32 or float64 that records the differentiable
+/// A dense, contiguous, row-major tensor (float32, float64, int64, int32, bool or uint8) that records the differentiable
 /// operations applied to it (torch.Tensor). Storage is shared only by views (reshape, <see cref="Detach"/>,
 /// like PyTorch's) and by a leaf's borrowed gradient (Note [Gradient ownership]).
 /// </summary>
@@ -18,14 +18,21 @@ public sealed partial class Tensor
         _storage = storage;
         _lease = TensorStorage.LeaseOf(storage);
         _shape = shape;
-        DType = storage is double[] ? DType.Float64 : DType.Float32;
-        if (storage is not float[] and not double[])
-            throw new ArgumentException($"Tensor storage must be float[] or double[], got {storage.GetType().Name}");
+        DType = storage switch
+        {
+            float[] => DType.Float32,
+            double[] => DType.Float64,
+            long[] => DType.Int64,
+            int[] => DType.Int32,
+            bool[] => DType.Bool,
+            byte[] => DType.UInt8,
+            _ => throw new ArgumentException($"Tensor storage must be float[], double[], long[], int[], bool[] or byte[], got {storage.GetType().Name}"),
+        };
         if (ShapeUtil.Numel(shape) != storage.Length)
             throw new ArgumentException($"shape {ShapeUtil.Format(shape)} is invalid for input of size {storage.Length}");
     }
 
-    /// <summary>The elements, contiguous row-major: a float[] or double[] of exactly Numel elements.</summary>
+    /// <summary>The elements, contiguous row-major: an array of <see cref="DType"/>'s element type of exactly Numel elements.</summary>
     internal Array Storage => _lease is { Revoked: true } ? throw TensorScope.Ended() : _storage;
 
     /// <summary>The lease on pooled storage (Note [Tensor scopes]); null for ordinary storage.</summary>
@@ -56,7 +63,7 @@ public sealed partial class Tensor
     public DType DType { get; }
 
     /// <summary>The sizes of each dimension (tensor.shape).</summary>
-    public ReadOnlySpan<int> Shape => _shape;
+    public TensorShape Shape => new(_shape);
 
     /// <summary>The shape array itself; callers must not mutate it.</summary>
     internal int[] Dims => _shape;
@@ -71,17 +78,31 @@ public sealed partial class Tensor
     public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank, "size")];
 
     /// <summary>Typed view of the storage; T must match <see cref="DType"/>.</summary>
-    internal Span<T> Span<T>() where T : unmanaged => (T[])Storage;
+    internal Span<T> Span<T>() where T : unmanaged => Array<T>();
 
-    internal T[] Array<T>() where T : unmanaged => (T[])Storage;
+    internal T[] Array<T>() where T : unmanaged => Storage as T[] ?? throw NotFloating<T>();
 
-    /// <summary>Copies the values out as float (converting float64).</summary>
-    public float[] ToFloatArray() => Storage is float[] f ? (float[])f.Clone() : System.Array.ConvertAll((double[])Storage, d => (float)d);
+    // A float op reached by a tensor of another dtype (an op without a dtype check of its own): a clear
+    // exception in PyTorch's words instead of an InvalidCastException.
+    private NotSupportedException NotFloating<T>() =>
+        new($"\"{typeof(T).Name.ToLowerInvariant()}_kernel\" not implemented for '{DType.ScalarTypeName()}': this op needs a floating point tensor; convert with .To(DType.Float32)");
 
-    /// <summary>Copies the values out as double (converting float32).</summary>
-    public double[] ToDoubleArray() => Storage is double[] d ? (double[])d.Clone() : System.Array.ConvertAll((float[])Storage, f => (double)f);
+    /// <summary>Copies the values out as float (converting other dtypes).</summary>
+    public float[] ToFloatArray() => Storage is float[] f ? (float[])f.Clone() : ElementConvert.ToArray<float>(Storage);
 
-    /// <summary>The value of a one-element tensor (tensor.item()).</summary>
+    /// <summary>Copies the values out as double (converting other dtypes).</summary>
+    public double[] ToDoubleArray() => Storage is double[] d ? (double[])d.Clone() : ElementConvert.ToArray<double>(Storage);
+
+    /// <summary>
+    /// Copies the values out, flat and row-major, converted to <typeparamref name="T"/> (float, double, long,
+    /// int, bool or byte) as <see cref="To"/> converts: floats truncate toward zero, nonzero is true.
+    /// </summary>
+    public T[] ToArray<T>() where T : unmanaged => Storage is T[] same ? (T[])same.Clone() : ElementConvert.ToArray<T>(Storage);
+
+    /// <summary>
+    /// The value of a one-element tensor (tensor.item()) as double: exact for every dtype except int64
+    /// beyond 2^53 (use <see cref="ItemAs{T}"/>); true is 1.
+    /// </summary>
     public double Item()
     {
         if (Numel != 1)
@@ -89,12 +110,32 @@ public sealed partial class Tensor
         return GetDouble(0);
     }
 
-    internal double GetDouble(int flatIndex) => Storage is float[] f ? f[flatIndex] : ((double[])Storage)[flatIndex];
+    /// <summary>The value of a one-element tensor converted to <typeparamref name="T"/> (tensor.item() for int64, bool, ...).</summary>
+    public T ItemAs<T>() where T : unmanaged
+    {
+        if (Numel != 1)
+            throw new InvalidOperationException($"a Tensor with {Numel} elements cannot be converted to Scalar");
+        return ToArray<T>()[0];
+    }
+
+    internal double GetDouble(int flatIndex) => Storage switch
+    {
+        float[] f => f[flatIndex],
+        double[] d => d[flatIndex],
+        long[] l => l[flatIndex],
+        int[] i => i[flatIndex],
+        bool[] b => b[flatIndex] ? 1 : 0,
+        var s => ((byte[])s)[flatIndex],
+    };
 
     internal void SetDouble(int flatIndex, double value)
     {
-        if (Storage is float[] f) f[flatIndex] = (float)value;
-        else ((double[])Storage)[flatIndex] = value;
+        switch (Storage)
+        {
+            case float[] f: f[flatIndex] = (float)value; break;
+            case double[] d: d[flatIndex] = value; break;
+            default: ElementConvert.Set(Storage, flatIndex, value); break;
+        }
     }
 
     /// <summary>A deep copy with no graph history (tensor.detach().clone()).</summary>
@@ -104,30 +145,32 @@ public sealed partial class Tensor
     internal Tensor ConvertData(DType dtype)
     {
         if (dtype == DType) return CloneData();
-        return dtype == DType.Float64 ? new Tensor(ToDoubleArray(), _shape) : new Tensor(ToFloatArray(), _shape);
+        return new Tensor(ElementConvert.ToArray(Storage, dtype), _shape);
     }
 
-    /// <summary>Allocates an uninitialised-looking (zeroed) tensor of the same dtype.</summary>
-    internal static Tensor Empty(DType dtype, int[] shape)
-    {
-        int n = ShapeUtil.Numel(shape);
-        return dtype == DType.Float32
-            ? new Tensor(TensorStorage.Allocate<float>(n, zeroed: true), shape)
-            : new Tensor(TensorStorage.Allocate<double>(n, zeroed: true), shape);
-    }
+    /// <summary>Allocates a zeroed tensor.</summary>
+    internal static Tensor Empty(DType dtype, int[] shape) => Allocate(dtype, shape, zeroed: true);
 
     /// <summary>
     /// A tensor whose elements are not initialised (GC.AllocateUninitializedArray, or a pooled array
     /// inside a TensorScope): for kernels that
     /// write every element, which saves the clearing pass (a third of a large elementwise op).
     /// </summary>
-    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    internal static Tensor Uninitialized(DType dtype, int[] shape) => Allocate(dtype, shape, zeroed: false);
+
+    private static Tensor Allocate(DType dtype, int[] shape, bool zeroed)
     {
         int n = ShapeUtil.Numel(shape);
-        return dtype == DType.Float32
-            ? new Tensor(TensorStorage.Allocate<float>(n, zeroed: false), shape)
-            : new Tensor(TensorStorage.Allocate<double>(n, zeroed: false), shape);
+        return dtype switch
+        {
+            DType.Float32 => new Tensor(TensorStorage.Allocate<float>(n, zeroed), shape),
+            DType.Float64 => new Tensor(TensorStorage.Allocate<double>(n, zeroed), shape),
+            DType.Int64 => new Tensor(TensorStorage.Allocate<long>(n, zeroed), shape),
+            DType.Int32 => new Tensor(TensorStorage.Allocate<int>(n, zeroed), shape),
+            DType.Bool => new Tensor(TensorStorage.Allocate<bool>(n, zeroed), shape),
+            _ => new Tensor(TensorStorage.Allocate<byte>(n, zeroed), shape),
+        };
     }
 
-    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged, IFloatingPointIeee754<T> => new(data, shape);
+    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged => new(data, shape);
 }

@@ -7,12 +7,21 @@ namespace Autograd;
 // ToString follows torch/_tensor_str.py (PyTorch 1.13, default print options: precision 4,
 // linewidth 80, threshold 1000, edgeitems 3): integer mode prints "1.", fixed mode "0.1111",
 // scientific mode "1.0000e-05" when the nonzero finite magnitudes span more than 1000x, exceed 1e8 or
-// fall below 1e-4; every element is right-aligned to the widest nonzero finite one.
+// fall below 1e-4; every element is right-aligned to the widest nonzero finite one. Integer and bool
+// tensors print their values as Python's str() does ("1", "True"), right-aligned to the widest shown;
+// the dtype suffix appears unless the dtype is float32, int64 or bool (any dtype but float32 when empty).
 internal sealed class TensorFormatter
 {
     private const int Precision = 4, LineWidth = 80, Threshold = 1000, EdgeItems = 3;
     private readonly bool _intMode = true, _sciMode;
     private readonly int _maxWidth = 1;
+    private readonly string[]? _exact;   // integer and bool tensors: every value's text, by flat index
+
+    private TensorFormatter(string[] exact, IEnumerable<int> visible)
+    {
+        _exact = exact;
+        _maxWidth = visible.Select(i => exact[i].Length).DefaultIfEmpty(1).Max();
+    }
 
     private TensorFormatter(IEnumerable<double> values)
     {
@@ -52,6 +61,8 @@ internal sealed class TensorFormatter
         return s.PadLeft(_maxWidth);
     }
 
+    private string Cell(double[] values, int flat) => _exact is { } e ? e[flat].PadLeft(_maxWidth) : Format(values[flat]);
+
     internal static string ToString(Tensor t)
     {
         const string prefix = "tensor(";
@@ -60,15 +71,17 @@ internal sealed class TensorFormatter
         if (t.Numel == 0)
         {
             if (t.Rank != 1) suffixes.Add("size=(" + string.Join(", ", t.Dims) + (t.Rank == 1 ? ",)" : ")"));
-            if (t.DType != DType.Float32) suffixes.Add("dtype=torch.float64");
+            if (t.DType != DType.Float32) suffixes.Add("dtype=" + t.DType.TorchName());
             body = "[]";
         }
         else
         {
-            if (t.DType != DType.Float32) suffixes.Add("dtype=torch.float64");
+            if (t.DType is not (DType.Float32 or DType.Int64 or DType.Bool)) suffixes.Add("dtype=" + t.DType.TorchName());
             bool summarize = t.Numel > Threshold;
             var values = t.ToDoubleArray();
-            var fmt = new TensorFormatter(Visible(values, t.Dims, summarize));
+            var fmt = t.DType.IsFloatingPoint()
+                ? new TensorFormatter(Visible(Enumerable.Range(0, values.Length), t.Dims, summarize).Select(i => values[i]))
+                : new TensorFormatter(Exact(t), Visible(Enumerable.Range(0, values.Length), t.Dims, summarize));
             body = fmt.Block(values, t.Dims, 0, 0, prefix.Length, summarize);
         }
         if (t.GradFn is { } fn) suffixes.Add($"grad_fn=<{fn.Name}>");
@@ -84,14 +97,21 @@ internal sealed class TensorFormatter
         return sb.Append(')').ToString();
     }
 
-    /// <summary>The values that will be printed (the edges only when summarizing).</summary>
-    private static IEnumerable<double> Visible(double[] values, int[] dims, bool summarize)
+    /// <summary>Python's str() of every element of an integer or bool tensor.</summary>
+    private static string[] Exact(Tensor t) => t.Storage switch
+    {
+        bool[] b => b.Select(v => v ? "True" : "False").ToArray(),
+        _ => t.ToArray<long>().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray(),
+    };
+
+    /// <summary>The flat indices of the values that will be printed (the edges only when summarizing).</summary>
+    private static IEnumerable<int> Visible(IEnumerable<int> values, int[] dims, bool summarize)
     {
         if (!summarize) return values;
-        var keep = new List<double>();
+        var keep = new List<int>();
         var strides = ShapeUtil.Strides(dims);
         var idx = new int[dims.Length];
-        for (int flat = 0; flat < values.Length; flat++)
+        foreach (int flat in values)
         {
             int rem = flat; bool shown = true;
             for (int d = 0; d < dims.Length; d++)
@@ -99,7 +119,7 @@ internal sealed class TensorFormatter
                 idx[d] = rem / strides[d]; rem %= strides[d];
                 if (dims[d] > 2 * EdgeItems && idx[d] >= EdgeItems && idx[d] < dims[d] - EdgeItems) shown = false;
             }
-            if (shown) keep.Add(values[flat]);
+            if (shown) keep.Add(flat);
         }
         return keep;
     }
@@ -111,13 +131,13 @@ internal sealed class TensorFormatter
 
     private string Block(double[] values, int[] dims, int dim, int offset, int indent, bool summarize)
     {
-        if (dims.Length == 0) return Format(values[0]);
+        if (dims.Length == 0) return Cell(values, 0);
         int stride = 1;
         for (int d = dim + 1; d < dims.Length; d++) stride *= dims[d];
         if (dim == dims.Length - 1)
         {
             int perLine = Math.Max(1, (LineWidth - indent) / (_maxWidth + 2));
-            var items = Rows(dims[dim], summarize).Select(i => i < 0 ? " ..." : Format(values[offset + i])).ToList();
+            var items = Rows(dims[dim], summarize).Select(i => i < 0 ? " ..." : Cell(values, offset + i)).ToList();
             var lines = items.Chunk(perLine).Select(c => string.Join(", ", c));
             return "[" + string.Join(",\n" + new string(' ', indent + 1), lines) + "]";
         }

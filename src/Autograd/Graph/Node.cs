@@ -148,7 +148,8 @@ public partial class Node
     /// </summary>
     public static Tensor Record(Tensor output, string name, ReadOnlySpan<Tensor> inputs, BackwardFn backward, ReadOnlySpan<Tensor?> saved = default, bool differentiable = false)
     {
-        if (!NeedsGrad(inputs)) return output;
+        // An integer or bool output (argmax, a comparison, a copy of integers) is never differentiable, as in PyTorch.
+        if (!NeedsGrad(inputs) || !output.DType.IsFloatingPoint()) return output;
         var next = new Node?[inputs.Length];
         var shapes = new int[inputs.Length][];
         var types = new DType[inputs.Length];

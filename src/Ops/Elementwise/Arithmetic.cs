@@ -2,6 +2,10 @@ namespace Autograd;
 
 // d(a+b) = (g, g); d(a-b) = (g, -g); d(a*b) = (g*b, g*a); d(a/b) = (g/b, -g*a/b²),
 // each summed back to its input's shape when the op broadcast.
+// Operands of different dtypes are first converted to torch.result_type (Note [Type promotion]; the
+// conversion of a float operand that requires grad is recorded, so its gradient comes back in its own
+// dtype); a C# integer scalar keeps an integer tensor integral (x + 2), a C# double makes it float32
+// (x + 2.0); division is true division (integers divide as float32).
 public static partial class F
 {
     /// <summary>torch.add: elementwise sum with broadcasting.</summary>
@@ -17,6 +21,8 @@ public static partial class F
     /// <summary>torch.sub: elementwise difference with broadcasting.</summary>
     public static Tensor Sub(Tensor a, Tensor b)
     {
+        if (a.DType == DType.Bool && b.DType == DType.Bool)
+            throw new ArgumentException("sub: Subtraction, the `-` operator, with two bool tensors is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
         (a, b) = Promote(a, b);
         var r = BinaryKernel.Run<SubOp>(a, b, "sub");
         if (!Node.NeedsGrad([a, b])) return r;
@@ -39,7 +45,7 @@ public static partial class F
     /// <summary>torch.div: elementwise true division with broadcasting.</summary>
     public static Tensor Div(Tensor a, Tensor b)
     {
-        (a, b) = Promote(a, b);
+        (a, b) = Promote(a, b, floating: true);
         var r = BinaryKernel.Run<DivOp>(a, b, "div");
         if (!Node.NeedsGrad([a, b])) return r;
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
@@ -48,25 +54,41 @@ public static partial class F
             saved: [gb ? a : null, b], differentiable: true);
     }
 
-    /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps the tensor's dtype).</summary>
-    public static Tensor Add(Tensor a, double b) => Add(a, Tensor.Scalar(b, a.DType));
+    /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps a float tensor's dtype; an integer tensor becomes float32).</summary>
+    public static Tensor Add(Tensor a, double b) => Add(a, ScalarFor(a, b, isFloat: true));
 
-    public static Tensor Mul(Tensor a, double b) => Mul(a, Tensor.Scalar(b, a.DType));
+    public static Tensor Mul(Tensor a, double b) => Mul(a, ScalarFor(a, b, isFloat: true));
 
-    public static Tensor Sub(Tensor a, double b) => Sub(a, Tensor.Scalar(b, a.DType));
+    public static Tensor Sub(Tensor a, double b) => Sub(a, ScalarFor(a, b, isFloat: true));
 
-    public static Tensor Div(Tensor a, double b) => Div(a, Tensor.Scalar(b, a.DType));
+    public static Tensor Div(Tensor a, double b) => Div(a, ScalarFor(a, b, isFloat: true));
+
+    /// <summary>Elementwise sum with an integer scalar: an integer tensor stays integral (bool becomes int64).</summary>
+    public static Tensor Add(Tensor a, long b) => Add(a, ScalarFor(a, b, isFloat: false));
+
+    public static Tensor Mul(Tensor a, long b) => Mul(a, ScalarFor(a, b, isFloat: false));
+
+    public static Tensor Sub(Tensor a, long b) => Sub(a, ScalarFor(a, b, isFloat: false));
+
+    public static Tensor Div(Tensor a, long b) => Div(a, ScalarFor(a, b, isFloat: false));
+
+    /// <summary>A C# number as a 0-dim tensor of torch.result_type(a, number) (Note [Type promotion]).</summary>
+    private static Tensor ScalarFor(Tensor a, double b, bool isFloat)
+    {
+        var t = Tensor.Scalar(b, DTypes.ResultType(a.DType, isFloat));
+        if (a.DType == DType.Bool && !isFloat && t.DType == DType.Bool) t = Tensor.Scalar(b, DType.Int64);
+        return t;
+    }
 
     /// <summary>
-    /// PyTorch's type promotion for float32 with float64: both become float64, except that a 0-dim
-    /// tensor never raises the dtype of a dimensioned one (float32 [n] * float64 0-dim stays float32).
+    /// Both operands in torch.result_type (Note [Type promotion]), or in float32 for true division of
+    /// integers (<paramref name="floating"/>). A float operand's conversion is the recorded To.
     /// </summary>
-    private static (Tensor, Tensor) Promote(Tensor a, Tensor b)
+    private static (Tensor, Tensor) Promote(Tensor a, Tensor b, bool floating = false)
     {
-        if (a.DType == b.DType) return (a, b);
-        if (a.Rank == 0 && b.Rank > 0) return (a.To(b.DType), b);
-        if (b.Rank == 0 && a.Rank > 0) return (a, b.To(a.DType));
-        return (a.To(DType.Float64), b.To(DType.Float64));
+        var t = DTypes.ResultType(a, b);
+        if (floating && !t.IsFloatingPoint()) t = DType.Float32;
+        return (a.To(t), b.To(t));
     }
 }
 
@@ -87,6 +109,14 @@ public static class TensorOperators
         public static Tensor operator *(Tensor a, double b) => F.Mul(a, b);
         public static Tensor operator *(double a, Tensor b) => F.Mul(b, a);
         public static Tensor operator /(Tensor a, double b) => F.Div(a, b);
-        public static Tensor operator /(double a, Tensor b) => F.Div(Tensor.Scalar(a, b.DType), b);
+        public static Tensor operator /(double a, Tensor b) => F.Div(Tensor.Scalar(a, DTypes.ResultType(b.DType, isFloat: true)), b);
+        public static Tensor operator +(Tensor a, long b) => F.Add(a, b);
+        public static Tensor operator +(long a, Tensor b) => F.Add(b, a);
+        public static Tensor operator -(Tensor a, long b) => F.Sub(a, b);
+        public static Tensor operator -(long a, Tensor b) => F.Add(F.Neg(b), a);
+        public static Tensor operator *(Tensor a, long b) => F.Mul(a, b);
+        public static Tensor operator *(long a, Tensor b) => F.Mul(b, a);
+        public static Tensor operator /(Tensor a, long b) => F.Div(a, b);
+        public static Tensor operator /(long a, Tensor b) => F.Div(Tensor.Scalar(a, DTypes.ResultType(b.DType, isFloat: false)), b);
     }
 }

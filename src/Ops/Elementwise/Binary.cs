@@ -9,22 +9,28 @@ internal interface IBinaryOp
 {
     static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
     static abstract void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The op on integers (int64 arithmetic, wrapping), for integer and bool tensors.</summary>
+    static virtual long Apply(long a, long b) => throw new NotSupportedException($"{typeof(IBinaryOp).Name}: no integer form");
 }
 
 internal struct AddOp : IBinaryOp
 {
+    public static long Apply(long a, long b) => unchecked(a + b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
 }
 
 internal struct SubOp : IBinaryOp
 {
+    public static long Apply(long a, long b) => unchecked(a - b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, d);
 }
 
 internal struct MulOp : IBinaryOp
 {
+    public static long Apply(long a, long b) => unchecked(a * b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, d);
 }
@@ -42,9 +48,30 @@ internal static class BinaryKernel
     {
         if (a.DType != b.DType) throw new ArgumentException($"{op}: dtype mismatch {a.DType} and {b.DType}");
         var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
+        if (!a.DType.IsFloatingPoint()) return RunIntegers<TOp>(a, b, shape);
         var r = Tensor.Uninitialized(a.DType, shape);   // every element written below
         if (a.DType == DType.Float32) Run<TOp, float>(a, b, r); else Run<TOp, double>(a, b, r);
         return r;
+    }
+
+    /// <summary>
+    /// Integer and bool operands of one dtype: computed in int64 and narrowed back (wrapping, as PyTorch's
+    /// int32/uint8 arithmetic does; for bool, nonzero is true, so + is "or" and * is "and").
+    /// </summary>
+    private static Tensor RunIntegers<TOp>(Tensor a, Tensor b, int[] shape) where TOp : IBinaryOp
+    {
+        long[] x = a.ToArray<long>(), y = b.ToArray<long>();
+        var z = new long[ShapeUtil.Numel(shape)];
+        var sa = Broadcast.Strides(a.Dims, shape);
+        var sb = Broadcast.Strides(b.Dims, shape);
+        int inner = shape.Length == 0 ? 1 : shape[^1];
+        int ia = shape.Length == 0 ? 0 : sa[^1], ib = shape.Length == 0 ? 0 : sb[^1];
+        if (z.Length > 0)
+            Broadcast.ForEachRow(shape, sa, sb, (o, oa, ob) =>
+            {
+                for (int i = 0; i < inner; i++) z[o + i] = TOp.Apply(x[oa + i * ia], y[ob + i * ib]);
+            });
+        return new Tensor(z, shape).ConvertData(a.DType);
     }
 
     private static void Run<TOp, T>(Tensor a, Tensor b, Tensor r) where TOp : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,9 +8,19 @@ public static partial class F
     /// <summary>torch.neg.</summary>
     public static Tensor Neg(Tensor x)
     {
+        if (!x.DType.IsFloatingPoint()) return NegIntegers(x);
         var r = Tensor.Empty(x.DType, x.Dims);
         if (x.DType == DType.Float32) TensorPrimitives.Negate(x.Span<float>(), r.Span<float>());
         else TensorPrimitives.Negate(x.Span<double>(), r.Span<double>());
         return Node.Record(r, "NegBackward0", [x], g => [Neg(g)], default, differentiable: true);
+    }
+
+    private static Tensor NegIntegers(Tensor x)
+    {
+        if (x.DType == DType.Bool)
+            throw new ArgumentException("neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        var v = x.ToArray<long>();
+        for (int i = 0; i < v.Length; i++) v[i] = unchecked(-v[i]);
+        return new Tensor(v, x.Dims).ConvertData(x.DType);
     }
 }

@@ -1,0 +1,151 @@
+using Autograd.Kernels;
+
+namespace Autograd;
+
+// eq, ne, lt, le, gt, ge: bool results, never differentiable (PyTorch gives them no grad_fn).
+// Operands are compared in their promoted dtype (Note [Type promotion]): int64 with float32 compares as
+// float32, as PyTorch does. NaN compares unequal to everything (ne is true), as IEEE says.
+// logical_and/or/xor/not and the operators & | ^ ~ on bool tensors: nonzero is true.
+public static partial class F
+{
+    /// <summary>torch.eq: a == b elementwise, with broadcasting.</summary>
+    public static Tensor Eq(Tensor a, Tensor b) => Compare(a, b, "eq", static c => c == 0, nanResult: false);
+
+    /// <summary>torch.ne: a != b elementwise (NaN != anything is true).</summary>
+    public static Tensor Ne(Tensor a, Tensor b) => Compare(a, b, "ne", static c => c != 0, nanResult: true);
+
+    /// <summary>torch.lt: a &lt; b elementwise.</summary>
+    public static Tensor Lt(Tensor a, Tensor b) => Compare(a, b, "lt", static c => c < 0, nanResult: false);
+
+    /// <summary>torch.le: a &lt;= b elementwise.</summary>
+    public static Tensor Le(Tensor a, Tensor b) => Compare(a, b, "le", static c => c <= 0, nanResult: false);
+
+    /// <summary>torch.gt: a &gt; b elementwise.</summary>
+    public static Tensor Gt(Tensor a, Tensor b) => Compare(a, b, "gt", static c => c > 0, nanResult: false);
+
+    /// <summary>torch.ge: a &gt;= b elementwise.</summary>
+    public static Tensor Ge(Tensor a, Tensor b) => Compare(a, b, "ge", static c => c >= 0, nanResult: false);
+
+    public static Tensor Eq(Tensor a, double b) => Eq(a, Number(a, b));
+    public static Tensor Ne(Tensor a, double b) => Ne(a, Number(a, b));
+    public static Tensor Lt(Tensor a, double b) => Lt(a, Number(a, b));
+    public static Tensor Le(Tensor a, double b) => Le(a, Number(a, b));
+    public static Tensor Gt(Tensor a, double b) => Gt(a, Number(a, b));
+    public static Tensor Ge(Tensor a, double b) => Ge(a, Number(a, b));
+
+    /// <summary>torch.logical_not (the ~ operator on a bool tensor).</summary>
+    public static Tensor LogicalNot(Tensor x)
+    {
+        var v = x.ToArray<bool>();
+        for (int i = 0; i < v.Length; i++) v[i] = !v[i];
+        return new Tensor(v, x.Dims);
+    }
+
+    /// <summary>torch.logical_and, with broadcasting.</summary>
+    public static Tensor LogicalAnd(Tensor a, Tensor b) => Logical(a, b, "logical_and", static (p, q) => p && q);
+
+    /// <summary>torch.logical_or, with broadcasting.</summary>
+    public static Tensor LogicalOr(Tensor a, Tensor b) => Logical(a, b, "logical_or", static (p, q) => p || q);
+
+    /// <summary>torch.logical_xor, with broadcasting.</summary>
+    public static Tensor LogicalXor(Tensor a, Tensor b) => Logical(a, b, "logical_xor", static (p, q) => p ^ q);
+
+    /// <summary>A C# number compared with a tensor: an integral number keeps integer tensors integral.</summary>
+    private static Tensor Number(Tensor a, double b)
+        => Tensor.Scalar(b, DTypes.ResultType(a.DType, isFloat: b != Math.Floor(b) || !double.IsFinite(b)));
+
+    private static Tensor Compare(Tensor a, Tensor b, string op, Func<int, bool> test, bool nanResult)
+    {
+        var type = DTypes.ResultType(a, b);
+        var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
+        var r = new bool[ShapeUtil.Numel(shape)];
+        if (type.IsFloatingPoint())
+        {
+            double[] x = a.ToDoubleArray(), y = b.ToDoubleArray();
+            if (type == DType.Float32)   // compare the float32 values, as PyTorch does after promotion
+            {
+                if (a.DType != DType.Float32) x = Array.ConvertAll(x, v => (double)(float)v);
+                if (b.DType != DType.Float32) y = Array.ConvertAll(y, v => (double)(float)v);
+            }
+            Elementwise(a.Dims, b.Dims, shape, r, (i, j) => double.IsNaN(x[i]) || double.IsNaN(y[j]) ? nanResult : test(x[i].CompareTo(y[j])));
+        }
+        else
+        {
+            long[] x = a.ToArray<long>(), y = b.ToArray<long>();
+            Elementwise(a.Dims, b.Dims, shape, r, (i, j) => test(x[i].CompareTo(y[j])));
+        }
+        return new Tensor(r, shape);
+    }
+
+    private static Tensor Logical(Tensor a, Tensor b, string op, Func<bool, bool, bool> f)
+    {
+        var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
+        bool[] x = a.ToArray<bool>(), y = b.ToArray<bool>();
+        var r = new bool[ShapeUtil.Numel(shape)];
+        Elementwise(a.Dims, b.Dims, shape, r, (i, j) => f(x[i], y[j]));
+        return new Tensor(r, shape);
+    }
+
+    /// <summary>r[o] = f(flat index in a, flat index in b) over the broadcast shape.</summary>
+    private static void Elementwise(int[] sa, int[] sb, int[] shape, bool[] r, Func<int, int, bool> f)
+    {
+        if (r.Length == 0) return;
+        var ta = Broadcast.Strides(sa, shape);
+        var tb = Broadcast.Strides(sb, shape);
+        int inner = shape.Length == 0 ? 1 : shape[^1];
+        int ia = shape.Length == 0 ? 0 : ta[^1], ib = shape.Length == 0 ? 0 : tb[^1];
+        Broadcast.ForEachRow(shape, ta, tb, (o, oa, ob) =>
+        {
+            for (int i = 0; i < inner; i++) r[o + i] = f(oa + i * ia, ob + i * ib);
+        });
+    }
+}
+
+public static class TensorCompareExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.eq(other).</summary>
+        public Tensor Eq(Tensor other) => F.Eq(x, other);
+        public Tensor Eq(double other) => F.Eq(x, other);
+        /// <summary>tensor.ne(other).</summary>
+        public Tensor Ne(Tensor other) => F.Ne(x, other);
+        public Tensor Ne(double other) => F.Ne(x, other);
+        /// <summary>tensor.lt(other).</summary>
+        public Tensor Lt(Tensor other) => F.Lt(x, other);
+        public Tensor Lt(double other) => F.Lt(x, other);
+        /// <summary>tensor.le(other).</summary>
+        public Tensor Le(Tensor other) => F.Le(x, other);
+        public Tensor Le(double other) => F.Le(x, other);
+        /// <summary>tensor.gt(other).</summary>
+        public Tensor Gt(Tensor other) => F.Gt(x, other);
+        public Tensor Gt(double other) => F.Gt(x, other);
+        /// <summary>tensor.ge(other).</summary>
+        public Tensor Ge(Tensor other) => F.Ge(x, other);
+        public Tensor Ge(double other) => F.Ge(x, other);
+        /// <summary>tensor.logical_not().</summary>
+        public Tensor LogicalNot() => F.LogicalNot(x);
+    }
+
+    // == and != are not overloaded: C# reference equality of tensors (x == null) must keep its meaning;
+    // use x.Eq(y) / x.Ne(y) (TorchSharp makes the same choice).
+    extension(Tensor)
+    {
+        public static Tensor operator <(Tensor a, Tensor b) => F.Lt(a, b);
+        public static Tensor operator >(Tensor a, Tensor b) => F.Gt(a, b);
+        public static Tensor operator <=(Tensor a, Tensor b) => F.Le(a, b);
+        public static Tensor operator >=(Tensor a, Tensor b) => F.Ge(a, b);
+        public static Tensor operator <(Tensor a, double b) => F.Lt(a, b);
+        public static Tensor operator >(Tensor a, double b) => F.Gt(a, b);
+        public static Tensor operator <=(Tensor a, double b) => F.Le(a, b);
+        public static Tensor operator >=(Tensor a, double b) => F.Ge(a, b);
+        public static Tensor operator <(double a, Tensor b) => F.Gt(b, a);
+        public static Tensor operator >(double a, Tensor b) => F.Lt(b, a);
+        public static Tensor operator <=(double a, Tensor b) => F.Ge(b, a);
+        public static Tensor operator >=(double a, Tensor b) => F.Le(b, a);
+        public static Tensor operator &(Tensor a, Tensor b) => F.LogicalAnd(a, b);
+        public static Tensor operator |(Tensor a, Tensor b) => F.LogicalOr(a, b);
+        public static Tensor operator ^(Tensor a, Tensor b) => F.LogicalXor(a, b);
+        public static Tensor operator ~(Tensor a) => F.LogicalNot(a);
+    }
+}
