@@ -83,12 +83,22 @@ public static class DTypes
     /// <summary>torch.result_type(a, b) for two tensors (Note [Type promotion]).</summary>
     public static DType ResultType(Tensor a, Tensor b)
     {
+        if (a.IsWrappedNumber != b.IsWrappedNumber)
+        {
+            var (t, n) = a.IsWrappedNumber ? (b, a) : (a, b);
+            if (n.DType == DType.Bool) return t.DType;
+            return ResultType(t.DType, n.DType.IsFloatingPoint());
+        }
+        if (a.IsWrappedNumber) return a.DType == b.DType ? Default(a.DType) : Default(Wider(a.DType, b.DType));
         if (a.DType == b.DType) return a.DType;
         bool za = a.Rank == 0, zb = b.Rank == 0;
         if (za == zb) return Wider(a.DType, b.DType);
         var (dim, zero) = za ? (b.DType, a.DType) : (a.DType, b.DType);
         return Category(zero) > Category(dim) ? zero : dim;
     }
+
+    /// <summary>The dtype torch.tensor(number) gives: float32 for a floating point number.</summary>
+    private static DType Default(DType wrapped) => wrapped == DType.Float64 ? DType.Float32 : wrapped;
 
     /// <summary>torch.result_type(t, number): a C# integer (<paramref name="isFloat"/> false) or floating point number.</summary>
     public static DType ResultType(DType t, bool isFloat)

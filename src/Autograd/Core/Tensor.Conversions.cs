@@ -1,0 +1,22 @@
+namespace Autograd;
+
+// Note [Scalar conversions]
+// A C# number converts implicitly to a 0-dim tensor, as TorchSharp's numbers do, so a tensor argument
+// or an indexed assignment takes a number directly (x[mask] = 0, F.Where(c, x, 0)). The dtype follows
+// torch.tensor(number): double → float32 (the default dtype), long/int → int64, bool → bool; but the
+// tensor keeps the number exactly (float64 storage) and is marked a wrapped number, PyTorch's own
+// mechanism, so type promotion gives it the lowest priority (Note [Type promotion]): float64 x with 0.1
+// stays float64 and sees 0.1, not its float32 rounding. Ops with a
+// scalar overload of their own (x + 2.5, F.Clamp(x, -1, 1)) keep choosing it: a standard conversion
+// beats a user-defined one in C#'s overload resolution.
+public sealed partial class Tensor
+{
+    public static implicit operator Tensor(double value) => new(new[] { value }, []) { IsWrappedNumber = true };
+
+    public static implicit operator Tensor(long value) => new(new[] { value }, []) { IsWrappedNumber = true };
+
+    public static implicit operator Tensor(bool value) => new(new[] { value }, []) { IsWrappedNumber = true };
+
+    /// <summary>A tensor made from a C# number by an implicit conversion (Note [Scalar conversions]).</summary>
+    internal bool IsWrappedNumber { get; init; }
+}
