@@ -17,7 +17,7 @@ public sealed partial class AutogradEngine
         Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
     {
         var (o, i) = F.MaxPool2dWithIndices(U(input), kernelSize, stride, padding, dilation, ceilMode);
-        return (Wrap(o), i);
+        return (Wrap(o), i.ToArray<int>());
     }
 
     public EngineTensor AvgPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
@@ -34,7 +34,7 @@ public sealed partial class AutogradEngine
     public (EngineTensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(EngineTensor input, Pair outputSize)
     {
         var (o, i) = F.AdaptiveMaxPool2dWithIndices(U(input), outputSize);
-        return (Wrap(o), i);
+        return (Wrap(o), i.ToArray<int>());
     }
 
     public EngineTensor MaxUnpool2d(EngineTensor input, int[] indices, Pair kernelSize, Pair? stride = null,

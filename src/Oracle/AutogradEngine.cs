@@ -55,13 +55,13 @@ public sealed partial class AutogradEngine : IEngine
     public (EngineTensor Values, int[] Indices) Max(EngineTensor x, int dim, bool keepDim = false)
     {
         var (v, i) = F.Max(U(x), dim, keepDim);
-        return (Wrap(v), i);
+        return (Wrap(v), i.ToArray<int>());
     }
 
     public (EngineTensor Values, int[] Indices) Min(EngineTensor x, int dim, bool keepDim = false)
     {
         var (v, i) = F.Min(U(x), dim, keepDim);
-        return (Wrap(v), i);
+        return (Wrap(v), i.ToArray<int>());
     }
 
     public EngineTensor Reshape(EngineTensor x, int[] shape) => Wrap(F.Reshape(U(x), shape));

@@ -98,7 +98,7 @@ public class PoolNaiveReferenceTests
                 i => (i * s.Item1 - p.Item1, i * s.Item1 - p.Item1 + (k.Item1 - 1) * d.Item1 + 1, d.Item1),
                 j => (j * s.Item2 - p.Item2, j * s.Item2 - p.Item2 + (k.Item2 - 1) * d.Item2 + 1, d.Item2));
             Assert.Equal(ny, y.ToDoubleArray());
-            Assert.Equal(nidx, indices);
+            Assert.Equal(nidx, indices.ToArray<int>());
             var gy = Tensor.Randn(y.Shape, dtype, generator: new Generator(1));
             (y * gy).Sum().Backward();
             PoolTorchTests.AssertClose(NaiveMaxBackward(gy.ToDoubleArray(), nidx, planes, h * w), x.Grad!.ToDoubleArray(), dtype == DType.Float32 ? 1e-5 : 1e-12, "grad");
@@ -119,7 +119,7 @@ public class PoolNaiveReferenceTests
         var (ny, nidx) = NaiveMax(x.ToDoubleArray(), planes, h, w, oh, ow,
             i => (i * h / oh, ((i + 1) * h + oh - 1) / oh, 1), j => (j * w / ow, ((j + 1) * w + ow - 1) / ow, 1));
         Assert.Equal(ny, y.ToDoubleArray());
-        Assert.Equal(nidx, indices);
+        Assert.Equal(nidx, indices.ToArray<int>());
     }
 
     public static TheoryData<int[], (int, int), (int, int), (int, int), bool, bool, int?> AvgConfigs() => new()

@@ -143,7 +143,8 @@ public class SoftmaxLossGradTests
         Assert.Contains("Target 7 is out of bounds", Assert.Throws<ArgumentOutOfRangeException>(() => F.NllLoss(x, [7, 0, 0])).Message);
         Assert.Contains("exactly one target", Assert.Throws<ArgumentException>(() => F.CrossEntropy(Tensor.Zeros([5]), [1, 2])).Message);
         Assert.Contains("(C) or (N, C)", Assert.Throws<ArgumentException>(() => F.CrossEntropy(Tensor.Zeros([2, 3, 4]), [0, 0])).Message);
-        Assert.Throws<ArgumentNullException>(() => F.CrossEntropy(x, null!));
+        Assert.Throws<ArgumentNullException>(() => F.CrossEntropy(x, (int[])null!));
+        Assert.Throws<ArgumentNullException>(() => F.CrossEntropy(x, (Tensor)null!));
         Assert.Contains("mse_loss", Assert.Throws<ArgumentException>(() => F.MseLoss(Tensor.Zeros([3, 2]), Tensor.Zeros([3]))).Message);
         Assert.Contains("expected to be in range of [-2, 1], but got 2", Assert.Throws<ArgumentOutOfRangeException>(() => F.Softmax(x, 2)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => F.LogSoftmax(x, -3));

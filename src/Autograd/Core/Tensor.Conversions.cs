@@ -8,7 +8,9 @@ namespace Autograd;
 // mechanism, so type promotion gives it the lowest priority (Note [Type promotion]): float64 x with 0.1
 // stays float64 and sees 0.1, not its float32 rounding. Ops with a
 // scalar overload of their own (x + 2.5, F.Clamp(x, -1, 1)) keep choosing it: a standard conversion
-// beats a user-defined one in C#'s overload resolution.
+// beats a user-defined one in C#'s overload resolution. One trap, handled: a hook lambda with a
+// number-valued body (_ => calls += 1) now converts to the gradient-replacing RegisterHook overload, so
+// RegisterHook reads a returned wrapped number as "no replacement" (PyTorch's None).
 public sealed partial class Tensor
 {
     public static implicit operator Tensor(double value) => new(new[] { value }, []) { IsWrappedNumber = true };

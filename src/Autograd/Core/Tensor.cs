@@ -85,7 +85,17 @@ public sealed partial class Tensor
     // A float op reached by a tensor of another dtype (an op without a dtype check of its own): a clear
     // exception in PyTorch's words instead of an InvalidCastException.
     private NotSupportedException NotFloating<T>() =>
-        new($"\"{typeof(T).Name.ToLowerInvariant()}_kernel\" not implemented for '{DType.ScalarTypeName()}': this op needs a floating point tensor; convert with .To(DType.Float32)");
+        new($"not implemented for '{DType.ScalarTypeName()}': this op needs a {DTypes.FromElementType(typeof(T)).TorchName()} tensor, got {DType.TorchName()} (convert with .To(DType.Float32))");
+
+    /// <summary>
+    /// Refuses an integer or bool tensor before any work, for ops PyTorch implements only for floating
+    /// point (conv2d, the pools, softmax, the losses): the message names the op, the argument and the dtype.
+    /// </summary>
+    internal void RequireFloating(string op, string argument)
+    {
+        if (!DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: \"{op}\" not implemented for '{DType.ScalarTypeName()}': {argument} must be a floating point tensor, got {DType.TorchName()} (convert with .To(DType.Float32))", argument);
+    }
 
     /// <summary>Copies the values out as float (converting other dtypes).</summary>
     public float[] ToFloatArray() => Storage is float[] f ? (float[])f.Clone() : ElementConvert.ToArray<float>(Storage);

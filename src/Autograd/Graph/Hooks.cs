@@ -169,7 +169,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(hook);
         if (!RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
         var e = GradientEdge;
-        return e.Node.AddTensorHook(e.Slot, hook);
+        // A number-valued lambda (_ => calls += 1) binds here through the implicit number → tensor
+        // conversion (Note [Scalar conversions]); such a result is an observation, not a gradient.
+        return e.Node.AddTensorHook(e.Slot, g => hook(g) is { IsWrappedNumber: false } r ? r : null);
     }
 
     /// <summary>Registers a hook that observes the gradient without replacing it.</summary>

@@ -14,6 +14,7 @@ public static partial class F
     /// <summary>torch.relu: max(x, 0); NaN stays NaN.</summary>
     public static Tensor Relu(Tensor x)
     {
+        if (!x.DType.IsFloatingPoint()) return KeepingDType(x, Relu);
         var y = UnaryKernel.Run<ReluOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "ReluBackward0", [x], g => [GradMode.IsEnabled ? KeepWhere(g, ReluMask(y), "ThresholdBackwardBackward0", maskOf: y) : Backward(g, y)], saved: [y], differentiable: true);

@@ -18,6 +18,7 @@ public static partial class F
     /// <summary>torch.softmax(x, dim).</summary>
     public static Tensor Softmax(Tensor x, int dim)
     {
+        x.RequireFloating("softmax", nameof(x));
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "softmax");
         var y = SoftmaxKernel.Forward(x, d, log: false);
         if (!Node.NeedsGrad([x])) return y;
@@ -27,6 +28,7 @@ public static partial class F
     /// <summary>torch.log_softmax(x, dim).</summary>
     public static Tensor LogSoftmax(Tensor x, int dim)
     {
+        x.RequireFloating("log_softmax", nameof(x));
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "log_softmax");
         var y = SoftmaxKernel.Forward(x, d, log: true);
         if (!Node.NeedsGrad([x])) return y;

@@ -43,6 +43,9 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        input.RequireFloating("conv2d", nameof(input));
+        weight.RequireFloating("conv2d", nameof(weight));
+        bias?.RequireFloating("conv2d", nameof(bias));
         var geo = ConvGeometry.Create(input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
         var output = Tensor.Uninitialized(input.DType, geo.OutputShape);   // every element written by the kernel
         if (input.DType == DType.Float32)

@@ -14,6 +14,7 @@ public static partial class F
     /// <summary>torch.abs.</summary>
     public static Tensor Abs(Tensor x)
     {
+        if (!x.DType.IsFloatingPoint()) return KeepingDType(x, Abs);
         var y = UnaryKernel.Run<AbsOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "AbsBackward0", [x], g =>

@@ -14,6 +14,8 @@ public static partial class F
         if (min is null && max is null)
             throw new ArgumentException("clamp: At least one of 'min' or 'max' must not be None", nameof(min));
         double lo = min ?? double.NegativeInfinity, hi = max ?? double.PositiveInfinity;
+        if (!x.DType.IsFloatingPoint())   // integral bounds keep an integer tensor integral; fractional ones make it float32
+            return IsIntegral(min) && IsIntegral(max) ? KeepingDType(x, t => Clamp(t, min, max)) : Clamp(x.ConvertData(DType.Float32), min, max);
         var y = Tensor.Uninitialized(x.DType, x.Dims);
         if (x.DType == DType.Float32) ClampKernel<float>(x.Span<float>(), (float)lo, (float)hi, y.Span<float>());
         else ClampKernel<double>(x.Span<double>(), lo, hi, y.Span<double>());

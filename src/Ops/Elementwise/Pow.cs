@@ -10,6 +10,9 @@ public static partial class F
     /// <summary>torch.pow(x, exponent) with a scalar exponent.</summary>
     public static Tensor Pow(Tensor x, double exponent)
     {
+        // An integer tensor to an integral power stays integral (x ** 2); a fractional power is float32.
+        if (!x.DType.IsFloatingPoint())
+            return exponent == Math.Floor(exponent) && exponent >= 0 ? KeepingDType(x, t => Pow(t, exponent)) : Pow(x.ConvertData(DType.Float32), exponent);
         var y = Tensor.Empty(x.DType, x.Dims);
         if (x.DType == DType.Float32) PowKernel<float>(x.Span<float>(), (float)exponent, y.Span<float>());
         else PowKernel<double>(x.Span<double>(), exponent, y.Span<double>());

@@ -22,6 +22,8 @@ internal static class UnaryKernel
 {
     internal static Tensor Run<TOp>(Tensor x) where TOp : IUnaryOp
     {
+        // exp, log, sqrt, sigmoid, tanh, ... of an integer or bool tensor are float32, as in PyTorch.
+        if (!x.DType.IsFloatingPoint()) x = x.ConvertData(DType.Float32);
         var r = Tensor.Uninitialized(x.DType, x.Dims);   // every element written
         if (x.DType == DType.Float32) TOp.Apply<float>(x.Span<float>(), r.Span<float>());
         else TOp.Apply<double>(x.Span<double>(), r.Span<double>());

@@ -14,6 +14,8 @@ public static partial class F
     /// <summary>torch.nn.functional.linear: x (…, in) · weightᵀ (in, out) + bias (out).</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
+        x.RequireFloating("linear", "input");
+        weight.RequireFloating("linear", nameof(weight));
         if (weight.Rank != 2)
             throw new ArgumentException($"linear: weight must be 2-D (out_features, in_features), got shape {ShapeUtil.Format(weight.Shape)}", nameof(weight));
         int outF = weight.Dims[0], inF = weight.Dims[1];

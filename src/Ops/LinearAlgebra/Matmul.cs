@@ -15,6 +15,8 @@ public static partial class F
     /// <summary>torch.matmul: dot, matrix-vector, matrix-matrix or batched product with broadcast batch dims.</summary>
     public static Tensor Matmul(Tensor a, Tensor b)
     {
+        a.RequireFloating("matmul", "input");
+        b.RequireFloating("matmul", "other");
         var p = MatmulPlan.Create(a, b);
         var y = Tensor.Empty(a.DType, p.OutShape);
         if (a.DType == DType.Float32) p.Forward<float>(a.Array<float>(), b.Array<float>(), y.Array<float>());

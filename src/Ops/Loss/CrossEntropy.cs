@@ -8,8 +8,56 @@ namespace Autograd;
 //   dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean); every other entry is 0.
 //   That scatter is linear in dY and its derivative is nll_loss again: d⟨gg, dX⟩/d dY = nll_loss(gg, t)
 //   (NllLossBackwardBackward0 under createGraph); it does not depend on the input.
+// cross_entropy with class probabilities (a float target shaped like the input):
+//   loss[n] = -Σ_c t[n, c] · log_softmax(x)[n, c], reduced by mean over n, sum, or none; recorded as
+//   those ops, so both x and a target that requires grad get their gradients (and double backward).
 public static partial class F
 {
+    /// <summary>
+    /// torch.nn.functional.cross_entropy with a target tensor: int64 (or int32) class indices of shape (N)
+    /// (0-dim for a (C) input), or float class probabilities shaped like the input.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (!target.DType.IsFloatingPoint()) return CrossEntropy(input, ClassIndices(input, target, "cross_entropy"), reduction, ignoreIndex);
+        if (!ShapeUtil.SameShape(input.Shape, target.Shape))
+            throw new ArgumentException($"cross_entropy: Expected target size {ShapeUtil.Format(input.Shape)}, got {ShapeUtil.Format(target.Shape)} (class probabilities must be shaped like the input)", nameof(target));
+        if (input.Rank is not (1 or 2))
+            throw new ArgumentException($"cross_entropy: input must be (C) or (N, C) scores, got shape {ShapeUtil.Format(input.Shape)}", nameof(input));
+        int classDim = input.Rank == 1 ? 0 : 1;
+        var perSample = Neg(Sum(Mul(LogSoftmax(input, classDim), target), [classDim]));
+        return reduction switch
+        {
+            Reduction.None => perSample,
+            Reduction.Sum => Sum(perSample),
+            _ => input.Rank == 1 ? perSample : Div(Sum(perSample), input.Dims[0]),
+        };
+    }
+
+    /// <summary>torch.nn.functional.nll_loss with an int64 (or int32) target tensor of class indices.</summary>
+    public static Tensor NllLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return NllLoss(input, ClassIndices(input, target, "nll_loss"), reduction, ignoreIndex);
+    }
+
+    /// <summary>A class-index target tensor as int[] (values beyond int become out-of-bounds targets, reported as such).</summary>
+    private static int[] ClassIndices(Tensor input, Tensor target, string op)
+    {
+        if (target.DType is not (DType.Int64 or DType.Int32))
+            throw new ArgumentException($"{op}: expected scalar type Long but found {target.DType.ScalarTypeName()} (class-index targets are int64 or int32; class probabilities are floating point)", nameof(target));
+        int want = input.Rank == 1 ? 0 : 1;
+        if (target.Rank != want)
+            throw new ArgumentException(input.Rank == 1
+                ? $"{op}: a (C) input takes a 0-dim target, got shape {ShapeUtil.Format(target.Shape)}"
+                : $"{op}: 1D target tensor expected, multi-target not supported (target shape {ShapeUtil.Format(target.Shape)})", nameof(target));
+        var flat = target.ToArray<long>();
+        var r = new int[flat.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = (int)Math.Clamp(flat[i], int.MinValue, int.MaxValue);
+        return r;
+    }
+
     /// <summary>
     /// torch.nn.functional.cross_entropy with class-index targets: <paramref name="input"/> holds logits of
     /// shape (N, C) or (C); <paramref name="target"/> one class per sample (length N, or 1 for a (C) input).
@@ -74,6 +122,7 @@ public static partial class F
     private static void CheckClassTargets(Tensor input, int[] target, int ignoreIndex, string op)
     {
         ArgumentNullException.ThrowIfNull(target);
+        input.RequireFloating(op, nameof(input));
         if (input.Rank is not (1 or 2))
             throw new ArgumentException($"{op}: input must be (C) or (N, C) scores, got shape {ShapeUtil.Format(input.Shape)}", nameof(input));
         int n = input.Rank == 1 ? 1 : input.Dims[0], c = input.Dims[^1];

@@ -15,6 +15,8 @@ public static partial class F
     /// </summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        input.RequireFloating("mse_loss", nameof(input));
+        target.RequireFloating("mse_loss", nameof(target));
         (input, target) = Promote(input, target);
         var diff = BinaryKernel.Run<SubOp>(input, target, "mse_loss");
         var sq = BinaryKernel.Run<MulOp>(diff, diff, "mse_loss");

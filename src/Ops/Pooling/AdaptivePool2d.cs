@@ -31,11 +31,11 @@ public static partial class F
     /// torch.nn.functional.adaptive_max_pool2d(..., return_indices=True): the output and the flat H·W
     /// index of each window's maximum within its plane, laid out like the output.
     /// </summary>
-    public static (Tensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Pair outputSize)
+    public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, Pair outputSize)
     {
         var geo = PoolGeometry.Adaptive("adaptive_max_pool2d", input, outputSize, requireChannels: true);
         var (output, indices) = MaxPoolRun(geo, input, "AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d_backward");
-        return (output, (int[])indices.Clone());
+        return (output, IndexTensor(indices, output.Dims));
     }
 
     // Note [Adaptive backward of an empty output]

@@ -25,11 +25,19 @@ public static partial class F
     /// flat index into H·W of each window's maximum within its plane (−1 for a window of padding only,
     /// see docs/pooling.md). The indices feed <see cref="MaxUnpool2d"/>.
     /// </summary>
-    public static (Tensor Output, int[] Indices) MaxPool2dWithIndices(Tensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
+    public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
     {
         var geo = PoolGeometry.Fixed("max_pool2d", input, kernelSize, stride, padding ?? 0, dilation ?? 1, ceilMode);
         var (output, indices) = MaxPoolRun(geo, input, "MaxPool2DWithIndicesBackward0");
-        return (output, (int[])indices.Clone());   // the backward keeps its own copy safe from the caller
+        return (output, IndexTensor(indices, output.Dims));
+    }
+
+    /// <summary>An int64 tensor of the indices (a copy: the backward keeps its own array safe from the caller).</summary>
+    internal static Tensor IndexTensor(int[] indices, int[] shape)
+    {
+        var r = new long[indices.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = indices[i];
+        return new Tensor(r, shape);
     }
 
     /// <summary>Runs a max fold over validated windows and records the scatter-add backward under <paramref name="nodeName"/>.</summary>

@@ -14,6 +14,21 @@ public static partial class F
     /// axis unless <paramref name="outputSize"/> (2 sizes, or 4 of which the last 2 count) picks one of
     /// the sizes within stride of it, as PyTorch allows.
     /// </summary>
+    public static Tensor MaxUnpool2d(Tensor input, Tensor indices, Pair kernelSize, Pair? stride = null, Pair? padding = null, int[]? outputSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.DType != DType.Int64)
+            throw new ArgumentException($"max_unpool2d: elements in indices should be type int64 but got: {indices.DType.ScalarTypeName()}", nameof(indices));
+        if (!ShapeUtil.SameShape(indices.Shape, input.Shape))
+            throw new ArgumentException($"max_unpool2d: Expected shape of indices to be same as that of the input tensor ({ShapeUtil.Format(input.Shape)}) but got indices tensor with shape: {ShapeUtil.Format(indices.Shape)}", nameof(indices));
+        // An index beyond int cannot be inside any plane: it becomes one that the range check below reports.
+        var flat = indices.Array<long>();
+        var small = new int[flat.Length];
+        for (int i = 0; i < small.Length; i++) small[i] = (int)Math.Clamp(flat[i], int.MinValue, int.MaxValue);
+        return MaxUnpool2d(input, small, kernelSize, stride, padding, outputSize);
+    }
+
+    /// <summary>max_unpool2d with the indices as a flat int[] laid out like the input.</summary>
     public static Tensor MaxUnpool2d(Tensor input, int[] indices, Pair kernelSize, Pair? stride = null, Pair? padding = null, int[]? outputSize = null)
     {
         const string op = "max_unpool2d";

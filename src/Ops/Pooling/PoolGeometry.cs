@@ -69,6 +69,7 @@ internal sealed class PoolGeometry
         bool includePad = true, int? divisorOverride = null)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input.RequireFloating(op, nameof(input));
         CheckInput(op, input, requireChannels: true,
             $"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got: {ShapeUtil.Format(input.Shape)}");
         var s = stride ?? kernel;
@@ -103,6 +104,7 @@ internal sealed class PoolGeometry
     public static PoolGeometry Adaptive(string op, Tensor input, Pair outputSize, bool requireChannels)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input.RequireFloating(op, nameof(input));
         if (input.Rank is not (3 or 4))
             throw new ArgumentException($"{op}(): Expected 3D or 4D tensor, but got {ShapeUtil.Format(input.Shape)}", nameof(input));
         int channelDim = input.Rank - 3;

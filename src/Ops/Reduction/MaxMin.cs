@@ -20,17 +20,18 @@ public static partial class F
     public static Tensor Min(Tensor x) => Extreme<MinPick>(x, "min", "MinBackward1");
 
     /// <summary>torch.max(x, dim, keepdim): values and their indices along <paramref name="dim"/>.</summary>
-    public static (Tensor Values, int[] Indices) Max(Tensor x, int dim, bool keepDim = false)
+    public static (Tensor Values, Tensor Indices) Max(Tensor x, int dim, bool keepDim = false)
         => Extreme<MaxPick>(x, dim, keepDim, "max", "MaxBackward0");
 
     /// <summary>torch.min(x, dim, keepdim): values and their indices along <paramref name="dim"/>.</summary>
-    public static (Tensor Values, int[] Indices) Min(Tensor x, int dim, bool keepDim = false)
+    public static (Tensor Values, Tensor Indices) Min(Tensor x, int dim, bool keepDim = false)
         => Extreme<MinPick>(x, dim, keepDim, "min", "MinBackward0");
 
     private static Tensor Extreme<TPick>(Tensor x, string op, string node) where TPick : IPick
     {
         if (x.Numel == 0)
             throw new ArgumentException($"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.", nameof(x));
+        if (!x.DType.IsFloatingPoint()) return Extreme<TPick>(x.ConvertData(DType.Float64), op, node).ConvertData(x.DType);
         var r = Tensor.Empty(x.DType, []);
         if (x.DType == DType.Float32) r.Span<float>()[0] = ExtremeAll<TPick, float>(x.Span<float>());
         else r.Span<double>()[0] = ExtremeAll<TPick, double>(x.Span<double>());
@@ -39,8 +40,14 @@ public static partial class F
         return Node.Record(r, node, [x], g => [GradMode.IsEnabled ? DistributeRecorded(g, x, value) : EvenlyDistribute(g, x, value)], saved: [x, r], differentiable: true);
     }
 
-    private static (Tensor, int[]) Extreme<TPick>(Tensor x, int dim, bool keepDim, string op, string node) where TPick : IPick
+    private static (Tensor, Tensor) Extreme<TPick>(Tensor x, int dim, bool keepDim, string op, string node) where TPick : IPick
     {
+        if (!x.DType.IsFloatingPoint())
+        {
+            // Integers compare exactly as doubles up to 2^53; the values go back to the input's dtype.
+            var (v, i) = Extreme<TPick>(x.ConvertData(DType.Float64), dim, keepDim, op, node);
+            return (v.ConvertData(x.DType), i);
+        }
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, op);
         var l = DimLayout.Of(x.Dims, d);
         if (x.Rank > 0 && l.Size == 0)
@@ -51,10 +58,10 @@ public static partial class F
         var indices = new int[values.Numel];
         if (x.DType == DType.Float32) ExtremeDim<TPick, float>(x.Array<float>(), values.Array<float>(), indices, l);
         else ExtremeDim<TPick, double>(x.Array<double>(), values.Array<double>(), indices, l);
-        if (!Node.NeedsGrad([x])) return (values, indices);
+        var indexTensor = IndexTensor(indices, values.Dims);
+        if (!Node.NeedsGrad([x])) return (values, indexTensor);
         int[] inShape = x.Dims;
-        var saved = (int[])indices.Clone();   // the caller owns the returned array and may change it
-        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, saved, inShape, l)], saved: [Node.Residuals], differentiable: true), indices);
+        return (Node.Record(values, node, [x], g => [ScatterAlongDim(g, indices, inShape, l)], saved: [Node.Residuals], differentiable: true), indexTensor);
     }
 
     private static T ExtremeAll<TPick, T>(ReadOnlySpan<T> x) where TPick : IPick where T : unmanaged, IFloatingPointIeee754<T>
@@ -141,9 +148,9 @@ public static class TensorMaxMinExtensions
         public Tensor Min() => F.Min(x);
 
         /// <summary>tensor.max(dim, keepdim).</summary>
-        public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => F.Max(x, dim, keepDim);
+        public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => F.Max(x, dim, keepDim);
 
         /// <summary>tensor.min(dim, keepdim).</summary>
-        public (Tensor Values, int[] Indices) Min(int dim, bool keepDim = false) => F.Min(x, dim, keepDim);
+        public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => F.Min(x, dim, keepDim);
     }
 }

@@ -4,11 +4,19 @@ namespace Autograd;
 
 // sum: dX = expand(dY) back over the reduced dims (unsqueezed first when !keepDim).
 // mean: dX = expand(dY / n), sum's rule scaled; its own node so it prints as PyTorch's MeanBackward0/1.
+// The sum of an integer or bool tensor is int64 (a count of trues for a mask), as in PyTorch; the mean
+// of one is refused with PyTorch's message.
 public static partial class F
 {
     /// <summary>torch.sum(x): the sum of all elements, a 0-dim tensor.</summary>
     public static Tensor Sum(Tensor x)
     {
+        if (!x.DType.IsFloatingPoint())
+        {
+            long total = 0;
+            foreach (var v in x.ToArray<long>()) total = unchecked(total + v);
+            return new Tensor(new[] { total }, []);
+        }
         var r = Tensor.Empty(x.DType, []);
         // Note [Blocked reductions]: parallel, and the same bits for any thread count.
         if (x.DType == DType.Float32) r.Span<float>()[0] = Kernels.Reduce.Sum(x.Array<float>());
@@ -20,6 +28,8 @@ public static partial class F
     /// <summary>torch.sum(x, dims, keepdim): sums over the given dims (negative dims count from the end).</summary>
     public static Tensor Sum(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
     {
+        if (!x.DType.IsFloatingPoint())   // exact in float64 below 2^53 per sum
+            return Sum(x.ConvertData(DType.Float64), dims, keepDim).ConvertData(DType.Int64);
         var reduce = ReducedDims(x, dims, "sum");
         var keptShape = x.Dims.Select((d, i) => reduce[i] ? 1 : d).ToArray();
         var outShape = keepDim ? keptShape : x.Dims.Where((_, i) => !reduce[i]).ToArray();
@@ -34,6 +44,7 @@ public static partial class F
     /// <summary>torch.mean(x): the mean of all elements; NaN for an empty tensor, like PyTorch.</summary>
     public static Tensor Mean(Tensor x)
     {
+        RequireFloatingMean(x);
         Tensor r;
         using (Grad.NoGrad()) r = Div(Sum(x), x.Numel);
         if (!Node.NeedsGrad([x])) return r;
@@ -45,6 +56,7 @@ public static partial class F
     /// <summary>torch.mean(x, dims, keepdim); an empty selection gives NaN, like PyTorch.</summary>
     public static Tensor Mean(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
     {
+        RequireFloatingMean(x);
         var reduce = ReducedDims(x, dims, "mean");
         int n = 1;
         for (int i = 0; i < x.Rank; i++) if (reduce[i]) n *= x.Dims[i];
@@ -54,6 +66,12 @@ public static partial class F
         var keptShape = x.Dims.Select((d, i) => reduce[i] ? 1 : d).ToArray();
         int[] inShape = x.Dims;
         return Node.Record(r, "MeanBackward1", [x], g => [ExpandTo(AsShape(Div(g, n), keptShape), inShape)], default, differentiable: true);
+    }
+
+    private static void RequireFloatingMean(Tensor x)
+    {
+        if (!x.DType.IsFloatingPoint())
+            throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {x.DType.ScalarTypeName()}", nameof(x));
     }
 
     /// <summary>Which dims a reduction removes; an empty list means all dims, as in PyTorch.</summary>

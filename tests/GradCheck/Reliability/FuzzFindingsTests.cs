@@ -20,7 +20,7 @@ public class FuzzFindingsTests
         double expected = Math.Max(data[1 * 5 + 1], data[1 * 5 + 3]);
         int expectedIndex = data[1 * 5 + 3] > data[1 * 5 + 1] ? 8 : 6;
         Assert.Equal(expected, y.Item());
-        Assert.Equal(expectedIndex, idx[0]);
+        Assert.Equal(expectedIndex, idx.ItemAs<int>());
         y.Sum().Backward();
         var g = x.Grad!.ToDoubleArray();
         Assert.Equal(1.0, g[expectedIndex]);
