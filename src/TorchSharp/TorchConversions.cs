@@ -11,8 +11,8 @@ namespace Autograd.TorchSharp;
 /// Both directions copy the values: the two engines never share memory, so changing one side later
 /// does not change the other, and neither keeps the other's tensor alive. The copy is a new leaf: it
 /// is not connected to the graph the source belongs to (gradients do not flow across a conversion).
-/// dtypes map float32 ⇄ torch.float32 and float64 ⇄ torch.float64; shapes are kept exactly, 0-dim
-/// included. requires_grad follows the source unless <c>requiresGrad</c> says otherwise.
+/// dtypes map float32, float64, int64, int32, bool and uint8 to the torch dtypes of the same names;
+/// shapes are kept exactly, 0-dim included. requires_grad follows the source unless <c>requiresGrad</c> says otherwise.
 /// </remarks>
 public static class TorchConversions
 {
@@ -24,9 +24,15 @@ public static class TorchConversions
             TorchSharpLibrary.EnsureLoaded();
             long[] shape = ToLongs(tensor.Shape);
             bool grad = requiresGrad ?? tensor.RequiresGrad;
-            return tensor.DType == DType.Float32
-                ? TorchApi.tensor(tensor.ToFloatArray(), shape, TorchApi.ScalarType.Float32, requires_grad: grad)
-                : TorchApi.tensor(tensor.ToDoubleArray(), shape, TorchApi.ScalarType.Float64, requires_grad: grad);
+            return tensor.DType switch
+            {
+                DType.Float32 => TorchApi.tensor(tensor.ToFloatArray(), shape, TorchApi.ScalarType.Float32, requires_grad: grad),
+                DType.Float64 => TorchApi.tensor(tensor.ToDoubleArray(), shape, TorchApi.ScalarType.Float64, requires_grad: grad),
+                DType.Int64 => TorchApi.tensor(tensor.ToArray<long>(), shape, TorchApi.ScalarType.Int64),
+                DType.Int32 => TorchApi.tensor(tensor.ToArray<int>(), shape, TorchApi.ScalarType.Int32),
+                DType.Bool => TorchApi.tensor(tensor.ToArray<bool>(), shape, TorchApi.ScalarType.Bool),
+                _ => TorchApi.tensor(tensor.ToArray<byte>(), shape, TorchApi.ScalarType.Byte),
+            };
         }
     }
 
@@ -43,9 +49,15 @@ public static class TorchConversions
             var dtype = DTypeOf(tensor.dtype, "FromTorch");
             bool grad = requiresGrad ?? tensor.requires_grad;
             int[] shape = ToInts(tensor.shape, "FromTorch");
-            return dtype == DType.Float32
-                ? Tensor.From(ReadFloats(tensor), shape, grad)
-                : Tensor.From(ReadDoubles(tensor), shape, grad);
+            return dtype switch
+            {
+                DType.Float32 => Tensor.From(ReadFloats(tensor), shape, grad),
+                DType.Float64 => Tensor.From(ReadDoubles(tensor), shape, grad),
+                DType.Int64 => Tensor.From(ReadPlain<long>(tensor), shape),
+                DType.Int32 => Tensor.From(ReadPlain<int>(tensor), shape),
+                DType.Bool => Tensor.From(ReadPlain<bool>(tensor), shape),
+                _ => Tensor.From(ReadPlain<byte>(tensor), shape),
+            };
         }
     }
 
@@ -55,17 +67,36 @@ public static class TorchConversions
         public Tensor ToAutograd(bool? requiresGrad = null) => Tensor.FromTorch(tensor, requiresGrad);
     }
 
-    /// <summary>Our dtype of a TorchSharp dtype; anything but float32/float64 is an ArgumentException naming <paramref name="op"/>.</summary>
+    /// <summary>Our dtype of a TorchSharp dtype; one we lack (float16, complex, ...) is an ArgumentException naming <paramref name="op"/>.</summary>
     public static DType DTypeOf(TorchApi.ScalarType type, string op) => type switch
     {
         TorchApi.ScalarType.Float32 => DType.Float32,
         TorchApi.ScalarType.Float64 => DType.Float64,
+        TorchApi.ScalarType.Int64 => DType.Int64,
+        TorchApi.ScalarType.Int32 => DType.Int32,
+        TorchApi.ScalarType.Bool => DType.Bool,
+        TorchApi.ScalarType.Byte => DType.UInt8,
         _ => throw new ArgumentException(
-            $"{op}: a torch.{type} tensor has no Autograd dtype (Autograd has float32 and float64); convert it first, e.g. t.to(torch.float64)", "tensor"),
+            $"{op}: a torch.{type} tensor has no Autograd dtype (Autograd has float32, float64, int64, int32, bool and uint8); convert it first, e.g. t.to(torch.float64)", "tensor"),
     };
 
     /// <summary>TorchSharp's dtype of ours.</summary>
-    public static TorchApi.ScalarType ScalarTypeOf(DType dtype) => dtype == DType.Float32 ? TorchApi.ScalarType.Float32 : TorchApi.ScalarType.Float64;
+    public static TorchApi.ScalarType ScalarTypeOf(DType dtype) => dtype switch
+    {
+        DType.Float32 => TorchApi.ScalarType.Float32,
+        DType.Float64 => TorchApi.ScalarType.Float64,
+        DType.Int64 => TorchApi.ScalarType.Int64,
+        DType.Int32 => TorchApi.ScalarType.Int32,
+        DType.Bool => TorchApi.ScalarType.Bool,
+        _ => TorchApi.ScalarType.Byte,
+    };
+
+    /// <summary>The elements of a tensor of element type T (read from a contiguous CPU copy when needed).</summary>
+    public static T[] ReadPlain<T>(TorchTensor tensor) where T : unmanaged
+    {
+        using var plain = Plain(tensor);
+        return plain.numel() == 0 ? [] : Read<T>(plain);
+    }
 
     /// <summary>The values of a float tensor as double (exact for float32), read from a contiguous CPU copy when needed.</summary>
     public static double[] ReadDoubles(TorchTensor tensor)

@@ -88,7 +88,7 @@ public sealed partial class Tensor
             if (!IsLeaf && !value)
                 throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
             if (value && !DType.IsFloatingPoint())
-                throw new InvalidOperationException($"only Tensors of floating point and complex dtype can require gradients (got {DType.TorchName()})");
+                throw new InvalidOperationException($"Only Tensors of floating point and complex dtype can require gradients (got {DType.TorchName()})");
             _requiresGrad = value;
         }
     }

@@ -22,7 +22,9 @@ public static partial class F
     public static Tensor Sub(Tensor a, Tensor b)
     {
         if (a.DType == DType.Bool && b.DType == DType.Bool)
-            throw new ArgumentException("sub: Subtraction, the `-` operator, with two bool tensors is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+            throw new ArgumentException("sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+        if (a.DType == DType.Bool || b.DType == DType.Bool)
+            throw new ArgumentException("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
         (a, b) = Promote(a, b);
         var r = BinaryKernel.Run<SubOp>(a, b, "sub");
         if (!Node.NeedsGrad([a, b])) return r;
@@ -105,18 +107,18 @@ public static class TensorOperators
         public static Tensor operator +(Tensor a, double b) => F.Add(a, b);
         public static Tensor operator +(double a, Tensor b) => F.Add(b, a);
         public static Tensor operator -(Tensor a, double b) => F.Sub(a, b);
-        public static Tensor operator -(double a, Tensor b) => F.Add(F.Neg(b), a);
+        public static Tensor operator -(double a, Tensor b) => F.Sub((Tensor)a, b);
         public static Tensor operator *(Tensor a, double b) => F.Mul(a, b);
         public static Tensor operator *(double a, Tensor b) => F.Mul(b, a);
         public static Tensor operator /(Tensor a, double b) => F.Div(a, b);
-        public static Tensor operator /(double a, Tensor b) => F.Div(Tensor.Scalar(a, DTypes.ResultType(b.DType, isFloat: true)), b);
+        public static Tensor operator /(double a, Tensor b) => F.Div((Tensor)a, b);
         public static Tensor operator +(Tensor a, long b) => F.Add(a, b);
         public static Tensor operator +(long a, Tensor b) => F.Add(b, a);
         public static Tensor operator -(Tensor a, long b) => F.Sub(a, b);
-        public static Tensor operator -(long a, Tensor b) => F.Add(F.Neg(b), a);
+        public static Tensor operator -(long a, Tensor b) => F.Sub((Tensor)a, b);
         public static Tensor operator *(Tensor a, long b) => F.Mul(a, b);
         public static Tensor operator *(long a, Tensor b) => F.Mul(b, a);
         public static Tensor operator /(Tensor a, long b) => F.Div(a, b);
-        public static Tensor operator /(long a, Tensor b) => F.Div(Tensor.Scalar(a, DTypes.ResultType(b.DType, isFloat: false)), b);
+        public static Tensor operator /(long a, Tensor b) => F.Div((Tensor)a, b);
     }
 }
