@@ -9,22 +9,22 @@ namespace Autograd;
 public static partial class F
 {
     /// <summary>torch.eq: a == b elementwise, with broadcasting.</summary>
-    public static Tensor Eq(Tensor a, Tensor b) => Compare(a, b, "eq", static c => c == 0, nanResult: false);
+    public static Tensor Eq(Tensor a, Tensor b) => Compare<CompareKernel.Eq>(a, b, "eq");
 
     /// <summary>torch.ne: a != b elementwise (NaN != anything is true).</summary>
-    public static Tensor Ne(Tensor a, Tensor b) => Compare(a, b, "ne", static c => c != 0, nanResult: true);
+    public static Tensor Ne(Tensor a, Tensor b) => Compare<CompareKernel.Ne>(a, b, "ne");
 
     /// <summary>torch.lt: a &lt; b elementwise.</summary>
-    public static Tensor Lt(Tensor a, Tensor b) => Compare(a, b, "lt", static c => c < 0, nanResult: false);
+    public static Tensor Lt(Tensor a, Tensor b) => Compare<CompareKernel.Lt>(a, b, "lt");
 
     /// <summary>torch.le: a &lt;= b elementwise.</summary>
-    public static Tensor Le(Tensor a, Tensor b) => Compare(a, b, "le", static c => c <= 0, nanResult: false);
+    public static Tensor Le(Tensor a, Tensor b) => Compare<CompareKernel.Le>(a, b, "le");
 
     /// <summary>torch.gt: a &gt; b elementwise.</summary>
-    public static Tensor Gt(Tensor a, Tensor b) => Compare(a, b, "gt", static c => c > 0, nanResult: false);
+    public static Tensor Gt(Tensor a, Tensor b) => Compare<CompareKernel.Lt>(b, a, "gt");
 
     /// <summary>torch.ge: a &gt;= b elementwise.</summary>
-    public static Tensor Ge(Tensor a, Tensor b) => Compare(a, b, "ge", static c => c >= 0, nanResult: false);
+    public static Tensor Ge(Tensor a, Tensor b) => Compare<CompareKernel.Le>(b, a, "ge");
 
     public static Tensor Eq(Tensor a, double b) => Eq(a, Number(a, b));
     public static Tensor Ne(Tensor a, double b) => Ne(a, Number(a, b));
@@ -54,25 +54,21 @@ public static partial class F
     private static Tensor Number(Tensor a, double b)
         => Tensor.Scalar(b, DTypes.ResultType(a.DType, isFloat: b != Math.Floor(b) || !double.IsFinite(b)));
 
-    private static Tensor Compare(Tensor a, Tensor b, string op, Func<int, bool> test, bool nanResult)
+    private static Tensor Compare<TCmp>(Tensor a, Tensor b, string op) where TCmp : ICompare
     {
         var type = DTypes.ResultType(a, b);
         var shape = ShapeUtil.SameShape(a.Shape, b.Shape) ? a.Dims : ShapeUtil.Broadcast(a.Shape, b.Shape, op);
+        // Compared in the promoted dtype: float32 [n] > 0.1 compares with 0.1 rounded to float32, as PyTorch does.
+        if (a.DType != type) a = a.ConvertData(type);
+        if (b.DType != type) b = b.ConvertData(type);
         var r = new bool[ShapeUtil.Numel(shape)];
-        if (type.IsFloatingPoint())
+        switch (a.Storage)
         {
-            double[] x = a.ToDoubleArray(), y = b.ToDoubleArray();
-            if (type == DType.Float32)   // compare the float32 values, as PyTorch does after promotion
-            {
-                if (a.DType != DType.Float32) x = Array.ConvertAll(x, v => (double)(float)v);
-                if (b.DType != DType.Float32) y = Array.ConvertAll(y, v => (double)(float)v);
-            }
-            Elementwise(a.Dims, b.Dims, shape, r, (i, j) => double.IsNaN(x[i]) || double.IsNaN(y[j]) ? nanResult : test(x[i].CompareTo(y[j])));
-        }
-        else
-        {
-            long[] x = a.ToArray<long>(), y = b.ToArray<long>();
-            Elementwise(a.Dims, b.Dims, shape, r, (i, j) => test(x[i].CompareTo(y[j])));
+            case float[]: CompareKernel.Run<float, TCmp>(a, b, shape, r); break;
+            case double[]: CompareKernel.Run<double, TCmp>(a, b, shape, r); break;
+            case long[]: CompareKernel.Run<long, TCmp>(a, b, shape, r); break;
+            case int[]: CompareKernel.Run<int, TCmp>(a, b, shape, r); break;
+            default: CompareKernel.Run<byte, TCmp>(a.DType == DType.Bool ? a.ConvertData(DType.UInt8) : a, b.DType == DType.Bool ? b.ConvertData(DType.UInt8) : b, shape, r); break;
         }
         return new Tensor(r, shape);
     }
