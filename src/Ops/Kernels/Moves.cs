@@ -33,6 +33,14 @@ internal static class Moves
         }
     }
 
+    /// <summary>Runs body over [0, count) cut into one range per thread when the work (elements moved) is worth it.</summary>
+    private static void ForRanges(int count, long work, Action<int, int> body)
+    {
+        int pieces = Math.Min(count, Parallelism.Worth(Threading.NumThreads, work) ? Threading.NumThreads : 1);
+        if (pieces <= 1) { body(0, count); return; }
+        Parallelism.For(pieces, work, p => body((int)((long)count * p / pieces), (int)((long)count * (p + 1) / pieces)));
+    }
+
     /// <summary>
     /// Copies <paramref name="count"/> blocks of <paramref name="length"/> elements: block k goes from
     /// src[srcStart + k·srcStride] to dst[dstStart + k·dstStride]. Cat, split, narrow and roll are each a few such calls.
@@ -86,21 +94,28 @@ internal static class Moves
             var outShape = new int[n];
             for (int k = 0; k < n; k++) outShape[k] = Shape[k] * Repeats[k];
             var os = ShapeUtil.Strides(outShape);
+            var m = this;
             int row = Shape[n - 1];
-            for (int r = 0, rows = src.Length / row; r < rows; r++)
-                src.AsSpan(r * row, row).CopyTo(dst.AsSpan(Offset(r, n - 1, os), row));
+            ForRanges(src.Length / row, src.Length, (from, to) =>
+            {
+                for (int r = from; r < to; r++) src.AsSpan(r * row, row).CopyTo(dst.AsSpan(m.Offset(r, n - 1, os), row));
+            });
             for (int d = n - 1; d >= 0; d--)
             {
                 if (Repeats[d] == 1) continue;
-                int block = Shape[d] * os[d], prefixes = 1;
+                int block = Shape[d] * os[d], prefixes = 1, reps = Repeats[d];
                 for (int k = 0; k < d; k++) prefixes *= Shape[k];
-                for (int c = 0; c < prefixes; c++)
+                // Each prefix writes only its own [b, b + reps · block): the prefixes can run on any thread.
+                ForRanges(prefixes, (long)prefixes * block * reps, (from, to) =>
                 {
-                    int b = Offset(c, d, os);
-                    if (block == 1) { dst.AsSpan(b + 1, Repeats[d] - 1).Fill(dst[b]); continue; }   // an expanded innermost dim
-                    var tile = dst.AsSpan(b, block);
-                    for (int t = 1; t < Repeats[d]; t++) tile.CopyTo(dst.AsSpan(b + t * block, block));
-                }
+                    for (int c = from; c < to; c++)
+                    {
+                        int b = m.Offset(c, d, os);
+                        if (block == 1) { dst.AsSpan(b + 1, reps - 1).Fill(dst[b]); continue; }   // an expanded innermost dim
+                        var tile = dst.AsSpan(b, block);
+                        for (int t = 1; t < reps; t++) tile.CopyTo(dst.AsSpan(b + t * block, block));
+                    }
+                });
             }
         }
 
@@ -134,10 +149,9 @@ internal static class Moves
             var st = ShapeUtil.Strides(Shape);
             int outerDims = t, count = dst.Length / block;
             var m = this;
-            int pieces = Parallelism.Worth(Threading.NumThreads, dst.Length) ? Threading.NumThreads : 1;
-            Parallelism.For(pieces, dst.Length, p =>
+            ForRanges(count, dst.Length, (first, end) =>
             {
-                for (int b = (int)((long)count * p / pieces), end = (int)((long)count * (p + 1) / pieces); b < end; b++)
+                for (int b = first; b < end; b++)
                 {
                     int s = 0;
                     for (int k = outerDims - 1, c = b; k >= 0; k--)
@@ -146,9 +160,9 @@ internal static class Moves
                         c /= m.Shape[k];
                         s += (m.Flips[k] ? m.Shape[k] - 1 - i : i) * st[k];
                     }
-                    var to = dst.AsSpan(b * block, block);
-                    src.AsSpan(s, block).CopyTo(to);
-                    if (reverse) to.Reverse();
+                    var target = dst.AsSpan(b * block, block);
+                    src.AsSpan(s, block).CopyTo(target);
+                    if (reverse) target.Reverse();
                 }
             });
         }

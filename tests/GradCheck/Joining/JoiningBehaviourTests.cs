@@ -216,4 +216,33 @@ public class JoiningBehaviourTests
         Autograd.Kernels.Moves.Tile(new byte[] { 7, 9 }, [2, 1], [1, 3], expanded);
         Assert.Equal(new byte[] { 7, 7, 7, 9, 9, 9 }, expanded);
     }
+    [Fact]
+    public void LargeMovesMatchTheirIndexFormulas()
+    {
+        // Above the parallel threshold (Note [Element moves]): each result against y[a, b, c, d] written as an index formula.
+        int[] s = [3, 50, 40, 30];
+        var x = TestData.Randn(s, 5, requiresGrad: false);
+        var x2 = TestData.Randn([3, 50, 7, 30], 6, requiresGrad: false);
+        double[] xv = x.ToDoubleArray(), x2v = x2.ToDoubleArray();
+        double X(int a, int b, int c, int d) => xv[((a * 50 + b) * 40 + c) * 30 + d];
+        void Check(Tensor y, int[] shape, Func<int, int, int, int, double> expected)
+        {
+            Assert.Equal(shape, y.Shape.ToArray());
+            var v = y.ToDoubleArray();
+            int i = 0;
+            for (int a = 0; a < shape[0]; a++)
+                for (int b = 0; b < shape[1]; b++)
+                    for (int c = 0; c < shape[2]; c++)
+                        for (int d = 0; d < shape[3]; d++)
+                            Assert.Equal(expected(a, b, c, d), v[i++]);
+        }
+        Check(x.Flip(1, 3), s, (a, b, c, d) => X(a, 49 - b, c, 29 - d));
+        Check(x.Flip(2, 3), s, (a, b, c, d) => X(a, b, 39 - c, 29 - d));
+        Check(x.Repeat(2, 1, 1, 3), [6, 50, 40, 90], (a, b, c, d) => X(a % 3, b, c, d % 30));
+        Check(F.Cat([x, x2], 2), [3, 50, 47, 30], (a, b, c, d) => c < 40 ? X(a, b, c, d) : x2v[((a * 50 + b) * 7 + c - 40) * 30 + d]);
+        Check(x.Roll(7, 3), s, (a, b, c, d) => X(a, b, c, (d + 23) % 30));
+        Check(x.Narrow(1, 10, 30), [3, 30, 40, 30], (a, b, c, d) => X(a, b + 10, c, d));
+        Check(x.Narrow(1, 0, 1).Narrow(3, 4, 1).Expand(3, 50, 40, 30), s, (a, b, c, d) => X(a, 0, c, 4));
+        Check(x.Narrow(3, 4, 1).Expand(2, 3, 50, 40, 30).Narrow(0, 1, 1).Squeeze(0), s, (a, b, c, d) => X(a, b, c, 4));
+    }
 }
