@@ -1,10 +1,10 @@
 namespace Autograd;
 
 // narrow / split / split_with_sizes / chunk / unbind: each piece y_k = x[.., start_k:start_k+len_k, ..]
-// along dim, and dX = zeros(x.shape) with dY_k at [start_k, start_k+len_k) (slice_backward), summed over
-// the pieces by the engine. Pieces are contiguous copies, each with its own node (Note [Splits are
-// copies]); the node names are PyTorch 2.10's: SliceBackward0 (narrow), SplitBackward0 (split, chunk),
-// SplitWithSizesBackward0, UnbindBackward0.
+// along dim. narrow: dX = zeros(x.shape) with dY at [start, start+len) (slice_backward). split, chunk:
+// dX = cat(dY_0, dY_1, ...) along dim (zeros for pieces without a gradient); unbind: dX = stack(dY_k).
+// Pieces are contiguous copies sharing one node (Note [Splits are copies]); the node names are PyTorch
+// 2.10's: SliceBackward0 (narrow), SplitBackward0 (split, chunk), SplitWithSizesBackward0, UnbindBackward0.
 public static partial class F
 {
     /// <summary>torch.narrow(x, dim, start, length): elements [start, start + length) along dim; a negative start counts from the end.</summary>
@@ -19,7 +19,7 @@ public static partial class F
         if (start < 0) start += size;
         if (start > size - length)
             throw new ArgumentException($"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).", nameof(length));
-        return Piece(x, d, start, length, "SliceBackward0");
+        return SliceAlong(x, d, start, length, PieceShape(x, d, length), "SliceBackward0");
     }
 
     /// <summary>
@@ -39,9 +39,9 @@ public static partial class F
         for (int k = 0; k < count; k++)
         {
             int start = k * splitSize;
-            pieces[k] = Piece(x, d, start, k < count - 1 ? splitSize : size - start, "SplitBackward0");
+            pieces[k] = PieceData(x, d, start, k < count - 1 ? splitSize : size - start);
         }
-        return pieces;
+        return PiecesNode.Record("SplitBackward0", x, pieces, g => Cat(g, d));
     }
 
     /// <summary>torch.split(x, split_sizes, dim) (split_with_sizes): pieces of the given sizes, which must sum to the size of dim.</summary>
@@ -61,8 +61,8 @@ public static partial class F
             throw new ArgumentException($"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {d}), but got split_sizes={ShapeUtil.Format(sections)}", nameof(sections));
         var pieces = new Tensor[sections.Length];
         for (int k = 0, start = 0; k < sections.Length; start += sections[k++])
-            pieces[k] = Piece(x, d, start, sections[k], "SplitWithSizesBackward0");
-        return pieces;
+            pieces[k] = PieceData(x, d, start, sections[k]);
+        return PiecesNode.Record("SplitWithSizesBackward0", x, pieces, g => Cat(g, d));
     }
 
     /// <summary>
@@ -89,16 +89,18 @@ public static partial class F
         int[] shape = [.. x.Dims[..d], .. x.Dims[(d + 1)..]];
         var pieces = new Tensor[x.Dims[d]];
         for (int k = 0; k < pieces.Length; k++)
-            pieces[k] = SliceAlong(x, d, k, 1, shape, "UnbindBackward0");
-        return pieces;
+            pieces[k] = SliceCopy(x, d, k, 1, shape);
+        return PiecesNode.Record("UnbindBackward0", x, pieces, g => Stack(g, d));
     }
 
-    /// <summary>x's elements [start, start + length) along dim d (already checked), with dim d of size length.</summary>
-    private static Tensor Piece(Tensor x, int d, int start, int length, string node)
+    /// <summary>x's elements [start, start + length) along dim d (already checked), unrecorded.</summary>
+    private static Tensor PieceData(Tensor x, int d, int start, int length) => SliceCopy(x, d, start, length, PieceShape(x, d, length));
+
+    private static int[] PieceShape(Tensor x, int d, int length)
     {
         int[] shape = x.Dims.ToArray();
         shape[d] = length;
-        return SliceAlong(x, d, start, length, shape, node);
+        return shape;
     }
 }
 

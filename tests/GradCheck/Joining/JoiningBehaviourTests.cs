@@ -95,6 +95,36 @@ public class JoiningBehaviourTests
     }
 
     [Fact]
+    public void PiecesOfOneSplitShareOneNodeAsInPyTorch()
+    {
+        var x = Ramp(6, 3, 2).RequiresGrad_(true);
+        var p = x.Split(1);
+        Assert.Same(p[0].GradFn, p[2].GradFn);
+        Assert.Equal([0, 1, 2], p.Select(t => t.OutputNr));
+        Assert.Same(x.Unbind(1)[0].GradFn!.NextFunctions[0], x.Chunk(2)[1].GradFn!.NextFunctions[0]);   // both reach x's AccumulateGrad
+        // A retained piece, a hooked piece and an in-place write to a piece: the slots keep them apart.
+        p[1].RetainGrad();
+        p[2].RegisterHook(g => g * 10.0);
+        p[0].Mul_(3.0);
+        (p[0] + p[1] * 2.0 + p[2]).Sum().Backward();
+        Assert.Equal([3.0, 3, 2, 2, 10, 10], x.Grad!.ToDoubleArray());
+        Assert.Equal([2.0, 2], p[1].Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void UnbindingManyPiecesBacksOffInOnePass()
+    {
+        // One node joins every piece's gradient (a stack), rather than one zero tensor of x's size per piece.
+        var x = TestData.Randn([3000, 4], 3);
+        var pieces = x.Unbind();
+        var total = pieces[0];
+        for (int k = 1; k < pieces.Length; k++) total = total + pieces[k] * (double)(k % 5);
+        total.Sum().Backward();
+        var g = x.Grad!.ToDoubleArray();
+        for (int i = 0; i < g.Length; i++) Assert.Equal(i < 4 ? 1 : i / 4 % 5, g[i]);
+    }
+
+    [Fact]
     public void ExpandAndRepeatTileLikePyTorch()
     {
         var v = Tensor.From([1.0, 2, 3]);
