@@ -61,7 +61,7 @@ public static partial class F
         self.OwnStorage();
         var input = self.HistoryAlias(false);
         var padded = src.Rank == self.Rank || src.Numel == 1 ? src : new Tensor(src.Storage, [.. Enumerable.Repeat(1, self.Rank - src.Rank), .. src.Dims]);
-        var r = Expand(padded.DType == self.DType ? padded : padded.ConvertData(self.DType), self.Dims);
+        var r = ExpandData(padded.DType == self.DType ? padded : padded.ConvertData(self.DType), self.Dims);
         if (Node.NeedsGrad([input, src]))
         {
             int[] srcShape = src.Dims;

@@ -90,7 +90,7 @@ public static partial class F
     }
 
     /// <summary>Broadcasts g (same rank as shape, or 0-dim) to shape; non-differentiable helper for backward rules.</summary>
-    internal static Tensor Expand(Tensor g, int[] shape)
+    internal static Tensor ExpandData(Tensor g, int[] shape)
     {
         var r = Tensor.Uninitialized(g.DType, shape);   // ExpandInto writes every element
         if (g.DType == DType.Float32) ExpandInto<float>(g, r); else ExpandInto<double>(g, r);

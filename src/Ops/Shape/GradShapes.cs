@@ -21,7 +21,7 @@ public static partial class F
     internal static Tensor ExpandTo(Tensor g, int[] shape)
     {
         if (ShapeUtil.SameShape(g.Shape, shape)) return g;
-        var r = Expand(g, shape);
+        var r = ExpandData(g, shape);
         if (!Node.NeedsGrad([g])) return r;
         int[] gShape = g.Dims;
         return Node.Record(r, "ExpandBackward0", [g], gg => [AsShape(SumToSize(gg, gShape.Length == 0 ? [] : gShape), gShape)], differentiable: true);
