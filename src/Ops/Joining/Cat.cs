@@ -106,8 +106,8 @@ public static partial class F
     /// </summary>
     private static DType JoinType(Tensor[] xs)
     {
-        var t = xs[0].DType;
-        foreach (var x in xs) if (x.DType == DType.Float64) t = DType.Float64;
+        var t = xs[0].DType;   // torch.promote_types over the list (Note [Type promotion])
+        foreach (var x in xs) t = DTypes.Wider(t, x.DType);
         return t;
     }
 
