@@ -27,9 +27,32 @@ public static partial class F
         bool ga = a.RequiresGrad, gb = b.RequiresGrad;
         return Node.Record(r, max ? "MaximumBackward0" : "MinimumBackward0", [a, b], g =>
         [
-            ga ? SumToSize(WeightedGrad(g, max ? BinaryKernel.Run<WinWeight>(a, b, "maximum") : BinaryKernel.Run<WinWeight>(b, a, "minimum")), a.Dims) : null,
-            gb ? SumToSize(WeightedGrad(g, max ? BinaryKernel.Run<WinWeight>(b, a, "maximum") : BinaryKernel.Run<WinWeight>(a, b, "minimum")), b.Dims) : null,
+            ga ? Share(g, max ? a : b, max ? b : a, a.Dims) : null,
+            gb ? Share(g, max ? b : a, max ? a : b, b.Dims) : null,
         ], saved: [a, b], differentiable: true);
+    }
+
+    /// <summary>
+    /// The share of g that goes to the input whose value is <paramref name="self"/> competing with <paramref name="rival"/>
+    /// for the larger value (minimum passes them swapped), summed to <paramref name="shape"/>. Without broadcasting
+    /// and without createGraph it is one fused pass; otherwise the weights are a tensor and the product is recorded.
+    /// </summary>
+    private static Tensor Share(Tensor g, Tensor self, Tensor rival, int[] shape)
+    {
+        if (!GradMode.IsEnabled && ShapeUtil.SameShape(self.Shape, g.Shape) && ShapeUtil.SameShape(rival.Shape, g.Shape))
+        {
+            var r = Tensor.Uninitialized(g.DType, g.Dims);
+            if (g.DType == DType.Float32) Fused(g.Array<float>(), self.Array<float>(), rival.Array<float>(), r.Array<float>());
+            else Fused(g.Array<double>(), self.Array<double>(), rival.Array<double>(), r.Array<double>());
+            return r;
+        }
+        return SumToSize(WeightedGrad(g, BinaryKernel.Run<WinWeight>(self, rival, "maximum")), shape);
+
+        static void Fused<T>(T[] g, T[] s, T[] o, T[] r) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T half = T.CreateTruncating(0.5);
+            for (int i = 0; i < r.Length; i++) r[i] = s[i] < o[i] ? T.Zero : s[i] == o[i] ? g[i] * half : g[i];
+        }
     }
 
     /// <summary>w == 0 ? 0 : g·w, recorded (MaskedFillBackward0) when g requires grad; its derivative is itself.</summary>

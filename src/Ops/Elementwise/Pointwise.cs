@@ -60,9 +60,6 @@ internal static class Pointwise
             });
     }
 
-    /// <summary>A 0/1 tensor of x's shape and dtype: 1 where <paramref name="keep"/> holds (a constant mask multiplied in, as PyTorch's formulas do).</summary>
-    internal static Tensor Mask<TOp>(Tensor x, TOp keep) where TOp : struct, IPointwise => Map(x, keep);
-
     private static void Blocks(int length, Action<int, int> body)
     {
         int blocks = (length + Block - 1) / Block;

@@ -112,6 +112,17 @@ public class ElementwiseOpsBehaviourTests
     }
 
     [Fact]
+    public void MaximumPromotesFloat32WithFloat64AsPyTorch()
+    {
+        // torch.maximum(float32 [2], float64 [2]) is float64; a 0-dim float64 does not raise a dimensioned float32.
+        var a = Tensor.From([1f, 5f]);
+        Assert.Equal(DType.Float64, F.Maximum(a, Tensor.From([2.0, 3.0])).DType);
+        var s = F.Minimum(a, Tensor.Scalar(2.0, DType.Float64));
+        Assert.Equal(DType.Float32, s.DType);
+        Assert.Equal([1.0, 2.0], s.ToDoubleArray());
+    }
+
+    [Fact]
     public void MemberSpellingsAreTheFunctions()
     {
         var x = TestData.Randn([2, 3], 1800);
