@@ -42,6 +42,18 @@ internal static class Pointwise
             });
     }
 
+    /// <summary>A vectorised span map (TensorPrimitives) run over the same blocks: TOp.Apply on each block's spans.</summary>
+    internal static Tensor Spans<TOp>(Tensor x) where TOp : IUnaryOp
+    {
+        var r = Tensor.Uninitialized(x.DType, x.Dims);
+        if (x.DType == DType.Float32) Run(x.Array<float>(), r.Array<float>());
+        else Run(x.Array<double>(), r.Array<double>());
+        return r;
+
+        static void Run<T>(T[] x, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+            => Blocks(y.Length, (start, n) => TOp.Apply<T>(x.AsSpan(start, n), y.AsSpan(start, n)));
+    }
+
     /// <summary>r[i] = op(g[i], s[i]); g and s have the same shape (the saved tensor's).</summary>
     internal static Tensor Map<TOp>(Tensor g, Tensor s, TOp op) where TOp : struct, IPointwise2
     {
@@ -60,7 +72,8 @@ internal static class Pointwise
             });
     }
 
-    private static void Blocks(int length, Action<int, int> body)
+    /// <summary>body(start, count) over blocks of 16K elements, on the pool's threads when the length is worth it.</summary>
+    internal static void Blocks(int length, Action<int, int> body)
     {
         int blocks = (length + Block - 1) / Block;
         Kernels.Parallelism.For(blocks, length, b => body(b * Block, Math.Min(Block, length - b * Block)));

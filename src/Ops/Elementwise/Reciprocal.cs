@@ -12,7 +12,7 @@ public static partial class F
     /// <summary>torch.reciprocal: 1/x.</summary>
     public static Tensor Reciprocal(Tensor x)
     {
-        var y = UnaryKernel.Run<ReciprocalOp>(x);
+        var y = Pointwise.Spans<ReciprocalOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "ReciprocalBackward0", [x], g =>
             [GradMode.IsEnabled ? Mul(Neg(g), Mul(y, y)) : Pointwise.Map(g, y, new ReciprocalGrad())], saved: [y], differentiable: true);
@@ -21,7 +21,7 @@ public static partial class F
     /// <summary>torch.rsqrt: 1/√x.</summary>
     public static Tensor Rsqrt(Tensor x)
     {
-        var y = UnaryKernel.Run<RsqrtOp>(x);
+        var y = Pointwise.Spans<RsqrtOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "RsqrtBackward0", [x], g =>
             [GradMode.IsEnabled ? Mul(g, Mul(Pow(y, 3), -0.5)) : Pointwise.Map(g, y, new RsqrtGrad())], saved: [y], differentiable: true);

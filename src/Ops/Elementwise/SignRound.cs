@@ -19,7 +19,7 @@ public static partial class F
     /// <summary>torch.round (round half to even).</summary>
     public static Tensor Round(Tensor x)
     {
-        var y = UnaryKernel.Run<RoundOp>(x);
+        var y = Pointwise.Spans<RoundOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "RoundBackward0", [x], g => [Tensor.ZerosLike(g)], differentiable: true);
     }

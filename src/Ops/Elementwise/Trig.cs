@@ -11,7 +11,7 @@ public static partial class F
     /// <summary>torch.sin.</summary>
     public static Tensor Sin(Tensor x)
     {
-        var y = UnaryKernel.Run<SinOp>(x);
+        var y = Pointwise.Spans<SinOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "SinBackward0", [x], g => [GradMode.IsEnabled ? Mul(g, Cos(x)) : TrigGrad(g, x, sin: true)], saved: [x], differentiable: true);
     }
@@ -19,17 +19,17 @@ public static partial class F
     /// <summary>torch.cos.</summary>
     public static Tensor Cos(Tensor x)
     {
-        var y = UnaryKernel.Run<CosOp>(x);
+        var y = Pointwise.Spans<CosOp>(x);
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "CosBackward0", [x], g => [GradMode.IsEnabled ? Mul(g, Neg(Sin(x))) : TrigGrad(g, x, sin: false)], saved: [x], differentiable: true);
     }
 
-    /// <summary>g·cos(x) for sin, −g·sin(x) for cos: two vectorised passes.</summary>
+    /// <summary>g·cos(x) for sin, −g·sin(x) for cos: vectorised passes over each block.</summary>
     private static Tensor TrigGrad(Tensor g, Tensor x, bool sin)
     {
         var r = Tensor.Uninitialized(x.DType, x.Dims);
-        if (x.DType == DType.Float32) Run<float>(g.Span<float>(), x.Span<float>(), r.Span<float>(), sin);
-        else Run<double>(g.Span<double>(), x.Span<double>(), r.Span<double>(), sin);
+        if (x.DType == DType.Float32) Pointwise.Blocks(r.Numel, (s, n) => Run<float>(g.Array<float>().AsSpan(s, n), x.Array<float>().AsSpan(s, n), r.Array<float>().AsSpan(s, n), sin));
+        else Pointwise.Blocks(r.Numel, (s, n) => Run<double>(g.Array<double>().AsSpan(s, n), x.Array<double>().AsSpan(s, n), r.Array<double>().AsSpan(s, n), sin));
         return r;
 
         static void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> r, bool sin) where T : unmanaged, IFloatingPointIeee754<T>
