@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace Autograd.Nn;
+
+// The activation modules of torch.nn for the F activations of issue 14: each holds its options and calls the
+// function; the repr is PyTorch's (GELU(approximate='none'), LeakyReLU(negative_slope=0.01), ...).
+
+/// <summary>torch.nn.GELU: <see cref="F.Gelu"/> with approximate "none" or "tanh" (checked when built, as PyTorch checks on the first call).</summary>
+public sealed class GELU : Module
+{
+    public string Approximate { get; }
+
+    public GELU(string approximate = "none")
+    {
+        if (approximate is not ("none" or "tanh"))
+            throw new ArgumentException($"GELU: approximate argument must be either none or tanh. (got '{approximate}')", nameof(approximate));
+        Approximate = approximate;
+    }
+
+    public override Tensor Forward(Tensor input) => F.Gelu(input, Approximate);
+
+    protected override string ExtraRepr() => $"approximate='{Approximate}'";
+}
+
+/// <summary>torch.nn.LeakyReLU.</summary>
+public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
+{
+    public double NegativeSlope { get; } = negativeSlope;
+
+    public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope);
+
+    protected override string ExtraRepr() => $"negative_slope={ActivationRepr.Float(NegativeSlope)}";
+}
+
+/// <summary>torch.nn.ELU.</summary>
+public sealed class ELU(double alpha = 1) : Module
+{
+    public double Alpha { get; } = alpha;
+
+    public override Tensor Forward(Tensor input) => F.Elu(input, Alpha);
+
+    protected override string ExtraRepr() => $"alpha={ActivationRepr.Float(Alpha)}";
+}
+
+/// <summary>torch.nn.SiLU (swish).</summary>
+public sealed class SiLU : Module
+{
+    public override Tensor Forward(Tensor input) => F.Silu(input);
+}
+
+/// <summary>torch.nn.Hardtanh: clamp to [minVal, maxVal]; minVal &gt; maxVal is rejected (PyTorch asserts it).</summary>
+public sealed class Hardtanh : Module
+{
+    public double MinVal { get; }
+    public double MaxVal { get; }
+
+    public Hardtanh(double minVal = -1, double maxVal = 1)
+    {
+        if (minVal > maxVal) throw new ArgumentException($"Hardtanh: min_val cannot be greater than max_val (min_val={minVal}, max_val={maxVal})", nameof(minVal));
+        (MinVal, MaxVal) = (minVal, maxVal);
+    }
+
+    public override Tensor Forward(Tensor input) => F.Hardtanh(input, MinVal, MaxVal);
+
+    protected override string ExtraRepr() => $"min_val={ActivationRepr.Float(MinVal)}, max_val={ActivationRepr.Float(MaxVal)}";
+}
+
+/// <summary>torch.nn.Softplus.</summary>
+public sealed class Softplus(double beta = 1, double threshold = 20) : Module
+{
+    public double Beta { get; } = beta;
+    public double Threshold { get; } = threshold;
+
+    public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
+
+    protected override string ExtraRepr() => $"beta={ActivationRepr.Float(Beta)}, threshold={ActivationRepr.Float(Threshold)}";
+}
+
+/// <summary>torch.nn.LogSigmoid.</summary>
+public sealed class LogSigmoid : Module
+{
+    public override Tensor Forward(Tensor input) => F.LogSigmoid(input);
+}
+
+internal static class ActivationRepr
+{
+    /// <summary>Python's repr of a float: 1.0, 0.01, 1e-05.</summary>
+    internal static string Float(double v)
+    {
+        if (double.IsNaN(v)) return "nan";
+        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
+        var s = v.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+        return s.Contains('.') || s.Contains('e') ? s : s + ".0";
+    }
+}
