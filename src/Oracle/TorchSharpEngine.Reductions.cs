@@ -26,13 +26,20 @@ public sealed partial class TorchSharpEngine
         if (correction is 0 or 1)
         {
             bool unbiased = correction == 1;
+            // TorchSharp 0.107's var(unbiased) computes the unbiased variance for unbiased: false too (found by
+            // these tests: [7] values gave N/(N−1) times libtorch's var(dim=..., unbiased=False)); the all-elements
+            // var with correction 0 therefore goes through the dims overload over every dim, whose rule is the
+            // same as the all-elements one while N > correction (always, for correction 0 and a nonempty input).
+            if (!std && !unbiased && (dims is null || dims.Length == 0))
+                return Op(() => t.var(t.dim() == 0 ? [0L] : [.. Enumerable.Range(0, (int)t.dim()).Select(i => (long)i)], false, false));
             return Op(() => dims is null || dims.Length == 0
                 ? (std ? t.std(unbiased) : t.var(unbiased))
                 : (std ? t.std(Longs(dims), unbiased, keepDim) : t.var(Longs(dims), unbiased, keepDim)));
         }
         return Op(() =>
         {
-            long[] d = dims is null || dims.Length == 0 ? [.. Enumerable.Range(0, (int)t.dim()).Select(i => (long)i)] : Longs(dims);
+            // A 0-dim tensor's dim 0 is the tensor itself: reduced as "all" ([]), N = 1.
+            long[] d = dims is null || dims.Length == 0 || t.dim() == 0 ? [.. Enumerable.Range(0, (int)t.dim()).Select(i => (long)i)] : Longs(dims);
             long n = d.Aggregate(1L, (a, k) => a * t.shape[k < 0 ? k + t.dim() : k]);
             var dev = t - t.mean(d, keepdim: true);
             var v = (dev * dev).sum(d, keepdim: keepDim) / Math.Max(0, n - correction);

@@ -3,7 +3,7 @@ namespace Autograd;
 // torch.linalg.vector_norm (torch.norm for vectors): y = (Σ |x|^p)^(1/p) over the dims;
 //   p = 2: √Σ x²; p = 1: Σ |x|; p = ∞: max |x|; p = −∞: min |x|; p = 0: the count of nonzeros.
 // Backward, PyTorch's norm_backward (FunctionsManual.cpp), with dY and y broadcast back over the dims:
-//   p = 0:      0;
+//   p = 0:      none (PyTorch's rule returns an undefined gradient: a leaf's .grad stays unset);
 //   p = 1:      sgn(x) · dY;
 //   p = 2:      dY · x / y, 0 where y == 0 (masked: the gradient of ‖0‖ is 0, not NaN);
 //   p = ±∞:     sgn(x) · dY / count · mask, mask = |x| == y or isnan(x) (ties share the gradient);
@@ -43,9 +43,9 @@ public static partial class F
         return Node.Record(y, "LinalgVectorNormBackward0", [x], g => [NormGrad(rs.Expand(g), x, y, p, rs)], saved: [x, y], differentiable: true);
     }
 
-    private static Tensor NormGrad(Tensor g, Tensor x, Tensor y, double p, ReduceShape rs)
+    private static Tensor? NormGrad(Tensor g, Tensor x, Tensor y, double p, ReduceShape rs)
     {
-        if (p == 0) return Tensor.ZerosLike(x);
+        if (p == 0) return null;
         if (p == 1) return Mul(Sgn(x), g);
         var yk = AsShape(y, rs.Kept);
         if (p == 2) return Mul(g, KeepWhere(Div(x, ExpandTo(yk, rs.In)), NonZero(Expand(yk, rs.In)), "MaskedFillBackward0"));
