@@ -24,7 +24,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(mode);
         if (pad.Length % 2 != 0)
-            throw new ArgumentException($"pad: Padding length must be divisible by 2, got {pad.Length} values", nameof(pad));
+            throw new ArgumentException("pad: Padding length must be divisible by 2", nameof(pad));
         if (pad.Length > input.Rank * 2)
             throw new ArgumentException($"pad: Padding length should be less than or equal to two times the input dimension but got padding length {pad.Length} and input of dimension {input.Rank}", nameof(pad));
         if (mode == "constant") return Pad(input, pad, value);
@@ -34,7 +34,9 @@ public static partial class F
             throw new ArgumentException($"pad: Padding mode \"{mode}\" doesn't take in value argument", nameof(value));
         int k = pad.Length / 2;
         if (k is < 1 or > 3 || input.Rank != k + 1 && input.Rank != k + 2)
-            throw new ArgumentException($"pad: Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now (mode {mode}, padding length {pad.Length}, input of dimension {input.Rank})", nameof(pad));
+            throw new ArgumentException($"pad: Padding size {pad.Length} is not supported for {input.Rank}D input tensor. Supported combinations for non-constant padding:\n" +
+                "  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n" +
+                "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)", nameof(pad));
         var maps = PadMaps(input, pad, mode, k);
         var outShape = input.Dims.ToArray();
         for (int j = 0; j < k; j++) outShape[input.Rank - k + j] = maps[j].Length;
