@@ -100,8 +100,13 @@ public static partial class F
     private static Tensor GatherPad(Tensor x, int[][] maps, int[] outShape, string node)
     {
         var y = Tensor.Uninitialized(x.DType, outShape);
-        if (x.DType == DType.Float32) PadRows<float>(x.Array<float>(), x.Dims, y.Array<float>(), outShape, maps, scatter: false);
-        else PadRows<double>(x.Array<double>(), x.Dims, y.Array<double>(), outShape, maps, scatter: false);
+        // Moves only: one generic copy per storage type, so integer dtypes pad too once they exist.
+        switch (x.Storage)
+        {
+            case float[] f: GatherRows(f, x.Dims, (float[])y.Storage, outShape, maps); break;
+            case double[] d: GatherRows(d, x.Dims, (double[])y.Storage, outShape, maps); break;
+            default: GatherRowsAny(x.Storage, x.Dims, y.Storage, outShape, maps); break;
+        }
         if (!Node.NeedsGrad([x])) return y;
         int[] inShape = x.Dims;
         return Node.Record(y, node, [x], g => [ScatterPad(g, maps, inShape, node)], differentiable: true);
@@ -111,32 +116,57 @@ public static partial class F
     private static Tensor ScatterPad(Tensor g, int[][] maps, int[] inShape, string node)
     {
         var dx = Tensor.Zeros(inShape, g.DType);
-        if (g.DType == DType.Float32) PadRows<float>(dx.Array<float>(), inShape, g.Array<float>(), g.Dims, maps, scatter: true);
-        else PadRows<double>(dx.Array<double>(), inShape, g.Array<double>(), g.Dims, maps, scatter: true);
+        if (g.DType == DType.Float32) ScatterRows(dx.Array<float>(), inShape, g.Array<float>(), g.Dims, maps);
+        else ScatterRows(dx.Array<double>(), inShape, g.Array<double>(), g.Dims, maps);
         if (!Node.NeedsGrad([g])) return dx;
         int[] outShape = g.Dims;
         return Node.Record(dx, node.Replace("Backward0", "BackwardBackward0"), [g], gg => [GatherPad(gg, maps, outShape, node)], differentiable: true);
     }
 
-    /// <summary>
-    /// Walks the output one last-dim row at a time (an odometer over the leading output dims): gathers
-    /// x into y, or with <paramref name="scatter"/> adds y back into x through the same maps.
-    /// </summary>
-    private static void PadRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps, bool scatter) where T : unmanaged, INumberBase<T>
+    private static void GatherRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged
     {
-        if (y.Length == 0) return;
-        int rank = xShape.Length, k = maps.Length, lead = rank - k;
+        int[] last = maps[^1];
+        ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+        {
+            for (int o = 0; o < last.Length; o++) y[yBase + o] = x[xBase + last[o]];
+        });
+    }
+
+    /// <summary>The same gather for a storage type without a typed path (element by element through Array).</summary>
+    private static void GatherRowsAny(Array x, int[] xShape, Array y, int[] yShape, int[][] maps)
+    {
+        int[] last = maps[^1];
+        ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+        {
+            for (int o = 0; o < last.Length; o++) Array.Copy(x, xBase + last[o], y, yBase + o, 1);
+        });
+    }
+
+    private static void ScatterRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged, INumberBase<T>
+    {
+        int[] last = maps[^1];
+        ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+        {
+            for (int o = 0; o < last.Length; o++) x[xBase + last[o]] += y[yBase + o];
+        });
+    }
+
+    /// <summary>
+    /// Walks the output one last-dim row at a time (an odometer over the leading output dims), handing each
+    /// row's start in y and the start in x of the input row it reads (the leading dims mapped through maps).
+    /// </summary>
+    private static void ForEachPadRow(int[] xShape, int[] yShape, int[][] maps, Action<int, int> row)
+    {
+        int rows = yShape[^1] == 0 ? 0 : ShapeUtil.Numel(yShape) / yShape[^1];
+        if (rows == 0) return;
+        int rank = xShape.Length, lead = rank - maps.Length, w = yShape[^1];
         var xs = ShapeUtil.Strides(xShape);
-        int rows = y.Length / yShape[^1], w = yShape[^1];
-        int[] last = maps[k - 1];
         var idx = new int[rank - 1];   // output index over all but the last dim
         for (int r = 0; r < rows; r++)
         {
             int xBase = 0;
             for (int d = 0; d < rank - 1; d++) xBase += (d < lead ? idx[d] : maps[d - lead][idx[d]]) * xs[d];
-            int yBase = r * w;
-            if (scatter) for (int o = 0; o < w; o++) x[xBase + last[o]] += y[yBase + o];
-            else for (int o = 0; o < w; o++) y[yBase + o] = x[xBase + last[o]];
+            row(xBase, r * w);
             for (int d = rank - 2; d >= 0 && ++idx[d] == yShape[d]; d--) idx[d] = 0;
         }
     }
