@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
 namespace Autograd;
 
 // y = log Σ exp(x) over the dims, computed as m + log Σ exp(x − m) with m the lane's max (0 where the max
@@ -13,14 +16,59 @@ public static partial class F
         var rs = ReduceShape.Of(x, dims, keepDim, "logsumexp");
         int[] rd = rs.Dims;
         Tensor y;
-        using (Grad.NoGrad())
+        if (!rs.Empty && (rd.Length == 1 || rd.Length == x.Rank))
         {
-            var m = rs.Empty ? Tensor.Zeros(rs.Kept, x.DType) : ExtremeOver(x, rd, max: true);
-            m = Tensor.From(m.ToDoubleArray().Select(v => double.IsInfinity(v) ? 0 : v).ToArray(), rs.Kept).To(x.DType);
-            y = rs.ToOut(Add(Log(Sum(Exp(Sub(x, m)), rd, keepDim: true)), m));
+            // One dim, or all of them (one lane of the flat tensor): the fused kernel, one pass for the max, one for the sum.
+            var l = x.Rank == 0 ? new DimLayout(1, 1, 1) : rd.Length == 1 ? DimLayout.Of(x.Dims, rd[0]) : new DimLayout(1, x.Numel, 1);
+            y = Tensor.Uninitialized(x.DType, rs.Out);
+            if (x.DType == DType.Float32) LseKernel(x.Array<float>(), y.Array<float>(), l);
+            else LseKernel(x.Array<double>(), y.Array<double>(), l);
         }
+        else
+            using (Grad.NoGrad())
+            {
+                var m = rs.Empty ? Tensor.Zeros(rs.Kept, x.DType) : ExtremeOver(x, rd, max: true);
+                m = Tensor.From(m.ToDoubleArray().Select(v => double.IsInfinity(v) ? 0 : v).ToArray(), rs.Kept).To(x.DType);
+                y = rs.ToOut(Add(Log(Sum(Exp(Sub(x, m)), rd, keepDim: true)), m));
+            }
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "LogsumexpBackward0", [x], g => [Mul(rs.Expand(g), Exp(Sub(x, rs.Expand(y))))], saved: [x, y], differentiable: true);
+    }
+
+    /// <summary>
+    /// y per lane of l: m = max (NaN if any NaN), shifted by 0 instead when ±∞, then m + log Σ exp(x − m).
+    /// Lanes along the last dim are contiguous spans; otherwise each outer block walks rows of Inner lanes at once.
+    /// </summary>
+    private static void LseKernel<T>(T[] x, T[] y, DimLayout l) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 4, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            var m = y.AsSpan(o * inner, inner);
+            var tmp = new T[inner == 1 ? size : inner];
+            var sum = new T[inner];
+            if (inner == 1)
+            {
+                var lane = x.AsSpan(block, size);
+                T mx = TensorPrimitives.Max<T>(lane);
+                if (T.IsInfinity(mx)) mx = T.Zero;
+                TensorPrimitives.Subtract(lane, mx, tmp);
+                TensorPrimitives.Exp<T>(tmp, tmp);
+                m[0] = T.Log(TensorPrimitives.Sum<T>(tmp)) + mx;
+                return;
+            }
+            x.AsSpan(block, inner).CopyTo(m);
+            for (int k = 1; k < size; k++) TensorPrimitives.Max(m, x.AsSpan(block + k * inner, inner), m);
+            for (int i = 0; i < inner; i++) if (T.IsInfinity(m[i])) m[i] = T.Zero;
+            for (int k = 0; k < size; k++)
+            {
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), m, tmp);
+                TensorPrimitives.Exp<T>(tmp, tmp);
+                TensorPrimitives.Add(sum, tmp, sum);
+            }
+            TensorPrimitives.Log<T>(sum, sum);
+            TensorPrimitives.Add(sum, m, m);
+        });
     }
 
     /// <summary>torch.logsumexp(x, dim, keepdim).</summary>

@@ -134,6 +134,11 @@ public class ReductionGradCheckTests
         Assert.Equal(double.NegativeInfinity, y[0]);
         Assert.Equal(double.PositiveInfinity, y[1]);
         Assert.Equal(1000, y[2], 1e-12);   // log(e^0 + e^1000) = 1000 + log1p(e^-1000)
+        // The same lanes down dim 0 (the kernel's rows-of-lanes path) and as a whole tensor.
+        var xt = Tensor.From([double.NegativeInfinity, 1, 0, double.NegativeInfinity, double.PositiveInfinity, 1000], [2, 3]);
+        var yt = F.Logsumexp(xt, 0).ToDoubleArray();
+        Assert.Equal([double.NegativeInfinity, double.PositiveInfinity, 1000], yt);
+        Assert.Equal(double.NegativeInfinity, F.Logsumexp(Tensor.Full([2, 2], double.NegativeInfinity, DType.Float64), []).Item());
     }
 
     [Fact]

@@ -104,7 +104,10 @@ public class ReductionsOracleTests
         foreach (var (shape, dims) in Selections.Append(([], [0])).Append(([2, 3], [])))
             foreach (var keep in new[] { false, true })
                 yield return (new Case("Logsumexp", Cfg(shape, dims, keep), Tags(dims, keep), [new Input(shape)]), (e, x) => e.Logsumexp(x[0], dims, keep));
-        yield return (new Case("Logsumexp", "[6,5] special values dims [1]", ["special values"], [new Input([6, 5], Data.Special)]), (e, x) => e.Logsumexp(x[0], [1]));
+        // NaN, ±∞ lanes through both paths of the fused kernel (contiguous lanes, rows of lanes) and the composed one.
+        foreach (var dims in new[] { new[] { 1 }, [0], [0, 1], [] })
+            yield return (new Case("Logsumexp", $"[6,5] special values dims [{string.Join(",", dims)}]", ["special values"], [new Input([6, 5], Data.Special)]), (e, x) => e.Logsumexp(x[0], dims));
+        yield return (new Case("Logsumexp", "[4,6,5] special values dims [0,2]", ["special values"], [new Input([4, 6, 5], Data.Special)]), (e, x) => e.Logsumexp(x[0], [0, 2]));
         yield return (new Case("Logsumexp", "[3,4] large values dims [0]", ["large values"], [new Input([3, 4])]), (e, x) => e.Logsumexp(e.Mul(x[0], 300.0), [0]));
         foreach (var (shape, dim) in new (int[], int)[] { ([7], 0), ([3, 4], 0), ([3, 4], 1), ([2, 3, 4], -2), ([2, 3, 4], 2), ([], 0), ([5, 0], 0), ([4, 33], 1) })
             yield return (new Case("Cumsum", $"[{string.Join(",", shape)}] dim {dim}", [dim < 0 ? "negative dim" : "dim"], [new Input(shape)]), (e, x) => e.Cumsum(x[0], dim));
