@@ -166,4 +166,21 @@ public class ReductionGradCheckTests
         F.Pad(xg, [2, 1], "reflect").Sum().Backward();
         Assert.Equal([1, 2, 3, 1], xg.Grad!.ToDoubleArray());
     }
+
+    [Fact]
+    public void NodesCarryPyTorchsNames()
+    {
+        // grad_fn names as PyTorch 2.10 prints them (torch.prod(x).grad_fn etc.).
+        var x = TestData.Randn([2, 3, 4], 1);
+        Assert.Equal("ProdBackward0", x.Prod().GradFn!.Name);
+        Assert.Equal("ProdBackward1", x.Prod(1).GradFn!.Name);
+        Assert.Equal("VarBackward0", x.Var([1]).GradFn!.Name);
+        Assert.Equal("StdBackward0", x.Std().GradFn!.Name);
+        Assert.Equal("LinalgVectorNormBackward0", x.Norm().GradFn!.Name);
+        Assert.Equal("LogsumexpBackward0", x.Logsumexp(2).GradFn!.Name);
+        Assert.Equal("CumsumBackward0", x.Cumsum(0).GradFn!.Name);
+        Assert.Equal("ReflectionPad1DBackward0", F.Pad(x, [1, 1], "reflect").GradFn!.Name);
+        Assert.Equal("ReplicationPad2DBackward0", F.Pad(x, [1, 1, 1, 1], "replicate").GradFn!.Name);
+        Assert.Equal("ConstantPadNdBackward0", F.Pad(x, [1, 1], "constant").GradFn!.Name);
+    }
 }
