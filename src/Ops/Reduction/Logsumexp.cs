@@ -16,10 +16,9 @@ public static partial class F
         var rs = ReduceShape.Of(x, dims, keepDim, "logsumexp");
         int[] rd = rs.Dims;
         Tensor y;
-        if (!rs.Empty && (rd.Length == 1 || rd.Length == x.Rank))
+        if (!rs.Empty && rs.TryLanes(out var l))
         {
-            // One dim, or all of them (one lane of the flat tensor): the fused kernel, one pass for the max, one for the sum.
-            var l = x.Rank == 0 ? new DimLayout(1, 1, 1) : rd.Length == 1 ? DimLayout.Of(x.Dims, rd[0]) : new DimLayout(1, x.Numel, 1);
+            // Consecutive dims (one, a block, all): the fused kernel, one pass for the max, one for the sum.
             y = Tensor.Uninitialized(x.DType, rs.Out);
             if (x.DType == DType.Float32) LseKernel(x.Array<float>(), y.Array<float>(), l);
             else LseKernel(x.Array<double>(), y.Array<double>(), l);

@@ -33,6 +33,27 @@ internal readonly record struct ReduceShape(bool[] Reduce, int[] In, int[] Kept,
     /// <summary>A tensor of the kept shape seen with the output shape.</summary>
     internal Tensor ToOut(Tensor kept) => new(kept.Storage, Out);
 
+    /// <summary>
+    /// When the reduced dims are consecutive (one dim, a trailing block, all of them; or a 0-dim input), the
+    /// input seen as [outer, size, inner] lanes whose order is the output's (fused kernels walk these).
+    /// </summary>
+    internal bool TryLanes(out DimLayout lanes)
+    {
+        lanes = default;
+        int first = Array.IndexOf(Reduce, true), last = Array.LastIndexOf(Reduce, true);
+        if (first < 0) { lanes = new DimLayout(ShapeUtil.Numel(In), 1, 1); return true; }   // 0-dim: one lane of one
+        for (int d = first; d <= last; d++) if (!Reduce[d]) return false;
+        int outer = 1, size = 1, inner = 1;
+        for (int d = 0; d < In.Length; d++)
+        {
+            if (d < first) outer *= In[d];
+            else if (d <= last) size *= In[d];
+            else inner *= In[d];
+        }
+        lanes = new DimLayout(outer, size, inner);
+        return true;
+    }
+
     /// <summary>A reduction whose lanes are missing (a reduced dim of size 0).</summary>
     internal bool Empty => Count == 0;
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
 namespace Autograd;
 
 // var: y = Σ (x − mean)² / max(0, N − correction), N the elements per output (the max as PyTorch's kernel:
@@ -42,12 +45,21 @@ public static partial class F
         var rs = ReduceShape.Of(x, dims, keepDim, op);
         int[] rd = rs.Dims;
         Tensor y;
-        using (Grad.NoGrad())
+        double divisor = Math.Max(0, rs.Count - correction);
+        if (!rs.Empty && rs.TryLanes(out var l))
         {
-            var dev = Sub(x, Mean(x, rd, keepDim: true));
-            y = Div(Sum(Mul(dev, dev), rd, keepDim), Math.Max(0, rs.Count - correction));
-            if (std) y = Sqrt(y);
+            // Consecutive dims: two passes per lane (the mean, then the squared deviations), no temporaries of x's size.
+            y = Tensor.Uninitialized(x.DType, rs.Out);
+            if (x.DType == DType.Float32) MomentKernel(x.Array<float>(), y.Array<float>(), l, (float)divisor, std);
+            else MomentKernel(x.Array<double>(), y.Array<double>(), l, divisor, std);
         }
+        else
+            using (Grad.NoGrad())
+            {
+                var dev = Sub(x, Mean(x, rd, keepDim: true));
+                y = Div(Sum(Mul(dev, dev), rd, keepDim), divisor);
+                if (std) y = Sqrt(y);
+            }
         if (!Node.NeedsGrad([x])) return y;
         // PyTorch's all-elements rule: the call without dims, or a 0-dim input.
         bool allRule = all || x.Rank == 0;
@@ -56,6 +68,38 @@ public static partial class F
             var gv = std ? KeepWhere(Div(g, Mul(y, 2)), NonZero(y), "MaskedFillBackward0") : g;
             return [VarGrad(gv, x, rs, correction, allRule)];
         }, saved: [x, y], differentiable: true);
+    }
+
+    /// <summary>Per lane: Σ (x − mean)² / divisor (then √ for std); lanes along the last dims are spans, others rows of lanes.</summary>
+    private static void MomentKernel<T>(T[] x, T[] y, DimLayout l, T divisor, bool std) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T n = T.CreateTruncating(l.Size);
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 3, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            var tmp = new T[inner == 1 ? size : inner];
+            if (inner == 1)
+            {
+                var lane = x.AsSpan(block, size);
+                T mean = TensorPrimitives.Sum<T>(lane) / n;
+                TensorPrimitives.Subtract(lane, mean, tmp);
+                T v = TensorPrimitives.SumOfSquares<T>(tmp) / divisor;
+                y[o] = std ? T.Sqrt(v) : v;
+                return;
+            }
+            var mean2 = new T[inner];
+            var acc = y.AsSpan(o * inner, inner);
+            for (int k = 0; k < size; k++) TensorPrimitives.Add(mean2, x.AsSpan(block + k * inner, inner), mean2);
+            TensorPrimitives.Divide(mean2, n, mean2);
+            acc.Clear();
+            for (int k = 0; k < size; k++)
+            {
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), mean2, tmp);
+                TensorPrimitives.MultiplyAdd(tmp, tmp, acc, acc);
+            }
+            TensorPrimitives.Divide(acc, divisor, acc);
+            if (std) TensorPrimitives.Sqrt<T>(acc, acc);
+        });
     }
 
     private static Tensor VarGrad(Tensor g, Tensor x, ReduceShape rs, double correction, bool allRule)
