@@ -6,7 +6,8 @@ namespace Autograd;
 // y = log Σ exp(x) over the dims, computed as m + log Σ exp(x − m) with m the lane's max (0 where the max
 // is ±∞, as PyTorch's logsumexp: a lane of −∞ gives −∞, a lane holding +∞ gives +∞, not NaN from ∞ − ∞).
 // Backward, PyTorch's logsumexp_backward: dX = dY · exp(x − y), y broadcast back over the dims (the
-// softmax of the lane). Recorded ops, through y's own node, so it differentiates again.
+// softmax of the lane). Under createGraph: recorded ops, through y's own node, so it differentiates again;
+// otherwise, over consecutive dims, one kernel.
 public static partial class F
 {
     /// <summary>torch.logsumexp(x, dims, keepdim); an empty dims list means every dim.</summary>
@@ -31,7 +32,9 @@ public static partial class F
                 y = rs.ToOut(Add(Log(Sum(Exp(Sub(x, m)), rd, keepDim: true)), m));
             }
         if (!Node.NeedsGrad([x])) return y;
-        return Node.Record(y, "LogsumexpBackward0", [x], g => [Mul(rs.Expand(g), Exp(Sub(x, rs.Expand(y))))], saved: [x, y], differentiable: true);
+        return Node.Record(y, "LogsumexpBackward0", [x], g =>
+            [!GradMode.IsEnabled && rs.TryLanes(out var lanes) ? SoftmaxScaleRaw(g, x, y, lanes) : Mul(rs.Expand(g), Exp(Sub(x, rs.Expand(y))))],
+            saved: [x, y], differentiable: true);
     }
 
     /// <summary>
@@ -67,6 +70,40 @@ public static partial class F
             }
             TensorPrimitives.Log<T>(sum, sum);
             TensorPrimitives.Add(sum, m, m);
+        });
+    }
+
+    /// <summary>The first-order rule as one kernel (no graph to record): dX = dY_lane · exp(x − y_lane).</summary>
+    private static Tensor SoftmaxScaleRaw(Tensor g, Tensor x, Tensor y, DimLayout l)
+    {
+        var dx = Tensor.Uninitialized(x.DType, x.Dims);
+        if (x.DType == DType.Float32) SoftmaxScaleKernel(x.Array<float>(), g.Array<float>(), y.Array<float>(), dx.Array<float>(), l);
+        else SoftmaxScaleKernel(x.Array<double>(), g.Array<double>(), y.Array<double>(), dx.Array<double>(), l);
+        return dx;
+    }
+
+    private static void SoftmaxScaleKernel<T>(T[] x, T[] g, T[] y, T[] dx, DimLayout l) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 3, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            if (inner == 1)
+            {
+                var lane = dx.AsSpan(block, size);
+                TensorPrimitives.Subtract(x.AsSpan(block, size), y[o], lane);
+                TensorPrimitives.Exp<T>(lane, lane);
+                TensorPrimitives.Multiply(lane, g[o], lane);
+                return;
+            }
+            var yr = y.AsSpan(o * inner, inner);
+            var gr = g.AsSpan(o * inner, inner);
+            for (int k = 0; k < size; k++)
+            {
+                var d = dx.AsSpan(block + k * inner, inner);
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), yr, d);
+                TensorPrimitives.Exp<T>(d, d);
+                TensorPrimitives.Multiply(d, gr, d);
+            }
         });
     }
 

@@ -14,6 +14,8 @@ namespace Autograd;
 //                  dY · (x == mean ? NaN : inf) (PyTorch's special case);
 //   std:           var's rule applied to dY / (2y), set to 0 where y == 0 (masked_fill: a constant x has a
 //                  zero gradient, not NaN).
+// Without createGraph, over consecutive dims, forward and first-order backward are fused lane kernels
+// (two passes each, no temporaries of the input's size); the recorded rules above are the createGraph path.
 public static partial class F
 {
     /// <summary>torch.var(x, correction=): the variance of all elements (correction 1 = unbiased, PyTorch's default).</summary>
@@ -65,9 +67,60 @@ public static partial class F
         bool allRule = all || x.Rank == 0;
         return Node.Record(y, std ? "StdBackward0" : "VarBackward0", [x], g =>
         {
+            double dof = rs.Count - correction;
+            if (!GradMode.IsEnabled && (!allRule || dof > 0) && rs.TryLanes(out var lanes))
+                return [MomentGradRaw(g, x, y, lanes, 2 / dof, std)];
             var gv = std ? KeepWhere(Div(g, Mul(y, 2)), NonZero(y), "MaskedFillBackward0") : g;
             return [VarGrad(gv, x, rs, correction, allRule)];
         }, saved: [x, y], differentiable: true);
+    }
+
+    /// <summary>
+    /// The first-order rule as one kernel (no graph to record): per lane s = dY · 2/(N − correction), for std
+    /// dY / (2y) first (0 where y == 0), then dX = s · (x − mean) with the lane's mean computed again.
+    /// </summary>
+    private static Tensor MomentGradRaw(Tensor g, Tensor x, Tensor y, DimLayout l, double twoOverDof, bool std)
+    {
+        var scale = new double[l.Lanes];
+        for (int i = 0; i < scale.Length; i++)
+        {
+            double gi = g.GetDouble(i);
+            if (std) { double yi = y.GetDouble(i); gi = yi == 0 ? 0 : gi / (2 * yi); }
+            scale[i] = gi * twoOverDof;
+        }
+        var dx = Tensor.Uninitialized(x.DType, x.Dims);
+        if (x.DType == DType.Float32) CentredScaleKernel(x.Array<float>(), dx.Array<float>(), l, scale);
+        else CentredScaleKernel(x.Array<double>(), dx.Array<double>(), l, scale);
+        return dx;
+    }
+
+    private static void CentredScaleKernel<T>(T[] x, T[] dx, DimLayout l, double[] scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T n = T.CreateTruncating(l.Size);
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 2, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            if (inner == 1)
+            {
+                var lane = x.AsSpan(block, size);
+                T mean = TensorPrimitives.Sum<T>(lane) / n, s = T.CreateTruncating(scale[o]);
+                var d = dx.AsSpan(block, size);
+                TensorPrimitives.Subtract(lane, mean, d);
+                TensorPrimitives.Multiply(d, s, d);
+                return;
+            }
+            var mean2 = new T[inner];
+            var sc = new T[inner];
+            for (int i = 0; i < inner; i++) sc[i] = T.CreateTruncating(scale[o * inner + i]);
+            for (int k = 0; k < size; k++) TensorPrimitives.Add(mean2, x.AsSpan(block + k * inner, inner), mean2);
+            TensorPrimitives.Divide(mean2, n, mean2);
+            for (int k = 0; k < size; k++)
+            {
+                var d = dx.AsSpan(block + k * inner, inner);
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), mean2, d);
+                TensorPrimitives.Multiply(d, sc, d);
+            }
+        });
     }
 
     /// <summary>Per lane: Σ (x − mean)² / divisor (then √ for std); lanes along the last dims are spans, others rows of lanes.</summary>
