@@ -69,9 +69,9 @@ public static partial class F
         var l = DimLayout.Of(shape, d);
         if (GradMode.IsEnabled) return Mul(ExpandTo(g, shape), ExclusiveProdRecorded(x, l));
         var dx = Tensor.Uninitialized(x.DType, shape);
-        var gk = g.Numel == l.Lanes ? g : Expand(g, [.. shape.Select((s, i) => i == d ? 1 : s)]);
-        if (x.DType == DType.Float32) ExclusiveProdKernel(x.Array<float>(), gk.Array<float>(), dx.Array<float>(), l);
-        else ExclusiveProdKernel(x.Array<double>(), gk.Array<double>(), dx.Array<double>(), l);
+        // g has the kept shape: one value per lane, in lane order.
+        if (x.DType == DType.Float32) ExclusiveProdKernel(x.Array<float>(), g.Array<float>(), dx.Array<float>(), l);
+        else ExclusiveProdKernel(x.Array<double>(), g.Array<double>(), dx.Array<double>(), l);
         return dx;
     }
 
