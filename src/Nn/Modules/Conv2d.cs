@@ -1,15 +1,21 @@
 namespace Autograd.Nn;
 
 /// <summary>
-/// 2-d convolution over NCHW or CHW input (torch.nn.Conv2d, padding_mode='zeros'). Weight
+/// 2-d convolution over NCHW or CHW input (torch.nn.Conv2d). Weight
 /// (outChannels, inChannels/groups, kH, kW) and bias start as PyTorch's do: uniform in ±1/√fan_in with
 /// fan_in = inChannels/groups·kH·kW (kaiming_uniform_(a=√5) and the default bias rule).
+/// <paramref name="paddingMode"/> "zeros" pads inside the convolution; "reflect", "replicate" and "circular"
+/// pad the input with F.Pad in that mode and convolve with padding 0, as PyTorch's _conv_forward does
+/// ("same" then splits each dim's total padding dilation·(k − 1) as total/2 before, the rest after).
 /// </summary>
 public sealed class Conv2d : Module
 {
     public Conv2d(int inChannels, int outChannels, Pair kernelSize, Pair? stride = null, Padding? padding = null,
-        Pair? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+        Pair? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null,
+        string paddingMode = "zeros")
     {
+        if (paddingMode is not ("zeros" or "reflect" or "replicate" or "circular"))
+            throw new ArgumentException($"Conv2d: padding_mode must be one of {{'zeros', 'reflect', 'replicate', 'circular'}}, but got padding_mode='{paddingMode}'", nameof(paddingMode));
         if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: groups must be a positive integer, got {groups}");
         if (inChannels <= 0 || inChannels % groups != 0)
             throw new ArgumentException($"Conv2d: in_channels must be positive and divisible by groups, got in_channels={inChannels}, groups={groups}", nameof(inChannels));
@@ -24,6 +30,11 @@ public sealed class Conv2d : Module
         Padding = padding ?? 0;
         Dilation = dilation ?? 1;
         Groups = groups;
+        PaddingMode = paddingMode;
+        // With another mode F.Conv2d sees padding 0, so the checks it makes on a padding string are made here.
+        if (paddingMode != "zeros" && Padding.Mode is { } pm && pm != "valid" && (pm != "same" || Stride != (Pair)1))
+            throw new ArgumentException(pm == "same" ? "Conv2d: padding='same' is not supported for strided convolutions"
+                : $"Conv2d: Invalid padding string '{pm}', should be one of ['valid', 'same']", nameof(padding));
         var w = Tensor.Zeros([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], dtype);
         Init.KaimingUniform_(w, a: Math.Sqrt(5), generator: generator);
         Weight = RegisterParameter("weight", new Parameter(w))!;
@@ -38,10 +49,22 @@ public sealed class Conv2d : Module
     public Padding Padding { get; }
     public Pair Dilation { get; }
     public int Groups { get; }
+    public string PaddingMode { get; }
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input) => PaddingMode == "zeros"
+        ? F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, Dilation, Groups)
+        : F.Conv2d(F.Pad(input, ReversedPaddingRepeatedTwice(), PaddingMode), Weight, Bias?.Data, Stride, 0, Dilation, Groups);
+
+    /// <summary>PyTorch's _reversed_padding_repeated_twice: (left, right, top, bottom) for F.pad.</summary>
+    private int[] ReversedPaddingRepeatedTwice()
+    {
+        if (Padding.Mode is null) return [Padding.Size.W, Padding.Size.W, Padding.Size.H, Padding.Size.H];
+        if (Padding.Mode != "same") return [0, 0, 0, 0];
+        int th = Dilation.H * (KernelSize.H - 1), tw = Dilation.W * (KernelSize.W - 1);
+        return [tw / 2, tw - tw / 2, th / 2, th - th / 2];
+    }
 
     protected override string ExtraRepr()
     {
@@ -50,6 +73,7 @@ public sealed class Conv2d : Module
         if (Dilation != (Pair)1) s += $", dilation={Dilation}";
         if (Groups != 1) s += $", groups={Groups}";
         if (Bias is null) s += ", bias=False";
+        if (PaddingMode != "zeros") s += $", padding_mode={PaddingMode}";
         return s;
     }
 }

@@ -1,0 +1,124 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Autograd;
+
+// y = log Σ exp(x) over the dims, computed as m + log Σ exp(x − m) with m the lane's max (0 where the max
+// is ±∞, as PyTorch's logsumexp: a lane of −∞ gives −∞, a lane holding +∞ gives +∞, not NaN from ∞ − ∞).
+// Backward, PyTorch's logsumexp_backward: dX = dY · exp(x − y), y broadcast back over the dims (the
+// softmax of the lane). Under createGraph: recorded ops, through y's own node, so it differentiates again;
+// otherwise, over consecutive dims, one kernel.
+public static partial class F
+{
+    /// <summary>torch.logsumexp(x, dims, keepdim); an empty dims list means every dim.</summary>
+    public static Tensor Logsumexp(Tensor x, ReadOnlySpan<int> dims, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var rs = ReduceShape.Of(x, dims, keepDim, "logsumexp");
+        int[] rd = rs.Dims;
+        Tensor y;
+        if (!rs.Empty && rs.TryLanes(out var l))
+        {
+            // Consecutive dims (one, a block, all): the fused kernel, one pass for the max, one for the sum.
+            y = Tensor.Uninitialized(x.DType, rs.Out);
+            if (x.DType == DType.Float32) LseKernel(x.Array<float>(), y.Array<float>(), l);
+            else LseKernel(x.Array<double>(), y.Array<double>(), l);
+        }
+        else
+            using (Grad.NoGrad())
+            {
+                var m = rs.Empty ? Tensor.Zeros(rs.Kept, x.DType) : ExtremeOver(x, rd, max: true);
+                m = Tensor.From(m.ToDoubleArray().Select(v => double.IsInfinity(v) ? 0 : v).ToArray(), rs.Kept).To(x.DType);
+                y = rs.ToOut(Add(Log(Sum(Exp(Sub(x, m)), rd, keepDim: true)), m));
+            }
+        if (!Node.NeedsGrad([x])) return y;
+        return Node.Record(y, "LogsumexpBackward0", [x], g =>
+            [!GradMode.IsEnabled && rs.TryLanes(out var lanes) ? SoftmaxScaleRaw(g, x, y, lanes) : Mul(rs.Expand(g), Exp(Sub(x, rs.Expand(y))))],
+            saved: [x, y], differentiable: true);
+    }
+
+    /// <summary>
+    /// y per lane of l: m = max (NaN if any NaN), shifted by 0 instead when ±∞, then m + log Σ exp(x − m).
+    /// Lanes along the last dim are contiguous spans; otherwise each outer block walks rows of Inner lanes at once.
+    /// </summary>
+    private static void LseKernel<T>(T[] x, T[] y, DimLayout l) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 4, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            var m = y.AsSpan(o * inner, inner);
+            var tmp = new T[inner == 1 ? size : inner];
+            var sum = new T[inner];
+            if (inner == 1)
+            {
+                var lane = x.AsSpan(block, size);
+                T mx = TensorPrimitives.Max<T>(lane);
+                if (T.IsInfinity(mx)) mx = T.Zero;
+                TensorPrimitives.Subtract(lane, mx, tmp);
+                TensorPrimitives.Exp<T>(tmp, tmp);
+                m[0] = T.Log(TensorPrimitives.Sum<T>(tmp)) + mx;
+                return;
+            }
+            x.AsSpan(block, inner).CopyTo(m);
+            for (int k = 1; k < size; k++) TensorPrimitives.Max(m, x.AsSpan(block + k * inner, inner), m);
+            for (int i = 0; i < inner; i++) if (T.IsInfinity(m[i])) m[i] = T.Zero;
+            for (int k = 0; k < size; k++)
+            {
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), m, tmp);
+                TensorPrimitives.Exp<T>(tmp, tmp);
+                TensorPrimitives.Add(sum, tmp, sum);
+            }
+            TensorPrimitives.Log<T>(sum, sum);
+            TensorPrimitives.Add(sum, m, m);
+        });
+    }
+
+    /// <summary>The first-order rule as one kernel (no graph to record): dX = dY_lane · exp(x − y_lane).</summary>
+    private static Tensor SoftmaxScaleRaw(Tensor g, Tensor x, Tensor y, DimLayout l)
+    {
+        var dx = Tensor.Uninitialized(x.DType, x.Dims);
+        if (x.DType == DType.Float32) SoftmaxScaleKernel(x.Array<float>(), g.Array<float>(), y.Array<float>(), dx.Array<float>(), l);
+        else SoftmaxScaleKernel(x.Array<double>(), g.Array<double>(), y.Array<double>(), dx.Array<double>(), l);
+        return dx;
+    }
+
+    private static void SoftmaxScaleKernel<T>(T[] x, T[] g, T[] y, T[] dx, DimLayout l) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Kernels.Parallelism.For(l.Outer, (long)x.Length * 3, o =>
+        {
+            int inner = l.Inner, size = l.Size, block = o * size * inner;
+            if (inner == 1)
+            {
+                var lane = dx.AsSpan(block, size);
+                TensorPrimitives.Subtract(x.AsSpan(block, size), y[o], lane);
+                TensorPrimitives.Exp<T>(lane, lane);
+                TensorPrimitives.Multiply(lane, g[o], lane);
+                return;
+            }
+            var yr = y.AsSpan(o * inner, inner);
+            var gr = g.AsSpan(o * inner, inner);
+            for (int k = 0; k < size; k++)
+            {
+                var d = dx.AsSpan(block + k * inner, inner);
+                TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), yr, d);
+                TensorPrimitives.Exp<T>(d, d);
+                TensorPrimitives.Multiply(d, gr, d);
+            }
+        });
+    }
+
+    /// <summary>torch.logsumexp(x, dim, keepdim).</summary>
+    public static Tensor Logsumexp(Tensor x, int dim, bool keepDim = false) => Logsumexp(x, [dim], keepDim);
+}
+
+public static class TensorLogsumexpExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.logsumexp(dims, keepdim).</summary>
+        public Tensor Logsumexp(ReadOnlySpan<int> dims, bool keepDim = false) => F.Logsumexp(x, dims, keepDim);
+
+        /// <summary>tensor.logsumexp(dim, keepdim).</summary>
+        public Tensor Logsumexp(int dim, bool keepDim = false) => F.Logsumexp(x, dim, keepDim);
+    }
+}
