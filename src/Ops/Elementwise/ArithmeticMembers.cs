@@ -34,5 +34,14 @@ public static class TensorArithmeticExtensions
 
         /// <summary>tensor.neg().</summary>
         public Tensor Neg() => F.Neg(x);
+
+        /// <summary>tensor.add(integer): an integer tensor stays integral (Note [Type promotion]).</summary>
+        public Tensor Add(long other) => F.Add(x, other);
+
+        public Tensor Sub(long other) => F.Sub(x, other);
+
+        public Tensor Mul(long other) => F.Mul(x, other);
+
+        public Tensor Div(long other) => F.Div(x, other);
     }
 }

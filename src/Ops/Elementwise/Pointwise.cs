@@ -28,6 +28,7 @@ internal static class Pointwise
 
     internal static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IPointwise
     {
+        if (!x.DType.IsFloatingPoint()) x = x.ConvertData(DType.Float32);   // sin, gelu, ... of integers are float32, as in PyTorch
         var r = Tensor.Uninitialized(x.DType, x.Dims);   // every element written
         if (x.DType == DType.Float32) Run(x.Array<float>(), r.Array<float>(), op);
         else Run(x.Array<double>(), r.Array<double>(), op);
@@ -45,6 +46,7 @@ internal static class Pointwise
     /// <summary>A vectorised span map (TensorPrimitives) run over the same blocks: TOp.Apply on each block's spans.</summary>
     internal static Tensor Spans<TOp>(Tensor x) where TOp : IUnaryOp
     {
+        if (!x.DType.IsFloatingPoint()) x = x.ConvertData(DType.Float32);
         var r = Tensor.Uninitialized(x.DType, x.Dims);
         if (x.DType == DType.Float32) Run(x.Array<float>(), r.Array<float>());
         else Run(x.Array<double>(), r.Array<double>());
