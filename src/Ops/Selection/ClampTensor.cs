@@ -10,11 +10,14 @@ namespace Autograd;
 //   dMax = where(x > max or max < min, dY, 0)             (x > max alone without min)
 // each summed to its operand's shape. The masks are constant comparisons, so the gradients are recorded
 // where/sum_to ops, differentiable again. The scalar overload is Elementwise/Clamp.cs; a C# number picks it
-// (a standard conversion beats the implicit number-to-tensor one), a tensor picks this one.
+// (a standard conversion beats the implicit number-to-tensor one), a tensor picks this one; min has no default
+// here, or F.Clamp(x) would match both.
 public static partial class F
 {
     /// <summary>torch.clamp(x, min, max) with tensor bounds (broadcast with x); at least one must be given.</summary>
-    public static Tensor Clamp(Tensor x, Tensor? min = null, Tensor? max = null)
+    /// <remarks>min has no default, so F.Clamp(x) and calls with numbers stay the scalar overload's; for a max
+    /// bound alone pass null for min: F.Clamp(x, null, hi).</remarks>
+    public static Tensor Clamp(Tensor x, Tensor? min, Tensor? max = null)
     {
         if (min is null && max is null)
             throw new ArgumentException("clamp: At least one of 'min' or 'max' must not be None", nameof(min));
@@ -64,5 +67,14 @@ public static partial class F
                 r[i] = v;
             }
         }
+    }
+}
+
+public static class TensorClampTensorExtensions
+{
+    extension(Tensor x)
+    {
+        /// <summary>tensor.clamp(min, max) with tensor bounds (null for a missing one).</summary>
+        public Tensor Clamp(Tensor? min, Tensor? max = null) => F.Clamp(x, min, max);
     }
 }
