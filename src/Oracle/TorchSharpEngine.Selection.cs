@@ -13,7 +13,13 @@ public sealed partial class TorchSharpEngine
     public EngineTensor FromInt32(int[] data, int[] shape) => Wrap(TorchApi.tensor((int[])data.Clone(), Longs(shape), TorchApi.ScalarType.Int32));
     public EngineTensor FromBool(bool[] data, int[] shape) => Wrap(TorchApi.tensor((bool[])data.Clone(), Longs(shape), TorchApi.ScalarType.Bool));
 
-    public EngineTensor Where(EngineTensor cond, EngineTensor a, EngineTensor b) => Op(() => TorchApi.where(U(cond), U(a), U(b)));
+    public EngineTensor Where(EngineTensor cond, EngineTensor a, EngineTensor b)
+    {
+        // TorchSharp refuses a non-bool condition itself (an ArgumentException); libtorch's own check says the same.
+        if (U(cond).dtype != TorchApi.ScalarType.Bool)
+            throw new TorchException($"where expected condition to be a boolean tensor, but got a tensor with dtype {U(cond).dtype}");
+        return Op(() => TorchApi.where(U(cond), U(a), U(b)));
+    }
     public EngineTensor MaskedFill(EngineTensor x, EngineTensor mask, double value) => Op(() => U(x).masked_fill(U(mask), value));
 
     public EngineTensor MaskedFill(EngineTensor x, EngineTensor mask, EngineTensor value)

@@ -4,7 +4,7 @@ namespace Autograd;
 // scatter:     r = x; r[p with p[dim] = index[p]] = src[p] (or value)    ScatterBackward0: dX = dR with the written positions zeroed,
 //                                                                         dSrc = gather(dR, dim, index)
 // scatter_add: r = x; r[p with p[dim] = index[p]] += src[p]              ScatterAddBackward0: dX = dR, dSrc = gather(dR, dim, index)
-// Index rules as PyTorch's ScatterGatherChecks.h: an int64 index of the same rank as x (0-dim counts as 1-dim);
+// Index rules as PyTorch's ScatterGatherChecks.h: an int64 (or int32, which libtorch 2.10 accepts) index of the same rank as x (0-dim counts as 1-dim);
 // index.size(d) <= x.size(d) for d != dim (and <= src.size(d) for every d); every index in [0, x.size(dim)).
 // Scatter with repeated indices writes one of them (PyTorch leaves which undefined; here the last).
 // dSrc is src-shaped: where src is larger than index its extra elements get 0 (PyTorch's gather(dR) would have

@@ -10,7 +10,7 @@ public static partial class F
     public static Tensor IndexSelect(Tensor x, int dim, Tensor index)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "index_select");
-        var values = IndexMaps.Values(index, "index_select", allowInt32: true);
+        var values = IndexMaps.Values(index, "index_select", "int32 or int64");
         if (index.Rank > 1)
             throw new ArgumentException("index_select(): Index is supposed to be a vector", nameof(index));
         if (x.Rank == 0 && values.Length != 1)

@@ -72,12 +72,11 @@ internal static class IndexMaps
         return (self, other);
     }
 
-    /// <summary>The index values as long, after PyTorch's dtype check (int64 only, or also int32 when <paramref name="allowInt32"/>).</summary>
-    internal static long[] Values(Tensor index, string op, bool allowInt32 = false)
+    /// <summary>The index values as long, after PyTorch's dtype check: int64 or int32 (libtorch 2.10 takes both in
+    /// gather, scatter and index_select; the wording of the error is the op's own).</summary>
+    internal static long[] Values(Tensor index, string op, string wording = "int32/int64")
     {
-        if (index.DType == DType.Int64 || (allowInt32 && index.DType == DType.Int32)) return index.ToArray<long>();
-        throw new ArgumentException(allowInt32
-            ? $"{op}(): Expected dtype int32 or int64 for index, but got {index.DType.TorchName()}"
-            : $"{op}(): Expected dtype int64 for index, but got {index.DType.TorchName()}", nameof(index));
+        if (index.DType is DType.Int64 or DType.Int32) return index.ToArray<long>();
+        throw new ArgumentException($"{op}(): Expected dtype {wording} for index, but got {index.DType.TorchName()}", nameof(index));
     }
 }

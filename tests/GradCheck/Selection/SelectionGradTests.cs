@@ -62,8 +62,9 @@ public class SelectionGradTests
                     r[$"topk {Fmt(shape)} k {k} dim {dim} largest {largest}"] = (t => t[0].Topk(k, dim, largest).Values, [D(shape)]);
         }
 
-        // clamp with tensor bounds: broadcasting, one bound only, min > max somewhere; values away from the bounds
-        foreach (var (x, lo, hi) in new (int[], int[]?, int[]?)[] { ([6], [6], [6]), ([2, 3], [3], [2, 1]), ([2, 3, 4], [1, 4], null), ([3, 1, 2, 2], null, [2, 1, 2]), ([], [], []) })
+        // clamp with tensor bounds: broadcasting (x too: [3] against min [2, 1], whose backward libtorch 2.10 rejects),
+        // one bound only, min > max somewhere
+        foreach (var (x, lo, hi) in new (int[], int[]?, int[]?)[] { ([6], [6], [6]), ([2, 3], [3], [2, 1]), ([2, 3, 4], [1, 4], null), ([3, 1, 2, 2], null, [2, 1, 2]), ([], [], []), ([3], [2, 1], [1]) })
         {
             Tensor[] inputs = [X(x), .. lo is null ? Array.Empty<Tensor>() : [X(lo)], .. hi is null ? Array.Empty<Tensor>() : [Add(X(hi), 0.8)]];
             bool hasLo = lo is not null, hasHi = hi is not null;

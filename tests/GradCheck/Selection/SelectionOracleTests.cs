@@ -81,8 +81,9 @@ public class SelectionOracleTests
             yield return C("Any", $"all {Fmt(shape)}", [new Input(shape, Data.Ties, false)], (e, x) => e.Any(x[0]));
             yield return C("All", $"all {Fmt(shape)}", [new Input(shape, Data.Ties, false)], (e, x) => e.All(x[0]));
         }
-        foreach (var (xs, lo, hi) in new (int[], int[]?, int[]?)[] { ([6], [6], [6]), ([2, 3], [3], [2, 1]), ([2, 3, 4], [1, 4], null), ([3, 1, 2, 2], null, [2, 1, 2]), ([], [], []), ([3], [2, 1], [1]) })
+        foreach (var (xs, lo, hi) in new (int[], int[]?, int[]?)[] { ([6], [6], [6]), ([2, 3], [3], [2, 1]), ([2, 3, 4], [1, 4], null), ([3, 1, 2, 2], null, [2, 1, 2]), ([], [], []), ([2, 3], [2, 1], [1]) })
         {
+            // (x smaller than the broadcast shape is left to SelectionGradTests: libtorch 2.10's clamp backward rejects it.)
             var inputs = new[] { xs, lo, hi }.Where(s => s is not null).Select(s => new Input(s!)).ToArray();
             bool hasLo = lo is not null, hasHi = hi is not null;
             yield return C("Clamp", $"tensor-bounds x {Fmt(xs)} min {(hasLo ? Fmt(lo!) : "none")} max {(hasHi ? Fmt(hi!) : "none")}", inputs,
@@ -106,14 +107,14 @@ public class SelectionOracleTests
         E("Gather", "negative index", N([3, 4]), (e, x) => e.Gather(x[0], 1, e.FromInt64([0, -1], [1, 2]))),
         E("Gather", "index of another rank", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt64([0, 1], [2]))),
         E("Gather", "index larger than x in another dim", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt64(new long[10], [2, 5]))),
-        E("Gather", "int32 index", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt32([0, 1], [1, 2]))),
+        E("Gather", "valid: int32 index", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt32([0, 1], [1, 2]))),
         E("Gather", "float index", N([3, 4], [1, 2]), (e, x) => e.Gather(x[0], 0, x[1])),
         E("Gather", "dim out of range", N([3, 4]), (e, x) => e.Gather(x[0], 2, e.FromInt64([0], [1, 1]))),
         E("Gather", "valid: index longer than x along dim", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt64([0, 2, 1, 1, 0], [5, 1]))),
         E("Scatter", "index out of bounds", N([3, 4], [1, 4]), (e, x) => e.Scatter(x[0], 0, e.FromInt64([0, 3, 1, 2], [1, 4]), x[1])),
         E("Scatter", "src smaller than index", N([3, 4], [1, 2]), (e, x) => e.Scatter(x[0], 0, e.FromInt64([0, 1, 2], [1, 3]), x[1])),
         E("Scatter", "src of another dtype", N([3, 4]), (e, x) => e.Scatter(x[0], 0, e.FromInt64([0, 1], [1, 2]), e.FromInt64([1, 2], [1, 2]))),
-        E("Scatter", "int32 index", N([3, 4], [1, 2]), (e, x) => e.Scatter(x[0], 0, e.FromInt32([0, 1], [1, 2]), x[1])),
+        E("Scatter", "valid: int32 index", N([3, 4], [1, 2]), (e, x) => e.Scatter(x[0], 0, e.FromInt32([0, 1], [1, 2]), x[1])),
         E("Scatter", "value, index out of bounds", N([3, 4]), (e, x) => e.Scatter(x[0], 1, e.FromInt64([4], [1, 1]), 1.0)),
         E("ScatterAdd", "index out of bounds", N([3, 4], [1, 2]), (e, x) => e.ScatterAdd(x[0], 1, e.FromInt64([0, 7], [1, 2]), x[1])),
         E("ScatterAdd", "index of another rank", N([3, 4], [2]), (e, x) => e.ScatterAdd(x[0], 1, e.FromInt64([0, 1], [2]), x[1])),
