@@ -34,9 +34,16 @@ internal static class Moves
         }
     }
 
-    /// <summary>r[i] = cond[c[i]] ? a[ia[i]] : b[ib[i]] (a and b of r's element type).</summary>
-    internal static void Select(bool[] cond, int[] c, Array a, int[] ia, Array b, int[] ib, Array r)
+    /// <summary>
+    /// r[i] = cond[c[i]] ? a[ia[i]] : b[ib[i]] (a and b of r's element type). A null map reads the operand in step
+    /// with r, or its one element throughout when it has one (a number), so the common unbroadcast case needs no map.
+    /// </summary>
+    internal static void Select(bool[] cond, int[]? c, Array a, int[]? ia, Array b, int[]? ib, Array r)
         => Dispatch(r, new SelectAction(cond, c, a, ia, b, ib));
+
+    /// <summary>The map for <see cref="Select"/>: null when the operand has the output's shape or a single element.</summary>
+    internal static int[]? SelectMap(int[] shape, int[] outShape)
+        => ShapeUtil.SameShape(shape, outShape) || ShapeUtil.Numel(shape) == 1 ? null : BroadcastMap(shape, outShape);
 
     /// <summary>dst[to[i]] = the element of <paramref name="value"/> (a one-element array of dst's type) for every i.</summary>
     internal static void Fill(Array value, Array dst, int[] to) => Dispatch(dst, new FillAction(value, to));
@@ -93,12 +100,20 @@ internal static class Moves
         }
     }
 
-    private readonly struct SelectAction(bool[] cond, int[] c, Array a, int[] ia, Array b, int[] ib) : IAction
+    private readonly struct SelectAction(bool[] cond, int[]? c, Array a, int[]? ia, Array b, int[]? ib) : IAction
     {
         public void Run<T>(T[] r) where T : unmanaged
         {
             T[] x = (T[])a, y = (T[])b;
-            for (int i = 0; i < r.Length; i++) r[i] = cond[c[i]] ? x[ia[i]] : y[ib[i]];
+            if (c is null && ia is null && ib is null)
+            {
+                // Operands in step with r or single elements: a stride of 1 or 0, no map to read.
+                int sc = cond.Length == 1 ? 0 : 1, sa = x.Length == 1 ? 0 : 1, sb = y.Length == 1 ? 0 : 1;
+                for (int i = 0; i < r.Length; i++) r[i] = cond[i * sc] ? x[i * sa] : y[i * sb];
+                return;
+            }
+            for (int i = 0; i < r.Length; i++)
+                r[i] = cond[c?[i] ?? (cond.Length == 1 ? 0 : i)] ? x[ia?[i] ?? (x.Length == 1 ? 0 : i)] : y[ib?[i] ?? (y.Length == 1 ? 0 : i)];
         }
     }
 

@@ -28,8 +28,8 @@ public static partial class F
     private static Tensor SelectKernel(Tensor cond, Tensor a, Tensor b, int[] shape)
     {
         var r = Tensor.Uninitialized(a.DType, shape);
-        Moves.Select(cond.Array<bool>(), Moves.BroadcastMap(cond.Dims, shape), a.Storage, Moves.BroadcastMap(a.Dims, shape),
-            b.Storage, Moves.BroadcastMap(b.Dims, shape), r.Storage);
+        Moves.Select(cond.Array<bool>(), Moves.SelectMap(cond.Dims, shape), a.Storage, Moves.SelectMap(a.Dims, shape),
+            b.Storage, Moves.SelectMap(b.Dims, shape), r.Storage);
         return r;
     }
 }
