@@ -21,7 +21,7 @@ public static partial class F
         int[] ix = IndexMaps.NonEmpty(index.Dims), xs = IndexMaps.NonEmpty(x.Dims);
         for (int i = 0; i < ix.Length; i++)
             if (i != d && ix[i] > xs[i])
-                throw new ArgumentException($"gather(): Size does not match at dimension {i} expected index {ShapeUtil.Format(index.Dims)} to be smaller than self {ShapeUtil.Format(x.Dims)} apart from dimension {d}", nameof(index));
+                throw new ArgumentException($"gather(): Size does not match at dimension {i} expected index {ShapeUtil.Format(index.Dims)} to be no larger than self {ShapeUtil.Format(x.Dims)} apart from dimension {d}", nameof(index));
         var (map, _) = IndexMaps.AlongDim(values, index.Dims, x.Dims, d, null, "gather");
         return Route(x, map, null, index.Dims, "GatherBackward0", "ScatterAddBackward0");
     }
@@ -51,8 +51,8 @@ public static partial class F
         for (int i = 0; i < rank; i++)
             if ((i != d && ix[i] > xs[i]) || ix[i] > ss[i])
                 throw new ArgumentException(src is null
-                    ? $"{op}(): Expected index {ShapeUtil.Format(index.Dims)} to be smaller than self {ShapeUtil.Format(x.Dims)} apart from dimension {d}"
-                    : $"{op}(): Expected index {ShapeUtil.Format(index.Dims)} to be smaller than self {ShapeUtil.Format(x.Dims)} apart from dimension {d} and to be smaller size than src {ShapeUtil.Format(src.Dims)}", nameof(index));
+                    ? $"{op}(): Expected index {ShapeUtil.Format(index.Dims)} to be no larger than self {ShapeUtil.Format(x.Dims)} apart from dimension {d}"
+                    : $"{op}(): Expected index {ShapeUtil.Format(index.Dims)} to be no larger than self {ShapeUtil.Format(x.Dims)} apart from dimension {d} and to be no larger size than src {ShapeUtil.Format(src.Dims)}", nameof(index));
         var (to, from) = IndexMaps.AlongDim(values, index.Dims, x.Dims, d, src?.Dims, op);
 
         var r = new Tensor((Array)x.Storage.Clone(), x.Dims);

@@ -35,10 +35,16 @@ public static partial class F
             saved: [mask], differentiable: true);
     }
 
+    /// <summary>The C++ element type PyTorch's masked_fill message names (e.g. "long int").</summary>
+    private static string CppName(DType d) => d switch
+    {
+        DType.Float32 => "float", DType.Float64 => "double", DType.Int64 => "long int", DType.Int32 => "int", _ => "unsigned char",
+    };
+
     private static void CheckMask(Tensor mask)
     {
         if (mask.DType != DType.Bool)
-            throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TorchName()}", nameof(mask));
+            throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {CppName(mask.DType)}", nameof(mask));
     }
 }
 

@@ -154,6 +154,9 @@ public class SelectionBehaviourTests
         var x = Tensor.From(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } });
         Assert.Contains("index 5 is out of bounds for dimension 0 with size 2", Throws(() => F.Gather(x, 0, Tensor.From(new long[,] { { 5 } }))));
         Assert.Contains("Index tensor must have the same number of dimensions as input tensor", Throws(() => F.Gather(x, 0, Tensor.From([0L]))));
+        Assert.Contains("Size does not match at dimension 1 expected index [2, 4] to be no larger than self [2, 3] apart from dimension 0", Throws(() => F.Gather(x, 0, Tensor.From(new long[8], [2, 4]))));
+        Assert.Contains("Expected index [1, 3] to be no larger than self [2, 3] apart from dimension 0 and to be no larger size than src [1, 2]",
+            Throws(() => F.Scatter(x, 0, Tensor.From([0L, 1, 1], [1, 3]), Tensor.From([1.0, 2], [1, 2]))));
         Assert.Contains("gather(): Expected dtype int32/int64 for index", Throws(() => F.Gather(x, 0, Tensor.From(new double[,] { { 0 } }))));
         Assert.Contains("scatter(): Expected dtype int32/int64 for index", Throws(() => F.Scatter(x, 0, Tensor.From(new bool[,] { { false } }), 1.0)));
         Assert.Equal([3.0], F.Gather(x, 1, Tensor.From(new int[,] { { 2 } })).ToDoubleArray());   // int32 indices, as libtorch 2.10
@@ -162,7 +165,7 @@ public class SelectionBehaviourTests
         Assert.Contains("index out of range in self", Throws(() => F.IndexSelect(x, 1, Tensor.From([3L]))));
         Assert.Contains("Dimension out of range (expected to be in range of [-2, 1], but got 2)", Throws(() => F.Sort(x, 2)));
         Assert.Contains("selected index k out of range", Throws(() => F.Topk(x, 4)));
-        Assert.Contains("masked_fill_ only supports boolean masks", Throws(() => F.MaskedFill(x, Tensor.From([1L, 0, 1]), 0)));
+        Assert.Contains("masked_fill_ only supports boolean masks, but got mask with dtype long int", Throws(() => F.MaskedFill(x, Tensor.From([1L, 0, 1]), 0)));
         Assert.Contains("where(): expected condition to be a boolean tensor", Throws(() => F.Where(Tensor.From([1.0, 0, 1]), x, 0)));
         Assert.Contains("At least one of 'min' or 'max' must not be None", Throws(() => F.Clamp(x, (Tensor?)null, null)));
 
