@@ -89,6 +89,30 @@ public class SelectionOracleTests
             yield return C("Clamp", $"tensor-bounds x {Fmt(xs)} min {(hasLo ? Fmt(lo!) : "none")} max {(hasHi ? Fmt(hi!) : "none")}", inputs,
                 (e, x) => e.Clamp(x[0], hasLo ? x[1] : null, hasHi ? x[hasLo ? 2 : 1] : null));
         }
+        // Integer and bool data: the moves are dtype-generic, the results keep the dtype (int64 here), as libtorch's.
+        {
+            Input[] none = [new Input([1], Data.Normal, false)];
+            long[] v = [3, -1, 4, 1, -5, 9, 2, 6, 5, 3, 5, 8];
+            EngineTensor L(IEngine e) => e.FromInt64(v, [3, 4]);
+            var m = Mask([3, 4], 77);
+            yield return C("Gather", "int64-data", none, (e, _) => e.Gather(L(e), 1, e.FromInt64([3, 0, 1, 1, 2, 2], [3, 2])));
+            yield return C("IndexSelect", "int64-data", none, (e, _) => e.IndexSelect(L(e), 0, e.FromInt64([2, 0, 2], [3])));
+            yield return C("Scatter", "int64-data", none, (e, _) => e.Scatter(L(e), 1, e.FromInt64([3, 0], [1, 2]), e.FromInt64([100, 200], [1, 2])));
+            yield return C("ScatterAdd", "int64-data", none, (e, _) => e.ScatterAdd(L(e), 0, e.FromInt64([2, 2, 0, 1], [1, 4]), e.FromInt64([1, 2, 3, 4], [1, 4])));
+            yield return C("Where", "int64-data", none, (e, _) => e.Where(e.FromBool(m, [3, 4]), L(e), e.FromInt64([0, 7, 0, 7], [4])));
+            yield return C("Where", "bool-data", none, (e, _) => e.Where(e.FromBool(m, [3, 4]), e.FromBool(new bool[4], [4]), e.FromBool([true, true, true], [3, 1])));
+            yield return C("MaskedFill", "int64-data", none, (e, _) => e.MaskedFill(L(e), e.FromBool(m, [3, 4]), -7.0));
+            foreach (bool desc in new[] { false, true })
+            {
+                yield return C("Sort", $"int64-data values descending {desc}", none, (e, _) => e.Sort(L(e), 1, desc, stable: true).Values);
+                yield return C("Sort", $"int64-data indices descending {desc}", none, (e, _) => e.Sort(L(e), 0, desc, stable: true).Indices);
+            }
+            yield return C("Argmax", "int64-data", none, (e, _) => e.Argmax(L(e), 1));
+            yield return C("Argmin", "int64-data", none, (e, _) => e.Argmin(L(e)));
+            yield return C("Any", "int64-data", none, (e, _) => e.Any(e.FromInt64([0, 0, 0, 0, 1, 0], [2, 3]), 1));
+            yield return C("All", "bool-data", none, (e, _) => e.All(e.FromBool(m, [3, 4]), 0, keepDim: true));
+            yield return C("Clamp", "int64-data", none, (e, _) => e.Clamp(L(e), e.FromInt64([0, -2, 0, 2], [4]), e.FromInt64([5], [1])));
+        }
         yield return C("Clamp", "tensor-bounds special", [new Input([4, 5], Data.Special), new Input([5], Data.Special), new Input([4, 1])], (e, x) => e.Clamp(x[0], x[1], x[2]));
         yield return C("Clamp", "tensor-bounds ties", [new Input([4, 5], Data.Ties), new Input([5], Data.Ties), new Input([4, 1], Data.Ties)], (e, x) => e.Clamp(x[0], x[1], x[2]));
     }
