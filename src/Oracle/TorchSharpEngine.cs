@@ -206,9 +206,9 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
         public TorchTensor Tensor => tensor;
         public override IEngine Engine => owner;
         public override int[] Shape => Array.ConvertAll(tensor.shape, d => checked((int)d));
-        public override DType DType => TorchConversions.DTypeOf(tensor.dtype, "TorchSharpEngine");
+        public override DType DType => AnyDTypeOf(tensor.dtype);
         public override bool RequiresGrad => tensor.requires_grad;
-        public override double[] Values() => TorchConversions.ReadDoubles(tensor);
+        public override double[] Values() => AnyValues(tensor);
 
         public override double[]? GradValues()
         {
