@@ -46,6 +46,11 @@ public static partial class Cases
         RecordSmall("record_8_small_ops"),
         TrainStep("train_step_fmnist_b64", batch: 64),
         Hvp("hvp_fmnist_b64", batch: 64),
+        .. ElementwiseCases,
+        .. ReductionCases,
+        .. JoiningCases,
+        .. SelectionCases,
+        .. CompareCases,
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>
