@@ -12,7 +12,7 @@ internal static class IndexOps
     internal static Tensor Read(Tensor x, IndexPlan p)
     {
         var r = Tensor.Uninitialized(x.DType, p.ResultShape);
-        IndexKernels.Gather(x.Storage, r.Storage, p);
+        IndexPlanKernels.Gather(x.Storage, r.Storage, p);
         if (!Node.NeedsGrad([x])) return r;
         Tensor?[] saved = p.HasAdvanced ? [Node.Residuals] : [];   // IndexBackward0 keeps its indices: a second backward needs retainGraph
         return Node.Record(r, p.Name, [x], g => [Scatter(g, p)], saved, differentiable: true);
@@ -22,7 +22,7 @@ internal static class IndexOps
     internal static Tensor Scatter(Tensor g, IndexPlan p)
     {
         var dx = Tensor.Empty(g.DType, p.SourceShape);
-        IndexKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced);
+        IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced);
         if (!Node.NeedsGrad([g])) return dx;
         string name = p.HasAdvanced ? "IndexPutBackward0" : p.Name[..^1] + "Backward0";   // SliceBackward0 → SliceBackwardBackward0, as PyTorch names it
         return Node.Record(dx, name, [g], gg => [Read(gg, p)], differentiable: true);
@@ -32,7 +32,7 @@ internal static class IndexOps
     internal static Tensor ZeroAt(Tensor g, IndexPlan p)
     {
         var r = g.CloneData();
-        IndexKernels.Zero(r.Storage, p);
+        IndexPlanKernels.Zero(r.Storage, p);
         if (!Node.NeedsGrad([g])) return r;
         return Node.Record(r, "IndexPutBackward0", [g], gg => [ZeroAt(gg, p)], differentiable: true);
     }
@@ -60,11 +60,11 @@ internal static class IndexOps
         if (!ShapeUtil.SameShape(shape, result))
         {
             var b = Tensor.Uninitialized(target.DType, result);
-            IndexKernels.Gather(data, b.Storage, IndexPlan.Broadcast(shape, result));
+            IndexPlanKernels.Gather(data, b.Storage, IndexPlan.Broadcast(shape, result));
             data = b.Storage;
         }
         else if (ReferenceEquals(data, target.Storage)) data = (Array)data.Clone();   // x[...] = x: read everything before writing
-        IndexKernels.Put(data, target.Storage, p, accumulate);
+        IndexPlanKernels.Put(data, target.Storage, p, accumulate);
 
         if (!Node.NeedsGrad([input, values])) return null;
         int[] valueShape = vd;

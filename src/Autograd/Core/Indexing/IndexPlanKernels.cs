@@ -8,7 +8,7 @@ namespace Autograd;
 /// accumulate, and the read's gradient when indices may repeat) and zero (the gradient of index_put_'s self).
 /// The walk visits the plan's innermost axis as one run, copied as a block where it is contiguous.
 /// </summary>
-internal static class IndexKernels
+internal static class IndexPlanKernels
 {
     private interface IRun
     {
