@@ -9,15 +9,14 @@ internal static class IndexPlanBuilder
     internal static IndexPlan Build(int[] shape, ReadOnlySpan<TensorIndex> indices, string op)
     {
         int rank = shape.Length;
-        int consumed = 0, ellipses = 0;
+        int consumed = 0;
         foreach (var ix in indices)
         {
             ArgumentNullException.ThrowIfNull(ix, nameof(indices));
             switch (ix.IndexKind)
             {
                 case TensorIndex.Kind.Single or TensorIndex.Kind.Slice: consumed++; break;
-                case TensorIndex.Kind.Ellipsis: ellipses++; break;
-                case TensorIndex.Kind.Tensor:
+                                case TensorIndex.Kind.Tensor:
                     var t = ix.Indices!;
                     if (t.DType.IsFloatingPoint())
                         throw new ArgumentException($"{op}: tensors used as indices must be long, int, byte or bool tensors (got {t.DType.TorchName()})", nameof(indices));
@@ -25,7 +24,6 @@ internal static class IndexPlanBuilder
                     break;
             }
         }
-        if (ellipses > 1) throw new ArgumentException($"{op}: an index can only have a single ellipsis ('...')", nameof(indices));
         if (consumed > rank)
             throw new ArgumentException(rank == 0
                 ? $"{op}: invalid index of a 0-dim tensor. Use `tensor.Item()` to convert a 0-dim tensor to a number"
@@ -39,6 +37,12 @@ internal static class IndexPlanBuilder
         int @base = 0, d = 0;
         string name = "AliasBackward0";
 
+        // Several ellipses are accepted as libtorch accepts them (each skips the dims the others leave); an
+        // entry past the last dim is then "too many indices".
+        void Need(int k)
+        {
+            if (d + k > rank) throw new ArgumentException($"{op}: too many indices for tensor of dimension {rank}", nameof(indices));
+        }
         void FullSlice()
         {
             var a = new int[shape[d]];
@@ -47,6 +51,7 @@ internal static class IndexPlanBuilder
         }
         void Select(long i, bool fromEnd)
         {
+            Need(1);
             int size = shape[d];
             long pos = fromEnd ? size - i : i;
             if (pos < 0 || pos >= size)
@@ -66,6 +71,7 @@ internal static class IndexPlanBuilder
                 case TensorIndex.Kind.Slice:
                 {
                     if (ix.Step <= 0) throw new ArgumentException($"{op}: step must be greater than zero", nameof(indices));
+                    Need(1);
                     int size = shape[d];
                     long start = Clamp(ix.Start ?? 0, ix.StartFromEnd, size), stop = ix.Stop is null ? size : Clamp(ix.Stop.Value, ix.StopFromEnd, size);
                     int len = stop > start ? (int)((stop - start + ix.Step - 1) / ix.Step) : 0;
@@ -80,7 +86,9 @@ internal static class IndexPlanBuilder
                     name = "UnsqueezeBackward0";
                     break;
                 case TensorIndex.Kind.Ellipsis:
-                    for (int k = rank - consumed; k > 0; k--) FullSlice();
+                    for (int k = rank - consumed; k > 0; k--)
+                        if (d < rank) FullSlice();
+                        else d++;
                     break;
                 default:
                 {
@@ -96,6 +104,7 @@ internal static class IndexPlanBuilder
                         }
                         else
                         {
+                            Need(t.Rank);
                             masks.Add((t, d, dims.Count));
                             for (int k = 0; k < t.Rank; k++) { dims.Add(null); inter.Add(d < rank ? shape[d] : 0); d++; }
                         }
@@ -103,6 +112,7 @@ internal static class IndexPlanBuilder
                     else if (t.Rank == 0) { long v = t.ItemAs<long>(); Select(v < 0 ? -v : v, v < 0); }
                     else
                     {
+                        Need(1);
                         advanced.Add(new Advanced(t.ToArray<long>(), t.Dims, strides[d], shape[d], dims.Count));
                         dims.Add(null); inter.Add(shape[d]); d++;
                     }
