@@ -4,7 +4,12 @@ namespace Autograd;
 internal static class IndexPlanBuilder
 {
     /// <summary>One index tensor after masks are split into coordinates: its values, shape, and the source dim it indexes.</summary>
-    private sealed record Advanced(long[] Values, int[] Shape, int Stride, int Size, int InterPos);
+    /// <summary>
+    /// One index tensor: its values, shape, and the source dim it indexes (stride and size), at intermediate
+    /// position InterPos. A mask over Span consecutive dims is one entry: the flat positions of its true
+    /// elements within those dims, which are contiguous in the source, so the last dim's stride serves.
+    /// </summary>
+    private sealed record Advanced(long[] Values, int[] Shape, int Stride, int Size, int InterPos, int Span = 1);
 
     internal static IndexPlan Build(int[] shape, ReadOnlySpan<TensorIndex> indices, string op)
     {
@@ -122,7 +127,12 @@ internal static class IndexPlanBuilder
         }
         while (d < rank) FullSlice();
 
-        foreach (var (mask, dim, interPos) in masks) advanced.InsertRange(advanced.FindIndex(a => a.InterPos > interPos) is var at && at >= 0 ? at : advanced.Count, MaskCoordinates(mask, dim, interPos, shape, strides, inter, op));
+        foreach (var (mask, dim, interPos) in masks)
+        {
+            var entry = MaskPositions(mask, dim, interPos, shape, strides, inter, op);
+            int at = advanced.FindIndex(a => a.InterPos > interPos);
+            advanced.Insert(at >= 0 ? at : advanced.Count, entry);
+        }
         if (advanced.Count == 0)
         {
             var resultShape = new int[dims.Count];
@@ -139,24 +149,18 @@ internal static class IndexPlanBuilder
         return Math.Clamp(pos, 0, size);
     }
 
-    /// <summary>A mask's nonzero() coordinates, one index tensor per mask dim, after PyTorch's shape check.</summary>
-    private static IEnumerable<Advanced> MaskCoordinates(Tensor mask, int dim, int interPos, int[] shape, int[] strides, List<int> inter, string op)
+    /// <summary>A mask's true positions (row-major, as nonzero() orders them) after PyTorch's shape check.</summary>
+    private static Advanced MaskPositions(Tensor mask, int dim, int interPos, int[] shape, int[] strides, List<int> inter, string op)
     {
         var ms = mask.Dims;
         for (int j = 0; j < ms.Length; j++)
             if (dim + j >= shape.Length || ms[j] != shape[dim + j])
                 throw new ArgumentException($"{op}: The shape of the mask {ShapeUtil.Format(ms)} at index {j} does not match the shape of the indexed tensor {ShapeUtil.Format([.. inter])} at index {interPos + j}", nameof(mask));
-        int count = 0;
-        for (int i = 0; i < mask.Numel; i++) if (mask.GetDouble(i) != 0) count++;
-        var coords = new long[ms.Length][];
-        for (int j = 0; j < ms.Length; j++) coords[j] = new long[count];
-        var idx = new int[ms.Length];
-        for (int i = 0, c = 0; i < mask.Numel; i++)
-        {
-            if (mask.GetDouble(i) != 0) { for (int j = 0; j < ms.Length; j++) coords[j][c] = idx[j]; c++; }
-            for (int j = ms.Length - 1; j >= 0 && ++idx[j] == ms[j]; j--) idx[j] = 0;
-        }
-        for (int j = 0; j < ms.Length; j++) yield return new Advanced(coords[j], [count], strides[dim + j], shape[dim + j], interPos + j);
+        ReadOnlySpan<byte> m = mask.Storage is bool[] b ? System.Runtime.InteropServices.MemoryMarshal.Cast<bool, byte>(b) : (byte[])mask.Storage;
+        int count = m.Length - m.Count((byte)0);
+        var positions = new long[count];
+        for (int i = 0, c = 0; i < m.Length; i++) if (m[i] != 0) positions[c++] = i;
+        return new Advanced(positions, [count], strides[dim + ms.Length - 1], m.Length, interPos, ms.Length);
     }
 
     /// <summary>Broadcasts the index tensors, checks their bounds, and places their block (first if not adjacent).</summary>
@@ -173,16 +177,16 @@ internal static class IndexPlanBuilder
         for (int j = 0; j < advanced.Count; j++)
         {
             var a = advanced[j];
-            var map = BroadcastMap(a.Shape, bshape);
+            var map = ShapeUtil.SameShape(a.Shape, bshape) ? null : BroadcastMap(a.Shape, bshape);
             for (int b = 0; b < n; b++)
             {
-                long v = a.Values[map[b]];
+                long v = a.Values[map?[b] ?? b];
                 if (v < -a.Size || v >= a.Size)
                     throw new ArgumentOutOfRangeException("indices", $"{op}: index {v} is out of bounds for dimension {j} with size {a.Size}");
                 offsets[b] += (int)(v < 0 ? v + a.Size : v) * a.Stride;
             }
         }
-        int first = advanced.Min(a => a.InterPos), last = advanced.Max(a => a.InterPos);
+        int first = advanced.Min(a => a.InterPos), last = advanced.Max(a => a.InterPos + a.Span - 1);
         bool adjacent = true;
         for (int p = first; p <= last; p++) adjacent &= dims[p] is null;
         var axes = new List<int[]>();
