@@ -72,6 +72,9 @@ public class IndexingOracleTests
         yield return Read("mask too many dims", [2, 2], [Mask(new bool[8], [2, 2, 2])]);
         yield return Read("0-dim int tensor out of bounds", [3, 2], [Long2([3], [])]);
         yield return Read("valid: big slice bounds", [3, 2], [Slice(-100, 100)]);
+        yield return Read("valid: index tensor out of bounds, empty result", [3, 0], [Long(5), Colon]);
+        yield return Read("index tensor out of bounds, empty index elsewhere", [3, 2], [Long(5), Long2([], [0])]);
+        yield return (C("IndexPut_", "valid: out of bounds into an empty result", [3, 0, 2], []), (e, x) => e.SetIndex(e.Mul(x[0], 1.0), [Long(3), Slice(null, -1)], x[1]));
         yield return (C("IndexPut_", "value does not broadcast", [4, 3], [4]), (e, x) => e.SetIndex(e.Mul(x[0], 1.0), [1..3], x[1]));
         yield return (C("IndexPut_", "advanced value does not broadcast", [4, 3], [3, 3]), (e, x) => e.SetIndex(e.Mul(x[0], 1.0), [Long(0, 1)], x[1]));
         yield return (C("IndexPut_", "index_put_ out of bounds", [4, 3], [3]), (e, x) => e.IndexPut_(e.Mul(x[0], 1.0), [Long(4)], x[1]));

@@ -174,15 +174,22 @@ internal static class IndexPlanBuilder
         }
         int n = ShapeUtil.Numel(bshape);
         var offsets = new int[n];
+        // libtorch checks an index's bounds as its kernel visits it: an empty result visits none
+        bool empty = dims.Any(a => a is { Length: 0 });
         for (int j = 0; j < advanced.Count; j++)
         {
             var a = advanced[j];
+            if (a.Size == 0 && a.Values.Length > 0)   // libtorch's AdvancedIndex checks this before any kernel
+                throw new ArgumentOutOfRangeException("indices", $"{op}: index is out of bounds for dimension with size 0");
             var map = ShapeUtil.SameShape(a.Shape, bshape) ? null : BroadcastMap(a.Shape, bshape);
             for (int b = 0; b < n; b++)
             {
                 long v = a.Values[map?[b] ?? b];
                 if (v < -a.Size || v >= a.Size)
+                {
+                    if (empty) continue;
                     throw new ArgumentOutOfRangeException("indices", $"{op}: index {v} is out of bounds for dimension {j} with size {a.Size}");
+                }
                 offsets[b] += (int)(v < 0 ? v + a.Size : v) * a.Stride;
             }
         }
