@@ -13,7 +13,7 @@ namespace Autograd.Tests.Indexing;
 [Collection(OracleCollection.Name)]
 public class IndexingRandomOracleTests
 {
-    private const int Expressions = 150;
+    private const int Expressions = 400;
 
     internal static (int[] Shape, TensorIndex[] Ix, string Text) Draw(Random rng)
     {

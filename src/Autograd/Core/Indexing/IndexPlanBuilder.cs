@@ -179,7 +179,7 @@ internal static class IndexPlanBuilder
         for (int j = 0; j < advanced.Count; j++)
         {
             var a = advanced[j];
-            if (a.Size == 0 && a.Values.Length > 0)   // libtorch's AdvancedIndex checks this before any kernel
+            if (a.Size == 0 && n > 0)   // libtorch's AdvancedIndex checks this on the broadcast indices, before any kernel
                 throw new ArgumentOutOfRangeException("indices", $"{op}: index is out of bounds for dimension with size 0");
             var map = ShapeUtil.SameShape(a.Shape, bshape) ? null : BroadcastMap(a.Shape, bshape);
             for (int b = 0; b < n; b++)
