@@ -110,6 +110,8 @@ public class IndexingSemanticsTests
         var e = Assert.Throws<InvalidOperationException>(() => a[0] = 1.0);
         Assert.Contains("a leaf Variable that requires grad is being used in an in-place operation", e.Message);
         Assert.Throws<InvalidOperationException>(() => a.IndexPut_([Long(0)], Tensor.From([1.0])));
+        Assert.Throws<InvalidOperationException>(() => a.IndexPut_([Long(9)], Tensor.From([1.0])));   // index_put_: the leaf check first
+        Assert.Throws<ArgumentOutOfRangeException>(() => a[9] = 1.0);   // __setitem__: the index first
         using (Grad.NoGrad()) a[Long(1, 2)] = 0.0;   // an optimizer-style write
         Assert.Equal([0.0, 0, 0, 3], a.ToDoubleArray());
         Assert.Equal(1, a.Version);

@@ -49,6 +49,7 @@ public sealed partial class Tensor
     public Tensor IndexPut_(Tensor[] indices, Tensor values, bool accumulate = false)
     {
         ArgumentNullException.ThrowIfNull(values);
+        InPlace.CheckAllowed(this, "index_put_", values);   // the op's in-place check comes before its index checks (the indexer's after them)
         return Write(IndexPlanBuilder.Build(_shape, AsIndices(indices), "index_put_"), values, accumulate, setItem: false);
     }
 
