@@ -68,6 +68,10 @@ public class IndexingSemanticsTests
         var i = Tensor.From(new[] { 5, 6, 7 });
         i.IndexPut_([Long(0, 0, 2)], Tensor.From(new[] { 1, 1, 1 }), accumulate: true);
         Assert.Equal([7, 6, 8], i.ToArray<int>());
+        var t = Tensor.Zeros([2, 3]);
+        t.IndexPut_(Tensor.From([7f]), 1, TensorIndex.Slice(1));   // TorchSharp's order: value, then the index
+        Assert.Equal([0f, 0, 0, 0, 7, 7], t.ToArray<float>());
+        Assert.Equal([1, 2, 3], t[TensorIndex.Bool(true)].Shape.ToArray());
         var f = Tensor.From(new float[] { 1, 2, 3 });
         f[Long(1)] = 2.5;   // a number takes the tensor's dtype
         Assert.Equal([1f, 2.5f, 3], f.ToArray<float>());

@@ -53,6 +53,9 @@ public sealed partial class Tensor
         return Write(IndexPlanBuilder.Build(_shape, AsIndices(indices), "index_put_"), values, accumulate, setItem: false);
     }
 
+    /// <summary>x[indices] = values with TorchSharp's argument order (TorchSharp's index_put_(value, indices)); returns x.</summary>
+    public Tensor IndexPut_(Tensor values, params TensorIndex[] indices) => SetIndex(indices, values);
+
     /// <summary>The out-of-place index_put_ (torch.index_put): a copy of this tensor with the values written.</summary>
     public Tensor IndexPut(Tensor[] indices, Tensor values, bool accumulate = false)
     {

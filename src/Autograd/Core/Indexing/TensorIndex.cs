@@ -52,6 +52,9 @@ public sealed class TensorIndex
     /// <summary>An index tensor: integers (Int64/Int32) pick positions, a Bool/UInt8 mask picks its true positions.</summary>
     public static TensorIndex Tensor(Tensor indices) => new(Kind.Tensor) { Indices = indices ?? throw new ArgumentNullException(nameof(indices)) };
 
+    /// <summary>A 0-dim mask (TorchSharp's TensorIndex.Bool): true adds a dim of size 1, false one of size 0.</summary>
+    public static TensorIndex Bool(bool value) => Tensor(Autograd.Tensor.From([value], []));
+
     public static implicit operator TensorIndex(int i) => Single(i);
 
     public static implicit operator TensorIndex(long i) => Single(i);
@@ -69,7 +72,7 @@ public sealed class TensorIndex
     public static implicit operator TensorIndex(Tensor indices) => Tensor(indices);
 
     /// <summary>x[true] / x[false]: a 0-dim mask, as PyTorch's (a new dim of size 1 or 0).</summary>
-    public static implicit operator TensorIndex(bool b) => Tensor(Autograd.Tensor.From([b], []));
+    public static implicit operator TensorIndex(bool b) => Bool(b);
 
     public override string ToString() => IndexKind switch
     {
