@@ -3,7 +3,6 @@ namespace Autograd;
 /// <summary>Turns an index expression into an <see cref="IndexPlan"/> (Note [Index plans]), with PyTorch's errors, before any work.</summary>
 internal static class IndexPlanBuilder
 {
-    /// <summary>One index tensor after masks are split into coordinates: its values, shape, and the source dim it indexes.</summary>
     /// <summary>
     /// One index tensor: its values, shape, and the source dim it indexes (stride and size), at intermediate
     /// position InterPos. A mask over Span consecutive dims is one entry: the flat positions of its true
@@ -21,7 +20,7 @@ internal static class IndexPlanBuilder
             switch (ix.IndexKind)
             {
                 case TensorIndex.Kind.Single or TensorIndex.Kind.Slice: consumed++; break;
-                                case TensorIndex.Kind.Tensor:
+                case TensorIndex.Kind.Tensor:
                     var t = ix.Indices!;
                     if (t.DType.IsFloatingPoint())
                         throw new ArgumentException($"{op}: tensors used as indices must be long, int, byte or bool tensors (got {t.DType.TorchName()})", nameof(indices));
