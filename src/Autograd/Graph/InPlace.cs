@@ -21,8 +21,9 @@ namespace Autograd;
 //    reshapes its gradient to the view's shape and hands it to the in-place node. The written view
 //    becomes a view of the base's new history at once (PyTorch's AsStridedBackward0; rebase_history
 //    regenerates it, so a RetainGrad on the view moves with it); every other view of the same base
-//    notices the version change the next time its grad_fn is read. Strided slices (issue 14) will give
-//    CopySlices its general form (the base's gradient outside the slice passes through untouched).
+//    notices the version change the next time its grad_fn is read. Slices are copies, not views
+//    (Note [Indexing copies]): a write into part of a tensor is x[index] = v on the tensor itself, whose
+//    node passes the gradient outside the written positions through untouched.
 //  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
 //    leaf's gradient never changes another's; so is one about to be aliased by a view or Detach, since
 //    a write through the alias could not know to copy (clip_grad_norm_ scales g.detach() in place).
