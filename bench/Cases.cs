@@ -51,6 +51,7 @@ public static partial class Cases
         .. JoiningCases,
         .. SelectionCases,
         .. CompareCases,
+        .. IndexingCases,
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>
