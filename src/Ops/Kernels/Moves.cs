@@ -155,8 +155,11 @@ internal static class Moves
             var m = this;
             bool outerFlips = false;
             for (int k = 0; k < outerDims; k++) outerFlips |= Flips[k];
-            ForRanges(count, dst.Length, (first, end) =>
+            // Ranges of ~16K elements rather than one per thread: a thread that starts late (a busy core) takes fewer.
+            int perRange = Math.Max(1, (1 << 14) / Math.Max(1, block)), ranges = (count + perRange - 1) / perRange;
+            Parallelism.For(ranges, dst.Length, q =>
             {
+                int first = q * perRange, end = Math.Min(count, first + perRange);
                 if (reverse && !outerFlips)
                 {
                     // Every block reversed in place of itself: one tight loop over the range.
