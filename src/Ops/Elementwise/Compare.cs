@@ -61,7 +61,8 @@ public static partial class F
         // Compared in the promoted dtype: float32 [n] > 0.1 compares with 0.1 rounded to float32, as PyTorch does.
         if (a.DType != type) a = a.ConvertData(type);
         if (b.DType != type) b = b.ConvertData(type);
-        var r = new bool[ShapeUtil.Numel(shape)];
+        var result = Tensor.Uninitialized(DType.Bool, shape);   // every element written
+        var r = result.Array<bool>();
         switch (a.Storage)
         {
             case float[]: CompareKernel.Run<float, TCmp>(a, b, shape, r); break;
@@ -70,7 +71,7 @@ public static partial class F
             case int[]: CompareKernel.Run<int, TCmp>(a, b, shape, r); break;
             default: CompareKernel.Run<byte, TCmp>(a.DType == DType.Bool ? a.ConvertData(DType.UInt8) : a, b.DType == DType.Bool ? b.ConvertData(DType.UInt8) : b, shape, r); break;
         }
-        return new Tensor(r, shape);
+        return result;
     }
 
     private static Tensor Logical(Tensor a, Tensor b, string op, Func<bool, bool, bool> f)

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Autograd.Kernels;
 
 // Note [Element moves]
@@ -149,22 +153,67 @@ internal static class Moves
             var st = ShapeUtil.Strides(Shape);
             int outerDims = t, count = dst.Length / block;
             var m = this;
-            ForRanges(count, dst.Length, (first, end) =>
+            bool outerFlips = false;
+            for (int k = 0; k < outerDims; k++) outerFlips |= Flips[k];
+            // Ranges of ~16K elements rather than one per thread: a thread that starts late (a busy core) takes fewer.
+            int perRange = Math.Max(1, (1 << 14) / Math.Max(1, block)), ranges = (count + perRange - 1) / perRange;
+            Parallelism.For(ranges, dst.Length, q =>
             {
+                int first = q * perRange, end = Math.Min(count, first + perRange);
+                if (reverse && !outerFlips)
+                {
+                    // Every block reversed in place of itself: one tight loop over the range.
+                    for (int b = first; b < end; b++) ReverseCopy<T>(src.AsSpan(b * block, block), dst.AsSpan(b * block, block));
+                    return;
+                }
                 for (int b = first; b < end; b++)
                 {
-                    int s = 0;
-                    for (int k = outerDims - 1, c = b; k >= 0; k--)
+                    // Without flipped outer dims block b reads block b: no index arithmetic (a division per dim cost more than the move).
+                    int s = b * block;
+                    if (outerFlips)
                     {
-                        int i = c % m.Shape[k];
-                        c /= m.Shape[k];
-                        s += (m.Flips[k] ? m.Shape[k] - 1 - i : i) * st[k];
+                        s = 0;
+                        for (int k = outerDims - 1, c = b; k >= 0; k--)
+                        {
+                            int i = c % m.Shape[k];
+                            c /= m.Shape[k];
+                            s += (m.Flips[k] ? m.Shape[k] - 1 - i : i) * st[k];
+                        }
                     }
                     var target = dst.AsSpan(b * block, block);
-                    src.AsSpan(s, block).CopyTo(target);
-                    if (reverse) target.Reverse();
+                    if (reverse) ReverseCopy<T>(src.AsSpan(s, block), target);
+                    else src.AsSpan(s, block).CopyTo(target);
                 }
             });
         }
+    }
+
+    /// <summary>dst[j] = src[n - 1 - j]: one pass, the lanes of each vector reversed by a permute (not a copy, then Span.Reverse).</summary>
+    private static void ReverseCopy<T>(ReadOnlySpan<T> src, Span<T> dst) where T : unmanaged
+    {
+        int n = dst.Length, j = 0;
+        if (Unsafe.SizeOf<T>() == 4 && n >= 8)
+        {
+            ref uint ps = ref Unsafe.As<T, uint>(ref MemoryMarshal.GetReference(src));
+            ref uint pd = ref Unsafe.As<T, uint>(ref MemoryMarshal.GetReference(dst));
+            if (Vector512.IsHardwareAccelerated)
+                for (; j <= n - 16; j += 16)
+                    Vector512.Shuffle(Vector512.LoadUnsafe(ref ps, (nuint)(n - 16 - j)), Vector512.Create(15u, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)).StoreUnsafe(ref pd, (nuint)j);
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= n - 8; j += 8)
+                    Vector256.Shuffle(Vector256.LoadUnsafe(ref ps, (nuint)(n - 8 - j)), Vector256.Create(7u, 6, 5, 4, 3, 2, 1, 0)).StoreUnsafe(ref pd, (nuint)j);
+        }
+        else if (Unsafe.SizeOf<T>() == 8 && n >= 4)
+        {
+            ref ulong ps = ref Unsafe.As<T, ulong>(ref MemoryMarshal.GetReference(src));
+            ref ulong pd = ref Unsafe.As<T, ulong>(ref MemoryMarshal.GetReference(dst));
+            if (Vector512.IsHardwareAccelerated)
+                for (; j <= n - 8; j += 8)
+                    Vector512.Shuffle(Vector512.LoadUnsafe(ref ps, (nuint)(n - 8 - j)), Vector512.Create(7ul, 6, 5, 4, 3, 2, 1, 0)).StoreUnsafe(ref pd, (nuint)j);
+            if (Vector256.IsHardwareAccelerated)
+                for (; j <= n - 4; j += 4)
+                    Vector256.Shuffle(Vector256.LoadUnsafe(ref ps, (nuint)(n - 4 - j)), Vector256.Create(3ul, 2, 1, 0)).StoreUnsafe(ref pd, (nuint)j);
+        }
+        for (; j < n; j++) dst[j] = src[n - 1 - j];
     }
 }

@@ -105,6 +105,11 @@ internal static class Moves
         public void Run<T>(T[] r) where T : unmanaged
         {
             T[] x = (T[])a, y = (T[])b;
+            if (c is null && ia is null && ib is null && cond.Length == r.Length && r.Length > 1)
+            {
+                DenseSelect.Run(cond, x, y, r);   // the common case, vectorised and split over threads
+                return;
+            }
             if (c is null && ia is null && ib is null)
             {
                 // Operands in step with r or single elements: a stride of 1 or 0, no map to read.

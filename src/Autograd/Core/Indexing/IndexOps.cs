@@ -21,8 +21,17 @@ internal static class IndexOps
     /// <summary>The read's gradient: zeros of the source's shape with g written (added, where positions may repeat) through the plan.</summary>
     internal static Tensor Scatter(Tensor g, IndexPlan p)
     {
-        var dx = Tensor.Empty(g.DType, p.SourceShape);
-        IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced);
+        Tensor dx;
+        if (p.HasAdvanced)
+        {
+            dx = Tensor.Empty(g.DType, p.SourceShape);
+            IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: true);
+        }
+        else
+        {
+            dx = Tensor.Uninitialized(g.DType, p.SourceShape);   // a basic plan's positions increase: the gaps are zeroed as the put passes them
+            IndexPlanKernels.PutIntoZeros(g.Storage, dx.Storage, p);
+        }
         if (!Node.NeedsGrad([g])) return dx;
         string name = p.HasAdvanced ? "IndexPutBackward0" : p.Name[..^1] + "Backward0";   // SliceBackward0 → SliceBackwardBackward0, as PyTorch names it
         return Node.Record(dx, name, [g], gg => [Read(gg, p)], differentiable: true);

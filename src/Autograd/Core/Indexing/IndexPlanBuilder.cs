@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Autograd;
 
 /// <summary>Turns an index expression into an <see cref="IndexPlan"/> (Note [Index plans]), with PyTorch's errors, before any work.</summary>
@@ -8,7 +13,11 @@ internal static class IndexPlanBuilder
     /// position InterPos. A mask over Span consecutive dims is one entry: the flat positions of its true
     /// elements within those dims, which are contiguous in the source, so the last dim's stride serves.
     /// </summary>
-    private sealed record Advanced(long[] Values, int[] Shape, int Stride, int Size, int InterPos, int Span = 1);
+    private sealed record Advanced(long[] Values, int[] Shape, int Stride, int Size, int InterPos, int Span = 1)
+    {
+        /// <summary>A lone mask's source offsets (position · stride), made without Values: in bounds by construction.</summary>
+        internal int[]? Offsets { get; init; }
+    }
 
     internal static IndexPlan Build(int[] shape, ReadOnlySpan<TensorIndex> indices, string op)
     {
@@ -126,9 +135,10 @@ internal static class IndexPlanBuilder
         }
         while (d < rank) FullSlice();
 
+        bool loneMask = masks.Count == 1 && advanced.Count == 0;
         foreach (var (mask, dim, interPos) in masks)
         {
-            var entry = MaskPositions(mask, dim, interPos, shape, strides, inter, op);
+            var entry = MaskPositions(mask, dim, interPos, shape, strides, inter, op, loneMask);
             int at = advanced.FindIndex(a => a.InterPos > interPos);
             advanced.Insert(at >= 0 ? at : advanced.Count, entry);
         }
@@ -149,7 +159,7 @@ internal static class IndexPlanBuilder
     }
 
     /// <summary>A mask's true positions (row-major, as nonzero() orders them) after PyTorch's shape check.</summary>
-    private static Advanced MaskPositions(Tensor mask, int dim, int interPos, int[] shape, int[] strides, List<int> inter, string op)
+    private static Advanced MaskPositions(Tensor mask, int dim, int interPos, int[] shape, int[] strides, List<int> inter, string op, bool offsetsOnly = false)
     {
         var ms = mask.Dims;
         for (int j = 0; j < ms.Length; j++)
@@ -157,9 +167,49 @@ internal static class IndexPlanBuilder
                 throw new ArgumentException($"{op}: The shape of the mask {ShapeUtil.Format(ms)} at index {j} does not match the shape of the indexed tensor {ShapeUtil.Format([.. inter])} at index {interPos + j}", nameof(mask));
         ReadOnlySpan<byte> m = mask.Storage is bool[] b ? System.Runtime.InteropServices.MemoryMarshal.Cast<bool, byte>(b) : (byte[])mask.Storage;
         int count = m.Length - m.Count((byte)0);
+        int stride = strides[dim + ms.Length - 1];
+        if (offsetsOnly)
+            return new Advanced([], [count], stride, m.Length, interPos, ms.Length) { Offsets = MaskOffsets(m, count, stride) };
         var positions = new long[count];
         for (int i = 0, c = 0; i < m.Length; i++) if (m[i] != 0) positions[c++] = i;
-        return new Advanced(positions, [count], strides[dim + ms.Length - 1], m.Length, interPos, ms.Length);
+        return new Advanced(positions, [count], stride, m.Length, interPos, ms.Length);
+    }
+
+    /// <summary>
+    /// position · stride of each nonzero byte of <paramref name="m"/> (<paramref name="count"/> of them), in order:
+    /// with AVX-512, 16 bytes a step packed by vpcompressd; else 64 (or 32) bytes compared with 0 at a time and
+    /// the set bits walked with trailing-zero counts. (It was a long[] of positions, then a per-element
+    /// broadcast and bounds-check loop: 10-17 ms of an 8x64x56x56 x[x > 0], against libtorch's ~9 ms in all.)
+    /// </summary>
+    private static int[] MaskOffsets(ReadOnlySpan<byte> m, int count, int stride)
+    {
+        var offsets = GC.AllocateUninitializedArray<int>(count);
+        ref byte p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+        ref int o = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(offsets);
+        int n = m.Length, i = 0, c = 0;
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            // 16 bytes a step: widened to ints, the offsets of the nonzero ones packed to the front (vpcompressd)
+            // and stored whole while 16 slots remain (the next step overwrites the unused tail).
+            var at = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * stride;
+            var step = Vector512.Create(16 * stride);
+            for (; i <= n - 16 && c <= count - 16; i += 16, at += step)
+            {
+                var keep = ~Vector512.Equals(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref p, (nuint)i)), Vector512<int>.Zero);
+                Avx512F.Compress(Vector512<int>.Zero, keep, at).StoreUnsafe(ref o, (nuint)c);
+                c += BitOperations.PopCount(keep.ExtractMostSignificantBits());
+            }
+        }
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 64; i += 64)
+                for (ulong bits = ~Vector512.Equals(Vector512.LoadUnsafe(ref p, (nuint)i), Vector512<byte>.Zero).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                    Unsafe.Add(ref o, c++) = (i + BitOperations.TrailingZeroCount(bits)) * stride;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 32; i += 32)
+                for (uint bits = ~Vector256.Equals(Vector256.LoadUnsafe(ref p, (nuint)i), Vector256<byte>.Zero).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                    Unsafe.Add(ref o, c++) = (i + BitOperations.TrailingZeroCount(bits)) * stride;
+        for (; i < n; i++) if (m[i] != 0) offsets[c++] = i * stride;
+        return offsets;
     }
 
     /// <summary>Broadcasts the index tensors, checks their bounds, and places their block (first if not adjacent).</summary>
@@ -172,6 +222,8 @@ internal static class IndexPlanBuilder
             throw new ArgumentException($"{op}: shape mismatch: indexing tensors could not be broadcast together with shapes {string.Join(", ", advanced.Select(a => ShapeUtil.Format(a.Shape)))}");
         }
         int n = ShapeUtil.Numel(bshape);
+        if (advanced is [{ Offsets: { } known }])
+            return Place(dims, advanced, known, bshape, @base, shape);
         var offsets = new int[n];
         // libtorch checks an index's bounds as its kernel visits it: an empty result visits none
         bool empty = dims.Any(a => a is { Length: 0 });
@@ -192,6 +244,12 @@ internal static class IndexPlanBuilder
                 offsets[b] += (int)(v < 0 ? v + a.Size : v) * a.Stride;
             }
         }
+        return Place(dims, advanced, offsets, bshape, @base, shape);
+    }
+
+    /// <summary>The plan with the advanced block's axis placed (first when its dims are not adjacent).</summary>
+    private static IndexPlan Place(List<int[]?> dims, List<Advanced> advanced, int[] offsets, int[] bshape, int @base, int[] shape)
+    {
         int first = advanced.Min(a => a.InterPos), last = advanced.Max(a => a.InterPos + a.Span - 1);
         bool adjacent = true;
         for (int p = first; p <= last; p++) adjacent &= dims[p] is null;

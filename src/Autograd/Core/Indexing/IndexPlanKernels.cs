@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Autograd;
 
@@ -40,8 +42,12 @@ internal static class IndexPlanKernels
     {
         public readonly void Run(int at, int[] inner, bool contiguous, int d)
         {
-            if (contiguous) { Array.Copy(src, at + inner[0], dst, d, inner.Length); return; }
-            for (int j = 0; j < inner.Length; j++) dst[d + j] = src[at + inner[j]];
+            if (contiguous) { src.AsSpan(at + inner[0], inner.Length).CopyTo(dst.AsSpan(d, inner.Length)); return; }   // a memmove, without Array.Copy's per-call type checks
+            // The plan's offsets were bounds-checked when it was built: read without checks (a mask's axis has ~n/2 of them).
+            ref T s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(src), at);
+            ref T r = ref MemoryMarshal.GetReference(dst.AsSpan(d, inner.Length));
+            ref int o = ref MemoryMarshal.GetArrayDataReference(inner);
+            for (int j = 0; j < inner.Length; j++) Unsafe.Add(ref r, j) = Unsafe.Add(ref s, Unsafe.Add(ref o, j));
         }
     }
 
@@ -49,8 +55,60 @@ internal static class IndexPlanKernels
     {
         public readonly void Run(int at, int[] inner, bool contiguous, int v)
         {
-            if (contiguous) { Array.Copy(values, v, dst, at + inner[0], inner.Length); return; }
+            if (contiguous) { values.AsSpan(v, inner.Length).CopyTo(dst.AsSpan(at + inner[0], inner.Length)); return; }
             for (int j = 0; j < inner.Length; j++) dst[at + inner[j]] = values[v + j];
+        }
+    }
+
+    /// <summary>
+    /// A put into a fresh (uninitialised) destination through a plan without index tensors, whose runs come in
+    /// increasing, non-overlapping order: the gap before each run is cleared as the walk reaches it, so every
+    /// element is written once (zeroing everything first, then putting, wrote the slice's part twice).
+    /// </summary>
+    private struct FreshPutRun<T>(T[] values, T[] dst) : IRun
+    {
+        internal int Next;   // the first position not yet written
+
+        public void Run(int at, int[] inner, bool contiguous, int v)
+        {
+            int start = at + inner[0];
+            System.Diagnostics.Debug.Assert(start >= Next, "a basic plan's runs increase");
+            dst.AsSpan(Next, start - Next).Clear();
+            if (contiguous)
+            {
+                values.AsSpan(v, inner.Length).CopyTo(dst.AsSpan(start, inner.Length));
+                Next = start + inner.Length;
+                return;
+            }
+            int end = at + inner[^1] + 1;
+            dst.AsSpan(start, end - start).Clear();
+            for (int j = 0; j < inner.Length; j++) dst[at + inner[j]] = values[v + j];
+            Next = end;
+        }
+    }
+
+    private static void PutFresh<T>(T[] values, T[] dst, IndexPlan p)
+    {
+        var r = new FreshPutRun<T>(values, dst);
+        Walk(p, ref r);
+        dst.AsSpan(r.Next).Clear();
+    }
+
+    /// <summary>
+    /// dst = zeros with values written through <paramref name="p"/> (a plan without index tensors, so its
+    /// positions are distinct and increasing), every element of dst written once: dst may be uninitialised.
+    /// </summary>
+    internal static void PutIntoZeros(Array values, Array dst, IndexPlan p)
+    {
+        if (p.HasAdvanced) throw new InvalidOperationException("PutIntoZeros: the plan has index tensors");
+        switch (dst)
+        {
+            case float[] a: PutFresh((float[])values, a, p); break;
+            case double[] a: PutFresh((double[])values, a, p); break;
+            case long[] a: PutFresh((long[])values, a, p); break;
+            case int[] a: PutFresh((int[])values, a, p); break;
+            case bool[] a: PutFresh((bool[])values, a, p); break;
+            default: PutFresh((byte[])values, (byte[])dst, p); break;
         }
     }
 
