@@ -113,7 +113,7 @@ internal static class ErfF32
         public static Vector512<float> Apply(Vector512<float> x, Vector512<float> g, ref Vector512<float> t)
         {
             var cdf = Vector512.Create(0.5f) * (Vector512<float>.One + Erf(x * Vector512.Create(SqrtHalf), ref t));
-            var pdf = Vector512.Create(InvSqrt2Pi) * Vector512.Exp(x * x * Vector512.Create(-0.5f));
+            var pdf = Vector512.Create(InvSqrt2Pi) * (SimdMath.IsSupported ? SimdMath.Exp(x * x * Vector512.Create(-0.5f)) : Vector512.Exp(x * x * Vector512.Create(-0.5f)));
             return g * (cdf + x * pdf);
         }
     }
