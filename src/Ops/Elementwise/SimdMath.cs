@@ -95,6 +95,28 @@ internal static class SimdMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x);
     }
 
+    /// <summary>
+    /// exp of 16 floats in float32 (~1–2 ulp), for arguments ≤ 0 (gelu's exp(−x²/2)): n = round(t·log₂e),
+    /// r = t − n·ln 2 with ln 2 = 0.693359375 − 2.1219444e-4 (the first part exact in n·C1), e^r to r⁷/7! (|r| ≤ 0.35,
+    /// truncation ≤ 1e-8), times 2ⁿ by vscalefps. t below −104 gives 0; NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ExpNonPositive(Vector512<float> t)
+    {
+        var c = Avx512F.Max(t, Vector512.Create(-104f));   // NaN comes back as −104: restored below
+        var n = Vector512.Round(c * Vector512.Create(1.44269504f));
+        var r = Avx512F.FusedMultiplyAddNegated(n, Vector512.Create(0.693359375f), c);
+        r = Avx512F.FusedMultiplyAddNegated(n, Vector512.Create(-2.12194440e-4f), r);
+        var p = Avx512F.FusedMultiplyAdd(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 120));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 24));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1f / 6));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512<float>.One);
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512<float>.One);
+        return Vector512.ConditionalSelect(Vector512.Equals(t, t), Avx512F.Scale(p, n), t);
+    }
+
     private enum Kind { Sin, Cos, SinGrad, CosGrad }
 
     /// <summary>y = sin(x).</summary>
