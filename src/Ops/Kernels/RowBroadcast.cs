@@ -5,12 +5,12 @@ namespace Autograd.Kernels;
 
 /// <summary>
 /// The common broadcast of a full tensor against a row that repeats along it (x of [N, C, H, W] with y of [W],
-/// [H, W], [1, W], ...): the row is tiled into a buffer of about 16K elements and the span kernels run over
+/// [H, W], [1, W], ...): the row is tiled into a buffer of about 64K elements and the span kernels run over
 /// chunks of that length, on the pool's threads, instead of one short span call per row.
 /// </summary>
 internal static class RowBroadcast
 {
-    private const int Target = 1 << 14;
+    private const int Target = 1 << 16;
 
     /// <summary>
     /// Whether an operand of these dims, <paramref name="numel"/> elements, repeats as a contiguous suffix of
