@@ -131,7 +131,7 @@ internal static class ErfF32
     {
         var r = Tensor.Uninitialized(DType.Float32, x.Dims);   // every element written
         float[] xs = x.Array<float>(), rs = r.Array<float>(), gs = g is null ? xs : g.Array<float>();
-        Pointwise.Blocks(rs.Length, (start, n) => Run<TK>(xs.AsSpan(start, n), gs.AsSpan(start, n), rs.AsSpan(start, n)));
+        Pointwise.Blocks(rs.Length, 1 << 16, (start, n) => Run<TK>(xs.AsSpan(start, n), gs.AsSpan(start, n), rs.AsSpan(start, n)));
         return r;
     }
 
