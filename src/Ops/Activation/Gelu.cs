@@ -22,7 +22,7 @@ public static partial class F
     public static Tensor Gelu(Tensor x, string approximate = "none")
     {
         bool tanh = GeluMode(approximate);
-        var y = tanh ? Pointwise.Map(x, new GeluTanhOp()) : Pointwise.Map(x, new GeluOp());
+        var y = tanh ? Pointwise.Map(x, new GeluTanhOp()) : x.DType == DType.Float32 && ErfF32.IsSupported ? ErfF32.Gelu(x) : Pointwise.Map(x, new GeluOp());
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "GeluBackward0", [x], g => [GeluBackward(g, x, tanh)], saved: [x], differentiable: true);
     }
@@ -37,7 +37,8 @@ public static partial class F
     /// <summary>gelu_backward(g, x), recorded when g or x requires grad (only under createGraph).</summary>
     private static Tensor GeluBackward(Tensor g, Tensor x, bool tanh)
     {
-        var r = tanh ? Pointwise.Map(g, x, new GeluTanhGrad()) : Pointwise.Map(g, x, new GeluGrad());
+        var r = tanh ? Pointwise.Map(g, x, new GeluTanhGrad())
+            : x.DType == DType.Float32 && ErfF32.IsSupported ? ErfF32.GeluBackward(g, x) : Pointwise.Map(g, x, new GeluGrad());
         if (!Node.NeedsGrad([g, x])) return r;
         bool gg = g.RequiresGrad, gx = x.RequiresGrad;
         return Node.Record(r, "GeluBackwardBackward0", [g, x], d =>

@@ -78,6 +78,8 @@ internal static class BinaryKernel
     {
         T[] x = a.Array<T>(), y = b.Array<T>(), z = r.Array<T>();
         if (x.Length == z.Length && y.Length == z.Length) { TOp.Apply<T>(x, y, z); return; }
+        if (x.Length == z.Length && RowBroadcast.IsSuffix(b.Dims, r.Dims, y.Length)) { RowBroadcast.Binary<TOp, T>(x, y, z, rowFirst: false); return; }
+        if (y.Length == z.Length && RowBroadcast.IsSuffix(a.Dims, r.Dims, x.Length)) { RowBroadcast.Binary<TOp, T>(y, x, z, rowFirst: true); return; }
         var sa = Broadcast.Strides(a.Dims, r.Dims);
         var sb = Broadcast.Strides(b.Dims, r.Dims);
         int inner = r.Rank == 0 ? 1 : r.Dims[^1];

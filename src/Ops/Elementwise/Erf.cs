@@ -9,7 +9,7 @@ public static partial class F
     /// <summary>torch.erf (torch.special.erf): erf(±∞) = ±1, erf(NaN) = NaN.</summary>
     public static Tensor Erf(Tensor x)
     {
-        var y = Pointwise.Map(x, new ErfOp());
+        var y = x.DType == DType.Float32 && ErfF32.IsSupported ? ErfF32.Erf(x) : Pointwise.Map(x, new ErfOp());
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "ErfBackward0", [x], g =>
             [GradMode.IsEnabled ? Mul(g, Mul(Exp(Neg(Mul(x, x))), ErfMath.TwoOverSqrtPi)) : Pointwise.Map(g, x, new ErfGrad())], saved: [x], differentiable: true);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Autograd;
 
@@ -39,19 +40,36 @@ public static partial class F
     /// </summary>
     private static Tensor Share(Tensor g, Tensor self, Tensor rival, int[] shape)
     {
-        if (!GradMode.IsEnabled && ShapeUtil.SameShape(self.Shape, g.Shape) && ShapeUtil.SameShape(rival.Shape, g.Shape))
+        if (!GradMode.IsEnabled && ShapeUtil.SameShape(self.Shape, g.Shape)
+            && (ShapeUtil.SameShape(rival.Shape, g.Shape) || Kernels.RowBroadcast.IsSuffix(rival.Dims, g.Dims, rival.Numel)))
         {
-            var r = Tensor.Uninitialized(g.DType, g.Dims);
+            var r = Tensor.Uninitialized(g.DType, g.Dims);   // every element written
             if (g.DType == DType.Float32) Fused(g.Array<float>(), self.Array<float>(), rival.Array<float>(), r.Array<float>());
             else Fused(g.Array<double>(), self.Array<double>(), rival.Array<double>(), r.Array<double>());
             return r;
         }
         return SumToSize(WeightedGrad(g, BinaryKernel.Run<WinWeight>(self, rival, "maximum")), shape);
 
+        // the rival is of g's shape or a row repeated along it
         static void Fused<T>(T[] g, T[] s, T[] o, T[] r) where T : unmanaged, IFloatingPointIeee754<T>
+            => Kernels.RowBroadcast.Chunks(o, r.Length, (start, n, os) => Share<T>(g.AsSpan(start, n), s.AsSpan(start, n), os, r.AsSpan(start, n)));
+
+        // s < o ? 0 : s == o ? g/2 : g, vectorised (the same selects lane by lane, so bit-identical to the scalar form)
+        static void Share<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> s, ReadOnlySpan<T> o, Span<T> r) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T half = T.CreateTruncating(0.5);
-            for (int i = 0; i < r.Length; i++) r[i] = s[i] < o[i] ? T.Zero : s[i] == o[i] ? g[i] * half : g[i];
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vh = Vector256.Create(half);
+                for (; i + Vector256<T>.Count <= r.Length; i += Vector256<T>.Count)
+                {
+                    Vector256<T> gv = Vector256.Create(g.Slice(i)), sv = Vector256.Create(s.Slice(i)), ov = Vector256.Create(o.Slice(i));
+                    var w = Vector256.ConditionalSelect(Vector256.Equals(sv, ov), gv * vh, gv);
+                    Vector256.ConditionalSelect(Vector256.LessThan(sv, ov), Vector256<T>.Zero, w).CopyTo(r.Slice(i));
+                }
+            }
+            for (; i < r.Length; i++) r[i] = s[i] < o[i] ? T.Zero : s[i] == o[i] ? g[i] * half : g[i];
         }
     }
 

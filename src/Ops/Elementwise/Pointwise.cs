@@ -75,9 +75,12 @@ internal static class Pointwise
     }
 
     /// <summary>body(start, count) over blocks of 16K elements, on the pool's threads when the length is worth it.</summary>
-    internal static void Blocks(int length, Action<int, int> body)
+    internal static void Blocks(int length, Action<int, int> body) => Blocks(length, Block, body);
+
+    /// <summary>body(start, count) over blocks of <paramref name="block"/> elements (fewer, larger items for the fast SIMD kernels).</summary>
+    internal static void Blocks(int length, int block, Action<int, int> body)
     {
-        int blocks = (length + Block - 1) / Block;
-        Kernels.Parallelism.For(blocks, length, b => body(b * Block, Math.Min(Block, length - b * Block)));
+        int blocks = (length + block - 1) / block;
+        Kernels.Parallelism.For(blocks, length, b => body(b * block, Math.Min(block, length - b * block)));
     }
 }

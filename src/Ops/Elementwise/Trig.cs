@@ -1,10 +1,12 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Autograd;
 
 // sin: dX = dY · cos(x)      (SinBackward0)
 // cos: dX = −dY · sin(x)     (CosBackward0)
+// float32 runs SimdMath's AVX-512 kernels (double inside, rounded), float64 TensorPrimitives.
 // Under createGraph each rule is the recorded mul(g, cos(x)) / mul(g, −sin(x)), differentiable again.
 public static partial class F
 {
@@ -34,20 +36,35 @@ public static partial class F
 
         static void Run<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> r, bool sin) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (sin) { TensorPrimitives.Cos(x, r); TensorPrimitives.Multiply(r, g, r); }
+            if (typeof(T) == typeof(float) && SimdMath.IsSupported)
+            {
+                if (sin) SimdMath.SinGrad(F32(g), F32(x), MemoryMarshal.Cast<T, float>(r));
+                else SimdMath.CosGrad(F32(g), F32(x), MemoryMarshal.Cast<T, float>(r));
+            }
+            else if (sin) { TensorPrimitives.Cos(x, r); TensorPrimitives.Multiply(r, g, r); }
             else { TensorPrimitives.Sin(x, r); TensorPrimitives.Multiply(r, g, r); TensorPrimitives.Negate(r, r); }
         }
     }
 
     private struct SinOp : IUnaryOp
     {
-        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, y);
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float) && SimdMath.IsSupported) SimdMath.Sin(F32(x), MemoryMarshal.Cast<T, float>(y));
+            else TensorPrimitives.Sin(x, y);
+        }
     }
 
     private struct CosOp : IUnaryOp
     {
-        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, y);
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float) && SimdMath.IsSupported) SimdMath.Cos(F32(x), MemoryMarshal.Cast<T, float>(y));
+            else TensorPrimitives.Cos(x, y);
+        }
     }
+
+    private static ReadOnlySpan<float> F32<T>(ReadOnlySpan<T> x) where T : unmanaged => MemoryMarshal.Cast<T, float>(x);
 }
 
 public static class TensorTrigExtensions
