@@ -6,7 +6,7 @@ namespace Autograd.Bench;
 // Elementwise math and activations on a conv-sized activation (8×64×56×56, 1.6M elements): exact gelu (erf,
 // no TensorPrimitives kernel: the Pointwise loop), sin (TensorPrimitives) and maximum against a broadcast
 // row of 56 (a constant). No libtorch 1.13 shim baseline (the shim has none of these ops); TorchSharp is the
-// baseline. Not in Cases.All yet: added there at merge.
+// baseline.
 public static partial class Cases
 {
     internal static BenchCase[] ElementwiseCases =>
