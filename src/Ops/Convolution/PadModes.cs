@@ -1,4 +1,5 @@
 using System.Numerics;
+using Autograd.Kernels;
 
 namespace Autograd;
 
@@ -123,13 +124,41 @@ public static partial class F
         return Node.Record(dx, node.Replace("Backward0", "BackwardBackward0"), [g], gg => [GatherPad(gg, maps, outShape, node)], differentiable: true);
     }
 
+    /// <summary>
+    /// The forward gather: each output row is a few block copies (the runs of consecutive source indices of the
+    /// last dim's map: the middle of a reflect/replicate row is one run), rows split over threads (each output
+    /// row is written by one thread; the gather reads only).
+    /// </summary>
     private static void GatherRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged
     {
-        int[] last = maps[^1];
-        ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+        var runs = Runs(maps[^1]);
+        int w = yShape[^1], rows = w == 0 ? 0 : y.Length / w;
+        const int RowsPerChunk = 64;
+        int chunks = (rows + RowsPerChunk - 1) / RowsPerChunk;
+        Parallelism.For(chunks, y.Length, c =>
         {
-            for (int o = 0; o < last.Length; o++) y[yBase + o] = x[xBase + last[o]];
+            int r0 = c * RowsPerChunk, r1 = Math.Min(rows, r0 + RowsPerChunk);
+            ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+            {
+                foreach (var (o, src, n) in runs)
+                    if (n == 1) y[yBase + o] = x[xBase + src];
+                    else x.AsSpan(xBase + src, n).CopyTo(y.AsSpan(yBase + o, n));
+            }, r0, r1);
         });
+    }
+
+    /// <summary>The map as maximal runs (output start, source start, length) of consecutive source indices.</summary>
+    private static (int O, int Src, int N)[] Runs(int[] map)
+    {
+        var runs = new List<(int, int, int)>();
+        for (int o = 0; o < map.Length;)
+        {
+            int n = 1;
+            while (o + n < map.Length && map[o + n] == map[o] + n) n++;
+            runs.Add((o, map[o], n));
+            o += n;
+        }
+        return runs.ToArray();
     }
 
     /// <summary>The same gather for a storage type without a typed path (element by element through Array).</summary>
@@ -142,27 +171,41 @@ public static partial class F
         });
     }
 
+    /// <summary>
+    /// The backward scatter-add, by runs like the gather. Output rows of one plane (the unpadded leading dims)
+    /// may add into the same input row (reflect, replicate), rows of different planes never do: threads take
+    /// whole planes.
+    /// </summary>
     private static void ScatterRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged, INumberBase<T>
     {
-        int[] last = maps[^1];
-        ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
-        {
-            for (int o = 0; o < last.Length; o++) x[xBase + last[o]] += y[yBase + o];
-        });
+        var runs = Runs(maps[^1]);
+        int w = yShape[^1], rows = w == 0 ? 0 : y.Length / w;
+        int planeRows = 1;
+        for (int d = yShape.Length - maps.Length; d < yShape.Length - 1; d++) planeRows *= yShape[d];
+        int planes = planeRows == 0 ? 0 : rows / planeRows;
+        Parallelism.For(planes, y.Length, p =>
+            ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+            {
+                foreach (var (o, src, n) in runs)
+                    if (n == 1) x[xBase + src] += y[yBase + o];
+                    else System.Numerics.Tensors.TensorPrimitives.Add<T>(x.AsSpan(xBase + src, n), y.AsSpan(yBase + o, n), x.AsSpan(xBase + src, n));
+            }, p * planeRows, (p + 1) * planeRows));
     }
 
     /// <summary>
     /// Walks the output one last-dim row at a time (an odometer over the leading output dims), handing each
     /// row's start in y and the start in x of the input row it reads (the leading dims mapped through maps).
     /// </summary>
-    private static void ForEachPadRow(int[] xShape, int[] yShape, int[][] maps, Action<int, int> row)
+    private static void ForEachPadRow(int[] xShape, int[] yShape, int[][] maps, Action<int, int> row, int first = 0, int end = int.MaxValue)
     {
         int rows = yShape[^1] == 0 ? 0 : ShapeUtil.Numel(yShape) / yShape[^1];
-        if (rows == 0) return;
+        end = Math.Min(end, rows);
+        if (first >= end) return;
         int rank = xShape.Length, lead = rank - maps.Length, w = yShape[^1];
         var xs = ShapeUtil.Strides(xShape);
-        var idx = new int[rank - 1];   // output index over all but the last dim
-        for (int r = 0; r < rows; r++)
+        var idx = new int[rank - 1];   // output index over all but the last dim, starting at row `first`
+        for (int d = rank - 2, rem = first; d >= 0; d--) { idx[d] = rem % yShape[d]; rem /= yShape[d]; }
+        for (int r = first; r < end; r++)
         {
             int xBase = 0;
             for (int d = 0; d < rank - 1; d++) xBase += (d < lead ? idx[d] : maps[d - lead][idx[d]]) * xs[d];
