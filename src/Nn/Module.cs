@@ -13,6 +13,7 @@ public abstract class Module
 {
     private readonly List<(string Name, Parameter? Parameter)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
+    private readonly List<(string Name, Tensor? Buffer, bool Persistent)> _buffers = [];
 
     /// <summary>True in training mode (module.training); set by <see cref="Train"/> and <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
@@ -30,6 +31,49 @@ public abstract class Module
         _parameters.Add((name, parameter));
         return parameter;
     }
+
+    /// <summary>
+    /// Registers a buffer (module.register_buffer): a tensor that is part of the module's state but not a
+    /// parameter, e.g. BatchNorm's running_mean. Persistent buffers are saved in <c>StateDict</c>; a null
+    /// buffer is a placeholder (track_running_stats=False) that is listed nowhere.
+    /// </summary>
+    protected Tensor? RegisterBuffer(string name, Tensor? buffer, bool persistent = true)
+    {
+        CheckName(name);
+        _buffers.Add((name, buffer, persistent));
+        return buffer;
+    }
+
+    /// <summary>Replaces the tensor of buffer <paramref name="name"/> (module.name = tensor for a buffer).</summary>
+    protected void SetBuffer(string name, Tensor? buffer)
+    {
+        int i = _buffers.FindIndex(b => b.Name == name);
+        if (i < 0) throw new ArgumentException($"{GetType().Name}: no buffer named '{name}'", nameof(name));
+        _buffers[i] = (name, buffer, _buffers[i].Persistent);
+    }
+
+    /// <summary>
+    /// All buffers of this module and its descendants with dotted names (module.named_buffers()), depth
+    /// first in registration order; null placeholders are skipped. <paramref name="persistentOnly"/> keeps
+    /// those that belong in a state dict.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(bool persistentOnly = false)
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(string Prefix, Module Module)>();
+        stack.Push(("", this));
+        while (stack.Count > 0)
+        {
+            var (prefix, m) = stack.Pop();
+            foreach (var (name, b, persistent) in m._buffers)
+                if (b is not null && (persistent || !persistentOnly) && seen.Add(b)) yield return (prefix + name, b);
+            for (int i = m._children.Count - 1; i >= 0; i--)
+                stack.Push((prefix + m._children[i].Name + ".", m._children[i].Module));
+        }
+    }
+
+    /// <summary>All buffers (module.buffers()).</summary>
+    public IEnumerable<Tensor> Buffers() => NamedBuffers().Select(b => b.Buffer);
 
     /// <summary>Registers a child module under <paramref name="name"/> and returns it.</summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
@@ -116,7 +160,7 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))
             throw new ArgumentException($"{GetType().Name}: parameter or module name can't be empty or contain \".\", got \"{name}\"", nameof(name));
-        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
+        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name) || _buffers.Exists(b => b.Name == name))
             throw new ArgumentException($"{GetType().Name}: attribute '{name}' already exists", nameof(name));
     }
 
