@@ -11,7 +11,10 @@ Prints, per epoch, the test accuracy and the training throughput (images/s, forw
 step, excluding evaluation), then `RESULT epochs=E test_accuracy=A images_per_second=R` with A a
 fraction in [0, 1], like the C# sample.
 
-Usage: /usr/bin/python3 samples/FashionMnist/reference.py [--epochs 1] [--threads N] [--limit N]
+With --model resnet: the residual CNN of ResNet.cs (BatchNorm, Dropout), AdamW with a cosine schedule
+stepped per batch, random flips and crops; see docs/training.md.
+
+Usage: /usr/bin/python3 samples/FashionMnist/reference.py [--model cnn|resnet] [--epochs 1] [--threads N] [--limit N]
 """
 import argparse
 import gzip
@@ -63,6 +66,44 @@ def make_net():
         nn.Linear(128, 10))
 
 
+class BasicBlock(nn.Module):
+    """conv3x3-BN-ReLU-conv3x3-BN plus the input (1x1 conv + BN when the shape changes), then ReLU."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential() if stride == 1 and cin == cout else nn.Sequential(
+            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return F.relu(y + self.shortcut(x))
+
+
+def make_resnet(widths):
+    """The residual CNN of --model resnet, as ResNet.cs builds it (same module names)."""
+    w0, w1, w2 = widths
+    return nn.Sequential(
+        nn.Conv2d(1, w0, 3, 1, 1, bias=False), nn.BatchNorm2d(w0), nn.ReLU(),
+        BasicBlock(w0, w0, 1), BasicBlock(w0, w1, 2), BasicBlock(w1, w2, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(w2, 10))
+
+
+def augment(x, generator):
+    """Per image: a random horizontal flip (p = 0.5), then a random 28x28 crop of the image padded by 2
+    with the background (a raw 0 pixel, i.e. -MEAN/STD after normalisation), as the C# sample does."""
+    n = len(x)
+    flip = torch.rand(n, generator=generator) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    padded = F.pad(x, (2, 2, 2, 2), value=-MEAN / STD)
+    offsets = torch.randint(0, 5, (n, 2), generator=generator)
+    return torch.stack([padded[i, :, r:r + 28, c:c + 28] for i, (r, c) in enumerate(offsets.tolist())])
+
+
 def evaluate(net, x, y):
     net.eval()
     correct = 0
@@ -76,8 +117,11 @@ def evaluate(net, x, y):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--model", choices=["cnn", "resnet"], default="cnn")
+    ap.add_argument("--batch-size", type=int, default=None, help="64 (cnn), 128 (resnet)")
+    ap.add_argument("--lr", type=float, default=None, help="SGD 0.05 (cnn), AdamW peak 3e-3 (resnet)")
+    ap.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW's decoupled decay (resnet)")
+    ap.add_argument("--widths", default="24,48,96", help="channels of the three stages (resnet)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -89,23 +133,35 @@ def main():
     torch.manual_seed(args.seed)
     train_x, train_y = load(args.data, "train", args.limit)
     test_x, test_y = load(args.data, "t10k", args.limit)
-    net = make_net()
-    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
+    resnet = args.model == "resnet"
+    args.batch_size = args.batch_size or (128 if resnet else 64)
+    args.lr = args.lr or (3e-3 if resnet else 0.05)
+    batches = (len(train_x) + args.batch_size - 1) // args.batch_size
+    if resnet:
+        net = make_resnet([int(w) for w in args.widths.split(",")])
+        opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs * batches)  # stepped per batch
+    else:
+        net = make_net()
+        opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
+        schedule = None
     shuffle = torch.Generator().manual_seed(args.seed + 1)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
+    print(f"torch {torch.__version__}, model {args.model}, threads {torch.get_num_threads()}, "
           f"train {len(train_x)}, test {len(test_x)}, batch {args.batch_size}, lr {args.lr}, seed {args.seed}")
 
     total_images, total_time, accuracy = 0, 0.0, 0.0
     for epoch in range(1, args.epochs + 1):
         order = torch.randperm(len(train_x), generator=shuffle)
         running, start = 0.0, time.perf_counter()
-        batches = (len(order) + args.batch_size - 1) // args.batch_size
         for b in range(batches):
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
-            loss = F.cross_entropy(net(train_x[idx]), train_y[idx])
+            x = augment(train_x[idx], shuffle) if resnet else train_x[idx]
+            loss = F.cross_entropy(net(x), train_y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
+            if schedule:
+                schedule.step()
             running = 0.98 * running + 0.02 * loss.item() if b else loss.item()
             if (b + 1) % 100 == 0 or b + 1 == batches:
                 rate = (b * args.batch_size + len(idx)) / (time.perf_counter() - start)
