@@ -158,7 +158,10 @@ internal static class TensorStorage
                 _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
             }
         }
-        if (array is null) array = NewArray<T>(n, zeroed: false);
+        // A fresh array must honour `zeroed` too: GC.AllocateUninitializedArray hands back whatever the
+        // freed memory held (NaNs from a previous step), which silently corrupted accumulating kernels
+        // (conv2d's weight gradient) in a scope's first step.
+        if (array is null) array = NewArray<T>(n, zeroed);
         else if (zeroed) Array.Clear(array);
         var lease = new Lease(array, scope);
         Leases.AddOrUpdate(array, lease);

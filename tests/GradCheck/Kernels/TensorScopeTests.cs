@@ -35,6 +35,33 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void ZerosIsZeroedWhenThePoolHasNoArrayOfItsSize()
+    {
+        // A scope's first allocation of a size comes from the GC, not the pool. It used to be taken
+        // uninitialised even for Zeros, so it held whatever freed memory held: conv2d's accumulated
+        // weight gradient came out as 1e30 or NaN in a training loop's first step. Fill the heap with
+        // NaN garbage, free it, and ask for zeros of sizes the pool has never seen.
+        for (int round = 0; round < 20; round++)
+        {
+            int n = 3 * Big + 17 * round + 1;
+            var garbage = new List<float[]>();
+            for (int i = 0; i < 8; i++)
+            {
+                var a = GC.AllocateUninitializedArray<float>(n);
+                a.AsSpan().Fill(float.NaN);
+                garbage.Add(a);
+            }
+            garbage.Clear();
+            GC.Collect();
+            using (new TensorScope())
+            {
+                var z = Tensor.Zeros([n]).ToFloatArray();
+                Assert.True(z.All(v => v == 0f), $"round {round}: Zeros([{n}]) in a scope holds {z.First(v => v != 0f)}");
+            }
+        }
+    }
+
+    [Fact]
     public void TensorUsedAfterItsScopeThrowsInsteadOfReadingRecycledData()
     {
         Tensor t, view;
