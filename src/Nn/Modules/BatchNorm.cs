@@ -28,9 +28,9 @@ public abstract class BatchNormBase : Module
         TrackRunningStats = trackRunningStats;
         Weight = RegisterParameter("weight", affine ? new Parameter(Tensor.Ones([numFeatures], dtype)) : null);
         Bias = RegisterParameter("bias", affine ? new Parameter(Tensor.Zeros([numFeatures], dtype)) : null);
-        RunningMean = RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
-        RunningVar = RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
-        NumBatchesTracked = RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], DType.Int64) : null);
+        RegisterBuffer("running_mean", trackRunningStats ? Tensor.Zeros([numFeatures], dtype) : null);
+        RegisterBuffer("running_var", trackRunningStats ? Tensor.Ones([numFeatures], dtype) : null);
+        RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], DType.Int64) : null);
     }
 
     public int NumFeatures { get; }
@@ -41,10 +41,19 @@ public abstract class BatchNormBase : Module
     public bool TrackRunningStats { get; }
     public Parameter? Weight { get; }
     public Parameter? Bias { get; }
-    public Tensor? RunningMean { get; }
-    public Tensor? RunningVar { get; }
+    // The buffers are read from the registry on every use, so a buffer replaced by name (a state dict
+    // loaded with SetBuffer) is the one the layer normalises with.
+    public Tensor? RunningMean => OwnBuffer("running_mean");
+    public Tensor? RunningVar => OwnBuffer("running_var");
     /// <summary>How many training batches updated the running stats (int64, 0-dim).</summary>
-    public Tensor? NumBatchesTracked { get; }
+    public Tensor? NumBatchesTracked => OwnBuffer("num_batches_tracked");
+
+    private Tensor? OwnBuffer(string name)
+    {
+        foreach (var (n, b) in NamedBuffers())
+            if (n == name) return b;
+        return null;
+    }
 
     /// <summary>The input rank check of the concrete layer (_check_input_dim).</summary>
     protected abstract void CheckInputDim(Tensor input);
@@ -54,25 +63,26 @@ public abstract class BatchNormBase : Module
         ArgumentNullException.ThrowIfNull(input);
         CheckInputDim(input);
         double factor = Momentum ?? 0.0;
-        if (Training && TrackRunningStats && NumBatchesTracked is not null)
+        Tensor? mean = RunningMean, var = RunningVar, count = NumBatchesTracked;
+        if (Training && TrackRunningStats && count is not null)
         {
-            long tracked = (long)NumBatchesTracked.Item() + 1;
-            NumBatchesTracked.SetDouble(0, tracked);
-            NumBatchesTracked.BumpVersion();
+            long tracked = (long)count.Item() + 1;
+            count.SetDouble(0, tracked);
+            count.BumpVersion();
             if (Momentum is null) factor = 1.0 / tracked;
         }
-        bool batchStats = Training || (RunningMean is null && RunningVar is null);
+        bool batchStats = Training || (mean is null && var is null);
         bool passStats = !Training || TrackRunningStats;
-        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight?.Data, Bias?.Data, batchStats, factor, Eps);
+        return F.BatchNorm(input, passStats ? mean : null, passStats ? var : null, Weight?.Data, Bias?.Data, batchStats, factor, Eps);
     }
 
     /// <summary>running_mean ← 0, running_var ← 1, num_batches_tracked ← 0 (reset_running_stats).</summary>
     public void ResetRunningStats()
     {
         if (!TrackRunningStats) return;
-        NormFill.Fill(RunningMean!, 0);
-        NormFill.Fill(RunningVar!, 1);
-        NormFill.Fill(NumBatchesTracked!, 0);
+        if (RunningMean is { } m) NormFill.Fill(m, 0);
+        if (RunningVar is { } v) NormFill.Fill(v, 1);
+        if (NumBatchesTracked is { } n) NormFill.Fill(n, 0);
     }
 
     /// <summary>Resets the running stats, and weight to ones, bias to zeros when affine (reset_parameters).</summary>

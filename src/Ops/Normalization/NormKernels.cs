@@ -30,6 +30,7 @@ internal static class NormKernels
     /// <summary>Per-group mean and biased variance of the planes (Note [Plane normalisation]).</summary>
     internal static void PlaneStats<T>(T[] x, PlaneGroups p, double[] mean, double[] var) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (NormColumns.Applies(p)) { NormColumns.Stats(x, p, mean, var); return; }   // Note [Batch norm on (N, C)]
         Parallelism.For(p.Groups, p.Groups * p.GroupSize, k =>
         {
             double s = 0;
@@ -44,6 +45,7 @@ internal static class NormKernels
     /// <summary>y = x·(w_c·rstd) + (b_c − μ·w_c·rstd) per plane.</summary>
     internal static void PlaneApply<T>(T[] x, T[]? w, T[]? b, T[] y, PlaneGroups p, double[] mean, double[] rstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (NormColumns.Applies(p)) { NormColumns.Apply(x, w, b, y, p, mean, rstd); return; }
         Parallelism.For(p.Groups, p.Groups * p.GroupSize, k =>
         {
             for (int j = 0; j < p.PerGroup; j++)
@@ -63,6 +65,7 @@ internal static class NormKernels
     internal static void PlaneBackward<T>(T[] g, T[] x, T[]? w, PlaneGroups p, double[] mean, double[] rstd, bool batchStats,
         T[]? dx, T[]? dw, T[]? db) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (NormColumns.Applies(p)) { NormColumns.Backward(g, x, w, p, mean, rstd, batchStats, dx, dw, db); return; }
         int planes = p.Groups * p.PerGroup;
         var centred = new double[planes];   // Σ_plane g·(x − μ), by plane index
         var sums = new double[planes];      // Σ_plane g

@@ -139,4 +139,37 @@ public class NormGradTests
         Assert.Equal("NativeLayerNormBackward0", F.LayerNorm(x, [4]).GradFn!.Name);
         Assert.Equal("NativeGroupNormBackward0", F.GroupNorm(x, 3).GradFn!.Name);
     }
+
+    [Fact]
+    public void ParallelKernelsGiveBitIdenticalResultsForAnyThreadCount()
+    {
+        // Note [Plane normalisation] / layer_norm's fixed row chunks: the split depends on shapes only, so
+        // 1, 2 or all threads agree bit for bit, weight and bias gradients included.
+        var gen = new Generator(43);
+        var x = Tensor.Randn([16, 8, 24, 24], DType.Float32, requiresGrad: true, generator: gen);
+        var w = Tensor.Randn([8], DType.Float32, requiresGrad: true, generator: gen);
+        var b = Tensor.Randn([8], DType.Float32, requiresGrad: true, generator: gen);
+        var lw = Tensor.Randn([24], DType.Float32, requiresGrad: true, generator: gen);
+        var up = Tensor.Randn([16, 8, 24, 24], DType.Float32, generator: gen);
+        Func<Tensor>[] ops = [() => F.BatchNorm(x, null, null, w, b, training: true), () => F.GroupNorm(x, 4, w, b), () => F.LayerNorm(x, [24], lw)];
+        int saved = Threading.NumThreads;
+        try
+        {
+            foreach (var op in ops)
+            {
+                float[][]? first = null;
+                foreach (int threads in new[] { 1, 2, Environment.ProcessorCount })
+                {
+                    Threading.NumThreads = threads;
+                    x.ZeroGrad(); w.ZeroGrad(); b.ZeroGrad(); lw.ZeroGrad();
+                    var y = op();
+                    (y * up).Sum().Backward();
+                    float[][] got = [y.ToFloatArray(), x.Grad!.ToFloatArray(), (w.Grad ?? lw.Grad)!.ToFloatArray()];
+                    if (first is null) { first = got; continue; }
+                    for (int i = 0; i < got.Length; i++) Assert.Equal(first[i], got[i]);
+                }
+            }
+        }
+        finally { Threading.NumThreads = saved; }
+    }
 }

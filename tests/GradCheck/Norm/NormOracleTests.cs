@@ -25,7 +25,7 @@ public class NormOracleTests
 
     private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
     {
-        foreach (var shape in new[] { new[] { 5, 3 }, [2, 3, 4], [4, 2, 3, 3], [1, 3, 2, 2], [3, 4, 1, 1] })
+        foreach (var shape in new[] { new[] { 5, 3 }, [2, 3, 4], [4, 2, 3, 3], [1, 3, 2, 2], [3, 4, 1, 1], [3, 2, 7, 11] })
         {
             int c = shape[1];
             foreach (bool affine in new[] { true, false })
@@ -48,7 +48,7 @@ public class NormOracleTests
         // A large mean relative to the spread: the variance must not cancel (two passes).
         yield return C("BatchNorm", "offset-input", N([8, 2, 4]), (e, x) => e.BatchNorm(e.Add(x[0], 100.0), null, null, training: true));
 
-        foreach (var (shape, ns) in new (int[], int[])[] { ([4, 6], [6]), ([2, 3, 5], [5]), ([2, 3, 5], [3, 5]), ([3, 2, 2, 4], [2, 4]), ([7], [7]), ([2, 1], [1]), ([2, 3, 40], [40]) })
+        foreach (var (shape, ns) in new (int[], int[])[] { ([4, 6], [6]), ([2, 3, 5], [5]), ([2, 3, 5], [3, 5]), ([3, 2, 2, 4], [2, 4]), ([7], [7]), ([2, 1], [1]), ([2, 3, 40], [40]), ([3, 2, 67], [2, 67]) })
             foreach (int affine in new[] { 0, 1, 2 })
             {
                 var inputs = new List<Input> { new(shape) };
@@ -59,7 +59,7 @@ public class NormOracleTests
             }
         yield return C("LayerNorm", "offset-input eps 0.1", N([3, 16]), (e, x) => e.LayerNorm(e.Add(x[0], 50.0), [16], eps: 0.1));
 
-        foreach (var (shape, g) in new (int[], int)[] { ([2, 4, 3], 2), ([2, 6, 2, 3], 3), ([3, 4], 4), ([2, 4, 5], 1), ([1, 8, 2, 2], 4) })
+        foreach (var (shape, g) in new (int[], int)[] { ([2, 4, 3], 2), ([2, 6, 2, 3], 3), ([3, 4], 4), ([2, 4, 5], 1), ([1, 8, 2, 2], 4), ([2, 6, 5, 7], 2) })
             foreach (bool affine in new[] { true, false })
             {
                 int c = shape[1];
