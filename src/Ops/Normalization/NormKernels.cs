@@ -78,8 +78,9 @@ internal static class NormKernels
             {
                 int plane = p.Plane(k, j), c = plane % p.Channels;
                 var gs = g.AsSpan(plane * p.PlaneSize, p.PlaneSize);
-                centred[plane] = double.CreateTruncating(DotDeviation<T>(gs, x.AsSpan(plane * p.PlaneSize, p.PlaneSize), mu));
-                sums[plane] = double.CreateTruncating(TensorPrimitives.Sum<T>(gs));
+                var (sg, dot) = SumAndDotDeviation<T>(gs, x.AsSpan(plane * p.PlaneSize, p.PlaneSize), mu);
+                centred[plane] = double.CreateTruncating(dot);
+                sums[plane] = double.CreateTruncating(sg);
                 double wc = w is null ? 1 : double.CreateTruncating(w[c]);
                 a += wc * centred[plane];
                 bsum += wc * sums[plane];
@@ -131,21 +132,26 @@ internal static class NormKernels
         return s;
     }
 
-    /// <summary>Σ g·(x − μ), SIMD lanes.</summary>
-    internal static T DotDeviation<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, T mu) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>(Σ g, Σ g·(x − μ)) in one pass, SIMD lanes.</summary>
+    internal static (T Sum, T Dot) SumAndDotDeviation<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, T mu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
-        T s = T.Zero;
+        T s = T.Zero, d = T.Zero;
         if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
             var vm = new Vector<T>(mu);
-            var acc = Vector<T>.Zero;
+            Vector<T> accS = Vector<T>.Zero, accD = Vector<T>.Zero;
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-                acc += new Vector<T>(g[i..]) * (new Vector<T>(x[i..]) - vm);
-            s = Vector.Sum(acc);
+            {
+                var vg = new Vector<T>(g[i..]);
+                accS += vg;
+                accD += vg * (new Vector<T>(x[i..]) - vm);
+            }
+            s = Vector.Sum(accS);
+            d = Vector.Sum(accD);
         }
-        for (; i < x.Length; i++) s += g[i] * (x[i] - mu);
-        return s;
+        for (; i < x.Length; i++) { s += g[i]; d += g[i] * (x[i] - mu); }
+        return (s, d);
     }
 
     /// <summary>y = x·a + s.</summary>

@@ -45,6 +45,14 @@ public class NormOracleTests
                     (e, x) => e.BatchNorm(x[0], Vec(e, x[0], -0.2, 0.15, c), Vec(e, x[0], 0.7, 0.4, c), affine ? x[1] : null, affine ? x[2] : null, training: false));
             }
         }
+        // Empty batches: an empty output, running stats untouched (libtorch's numel() == 0 branch).
+        yield return C("BatchNorm", "empty-batch [0,3,2]", N([0, 3, 2], [3], [3]), (e, x) =>
+        {
+            EngineTensor rm = Vec(e, x[0], -0.2, 0.15, 3), rv = Vec(e, x[0], 0.7, 0.4, 3);
+            return e.Cat([Flat(e, e.BatchNorm(x[0], rm, rv, x[1], x[2], training: true)), rm, rv]);
+        });
+        yield return C("LayerNorm", "empty-rows [0,4]", N([0, 4], [4], [4]), (e, x) => e.LayerNorm(x[0], [4], x[1], x[2]));
+        yield return C("GroupNorm", "empty-batch [0,4,3]", N([0, 4, 3], [4], [4]), (e, x) => e.GroupNorm(x[0], 2, x[1], x[2]));
         // A large mean relative to the spread: the variance must not cancel (two passes).
         yield return C("BatchNorm", "offset-input", N([8, 2, 4]), (e, x) => e.BatchNorm(e.Add(x[0], 100.0), null, null, training: true));
 
