@@ -115,6 +115,12 @@ public static partial class F
 
     private static Tensor Square(Tensor t) => Mul(t, t);
 
+    // Note [Running stats versions]: libtorch's kernel writes the running stats without bumping their
+    // version (native_batch_norm's schema does not mark them as written). We bump it: the counter is the
+    // storage's honest write count, and no node of ours saves the running stats (eval mode's backward keeps a
+    // copy of their values), so a training step never invalidates a pending backward; a graph that read the
+    // running stats directly (as ordinary inputs) before the update is refused, where PyTorch would silently
+    // use the new values.
     /// <summary>rm ← (1 − m)·rm + m·μ, rv ← (1 − m)·rv + m·σ²·M/(M − 1), in place (bumping the versions).</summary>
     private static void UpdateRunningStats(Tensor? runningMean, Tensor? runningVar, double[] mean, double[] var, long m, double momentum)
     {

@@ -91,6 +91,7 @@ public class NormOracleTests
         E("BatchNorm", "weight of another size", N([2, 3, 4], [2]), (e, x) => e.BatchNorm(x[0], null, null, x[1], training: true)),
         E("BatchNorm", "bias of another size", N([2, 3], [4]), (e, x) => e.BatchNorm(x[0], null, null, null, x[1], training: true)),
         E("BatchNorm", "valid: eval with stats", N([2, 3]), (e, x) => e.BatchNorm(x[0], Vec(e, x[0], 0, 1, 3), Vec(e, x[0], 1, 0, 3))),
+        E("BatchNorm", "eval without running stats", N([3, 2]), (e, x) => e.BatchNorm(x[0], null, null, training: false)),
         E("BatchNorm", "1-D input", N([4]), (e, x) => e.BatchNorm(x[0], null, null, training: true)),
         E("GroupNorm", "1-D input", N([4]), (e, x) => e.GroupNorm(x[0], 1)),
         E("GroupNorm", "zero groups", N([2, 4]), (e, x) => e.GroupNorm(x[0], 0)),
