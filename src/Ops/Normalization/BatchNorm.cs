@@ -61,7 +61,7 @@ public static partial class F
         return Node.Record(y, "NativeBatchNormBackward0", inputs, g =>
         {
             Tensor? dx, dw, db;
-            if (GradMode.IsEnabled) (dx, dw, db) = BatchNormGrad(g, input, weight, rm, rv, training, eps, gx, gw, gb);
+            if (GradMode.IsEnabled) (dx, dw, db) = BatchNormGrad(g, input, weight, bias?.Dims, rm, rv, training, eps, gx, gw, gb);
             else
             {
                 dx = gx ? Tensor.Uninitialized(input.DType, input.Dims) : null;
@@ -82,7 +82,7 @@ public static partial class F
     /// The batch_norm gradients with recorded ops (Note [Double backward]); in training μ and σ² are
     /// recomputed from x as recorded ops, in eval they are the saved running stats.
     /// </summary>
-    private static (Tensor? Dx, Tensor? Dw, Tensor? Db) BatchNormGrad(Tensor g, Tensor x, Tensor? weight, Tensor? rm, Tensor? rv,
+    private static (Tensor? Dx, Tensor? Dw, Tensor? Db) BatchNormGrad(Tensor g, Tensor x, Tensor? weight, int[]? biasShape, Tensor? rm, Tensor? rv,
         bool training, double eps, bool gx, bool gw, bool gb)
     {
         int n = x.Dims[0], c = x.Dims[1], s = ShapeUtil.Numel(x.Dims[2..]);
@@ -109,7 +109,7 @@ public static partial class F
             dx = Reshape(Mul(scale, inner), x.Dims);
         }
         var dw = gw ? Reshape(Sum(Mul(g3, xhat), dims), weight!.Dims) : null;
-        var db = gb ? Sum(g3, dims) : null;
+        var db = gb ? Reshape(Sum(g3, dims), biasShape!) : null;
         return (dx, dw, db);
     }
 
