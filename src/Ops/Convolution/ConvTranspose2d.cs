@@ -22,7 +22,7 @@ namespace Autograd;
 // and they are zeros. The backward crops dY the same way before the kernels see it.
 // All three gradients are the fast kernels on G (ConvKernels.Forward for dX, ConvKernels.Backward for
 // dW); under createGraph they are the recorded ops ConvWithGeometry / ConvWeightGrad (whose options
-// carry G, so their own derivatives run on G too) and Sum, so any order of derivative works.
+// carry G, so their own derivatives run on G too) and ConvBiasGrad, so any order of derivative works.
 // PyTorch records conv_transpose2d as the same convolution node as conv2d: ConvolutionBackward0.
 public static partial class F
 {
@@ -58,7 +58,6 @@ public static partial class F
         if (!Node.NeedsGrad(inputs)) return output;
         bool needX = input.RequiresGrad, needW = weight.RequiresGrad, needB = bias?.RequiresGrad ?? false;
         var options = new ConvOptions(t.Stride, 0, t.Dilation, groups, g);
-        int[] spatial = g.Batched ? [0, 2, 3] : [1, 2];
         return Node.Record(output, "ConvolutionBackward0", inputs, gy =>
         {
             if (GradMode.IsEnabled)   // createGraph: recorded ops (Note [conv_transpose2d as an input gradient])
@@ -66,7 +65,8 @@ public static partial class F
                 var gyc = t.Extra ? Pad(gy, [0, -(t.OW - g.W), 0, -(t.OH - g.H)]) : gy;
                 var gx = needX ? ConvWithGeometry(gyc, weight, g, options) : null;
                 var gw = needW ? ConvWeightGrad(gyc, input, g, options) : null;
-                var gb = needB ? Sum(gy, spatial) : null;
+                // db as conv2d's: a node on (dY, x, W), so it requires grad when W does, as PyTorch's (Note [conv2d double backward]).
+                var gb = needB ? ConvBiasGrad(gy, t.Conv with { OutC = t.OutC, OH = t.OH, OW = t.OW }, input, weight) : null;
                 return bias is null ? [gx, gw] : [gx, gw, gb];
             }
             var crop = t.Extra ? t.Crop(gy) : gy;

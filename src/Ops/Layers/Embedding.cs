@@ -6,8 +6,14 @@ namespace Autograd;
 // dW[r, :] = Σ_{i: idx[i] = r} dY[i, :] / c(r)  for r ≠ padding_idx, 0 for the padding row   (EmbeddingBackward0)
 // with c(r) = the count of r in idx when scale_grad_by_freq, else 1 (embedding_dense_backward).
 // That backward is linear in dY (EmbeddingDenseBackward0); its own derivative is the gather again,
-//   ∂/∂dY ⟨V, dW⟩ [i, :] = V[idx[i], :] / c(idx[i])   (0 where idx[i] = padding_idx),
-// whose derivative is the scatter again, so each is the other's backward and any order works.
+//   ∂/∂dY ⟨V, dW⟩ [i, :] = V[idx[i], :]   (0 where idx[i] = padding_idx),
+// whose derivative is the scatter again (unscaled), so any order works.
+//
+// Note [Embedding double backward and scale_grad_by_freq]
+// With scale_grad_by_freq the true derivative of dW with respect to dY divides by c(idx[i]) as well;
+// PyTorch's embedding_dense_double_backward does not ("the first backward takes care of scaling by
+// frequency"), and neither does the index_select it is made of at the next order. We follow PyTorch,
+// so second-order results agree with it (LayersHvpOracleTests) rather than with finite differences.
 // max_norm renormalises the referenced rows of W in place first, outside the graph (PyTorch's
 // embedding_renorm_ under no_grad): a row whose norm_type-norm exceeds max_norm is scaled by
 // max_norm/(norm + 1e-7).
@@ -36,7 +42,7 @@ public static partial class F
         var table = new EmbeddingRows(idx, pad, rows, dim, scaleGradByFreq);
         var y = table.Gather(weight, [.. input.Dims, dim], zeroPadding: false);
         if (!Node.NeedsGrad([weight])) return y;
-        return Node.Record(y, "EmbeddingBackward0", [weight], g => [table.Scatter(g)], differentiable: true);
+        return Node.Record(y, "EmbeddingBackward0", [weight], g => [table.Scatter(g, byFreq: scaleGradByFreq)], differentiable: true);
     }
 
     /// <summary>padding_idx as PyTorch's F.embedding normalises it: negative counts from the end; −1 (none) when null.</summary>
@@ -90,7 +96,7 @@ public static partial class F
 
         /// <summary>
         /// out[i] = src[idx[i]] (shape <paramref name="shape"/>); as the adjoint of Scatter, with padding
-        /// positions zeroed and each row divided by its count.
+        /// positions zeroed (never divided by counts: Note [Embedding double backward and scale_grad_by_freq]).
         /// </summary>
         public Tensor Gather(Tensor src, int[] shape, bool zeroPadding)
         {
@@ -98,15 +104,15 @@ public static partial class F
             if (src.DType == DType.Float32) GatherRows(src.Array<float>(), y.Array<float>(), zeroPadding);
             else GatherRows(src.Array<double>(), y.Array<double>(), zeroPadding);
             if (!zeroPadding || !Node.NeedsGrad([src])) return y;
-            return Node.Record(y, "EmbeddingDenseBackwardBackward0", [src], v => [Scatter(v)], differentiable: true);
+            return Node.Record(y, "EmbeddingDenseBackwardBackward0", [src], v => [Scatter(v, byFreq: false)], differentiable: true);
         }
 
-        /// <summary>dW = Σ rows of g into their index (not the padding row), each divided by its count when by frequency.</summary>
-        public Tensor Scatter(Tensor g)
+        /// <summary>dW = Σ rows of g into their index (not the padding row), each divided by its count when <paramref name="byFreq"/>.</summary>
+        public Tensor Scatter(Tensor g, bool byFreq)
         {
             var dw = Tensor.Empty(g.DType, [rows, dim]);
-            if (g.DType == DType.Float32) ScatterRows(g.Array<float>(), dw.Array<float>());
-            else ScatterRows(g.Array<double>(), dw.Array<double>());
+            if (g.DType == DType.Float32) ScatterRows(g.Array<float>(), dw.Array<float>(), byFreq);
+            else ScatterRows(g.Array<double>(), dw.Array<double>(), byFreq);
             if (!Node.NeedsGrad([g])) return dw;
             int[] gShape = g.Dims;
             return Node.Record(dw, "EmbeddingDenseBackward0", [g], v => [Gather(v, gShape, zeroPadding: true)], differentiable: true);
@@ -118,14 +124,12 @@ public static partial class F
             {
                 var dst = y.AsSpan(i * dim, dim);
                 long r = idx[i];
-                if (adjoint && r == pad) { dst.Clear(); continue; }
-                src.AsSpan((int)r * dim, dim).CopyTo(dst);
-                if (adjoint && _counts is not null && _counts[r] > 1)
-                    System.Numerics.Tensors.TensorPrimitives.Divide(dst, T.CreateTruncating(_counts[r]), dst);
+                if (adjoint && r == pad) dst.Clear();
+                else src.AsSpan((int)r * dim, dim).CopyTo(dst);
             }
         }
 
-        private void ScatterRows<T>(T[] g, T[] dw) where T : unmanaged, IFloatingPointIeee754<T>
+        private void ScatterRows<T>(T[] g, T[] dw, bool byFreq) where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int i = 0; i < idx.Length; i++)
             {
@@ -134,7 +138,7 @@ public static partial class F
                 var row = dw.AsSpan((int)r * dim, dim);
                 System.Numerics.Tensors.TensorPrimitives.Add(row, g.AsSpan(i * dim, dim), row);
             }
-            if (_counts is not null)
+            if (byFreq && _counts is not null)
                 for (int r = 0; r < rows; r++)
                     if (_counts[r] > 1)
                         System.Numerics.Tensors.TensorPrimitives.Divide(dw.AsSpan(r * dim, dim), T.CreateTruncating(_counts[r]), dw.AsSpan(r * dim, dim));

@@ -120,8 +120,10 @@ public class LayersGradTests
             }
             TestData.AssertClose(expected, w.Grad!, 1e-12);
         }
+        // Note [Embedding double backward and scale_grad_by_freq]: PyTorch's second derivative ignores the
+        // frequency scaling, so finite differences check the unscaled cases (the oracle HVP test the rest).
         Func<Tensor[], Tensor> sq = t => F.Embedding(idx, t[0] * t[0], paddingIdx, scaleGradByFreq: byFreq);
-        Assert.True(GradGradCheck.Check(sq, [weight]));
+        if (!byFreq) Assert.True(GradGradCheck.Check(sq, [weight]));
     }
 
     [Fact]
