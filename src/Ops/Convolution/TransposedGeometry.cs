@@ -73,6 +73,8 @@ internal readonly record struct TransposedGeometry(ConvGeometry Conv, int OutC, 
         int inC = ws[0], og = ws[1], kh = ws[2], kw = ws[3];
         if (kh <= 0 || kw <= 0)
             throw new ArgumentException($"{op}: kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw} (weight of size {ShapeUtil.Format(ws)})", nameof(weight));
+        if (inC < groups)
+            throw new ArgumentException($"{op}: Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size {ShapeUtil.Format(ws)} instead", nameof(weight));
         if (inC % groups != 0)
             throw new ArgumentException($"{op}: Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {ShapeUtil.Format(ws)} instead", nameof(weight));
         bool batched = input.Rank == 4;

@@ -82,6 +82,23 @@ public class LayersOracleTests
         CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
     }
 
+    /// <summary>Empty batches, 1×1 inputs, a kernel larger than the output would be without padding.</summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ConvTranspose2dEdgeShapesMatchLibtorch(DType dtype)
+    {
+        ConvT[] edge =
+        [
+            new(0, 2, 3, 3, 4, 3, 3, 2, 1, 1, 1, 1, true, false, true),       // empty batch
+            new(1, 3, 1, 1, 2, 1, 1, 1, 0, 0, 1, 1, true, false, true),       // 1×1 everything
+            new(2, 2, 1, 1, 2, 5, 5, 3, 2, 2, 1, 1, true, false, true),       // one pixel, output padding = padding
+            new(1, 2, 2, 2, 2, 2, 2, 3, 0, 2, 1, 1, false, false, true),      // output padding 2 > padding 0: two zero rows
+            new(1, 2, 4, 3, 2, 3, 3, 1, 0, 2, 3, 1, true, true, true),        // unbatched, output padding from dilation 3
+        ];
+        CrossCheck.All(dtype, edge.Select(c => (c.ToCase([.. Tags(c), "edge shape"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+    }
+
     private static (string Why, ConvT Conv) Mutate(ConvT c, Random r) => r.Next(9) switch
     {
         0 => ("input channels ≠ weight dim 0", c with { C = c.C + 1, Groups = 1, OutC = c.OutC / c.Groups }),
@@ -112,6 +129,8 @@ public class LayersOracleTests
         {
             ("input rank 2", [new([3, 5]), new([3, 2, 1, 1])], (e, x) => e.ConvTranspose2d(x[0], x[1])),
             ("weight rank 3", [new([1, 3, 5, 5]), new([3, 2, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1])),
+            ("zero input channels (weight dim 0 below groups)", [new([2, 0, 3, 3]), new([0, 4, 3, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1])),
+            ("in_channels not divisible by groups", [new([1, 3, 3, 3]), new([3, 2, 3, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1], groups: 2)),
             ("bias of the wrong size", [new([1, 3, 5, 5]), new([3, 2, 3, 3]), new([3])], (e, x) => e.ConvTranspose2d(x[0], x[1], x[2])),
             ("output padding 1 with stride 1", [new([1, 3, 5, 5]), new([3, 2, 3, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1], outputPadding: 1)),
             ("output padding 1 with dilation 2", [new([1, 3, 5, 5]), new([3, 2, 3, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1], outputPadding: 1, dilation: 2)),
