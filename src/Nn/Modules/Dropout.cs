@@ -39,13 +39,31 @@ public sealed class Dropout : Module
     }
 }
 
-/// <summary>
-/// Zeroes whole channels with probability <see cref="P"/> in training mode (torch.nn.Dropout2d; see
-/// F.Dropout2d for the 3-d case), scaling the rest by 1/(1 − p); identity in eval mode.
-/// </summary>
-public sealed class Dropout2d : Module
+/// <summary>Channel-wise dropout of (N, C, L) or (C, L) input (torch.nn.Dropout1d); identity in eval mode.</summary>
+public sealed class Dropout1d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
 {
-    public Dropout2d(double p = 0.5, bool inplace = false)
+    public override Tensor Forward(Tensor input) => F.Dropout1d(input, P, Training, Inplace, Generator);
+}
+
+/// <summary>
+/// Zeroes whole channels with probability p in training mode (torch.nn.Dropout2d; see F.Dropout2d for the
+/// 3-d case), scaling the rest by 1/(1 − p); identity in eval mode.
+/// </summary>
+public sealed class Dropout2d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
+{
+    public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, Inplace, Generator);
+}
+
+/// <summary>Channel-wise dropout of (N, C, D, H, W) or (C, D, H, W) input (torch.nn.Dropout3d); identity in eval mode.</summary>
+public sealed class Dropout3d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
+{
+    public override Tensor Forward(Tensor input) => F.Dropout3d(input, P, Training, Inplace, Generator);
+}
+
+/// <summary>What Dropout1d/2d/3d share (PyTorch's _DropoutNd): p, inplace, the check and the repr.</summary>
+public abstract class FeatureDropoutModule : Module
+{
+    protected FeatureDropoutModule(double p, bool inplace)
     {
         Dropout.CheckP(p);
         P = p;
@@ -57,8 +75,6 @@ public sealed class Dropout2d : Module
 
     /// <summary>The generator masks are drawn from; null for <see cref="Autograd.Generator.Default"/>.</summary>
     public Generator? Generator { get; set; }
-
-    public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, Inplace, Generator);
 
     protected override string ExtraRepr() => $"p={Dropout.PyFloat(P)}, inplace={(Inplace ? "True" : "False")}";
 }

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Autograd;
 
 // dropout(x, p) = x·m, m[i] = Bernoulli(1 − p)/(1 − p)           dX = dY·m   (MulBackward0)
-// dropout2d(x, p) = x·m, m of shape (N, C, 1, 1): one draw per channel, broadcast over the plane.
+// dropout1d/2d/3d(x, p) = x·m, m of shape (N, C, 1, …): one draw per channel, broadcast over the rest.
 //
 // Note [Dropout on CPU]
 // On CPU libtorch does not use the fused native_dropout (that is CUDA's): at::dropout builds the
@@ -26,9 +26,22 @@ public static partial class F
     }
 
     /// <summary>
-    /// torch.nn.functional.dropout2d: zeroes whole channels with probability p (one draw per (n, c) of a
-    /// 4-d (N, C, H, W) input, per dim-0 slice of a 3-d one, as PyTorch, which treats 3-d input as unbatched
-    /// (C, H, W) and drops channels), scaling the rest by 1/(1 − p).
+    /// torch.nn.functional.dropout1d: zeroes whole channels of a (N, C, L) or unbatched (C, L) input with
+    /// probability p, scaling the rest by 1/(1 − p).
+    /// </summary>
+    public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckDropoutP(p);
+        if (input.Rank is not (2 or 3))
+            throw new ArgumentException($"dropout1d: Expected 2D or 3D input, but received a {input.Rank}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).", nameof(input));
+        return FeatureDropout(input, p, training, inplace, generator, "dropout1d_", batched: input.Rank == 3);
+    }
+
+    /// <summary>
+    /// torch.nn.functional.dropout2d: zeroes whole channels with probability p — one draw per (dim 0, dim 1)
+    /// pair, broadcast over the rest — scaling the rest by 1/(1 − p). As in PyTorch, a 3-d input is taken
+    /// as (N, C, L) (channel-wise 1-d dropout, with PyTorch's warning), not as an unbatched (C, H, W).
     /// </summary>
     public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
     {
@@ -37,16 +50,41 @@ public static partial class F
         if (input.Rank is not (3 or 4))
             Warnings.Raise($"dropout2d: Received a {input.Rank}-D input to dropout2d, which is deprecated and will result in an error in a future release. " +
                 "To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).");
-        // PyTorch unsqueezes any input that is not 4-d and runs feature dropout: noise (size0, size1, 1, ...) of that.
-        int[] batched = input.Rank == 4 ? input.Dims : [1, .. input.Dims];
-        if (batched.Length < 2) throw new ArgumentException($"dropout2d: Feature dropout requires at least 2 dimensions in the input, got {input.Rank}", nameof(input));
+        if (input.Rank == 3)
+            Warnings.Raise("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. " +
+                "This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.");
+        return FeatureDropout(input, p, training, inplace, generator, "dropout2d_", batched: true);
+    }
+
+    /// <summary>
+    /// torch.nn.functional.dropout3d: zeroes whole channels of a (N, C, D, H, W) or unbatched (C, D, H, W)
+    /// input with probability p, scaling the rest by 1/(1 − p).
+    /// </summary>
+    public static Tensor Dropout3d(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckDropoutP(p);
+        if (input.Rank is not (4 or 5))
+            Warnings.Raise($"dropout3d: Received a {input.Rank}-D input to dropout3d, which is deprecated and will result in an error in a future release. " +
+                "To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).");
+        return FeatureDropout(input, p, training, inplace, generator, "dropout3d_", batched: input.Rank == 5);
+    }
+
+    /// <summary>
+    /// at::feature_dropout: noise of shape (size0, size1, 1, …) — or, for an unbatched input that PyTorch
+    /// unsqueezes first, (size0, 1, …) — so each channel is kept or dropped as a whole.
+    /// </summary>
+    private static Tensor FeatureDropout(Tensor input, double p, bool training, bool inplace, Generator? generator, string op, bool batched)
+    {
+        // at::_dropout_impl returns early before make_feature_noise looks at the rank, as here
         if (!training || p == 0 || input.Numel == 0) return input;
-        input.RequireFloating("dropout2d", nameof(input));
+        if (input.Rank + (batched ? 0 : 1) < 2)
+            throw new ArgumentException($"{op.TrimEnd('_')}: Feature dropout requires at least 2 dimensions in the input, got {input.Rank}", nameof(input));
+        input.RequireFloating(op.TrimEnd('_'), nameof(input));
         var noiseShape = new int[input.Rank];
         noiseShape.AsSpan().Fill(1);
-        int lead = input.Rank == 4 ? 2 : 1;   // the dims of (size0, size1) that belong to the input itself
-        for (int d = 0; d < lead && d < input.Rank; d++) noiseShape[d] = input.Dims[d];
-        return ApplyMask(input, DropoutMask(input.DType, noiseShape, p, generator), inplace, "dropout2d_");
+        for (int d = 0; d < (batched ? 2 : 1); d++) noiseShape[d] = input.Dims[d];
+        return ApplyMask(input, DropoutMask(input.DType, noiseShape, p, generator), inplace, op);
     }
 
     private static void CheckDropoutP(double p)

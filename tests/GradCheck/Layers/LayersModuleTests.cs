@@ -90,7 +90,8 @@ public class LayersModuleTests
     public void InterpolateHandValues()
     {
         var x = Tensor.From([1.0, 2, 3, 4], [1, 1, 2, 2]);
-        TestData.AssertClose([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4], F.Interpolate(x, scaleFactor: 2.0), 0);
+        TestData.AssertClose([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4], F.Interpolate(x, scaleFactor: 2), 0);
+        Assert.Equal([1, 1, 3, 3], F.Interpolate(x, size: 3).Shape.ToArray());
         var row = Tensor.From([0.0, 1], [1, 1, 1, 2]);
         TestData.AssertClose([0, 0.5, 1], F.Interpolate(row, (1, 3), mode: "bilinear", alignCorners: true), 1e-15);
         // half-pixel centres: src = (o + ½)·2/4 − ½ clamped at 0 → 0, 0.25, 0.75, 1 (clamped to the last pixel)
@@ -235,9 +236,16 @@ public class LayersModuleTests
             if (vals[0] == 0) dropped++;
         }
         Assert.InRange(dropped, 30, 98);
-        // 3-d input: channels (dim 0) dropped as a whole
-        var y3 = F.Dropout2d(Tensor.Ones([6, 4, 4], DType.Float64), 0.5, generator: new Generator(12)).ToDoubleArray();
-        for (int c = 0; c < 6; c++) Assert.Single(y3.Skip(c * 16).Take(16).Distinct());
+        // 3-d input: PyTorch takes it as (N, C, L) and drops rows (n, c) as a whole
+        var y3 = F.Dropout2d(Tensor.Ones([6, 4, 5], DType.Float64), 0.5, generator: new Generator(12)).ToDoubleArray();
+        for (int row = 0; row < 24; row++) Assert.Single(y3.Skip(row * 5).Take(5).Distinct());
+        Assert.Contains(Enumerable.Range(0, 6), n => y3.Skip(n * 20).Take(20).Distinct().Count() > 1);   // not per dim 0
+        // dropout1d on unbatched (C, L), dropout3d on unbatched (C, D, H, W): per channel (dim 0)
+        var y1 = F.Dropout1d(Tensor.Ones([8, 5], DType.Float64), 0.5, generator: new Generator(13)).ToDoubleArray();
+        for (int c = 0; c < 8; c++) Assert.Single(y1.Skip(c * 5).Take(5).Distinct());
+        var y5 = F.Dropout3d(Tensor.Ones([2, 6, 2, 2, 2], DType.Float64), 0.5, generator: new Generator(14)).ToDoubleArray();
+        for (int c = 0; c < 12; c++) Assert.Single(y5.Skip(c * 8).Take(8).Distinct());
+        Assert.Throws<ArgumentException>(() => F.Dropout1d(Tensor.Ones([2, 3, 4, 5]), 0.5));
     }
 
     [Fact]
@@ -246,6 +254,8 @@ public class LayersModuleTests
         var m = new Dropout(0.4) { Generator = new Generator(2) };
         Assert.Equal("Dropout(p=0.4, inplace=False)", m.ToString());
         Assert.Equal("Dropout2d(p=0.5, inplace=False)", new Dropout2d().ToString());
+        Assert.Equal("Dropout1d(p=0.2, inplace=True)", new Dropout1d(0.2, inplace: true).ToString());
+        Assert.Equal("Dropout3d(p=0.5, inplace=False)", new Dropout3d().ToString());
         var x = Tensor.Ones([100]);
         Assert.NotSame(x, m.Forward(x));
         m.Eval();
