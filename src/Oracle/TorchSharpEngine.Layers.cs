@@ -42,6 +42,7 @@ public sealed partial class TorchSharpEngine
             "nearest" => TorchApi.InterpolationMode.Nearest,
             "nearest-exact" => TorchApi.InterpolationMode.NearestExact,
             "bilinear" => TorchApi.InterpolationMode.Bilinear,
+            "area" => TorchApi.InterpolationMode.Area,
             _ => throw new NotSupportedException($"Interpolate oracle: mode {mode}"),
         };
         long[]? s = size is { } p ? [p.H, p.W] : null;

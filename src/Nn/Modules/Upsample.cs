@@ -13,8 +13,8 @@ public class Upsample : Module
             throw new ArgumentException("Upsample: only one of size or scale_factor should be defined", nameof(size));
         if (size is null && scaleFactor is null)
             throw new ArgumentException("Upsample: either size or scale_factor should be defined", nameof(size));
-        if (mode is not ("nearest" or "nearest-exact" or "bilinear"))
-            throw new NotSupportedException($"Upsample: mode '{mode}' is not supported (supported: nearest | nearest-exact | bilinear)");
+        if (mode is not ("nearest" or "nearest-exact" or "bilinear" or "area"))
+            throw new NotSupportedException($"Upsample: mode '{mode}' is not supported (supported: nearest | nearest-exact | bilinear | area)");
         if (alignCorners is not null && mode != "bilinear")
             throw new ArgumentException("Upsample: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear", nameof(alignCorners));
         if (recomputeScaleFactor == true && size is not null)

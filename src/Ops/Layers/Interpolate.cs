@@ -33,8 +33,8 @@ public readonly record struct ScalePair(double H, double W)
 public static partial class F
 {
     /// <summary>
-    /// torch.nn.functional.interpolate for 4-d (N, C, H, W) input, modes "nearest", "nearest-exact" and
-    /// "bilinear". Exactly one of <paramref name="size"/> and <paramref name="scaleFactor"/> is given.
+    /// torch.nn.functional.interpolate for 4-d (N, C, H, W) input, modes "nearest", "nearest-exact",
+    /// "bilinear" and "area" (adaptive average pooling, as PyTorch dispatches it). Exactly one of <paramref name="size"/> and <paramref name="scaleFactor"/> is given.
     /// </summary>
     public static Tensor Interpolate(Tensor input, Pair? size = null, ScalePair? scaleFactor = null, string mode = "nearest",
         bool? alignCorners = null, bool? recomputeScaleFactor = null)
@@ -52,8 +52,8 @@ public static partial class F
             throw new ArgumentException("interpolate: either size or scale_factor should be defined", nameof(size));
         if (recomputeScaleFactor == true && size is not null)
             throw new ArgumentException("interpolate: recompute_scale_factor is not meaningful with an explicit size.", nameof(recomputeScaleFactor));
-        if (mode is not ("nearest" or "nearest-exact" or "bilinear"))
-            throw new NotSupportedException($"interpolate: mode '{mode}' is not supported (supported: nearest | nearest-exact | bilinear; PyTorch also has linear | bicubic | trilinear | area)");
+        if (mode is not ("nearest" or "nearest-exact" or "bilinear" or "area"))
+            throw new NotSupportedException($"interpolate: mode '{mode}' is not supported (supported: nearest | nearest-exact | bilinear | area; PyTorch also has linear | bicubic | trilinear)");
         if (input.Rank != 4)
             throw new ArgumentException(mode == "bilinear" && input.Rank is 3 or 5
                 ? $"interpolate: Got {input.Rank}D input, but bilinear mode needs 4D input"
@@ -76,6 +76,8 @@ public static partial class F
         }
         if (h <= 0 || w <= 0 || oh <= 0 || ow <= 0)
             throw new ArgumentException($"interpolate: Input and output sizes should be greater than 0, but got input (H: {h}, W: {w}) output (H: {oh}, W: {ow})", nameof(input));
+        // "area" is adaptive average pooling to the output size (F.interpolate's own dispatch; the scale is always recomputed).
+        if (mode == "area") return AdaptiveAvgPool2d(input, (oh, ow));
         if ((long)input.Dims[0] * input.Dims[1] * oh * ow > int.MaxValue)
             throw new ArgumentException($"interpolate: output of size [{input.Dims[0]}, {input.Dims[1]}, {oh}, {ow}] has more than {int.MaxValue} elements", nameof(size));
         var plan = new Resample(input.Dims[0] * input.Dims[1], h, w,

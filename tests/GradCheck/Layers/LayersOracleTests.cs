@@ -153,7 +153,7 @@ public class LayersOracleTests
             (4, 3, null, (2, 2), false), (4, 3, null, (1.5, 2.5), false), (5, 6, null, (0.7, 0.5), false), (3, 3, null, (1.7, 3.3), false),
             (5, 6, null, (0.7, 1.3), true), (6, 6, null, (2.5, 2.5), true),
         ];
-        string[] modes = ["nearest", "nearest-exact", "bilinear/false", "bilinear/true"];
+        string[] modes = ["nearest", "nearest-exact", "bilinear/false", "bilinear/true", "area"];
         foreach (var mm in modes)
             foreach (var (h, w, size, scale, recompute) in shapes)
             {
