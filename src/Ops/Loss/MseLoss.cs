@@ -15,6 +15,9 @@ public static partial class F
     /// </summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        CheckReduction(reduction, "mse_loss");
         input.RequireFloating("mse_loss", nameof(input));
         target.RequireFloating("mse_loss", nameof(target));
         (input, target) = Promote(input, target);
@@ -39,6 +42,9 @@ public static partial class F
             return [gi ? BinaryKernel.SumTo(dx, input.Dims) : null, gt ? BinaryKernel.SumTo(Neg(dx), target.Dims) : null];
         }, saved: [input, target], differentiable: true);
     }
+
+    /// <summary>mse_loss with PyTorch's reduction string (Note [Loss reduction strings]).</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, string reduction) => MseLoss(input, target, ParseReduction(reduction, "mse_loss"));
 
     /// <summary>
     /// mse_loss_backward as a recorded op (PyTorch's MseLossBackwardBackward0): r = scale·g·(self − other)
