@@ -15,7 +15,7 @@ public sealed partial class TorchSharpEngine
             var (x, t) = (U(input), U(target));
             if (!x.shape.SequenceEqual(t.shape)) throw new TorchException("Using a target size that is different to the input size is deprecated. Please ensure they have the same size.");
             if (weight is null) return TorchApi.nn.functional.binary_cross_entropy(x, t, null, ReductionOf(reduction));
-            using var w = U(weight).expand(TorchApi.broadcast_shapes(t.shape, U(weight).shape));
+            using var w = U(weight).expand(t.shape);   // _infer_size then expand: the target's shape whenever it is valid
             return TorchApi.nn.functional.binary_cross_entropy(x, t, w, ReductionOf(reduction));
         });
 
@@ -53,11 +53,16 @@ public sealed partial class TorchSharpEngine
         {
             // TorchSharp's nll_loss has no ignore_index (libtorch's default -100 is used): other ignore
             // indices become -100 in the target first, which is the same computation.
-            var t = U(target);
-            if (ignoreIndex == -100) return TorchApi.nn.functional.nll_loss(U(input), t, Opt(weight), ReductionOf(reduction));
-            using var ignored = t.eq(ignoreIndex);
-            using var mapped = t.masked_fill(ignored, -100);
-            return TorchApi.nn.functional.nll_loss(U(input), mapped, Opt(weight), ReductionOf(reduction));
+            // The C++ frontend's nll_loss also refuses a (C) input (Python's takes it since 1.10): it is
+            // run as a batch of one, and an unreduced loss squeezed back to 0-dim.
+            var (x, t) = (U(input), U(target));
+            bool unbatched = x.dim() == 1 && t.dim() == 0;
+            using var xb = unbatched ? x.unsqueeze(0) : x.alias();
+            using var tb = unbatched ? t.unsqueeze(0) : t.alias();
+            using var mapped = ignoreIndex == -100 ? tb.alias() : tb.masked_fill(tb.eq(ignoreIndex), -100);
+            var loss = TorchApi.nn.functional.nll_loss(xb, mapped, Opt(weight), ReductionOf(reduction));
+            if (!(unbatched && reduction == Reduction.None)) return loss;
+            using (loss) return loss.squeeze(0);
         });
 
     public EngineTensor CrossEntropy(EngineTensor input, EngineTensor target, EngineTensor? weight, int ignoreIndex, Reduction reduction, double labelSmoothing)

@@ -8,11 +8,7 @@ public static partial class F
     /// <summary>torch.nn.functional.l1_loss: mean/sum/none of |input − target| (shapes broadcast, as in PyTorch).</summary>
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(target);
-        CheckReduction(reduction, "l1_loss");
-        input.RequireFloating("l1_loss", nameof(input));
-        target.RequireFloating("l1_loss", nameof(target));
+        CheckPointwiseLoss(input, target, reduction, "l1_loss");
         return ApplyReduction(Abs(Sub(input, target)), reduction);
     }
 

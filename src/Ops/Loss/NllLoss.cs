@@ -70,14 +70,16 @@ public static partial class F
             throw new ArgumentException($"{op}: Expected 1 or more dimensions (got 0)", nameof(input));
         if (target.DType is not (DType.Int64 or DType.Int32))
             throw new ArgumentException($"{op}: expected scalar type Long but found {target.DType.ScalarTypeName()} (class-index targets are int64 or int32; class probabilities are floating point, shaped like the input)", nameof(target));
-        if (input.Rank != 1 && (target.Rank == 0 || input.Dims[0] != target.Dims[0]))
-            throw new ArgumentException(target.Rank == 0
-                ? $"{op}: 1D target tensor expected for an input of shape {ShapeUtil.Format(input.Shape)}, got a 0-dim target"
-                : $"{op}: Expected input batch_size ({input.Dims[0]}) to match target batch_size ({target.Dims[0]}).", nameof(target));
-        if (input.Rank <= 2 && target.Rank != input.Rank - 1)
-            throw new ArgumentException(input.Rank == 1
-                ? $"{op}: a (C) input takes a 0-dim target, got shape {ShapeUtil.Format(target.Shape)}"
-                : $"{op}: 0D or 1D target tensor expected, multi-target not supported (1D target tensor expected for an (N, C) input, got shape {ShapeUtil.Format(target.Shape)})", nameof(target));
+        // PyTorch (nll_loss_nd) tests the batch size first; a wrong target rank gets both messages.
+        string rankProblem = input.Rank == 2 && target.Rank != 1
+            ? $" 0D or 1D target tensor expected, multi-target not supported (1D target tensor expected for an (N, C) input, got shape {ShapeUtil.Format(target.Shape)})" : "";
+        if (input.Rank != 1 && target.Rank == 0)
+            throw new ArgumentException($"{op}: 1D target tensor expected for an input of shape {ShapeUtil.Format(input.Shape)}, got a 0-dim target", nameof(target));
+        if (input.Rank != 1 && input.Dims[0] != target.Dims[0])
+            throw new ArgumentException($"{op}: Expected input batch_size ({input.Dims[0]}) to match target batch_size ({target.Dims[0]})." + rankProblem, nameof(target));
+        if (input.Rank == 1 && target.Rank != 0)
+            throw new ArgumentException($"{op}: a (C) input takes a 0-dim target, got shape {ShapeUtil.Format(target.Shape)}", nameof(target));
+        if (rankProblem.Length > 0) throw new ArgumentException(op + ":" + rankProblem, nameof(target));
         if (input.Rank > 2 && !target.Dims.AsSpan().SequenceEqual(SpatialTargetShape(input.Dims)))
             throw new ArgumentException($"{op}: Expected target size {ShapeUtil.Format(SpatialTargetShape(input.Dims))}, got {ShapeUtil.Format(target.Shape)}", nameof(target));
         int c = input.Dims[input.Rank == 1 ? 0 : 1];
