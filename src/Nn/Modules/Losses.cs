@@ -3,7 +3,7 @@ namespace Autograd.Nn;
 // The torch.nn loss modules. A loss takes two tensors, so it derives from Loss (torch.nn.modules.loss._Loss),
 // whose one-tensor Forward throws. Class / element weights are buffers named as PyTorch's ("weight",
 // "pos_weight"; a null buffer is a placeholder, as register_buffer(name, None)), so they follow the module
-// in NamedBuffers and state dicts, and Forward reads the current buffer. Each module has a constructor
+// in NamedBuffers and state dicts (a state-dict load copies into these tensors, so Forward sees it). Each module has a constructor
 // taking the Reduction enum and one taking PyTorch's reduction string (Note [Loss reduction strings]);
 // the arguments are validated when the module is constructed. Reprs print "BCELoss()" as PyTorch's do.
 
@@ -29,14 +29,6 @@ public abstract class Loss : Module
     public sealed override Tensor Forward(Tensor input)
         => throw new NotSupportedException($"{GetType().Name} takes an input and a target: call Forward(input, target) or Call(input, target)");
 
-    /// <summary>The current tensor of buffer <paramref name="name"/> (null for a placeholder).</summary>
-    protected Tensor? Buffer(string name)
-    {
-        foreach (var (n, b) in NamedBuffers())
-            if (n == name) return b;
-        return null;
-    }
-
     protected static Reduction Parse(string reduction, string module, bool allowBatchMean = false) => F.ParseReduction(reduction, module, allowBatchMean);
 
     protected static Tensor? FloatWeight(Tensor? weight, string module, string name, bool classWeights)
@@ -54,11 +46,12 @@ public abstract class Loss : Module
 public sealed class BCELoss : Loss
 {
     public BCELoss(Tensor? weight = null, Reduction reduction = Reduction.Mean) : base(reduction)
-        => RegisterBuffer("weight", FloatWeight(weight, nameof(BCELoss), nameof(weight), classWeights: false));
+        => Weight = RegisterBuffer("weight", FloatWeight(weight, nameof(BCELoss), nameof(weight), classWeights: false));
 
     public BCELoss(string reduction, Tensor? weight = null) : this(weight, Parse(reduction, nameof(BCELoss))) { }
 
-    public Tensor? Weight => Buffer("weight");
+    /// <summary>The weight buffer (loss.weight).</summary>
+    public Tensor? Weight { get; }
 
     public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropy(input, target, Weight, Reduction);
 }
@@ -68,16 +61,18 @@ public sealed class BCEWithLogitsLoss : Loss
 {
     public BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null) : base(reduction)
     {
-        RegisterBuffer("weight", FloatWeight(weight, nameof(BCEWithLogitsLoss), nameof(weight), classWeights: false));
-        RegisterBuffer("pos_weight", FloatWeight(posWeight, nameof(BCEWithLogitsLoss), "pos_weight", classWeights: false));
+        Weight = RegisterBuffer("weight", FloatWeight(weight, nameof(BCEWithLogitsLoss), nameof(weight), classWeights: false));
+        PosWeight = RegisterBuffer("pos_weight", FloatWeight(posWeight, nameof(BCEWithLogitsLoss), "pos_weight", classWeights: false));
     }
 
     public BCEWithLogitsLoss(string reduction, Tensor? weight = null, Tensor? posWeight = null)
         : this(weight, Parse(reduction, nameof(BCEWithLogitsLoss)), posWeight) { }
 
-    public Tensor? Weight => Buffer("weight");
+    /// <summary>The weight buffer (loss.weight).</summary>
+    public Tensor? Weight { get; }
 
-    public Tensor? PosWeight => Buffer("pos_weight");
+    /// <summary>The pos_weight buffer (loss.pos_weight).</summary>
+    public Tensor? PosWeight { get; }
 
     public override Tensor Forward(Tensor input, Tensor target) => F.BinaryCrossEntropyWithLogits(input, target, Weight, Reduction, PosWeight);
 }
@@ -151,13 +146,14 @@ public sealed class NLLLoss : Loss
 {
     public NLLLoss(Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean) : base(reduction)
     {
-        RegisterBuffer("weight", FloatWeight(weight, nameof(NLLLoss), nameof(weight), classWeights: true));
+        Weight = RegisterBuffer("weight", FloatWeight(weight, nameof(NLLLoss), nameof(weight), classWeights: true));
         IgnoreIndex = ignoreIndex;
     }
 
     public NLLLoss(string reduction, Tensor? weight = null, int ignoreIndex = -100) : this(weight, ignoreIndex, Parse(reduction, nameof(NLLLoss))) { }
 
-    public Tensor? Weight => Buffer("weight");
+    /// <summary>The weight buffer (loss.weight).</summary>
+    public Tensor? Weight { get; }
 
     public int IgnoreIndex { get; }
 
@@ -173,7 +169,7 @@ public sealed class CrossEntropyLoss : Loss
         // except a negative ε, which PyTorch silently treats as 0 (Note [Negative label smoothing]).
         if (labelSmoothing > 1.0 || double.IsNaN(labelSmoothing))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
-        RegisterBuffer("weight", FloatWeight(weight, nameof(CrossEntropyLoss), nameof(weight), classWeights: true));
+        Weight = RegisterBuffer("weight", FloatWeight(weight, nameof(CrossEntropyLoss), nameof(weight), classWeights: true));
         IgnoreIndex = ignoreIndex;
         LabelSmoothing = labelSmoothing;
     }
@@ -181,7 +177,8 @@ public sealed class CrossEntropyLoss : Loss
     public CrossEntropyLoss(string reduction, Tensor? weight = null, int ignoreIndex = -100, double labelSmoothing = 0.0)
         : this(weight, ignoreIndex, Parse(reduction, nameof(CrossEntropyLoss)), labelSmoothing) { }
 
-    public Tensor? Weight => Buffer("weight");
+    /// <summary>The weight buffer (loss.weight).</summary>
+    public Tensor? Weight { get; }
 
     public int IgnoreIndex { get; }
 

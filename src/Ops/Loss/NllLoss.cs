@@ -95,7 +95,7 @@ public static partial class F
         {
             long v = flat[i];
             if (v != ignoreIndex && (v < 0 || v >= c))
-                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {v} is out of bounds (target element {i}; " +
+                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {v} is out of bounds. (target element {i}; " +
                     (c == 0 ? "the input has 0 classes, so only ignore_index targets are valid)." : $"classes are 0..{c - 1})."));
             r[i] = (int)v;
         }
