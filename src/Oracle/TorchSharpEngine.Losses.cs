@@ -59,7 +59,8 @@ public sealed partial class TorchSharpEngine
             bool unbatched = x.dim() == 1 && t.dim() == 0;
             using var xb = unbatched ? x.unsqueeze(0) : x.alias();
             using var tb = unbatched ? t.unsqueeze(0) : t.alias();
-            using var mapped = ignoreIndex == -100 ? tb.alias() : tb.masked_fill(tb.eq(ignoreIndex), -100);
+            using var ignored = tb.eq(ignoreIndex);
+            using var mapped = ignoreIndex == -100 ? tb.alias() : tb.masked_fill(ignored, -100);
             var loss = TorchApi.nn.functional.nll_loss(xb, mapped, Opt(weight), ReductionOf(reduction));
             if (!(unbatched && reduction == Reduction.None)) return loss;
             using (loss) return loss.squeeze(0);
