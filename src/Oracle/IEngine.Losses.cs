@@ -7,9 +7,12 @@ public partial interface IEngine
 {
     EngineTensor BinaryCrossEntropy(EngineTensor input, EngineTensor target, EngineTensor? weight, Reduction reduction);
     EngineTensor BinaryCrossEntropyWithLogits(EngineTensor input, EngineTensor target, EngineTensor? weight, Reduction reduction, EngineTensor? posWeight);
-    EngineTensor L1Loss(EngineTensor input, EngineTensor target, Reduction reduction);
+    EngineTensor L1Loss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight);
+
+    /// <summary>F.mse_loss with weight= (PyTorch 2.6+; functional.py's weighted path).</summary>
+    EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight);
     EngineTensor SmoothL1Loss(EngineTensor input, EngineTensor target, Reduction reduction, double beta);
-    EngineTensor HuberLoss(EngineTensor input, EngineTensor target, Reduction reduction, double delta);
+    EngineTensor HuberLoss(EngineTensor input, EngineTensor target, Reduction reduction, double delta, EngineTensor? weight);
 
     /// <summary>F.kl_div (reduction BatchMean = "batchmean").</summary>
     EngineTensor KlDiv(EngineTensor input, EngineTensor target, Reduction reduction, bool logTarget);

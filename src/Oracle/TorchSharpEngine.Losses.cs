@@ -27,16 +27,42 @@ public sealed partial class TorchSharpEngine
             return TorchApi.nn.functional.binary_cross_entropy_with_logits(x, t, Opt(weight), ReductionOf(reduction), Opt(posWeight));
         });
 
-    public EngineTensor L1Loss(EngineTensor input, EngineTensor target, Reduction reduction)
-        => Op(() => Broadcast(input, target, (x, t) => TorchApi.nn.functional.l1_loss(x, t, ReductionOf(reduction))));
+    public EngineTensor L1Loss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight)
+        => Op(() => Broadcast(input, target, (x, t) => weight is null ? TorchApi.nn.functional.l1_loss(x, t, ReductionOf(reduction))
+            : Weighted(x.sub(t).abs(), U(weight), x, U(input), reduction, meanOverWeights: true)));
+
+    public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight)
+        => Op(() => Broadcast(input, target, (x, t) => weight is null ? TorchApi.nn.functional.mse_loss(x, t, ReductionOf(reduction))
+            : Weighted(x.sub(t).pow(2), U(weight), x, U(input), reduction, meanOverWeights: true)));
+
+    /// <summary>functional.py's weighted l1/mse/huber (PyTorch 2.6+): ℓ·w, then none / sum / (Σℓw / Σw or mean(ℓw)).</summary>
+    private static TorchTensor Weighted(TorchTensor loss, TorchTensor w, TorchTensor expanded, TorchTensor input, Reduction reduction, bool meanOverWeights)
+    {
+        if (!w.shape.SequenceEqual(input.shape)) throw new TorchException("Weights and input must have the same size.");
+        var weighted = loss.mul(w);
+        if (reduction == Reduction.None) return weighted;
+        using (weighted)
+        {
+            if (reduction == Reduction.Sum) return weighted.sum();
+            if (!meanOverWeights) return weighted.mean();
+            using var num = weighted.sum();
+            using var den = w.sum();
+            return num.div(den);
+        }
+    }
 
     public EngineTensor SmoothL1Loss(EngineTensor input, EngineTensor target, Reduction reduction, double beta)
         => Op(() => Broadcast(input, target, (x, t) => beta == 0
             ? TorchApi.nn.functional.l1_loss(x, t, ReductionOf(reduction))
             : TorchApi.nn.functional.smooth_l1_loss(x, t, ReductionOf(reduction), beta)));
 
-    public EngineTensor HuberLoss(EngineTensor input, EngineTensor target, Reduction reduction, double delta)
-        => Op(() => Broadcast(input, target, (x, t) => TorchApi.nn.functional.huber_loss(x, t, delta, ReductionOf(reduction))));
+    public EngineTensor HuberLoss(EngineTensor input, EngineTensor target, Reduction reduction, double delta, EngineTensor? weight)
+        => Op(() => Broadcast(input, target, (x, t) =>
+        {
+            if (weight is null) return TorchApi.nn.functional.huber_loss(x, t, delta, ReductionOf(reduction));
+            using var unweighted = TorchApi.nn.functional.huber_loss(x, t, delta, TorchApi.nn.Reduction.None);
+            return Weighted(unweighted, U(weight), x, U(input), reduction, meanOverWeights: false);
+        }));
 
     public EngineTensor KlDiv(EngineTensor input, EngineTensor target, Reduction reduction, bool logTarget)
         => Op(() =>

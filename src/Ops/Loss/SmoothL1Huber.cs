@@ -32,11 +32,14 @@ public static partial class F
         => SmoothL1Loss(input, target, ParseReduction(reduction, "smooth_l1_loss"), beta);
 
     /// <summary>torch.nn.functional.huber_loss (delta &gt; 0).</summary>
-    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0)
+    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0, Tensor? weight = null)
     {
         const string op = "huber_loss";
         CheckPointwiseLoss(input, target, reduction, op);
         if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), delta, $"{op}: huber_loss does not support non-positive values for delta.");
+        CheckPointwiseWeight(input, weight, op);
+        if (weight is not null)   // Note [Weighted pointwise losses] (L1Loss.cs): mean(ℓ·w) for huber
+            return WeightedReduction(HuberLoss(input, target, Reduction.None, delta), weight, reduction, meanOverWeights: false);
         Tensor elementwise;
         using (Grad.NoGrad())
         {
@@ -48,8 +51,8 @@ public static partial class F
     }
 
     /// <summary>huber_loss with PyTorch's reduction string (Note [Loss reduction strings]).</summary>
-    public static Tensor HuberLoss(Tensor input, Tensor target, string reduction, double delta = 1.0)
-        => HuberLoss(input, target, ParseReduction(reduction, "huber_loss"), delta);
+    public static Tensor HuberLoss(Tensor input, Tensor target, string reduction, double delta = 1.0, Tensor? weight = null)
+        => HuberLoss(input, target, ParseReduction(reduction, "huber_loss"), delta, weight);
 
     private static void CheckPointwiseLoss(Tensor input, Tensor target, Reduction reduction, string op)
     {

@@ -39,6 +39,9 @@ public class LossGradTests
             d[$"bce weight [4] target constant {red}"] = (t => F.BinaryCrossEntropy(F.Sigmoid(t[0]), F.Sigmoid(t[1]), w4, red), [R([3, 4]), R([3, 4], false)]);
             d[$"bce_with_logits weight pos_weight {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0], F.Sigmoid(t[1]), w34, red, pw), [R([3, 4]), R([3, 4])]);
             d[$"bce_with_logits pos_weight {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0], F.Sigmoid(t[1]), null, red, pw), [R([3, 4]), R([3, 4])]);
+            d[$"l1 weight (differentiable) {red}"] = (t => F.L1Loss(t[0], t[1], red, t[2]), [R([3, 4]), R([4]), R([3, 4])]);
+            d[$"mse weight (differentiable) {red}"] = (t => F.MseLoss(t[0], t[1], red, t[2]), [R([3, 4]), R([3, 4]), R([3, 4])]);
+            d[$"huber weight (differentiable) {red}"] = (t => F.HuberLoss(t[0] * 2.0, t[1], red, 0.7, t[2]), [R([3, 4]), R([3, 4]), R([3, 4])]);
             d[$"l1 broadcast {red}"] = (t => F.L1Loss(t[0], t[1], red), [R([3, 4]), R([4])]);
             d[$"smooth_l1 beta 0.5 broadcast {red}"] = (t => F.SmoothL1Loss(t[0] * 2.0, t[1], red, beta: 0.5), [R([2, 1, 3]), R([4, 1])]);
             d[$"smooth_l1 beta 0 {red}"] = (t => F.SmoothL1Loss(t[0], t[1], red, beta: 0), [R([3, 4]), R([3, 4])]);

@@ -30,19 +30,24 @@ public class LossOracleTests
             {
                 yield return C("BinaryCrossEntropy", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.BinaryCrossEntropy(e.Sigmoid(x[0]), e.Sigmoid(x[1]), null, red));
                 yield return C("BinaryCrossEntropyWithLogits", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.BinaryCrossEntropyWithLogits(x[0], e.Sigmoid(x[1]), null, red, null));
-                yield return C("L1Loss", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.L1Loss(x[0], x[1], red));
+                yield return C("L1Loss", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.L1Loss(x[0], x[1], red, null));
                 yield return C("SmoothL1Loss", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.SmoothL1Loss(e.Mul(x[0], 2.0), x[1], red, 1.0));
-                yield return C("HuberLoss", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.HuberLoss(e.Mul(x[0], 2.0), x[1], red, 1.0));
+                yield return C("HuberLoss", $"plain {S(shape)} {red}", [In(shape), In(shape)], (e, x) => e.HuberLoss(e.Mul(x[0], 2.0), x[1], red, 1.0, null));
             }
             yield return C("BinaryCrossEntropy", $"weight [3, 4] {red}", [In(3, 4), In(3, 4), Weight(3, 4)], (e, x) => e.BinaryCrossEntropy(e.Sigmoid(x[0]), e.Sigmoid(x[1]), x[2], red));
             yield return C("BinaryCrossEntropy", $"weight-broadcast [4] {red}", [In(3, 4), Const(3, 4), Weight(4)], (e, x) => e.BinaryCrossEntropy(e.Sigmoid(x[0]), e.Sigmoid(x[1]), x[2], red));
             yield return C("BinaryCrossEntropyWithLogits", $"weight pos_weight {red}", [In(3, 4), In(3, 4), Weight(3, 1), Weight(4)], (e, x) => e.BinaryCrossEntropyWithLogits(x[0], e.Sigmoid(x[1]), x[2], red, x[3]));
             yield return C("BinaryCrossEntropyWithLogits", $"pos_weight {red}", [In(2, 3, 4), In(2, 3, 4), Weight(4)], (e, x) => e.BinaryCrossEntropyWithLogits(e.Mul(x[0], 5.0), e.Sigmoid(x[1]), null, red, x[2]));
-            yield return C("L1Loss", $"broadcast {red}", [In(3, 4), In(4)], (e, x) => e.L1Loss(x[0], x[1], red));
+            yield return C("L1Loss", $"broadcast {red}", [In(3, 4), In(4)], (e, x) => e.L1Loss(x[0], x[1], red, null));
+            yield return C("L1Loss", $"weight {red}", [In(3, 4), In(3, 4), Weight(3, 4)], (e, x) => e.L1Loss(x[0], x[1], red, x[2]));
+            yield return C("L1Loss", $"weight-requires-grad broadcast target {red}", [In(3, 4), In(4), In(3, 4)], (e, x) => e.L1Loss(x[0], x[1], red, x[2]));
+            yield return C("MseLoss", $"weight {red}", [In(3, 4), In(3, 4), Weight(3, 4)], (e, x) => e.MseLoss(x[0], x[1], red, x[2]));
+            yield return C("MseLoss", $"weight-requires-grad {red}", [In(2, 3), In(2, 3), In(2, 3)], (e, x) => e.MseLoss(x[0], x[1], red, x[2]));
+            yield return C("HuberLoss", $"weight {red}", [In(3, 4), In(3, 4), In(3, 4)], (e, x) => e.HuberLoss(e.Mul(x[0], 2.0), x[1], red, 0.7, x[2]));
             foreach (var beta in new[] { 0.0, 0.5, 3.0 })
                 yield return C("SmoothL1Loss", $"beta {beta} broadcast {red}", [In(2, 1, 3), In(4, 1)], (e, x) => e.SmoothL1Loss(e.Mul(x[0], 2.0), x[1], red, beta));
             foreach (var delta in new[] { 0.3, 2.5 })
-                yield return C("HuberLoss", $"delta {delta} broadcast {red}", [In(3, 4), In(3, 1)], (e, x) => e.HuberLoss(e.Mul(x[0], 2.0), x[1], red, delta));
+                yield return C("HuberLoss", $"delta {delta} broadcast {red}", [In(3, 4), In(3, 1)], (e, x) => e.HuberLoss(e.Mul(x[0], 2.0), x[1], red, delta, null));
         }
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None, Reduction.BatchMean })
         {
@@ -96,10 +101,13 @@ public class LossOracleTests
         E("BinaryCrossEntropy", "valid: inputs exactly 0 and 1", [Const(4)], (e, x) => e.BinaryCrossEntropy(e.From([0, 1, 0, 1], [4], DType.Float64), e.From([0, 1, 1, 0], [4], DType.Float64), null, Reduction.None)),
         E("BinaryCrossEntropyWithLogits", "target size differs", [In(3, 2), In(3, 1)], (e, x) => e.BinaryCrossEntropyWithLogits(x[0], e.Sigmoid(x[1]), null, Reduction.Mean, null)),
         E("BinaryCrossEntropyWithLogits", "pos_weight does not broadcast", [In(3, 2), In(3, 2), Weight(3)], (e, x) => e.BinaryCrossEntropyWithLogits(x[0], e.Sigmoid(x[1]), null, Reduction.Mean, x[2])),
-        E("L1Loss", "shapes do not broadcast", [In(3, 2), In(3)], (e, x) => e.L1Loss(x[0], x[1], Reduction.Mean)),
+        E("L1Loss", "shapes do not broadcast", [In(3, 2), In(3)], (e, x) => e.L1Loss(x[0], x[1], Reduction.Mean, null)),
+        E("L1Loss", "weight of another size", [In(3, 2), In(3, 2), Weight(2)], (e, x) => e.L1Loss(x[0], x[1], Reduction.Mean, x[2])),
+        E("MseLoss", "weight of another size", [In(3, 2), In(2), Weight(2)], (e, x) => e.MseLoss(x[0], x[1], Reduction.Sum, x[2])),
+        E("HuberLoss", "weight of another size", [In(3, 2), In(3, 2), Weight(3, 1)], (e, x) => e.HuberLoss(x[0], x[1], Reduction.None, 1, x[2])),
         E("SmoothL1Loss", "negative beta", [In(3), In(3)], (e, x) => e.SmoothL1Loss(x[0], x[1], Reduction.Mean, -1)),
-        E("HuberLoss", "zero delta", [In(3), In(3)], (e, x) => e.HuberLoss(x[0], x[1], Reduction.Mean, 0)),
-        E("HuberLoss", "negative delta", [In(3), In(3)], (e, x) => e.HuberLoss(x[0], x[1], Reduction.Mean, -2)),
+        E("HuberLoss", "zero delta", [In(3), In(3)], (e, x) => e.HuberLoss(x[0], x[1], Reduction.Mean, 0, null)),
+        E("HuberLoss", "negative delta", [In(3), In(3)], (e, x) => e.HuberLoss(x[0], x[1], Reduction.Mean, -2, null)),
         E("NllLoss", "target out of bounds", [In(2, 3)], (e, x) => e.NllLoss(x[0], e.FromInt64([0, 7], [2]), null, -100, Reduction.Mean)),
         E("NllLoss", "negative target", [In(2, 3)], (e, x) => e.NllLoss(x[0], e.FromInt64([0, -1], [2]), null, -100, Reduction.Mean)),
         E("NllLoss", "batch size differs", [In(2, 3)], (e, x) => e.NllLoss(x[0], e.FromInt64([0, 1, 2], [3]), null, -100, Reduction.Mean)),
@@ -137,8 +145,8 @@ public class LossOracleTests
             yield return C("BinaryCrossEntropy", $"weight {red}", [In(3, 4), In(3, 4), Weight(4)], (e, x) => e.BinaryCrossEntropy(e.Sigmoid(x[0]), e.Sigmoid(x[1]), x[2], red));
             yield return C("BinaryCrossEntropyWithLogits", $"pos_weight {red}", [In(3, 4), In(3, 4), Weight(4)], (e, x) => e.BinaryCrossEntropyWithLogits(x[0], e.Sigmoid(x[1]), null, red, x[2]));
             yield return C("SmoothL1Loss", $"squares {red}", [In(3, 4), In(3, 4)], (e, x) => e.SmoothL1Loss(e.Mul(x[0], x[0]), x[1], red, 0.7));
-            yield return C("HuberLoss", $"squares {red}", [In(3, 4), In(3, 4)], (e, x) => e.HuberLoss(e.Mul(x[0], x[0]), x[1], red, 0.7));
-            yield return C("L1Loss", $"squares {red}", [In(3, 4), In(3, 4)], (e, x) => e.L1Loss(e.Mul(x[0], x[0]), x[1], red));
+            yield return C("HuberLoss", $"squares {red}", [In(3, 4), In(3, 4)], (e, x) => e.HuberLoss(e.Mul(x[0], x[0]), x[1], red, 0.7, null));
+            yield return C("L1Loss", $"squares {red}", [In(3, 4), In(3, 4)], (e, x) => e.L1Loss(e.Mul(x[0], x[0]), x[1], red, null));
             yield return C("KlDiv", $"log_target {red}", [In(3, 4), In(3, 4)], (e, x) => e.KlDiv(e.LogSoftmax(x[0], 1), e.LogSoftmax(x[1], 1), red, true));
             yield return C("KlDiv", $"probabilities {red}", [In(3, 4), In(3, 4)], (e, x) => e.KlDiv(e.LogSoftmax(x[0], 1), e.Softmax(x[1], 1), red, false));
             yield return C("NllLoss", $"spatial weight cubes {red}", [In(2, 3, 2), Weight(3)], (e, x) => e.NllLoss(e.Mul(e.Mul(x[0], x[0]), x[0]), e.FromInt64([0, 2, 1, -100], [2, 2]), x[1], -100, red));
