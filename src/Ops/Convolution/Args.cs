@@ -26,12 +26,17 @@ public readonly record struct Padding
     public override string ToString() => Mode is null ? Size.ToString() : $"'{Mode}'";
 }
 
-/// <summary>Loss reduction (PyTorch's reduction='mean' | 'sum' | 'none').</summary>
+/// <summary>
+/// Loss reduction (PyTorch's reduction='mean' | 'sum' | 'none', and 'batchmean' which only kl_div takes:
+/// every other loss rejects it as PyTorch does). Each loss also has an overload taking PyTorch's string.
+/// </summary>
 public enum Reduction
 {
     Mean,
     Sum,
     None,
+    /// <summary>kl_div only: the sum divided by the batch size (input.size(0)).</summary>
+    BatchMean,
 }
 
 /// <summary>

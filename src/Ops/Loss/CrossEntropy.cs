@@ -1,138 +1,125 @@
-using System.Numerics;
-
 namespace Autograd;
 
-// cross_entropy(x, t) = nll_loss(log_softmax(x, classDim), t)  (two nodes, as in PyTorch)
-// nll_loss: loss[n] = -x[n, t[n]] (0 where t[n] == ignoreIndex);
-//   Mean = Σ loss / (number of non-ignored targets), Sum = Σ loss, None = loss per sample.
-//   dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean); every other entry is 0.
-//   That scatter is linear in dY and its derivative is nll_loss again: d⟨gg, dX⟩/d dY = nll_loss(gg, t)
-//   (NllLossBackwardBackward0 under createGraph); it does not depend on the input.
-// cross_entropy with class probabilities (a float target shaped like the input):
-//   loss[n] = -Σ_c t[n, c] · log_softmax(x)[n, c], reduced by mean over n, sum, or none; recorded as
-//   those ops, so both x and a target that requires grad get their gradients (and double backward).
+// cross_entropy(x, t, w, ignore_index, label_smoothing ε), x of shape (C), (N, C) or (N, C, d1, ...), class dim
+// 0 for a (C) input and 1 otherwise; lp = log_softmax(x, classDim). PyTorch's cross_entropy_loss, branch for branch:
+// • class indices, ε = 0: nll_loss(lp, t, w, ignore_index)                        (two nodes, as in PyTorch)
+// • class indices, ε > 0: (1 − ε) · nll_loss(lp, t, w, ignore_index) + (ε / C) · smooth, where
+//     smooth[n, s] = −Σ_c w[c] · lp[n, c, s]   (0 where t == ignore_index),
+//     reduced by: None → smooth; Sum → Σ smooth; Mean → Σ smooth / Σ w[t] over non-ignored targets
+//     (the count of non-ignored targets without weights): the same denominator as nll_loss's mean.
+// • class probabilities (float target shaped like x; ignore_index must be negative):
+//     t' = t · (1 − ε) + ε / C;  per[n, s] = −Σ_c w[c] · t'[n, c, s] · lp[n, c, s];
+//     None → per; Sum → Σ per; Mean → Σ per / (numel / C)  (not divided by the weights, as PyTorch).
+// The composite branches are recorded ops, so every input that requires grad (x; a probability target) gets
+// its gradient and double backward. ε outside [0, 1]: ε > 1 throws PyTorch's message; ε < 0 is treated as 0
+// (PyTorch only tests ε > 0 and silently ignores a negative one; Note [Negative label smoothing]).
 public static partial class F
 {
     /// <summary>
-    /// torch.nn.functional.cross_entropy with a target tensor: int64 (or int32) class indices of shape (N)
-    /// (0-dim for a (C) input), or float class probabilities shaped like the input.
+    /// torch.nn.functional.cross_entropy: <paramref name="target"/> holds int64 (or int32) class indices
+    /// (shape (), (N) or (N, d1, ...)) or float class probabilities shaped like <paramref name="input"/>.
     /// </summary>
-    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
     {
+        const string op = "cross_entropy";
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
-        if (!target.DType.IsFloatingPoint()) return CrossEntropy(input, ClassIndices(input, target, "cross_entropy"), reduction, ignoreIndex);
-        if (!ShapeUtil.SameShape(input.Shape, target.Shape))
-            throw new ArgumentException($"cross_entropy: Expected target size {ShapeUtil.Format(input.Shape)}, got {ShapeUtil.Format(target.Shape)} (class probabilities must be shaped like the input)", nameof(target));
-        if (input.Rank is not (1 or 2))
-            throw new ArgumentException($"cross_entropy: input must be (C) or (N, C) scores, got shape {ShapeUtil.Format(input.Shape)}", nameof(input));
-        int classDim = input.Rank == 1 ? 0 : 1;
-        var perSample = Neg(Sum(Mul(LogSoftmax(input, classDim), target), [classDim]));
+        CheckReduction(reduction, op);
+        input.RequireFloating(op, nameof(input));
+        if (input.Rank == 0) throw new ArgumentException($"{op}: Expected 1 or more dimensions (got 0)", nameof(input));
+        if (labelSmoothing > 1.0 || double.IsNaN(labelSmoothing))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"{op}: label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
+        int classDim = input.Rank == 1 ? 0 : 1, c = input.Dims[classDim];
+        if (ShapeUtil.SameShape(input.Shape, target.Shape))
+        {
+            if (!target.DType.IsFloatingPoint())
+                throw new ArgumentException($"{op}: Expected floating point type for target with class probabilities, got {target.DType.ScalarTypeName()}", nameof(target));
+            if (ignoreIndex >= 0)
+                throw new ArgumentException($"{op}: ignore_index is not supported for floating point target", nameof(ignoreIndex));
+            if (weight is not null && (weight.Rank != 1 || weight.Numel != c))
+                throw new ArgumentException($"{op}: weight tensor should be defined either for all {c} classes or no classes but got weight tensor of shape: {ShapeUtil.Format(weight.Shape)}", nameof(weight));
+            return ProbabilityCrossEntropy(input, target, weight?.Detach(), reduction, labelSmoothing, classDim, c);
+        }
+        if (target.DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: Expected target size {ShapeUtil.Format(input.Shape)} (class probabilities are shaped like the input), got {ShapeUtil.Format(target.Shape)}; class-index targets are int64", nameof(target));
+        var t = ClassTargets(input, target, weight, ignoreIndex, op);
+        var w = weight?.Detach();
+        var lp = LogSoftmax(input, classDim);
+        var nll = NllCore(lp, t, target.Dims, w, reduction, ignoreIndex);
+        if (!(labelSmoothing > 0)) return nll;
+
+        // −Σ_c w[c]·lp[n, c, s], zeroed where ignored (a select: lp may be −inf there).
+        var smooth = Neg(Sum(w is null ? lp : Mul(lp, ClassView(w, input.Rank, classDim)), [classDim]));
+        var ignored = Array.ConvertAll(t, v => v == ignoreIndex);
+        smooth = MaskedFill(smooth, Tensor.From(ignored, target.Dims), 0.0);
+        Tensor reduced = reduction switch
+        {
+            Reduction.None => smooth,
+            Reduction.Sum => Sum(smooth),
+            _ => Div(Sum(smooth), TargetWeightTotal(t, w, ignoreIndex)),
+        };
+        return Add(Mul(nll, 1 - labelSmoothing), Mul(reduced, labelSmoothing / c));
+    }
+
+    /// <summary>cross_entropy with the reduction first (the signature before class weights).</summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction) => CrossEntropy(input, target, null, -100, reduction);
+
+    /// <summary>cross_entropy with the reduction and ignore_index first (the signature before class weights).</summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction, int ignoreIndex) => CrossEntropy(input, target, null, ignoreIndex, reduction);
+
+    /// <summary>cross_entropy with PyTorch's reduction string (Note [Loss reduction strings]).</summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, string reduction, Tensor? weight = null, int ignoreIndex = -100, double labelSmoothing = 0.0)
+        => CrossEntropy(input, target, weight, ignoreIndex, ParseReduction(reduction, "cross_entropy"), labelSmoothing);
+
+    /// <summary>
+    /// cross_entropy with class indices as an array: <paramref name="input"/> holds logits (N, C) or (C);
+    /// <paramref name="target"/> one class per sample (length N, or 1 for a (C) input).
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor input, int[] target, Tensor? weight = null, int ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0)
+        => CrossEntropy(input, IndexTarget(input, target, "cross_entropy"), weight, ignoreIndex, reduction, labelSmoothing);
+
+    /// <summary>cross_entropy (int[] targets) with the reduction first.</summary>
+    public static Tensor CrossEntropy(Tensor input, int[] target, Reduction reduction) => CrossEntropy(input, target, null, -100, reduction);
+
+    /// <summary>cross_entropy (int[] targets) with the reduction and ignore_index first.</summary>
+    public static Tensor CrossEntropy(Tensor input, int[] target, Reduction reduction, int ignoreIndex) => CrossEntropy(input, target, null, ignoreIndex, reduction);
+
+    /// <summary>cross_entropy (int[] targets) with PyTorch's reduction string.</summary>
+    public static Tensor CrossEntropy(Tensor input, int[] target, string reduction, Tensor? weight = null, int ignoreIndex = -100, double labelSmoothing = 0.0)
+        => CrossEntropy(input, target, weight, ignoreIndex, ParseReduction(reduction, "cross_entropy"), labelSmoothing);
+
+    /// <summary>The probability-target branch (cross_entropy_loss_prob_target), as recorded ops.</summary>
+    private static Tensor ProbabilityCrossEntropy(Tensor input, Tensor target, Tensor? w, Reduction reduction, double labelSmoothing, int classDim, int c)
+    {
+        var lp = LogSoftmax(input, classDim);
+        var t = labelSmoothing > 0 ? Add(Mul(target, 1 - labelSmoothing), labelSmoothing / c) : target;
+        var prod = Mul(lp, t);
+        if (w is not null) prod = Mul(prod, ClassView(w, input.Rank, classDim));
         return reduction switch
         {
-            Reduction.None => perSample,
-            Reduction.Sum => Sum(perSample),
-            _ => input.Rank == 1 ? perSample : Div(Sum(perSample), input.Dims[0]),
+            Reduction.None => Neg(Sum(prod, [classDim])),
+            Reduction.Sum => Neg(Sum(prod)),
+            _ => Div(Neg(Sum(prod)), (double)(c == 0 ? 0 : input.Numel / c)),
         };
     }
 
-    /// <summary>torch.nn.functional.nll_loss with an int64 (or int32) target tensor of class indices.</summary>
-    public static Tensor NllLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    /// <summary>Class weights shaped to broadcast along the class dim: (C) for a (C) input, (1, C, 1, ...) otherwise.</summary>
+    private static Tensor ClassView(Tensor w, int rank, int classDim)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        return NllLoss(input, ClassIndices(input, target, "nll_loss"), reduction, ignoreIndex);
+        if (rank == 1) return w;
+        var shape = new int[rank];
+        Array.Fill(shape, 1);
+        shape[classDim] = w.Numel;
+        return Reshape(w, shape);
     }
 
-    /// <summary>A class-index target tensor as int[] (values beyond int become out-of-bounds targets, reported as such).</summary>
-    private static int[] ClassIndices(Tensor input, Tensor target, string op)
+    /// <summary>Σ w[t] over non-ignored targets (their count without weights): nll_loss's mean denominator.</summary>
+    private static double TargetWeightTotal(int[] t, Tensor? w, int ignoreIndex)
     {
-        if (target.DType is not (DType.Int64 or DType.Int32))
-            throw new ArgumentException($"{op}: expected scalar type Long but found {target.DType.ScalarTypeName()} (class-index targets are int64 or int32; class probabilities are floating point)", nameof(target));
-        int want = input.Rank == 1 ? 0 : 1;
-        if (target.Rank != want)
-            throw new ArgumentException(input.Rank == 1
-                ? $"{op}: a (C) input takes a 0-dim target, got shape {ShapeUtil.Format(target.Shape)}"
-                : $"{op}: 1D target tensor expected, multi-target not supported (target shape {ShapeUtil.Format(target.Shape)})", nameof(target));
-        var flat = target.ToArray<long>();
-        var r = new int[flat.Length];
-        for (int i = 0; i < r.Length; i++) r[i] = (int)Math.Clamp(flat[i], int.MinValue, int.MaxValue);
-        return r;
-    }
-
-    /// <summary>
-    /// torch.nn.functional.cross_entropy with class-index targets: <paramref name="input"/> holds logits of
-    /// shape (N, C) or (C); <paramref name="target"/> one class per sample (length N, or 1 for a (C) input).
-    /// A target equal to <paramref name="ignoreIndex"/> (PyTorch's default -100) contributes nothing.
-    /// </summary>
-    public static Tensor CrossEntropy(Tensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
-    {
-        CheckClassTargets(input, target, ignoreIndex, "cross_entropy");
-        return NllLoss(LogSoftmax(input, input.Rank == 1 ? 0 : 1), target, reduction, ignoreIndex);
-    }
-
-    /// <summary>torch.nn.functional.nll_loss: <paramref name="input"/> holds log-probabilities (N, C) or (C).</summary>
-    public static Tensor NllLoss(Tensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
-    {
-        CheckClassTargets(input, target, ignoreIndex, "nll_loss");
-        int n = input.Rank == 1 ? 1 : input.Dims[0], c = input.Dims[^1];
-        int count = target.Count(t => t != ignoreIndex);
-        var picked = new double[n];   // -x[i, t[i]], or 0 when ignored
-        for (int i = 0; i < n; i++)
-            if (target[i] != ignoreIndex) picked[i] = -input.GetDouble(i * c + target[i]);
-
-        Tensor loss;
-        if (reduction == Reduction.None)
-        {
-            loss = Tensor.Empty(input.DType, input.Rank == 1 ? [] : [n]);
-            for (int i = 0; i < n; i++) loss.SetDouble(i, picked[i]);
-        }
-        else
-        {
-            double sum = 0;
-            foreach (var v in picked) sum += v;
-            loss = Tensor.Full([], reduction == Reduction.Sum ? sum : sum / count, input.DType);
-        }
-        if (!Node.NeedsGrad([input])) return loss;
-        var t = (int[])target.Clone();   // the caller may reuse its array
-        int[] shape = input.Dims;
-        return Node.Record(loss, "NllLossBackward0", [input], g =>
-        {
-            var dx = NllLossBackward(g, input.DType, shape, t, reduction, ignoreIndex, count);
-            // createGraph: the scatter is linear in g and its derivative is nll_loss itself (PyTorch's
-            // NllLossBackwardBackward0: grad_output ← nll_loss(gg, target)); it does not depend on the input.
-            if (!GradMode.IsEnabled || !Node.NeedsGrad([g])) return [dx];
-            return [Node.Record(dx, "NllLossBackwardBackward0", [g], gg => [NllLoss(gg, t, reduction, ignoreIndex)], differentiable: true)];
-        }, saved: [input], differentiable: true);
-    }
-
-    /// <summary>nll_loss_backward: dX[n, t[n]] = -dY[n] (None), -dY (Sum) or -dY / count (Mean), 0 elsewhere.</summary>
-    private static Tensor NllLossBackward(Tensor g, DType dtype, int[] shape, int[] t, Reduction reduction, int ignoreIndex, int count)
-    {
-        int c = shape[^1];
-        var dx = Tensor.Empty(dtype, shape);
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (t[i] == ignoreIndex) continue;
-            double gi = reduction == Reduction.None ? g.GetDouble(i) : reduction == Reduction.Sum ? g.GetDouble(0) : g.GetDouble(0) / count;
-            dx.SetDouble(i * c + t[i], -gi);
-        }
-        return dx;
-    }
-
-    /// <summary>Checks shapes and class indices before any work, with PyTorch's wording.</summary>
-    private static void CheckClassTargets(Tensor input, int[] target, int ignoreIndex, string op)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        input.RequireFloating(op, nameof(input));
-        if (input.Rank is not (1 or 2))
-            throw new ArgumentException($"{op}: input must be (C) or (N, C) scores, got shape {ShapeUtil.Format(input.Shape)}", nameof(input));
-        int n = input.Rank == 1 ? 1 : input.Dims[0], c = input.Dims[^1];
-        if (target.Length != n)
-            throw new ArgumentException(input.Rank == 1
-                ? $"{op}: a (C) input takes exactly one target, got {target.Length}"
-                : $"{op}: Expected input batch_size ({n}) to match target batch_size ({target.Length}).", nameof(target));
-        for (int i = 0; i < n; i++)
-            if (target[i] != ignoreIndex && (target[i] < 0 || target[i] >= c))
-                throw new ArgumentOutOfRangeException(nameof(target), $"{op}: Target {target[i]} is out of bounds (target[{i}]; " +
-                    (c == 0 ? "the input has 0 classes, so only ignore_index targets are valid)." : $"classes are 0..{c - 1})."));
+        double[]? wd = w?.ToArray<double>();
+        double total = 0;
+        foreach (var v in t)
+            if (v != ignoreIndex) total += wd is null ? 1 : wd[v];
+        return total;
     }
 }

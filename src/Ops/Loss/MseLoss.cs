@@ -13,8 +13,19 @@ public static partial class F
     /// is almost always a bug, but PyTorch accepts it and so must we, the libtorch oracle checks it);
     /// shapes that do not broadcast throw.
     /// </summary>
-    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, Tensor? weight = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        CheckReduction(reduction, "mse_loss");
+        if (weight is not null)
+        {
+            // functional.py's weighted path, plain ops (Note [Weighted pointwise losses] in L1Loss.cs).
+            CheckPointwiseLoss(input, target, reduction, "mse_loss");
+            CheckPointwiseWeight(input, weight, "mse_loss");
+            var d = Sub(input, target);
+            return WeightedReduction(Mul(d, d), weight, reduction, meanOverWeights: true);
+        }
         input.RequireFloating("mse_loss", nameof(input));
         target.RequireFloating("mse_loss", nameof(target));
         (input, target) = Promote(input, target);
@@ -39,6 +50,9 @@ public static partial class F
             return [gi ? BinaryKernel.SumTo(dx, input.Dims) : null, gt ? BinaryKernel.SumTo(Neg(dx), target.Dims) : null];
         }, saved: [input, target], differentiable: true);
     }
+
+    /// <summary>mse_loss with PyTorch's reduction string (Note [Loss reduction strings]).</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, string reduction, Tensor? weight = null) => MseLoss(input, target, ParseReduction(reduction, "mse_loss"), weight);
 
     /// <summary>
     /// mse_loss_backward as a recorded op (PyTorch's MseLossBackwardBackward0): r = scale·g·(self − other)
