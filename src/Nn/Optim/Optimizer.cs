@@ -39,7 +39,8 @@ public abstract class Optimizer
     protected static IEnumerable<ParamGroup> OneGroup(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return [new ParamGroup(parameters)];
+        var group = new ParamGroup(parameters);
+        return group.Params.Count == 0 ? [] : [group];   // an empty list is "optimizer got an empty parameter list", as PyTorch
     }
 
     protected static IEnumerable<Tensor> DataOf(IEnumerable<Parameter> parameters)
