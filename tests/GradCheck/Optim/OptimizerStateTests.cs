@@ -148,4 +148,15 @@ public class OptimizerStateTests
         Assert.Equal(b.ToDoubleArray(), a.ToDoubleArray());
         Assert.Equal(20.0, up.StateOf(a)["step"].Item());
     }
+
+    [Fact]
+    public void ModuleParametersAndParameterListsFeedGroups()
+    {
+        var w = new Parameter(Tensor.Zeros([2], DType.Float64));
+        var lin = new Linear(3, 2);
+        var opt = new AdamW([new ParamGroup(lin.Parameters(), lr: 0.1), new ParamGroup([w])]);
+        Assert.Equal(3, opt.Params.Count);
+        Assert.Equal(2, new RMSprop(lin.Parameters()).Params.Count);
+        Assert.Single(new Adagrad([w]).Params);
+    }
 }
