@@ -103,7 +103,10 @@ public abstract class LRScheduler
         return d;
     }
 
-    /// <summary>Restores a state from <see cref="StateDict"/> (scheduler.load_state_dict).</summary>
+    /// <summary>
+    /// Restores a state from <see cref="StateDict"/> (scheduler.load_state_dict); also accepts the
+    /// dictionary read back by <see cref="OptionsJson.Deserialize"/> (numbers as doubles).
+    /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, object> state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -198,7 +201,7 @@ public sealed class MultiStepLR : LRScheduler
 
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
-        if (s.TryGetValue("milestones", out var m) && m is IEnumerable<int> ms) _milestones = ms.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        if (s.TryGetValue("milestones", out var m)) _milestones = Doubles(m).Select(x => (int)x).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
         if (s.TryGetValue("gamma", out var g)) Gamma = Convert.ToDouble(g);
     }
 }

@@ -35,11 +35,10 @@ public sealed class OptimizerStateDict
         foreach (var g in ParamGroups)
         {
             var o = new JsonObject();
-            foreach (var (k, v) in g) o[k] = ToJson(k, v);
+            foreach (var (k, v) in g) o[k] = OptionsJson.ToJson(k, v);
             groups.Add(o);
         }
-        var options = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-        return (tensors, new Dictionary<string, string> { [ParamGroupsKey] = groups.ToJsonString(options) });
+        return (tensors, new Dictionary<string, string> { [ParamGroupsKey] = groups.ToJsonString() });
     }
 
     /// <summary>The inverse of <see cref="ToFlat"/>; tensors not named "state.{int}.{key}" are an ArgumentException.</summary>
@@ -65,13 +64,41 @@ public sealed class OptimizerStateDict
             if (node is not JsonObject o) throw new ArgumentException($"OptimizerStateDict.FromFlat: a parameter group is not a JSON object", nameof(metadata));
             var g = new Dictionary<string, object>();
             foreach (var (k, v) in o)
-                if (FromJson(k, v) is { } value) g[k] = value;
+                if (OptionsJson.FromJson(k, v) is { } value) g[k] = value;
             sd.ParamGroups.Add(g);
         }
         return sd;
     }
 
-    private static JsonNode? ToJson(string key, object v) => v switch
+}
+
+/// <summary>
+/// JSON for option and scheduler dictionaries: numbers, bools, strings, int[] ("params"), double pairs
+/// ("betas") and double arrays; non-finite numbers as the strings "Infinity", "-Infinity", "NaN".
+/// </summary>
+public static class OptionsJson
+{
+    /// <summary>A dictionary of options (a scheduler's StateDict(), a param group) as a JSON object.</summary>
+    public static string Serialize(IReadOnlyDictionary<string, object> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var o = new JsonObject();
+        foreach (var (k, v) in values) o[k] = ToJson(k, v);
+        return o.ToJsonString();
+    }
+
+    /// <summary>The inverse of <see cref="Serialize"/>: numbers come back as double, arrays as double[] (int[] for "params").</summary>
+    public static Dictionary<string, object> Deserialize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (JsonNode.Parse(json) is not JsonObject o) throw new ArgumentException("OptionsJson: expected a JSON object", nameof(json));
+        var d = new Dictionary<string, object>();
+        foreach (var (k, v) in o)
+            if (FromJson(k, v) is { } value) d[k] = value;
+        return d;
+    }
+
+    internal static JsonNode? ToJson(string key, object v) => v switch
     {
         int[] ids => new JsonArray([.. ids.Select(i => (JsonNode)JsonValue.Create(i))]),
         ValueTuple<double, double> t => new JsonArray(Num(t.Item1), Num(t.Item2)),
@@ -82,13 +109,13 @@ public sealed class OptimizerStateDict
         long l => JsonValue.Create(l),
         bool b => JsonValue.Create(b),
         string s => JsonValue.Create(s),
-        _ => throw new ArgumentException($"OptimizerStateDict.ToFlat: option '{key}' has a value of type {v.GetType().Name}, which has no JSON form"),
+        _ => throw new ArgumentException($"OptionsJson: option '{key}' has a value of type {v.GetType().Name}, which has no JSON form"),
     };
 
     // JSON has no inf/nan: those are written as the strings "Infinity", "-Infinity", "NaN".
     private static JsonNode Num(double d) => double.IsFinite(d) ? JsonValue.Create(d) : JsonValue.Create(d.ToString(CultureInfo.InvariantCulture));
 
-    private static object? FromJson(string key, JsonNode? v)
+    internal static object? FromJson(string key, JsonNode? v)
     {
         switch (v)
         {
@@ -103,10 +130,10 @@ public sealed class OptimizerStateDict
             case JsonValue jv when jv.GetValueKind() == JsonValueKind.String:
                 var s = jv.GetValue<string>();
                 return s is "Infinity" or "-Infinity" or "NaN" ? double.Parse(s, CultureInfo.InvariantCulture) : s;
-            default: throw new ArgumentException($"OptimizerStateDict.FromFlat: option '{key}' has an unsupported JSON value {v.ToJsonString()}");
+            default: throw new ArgumentException($"OptionsJson: option '{key}' has an unsupported JSON value {v.ToJsonString()}");
         }
     }
 
     private static double NumOf(string key, JsonNode? x) => FromJson(key + "[]", x) is double d ? d
-        : throw new ArgumentException($"OptimizerStateDict.FromFlat: option '{key}' holds a non-number {x?.ToJsonString()}");
+        : throw new ArgumentException($"OptionsJson: option '{key}' holds a non-number {x?.ToJsonString()}");
 }

@@ -78,7 +78,7 @@ public class LrSchedulerTests
         var opt = new SGD([P()], lr: 0.1);
         var s = new StepLR(opt, stepSize: 2, gamma: 0.5);
         s.Step(); s.Step(); s.Step();
-        var state = s.StateDict();
+        var state = OptionsJson.Deserialize(OptionsJson.Serialize(s.StateDict()));   // as a checkpoint stores it
         var opt2 = new SGD([P()], lr: 0.1);
         var s2 = new StepLR(opt2, stepSize: 9);
         s2.LoadStateDict(state);
@@ -97,5 +97,21 @@ public class LrSchedulerTests
         Assert.Contains("Factor should be < 1.0.", Assert.ThrowsAny<ArgumentException>(() => new ReduceLROnPlateau(opt, factor: 1.0)).Message);
         Assert.Contains("mode avg is unknown!", Assert.ThrowsAny<ArgumentException>(() => new ReduceLROnPlateau(opt, mode: "avg")).Message);
         Assert.Contains("threshold mode x is unknown!", Assert.ThrowsAny<ArgumentException>(() => new ReduceLROnPlateau(opt, thresholdMode: "x")).Message);
+    }
+
+    [Fact]
+    public void ReduceLROnPlateauStateSurvivesJson()
+    {
+        var opt = new SGD([P()], lr: 0.1);
+        var s = new ReduceLROnPlateau(opt, patience: 1, cooldown: 2);
+        s.Step(1.0); s.Step(2.0); s.Step(2.0);   // two bad epochs > patience: lr 0.01, cooldown 2
+        Assert.Equal(0.01, opt.ParamGroups[0].Lr, 15);
+        var s2 = new ReduceLROnPlateau(opt, patience: 1, cooldown: 2);
+        s2.LoadStateDict(OptionsJson.Deserialize(OptionsJson.Serialize(s2.StateDict())));   // infinities survive
+        Assert.Equal(double.PositiveInfinity, s2.Best);
+        s2.LoadStateDict(OptionsJson.Deserialize(OptionsJson.Serialize(s.StateDict())));
+        Assert.Equal(1.0, s2.Best);
+        Assert.Equal(2, s2.CooldownCounter);
+        Assert.Equal(3, s2.LastEpoch);
     }
 }
