@@ -39,23 +39,23 @@ public abstract class LRScheduler
     public double[] BaseLrs { get; private set; }
 
     /// <summary>The index of the last epoch (last_epoch): 0 after construction.</summary>
-    public int LastEpoch { get; protected set; }
+    public int LastEpoch { get; protected internal set; }
 
     /// <summary>Number of <see cref="Step()"/> calls, the constructor's initial step included (_step_count).</summary>
-    protected int StepCount { get; private set; }
+    protected int StepCount { get; set; }
 
     /// <summary>The lrs last written into the groups (get_last_lr()).</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
     /// <summary>The constructor's step (_initial_step); call last in a subclass constructor.</summary>
-    protected void InitialStep()
+    protected internal void InitialStep()
     {
         StepCount = 0;
         Step();
     }
 
     /// <summary>Advances one epoch and writes the new lrs into the optimizer's groups (scheduler.step()).</summary>
-    public void Step()
+    public virtual void Step()
     {
         StepCount++;
         LastEpoch++;
@@ -66,14 +66,14 @@ public abstract class LRScheduler
     /// Jumps to <paramref name="epoch"/> (the deprecated scheduler.step(epoch)): the closed form where the
     /// scheduler has one, else the recursive form at that epoch.
     /// </summary>
-    public void Step(int epoch)
+    public virtual void Step(int epoch)
     {
         StepCount++;
         LastEpoch = epoch;
         Apply(GetClosedFormLr() ?? GetLr());
     }
 
-    private void Apply(double[] values)
+    protected void Apply(double[] values)
     {
         var groups = Optimizer.ParamGroups;
         for (int i = 0; i < groups.Count && i < values.Length; i++) groups[i].Lr = values[i];

@@ -114,4 +114,24 @@ public class LrSchedulerTests
         Assert.Equal(2, s2.CooldownCounter);
         Assert.Equal(3, s2.LastEpoch);
     }
+
+    [Theory]
+    [InlineData(7, 1, 0.002)]
+    [InlineData(3, 2, 0.0)]
+    public void CosineAnnealingWarmRestartsFollowsItsCycles(int t0, int tMult, double etaMin)
+    {
+        // Cycles of length T_0, T_0·T_mult, T_0·T_mult², ...; within a cycle lr = η_min + (η_0 − η_min)(1 + cos(π·T_cur/T_i))/2.
+        var opt = new SGD([P()], lr: 0.1);
+        var s = new CosineAnnealingWarmRestarts(opt, t0, tMult, etaMin);
+        int start = 0, length = t0;
+        for (int e = 0; e <= 60; e++)
+        {
+            if (e > 0) s.Step();
+            if (e - start >= length) { start += length; length *= tMult; }
+            double expected = etaMin + (0.1 - etaMin) * (1 + Math.Cos(Math.PI * (e - start) / length)) / 2;
+            Assert.Equal(expected, opt.ParamGroups[0].Lr, 14);
+        }
+        Assert.Contains("Expected positive integer T_0, but got 0", Assert.Throws<ArgumentOutOfRangeException>(() => new CosineAnnealingWarmRestarts(opt, 0)).Message);
+        Assert.Contains("Expected integer T_mult >= 1, but got 0", Assert.Throws<ArgumentOutOfRangeException>(() => new CosineAnnealingWarmRestarts(opt, 2, 0)).Message);
+    }
 }

@@ -32,7 +32,8 @@ public class LrSchedulerTorchTests
         3.3, 3.3, 3.3, 3.3, 3.3, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.1, 3.2, 3.3, 3.4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
 
     public static TheoryData<string> Cases => new() { "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CosineAnnealingLRPastTMax",
-        "OneCycleLR", "OneCycleLRLinearThreePhase", "ReduceLROnPlateau", "ReduceLROnPlateauMaxAbsCooldown" };
+        "OneCycleLR", "OneCycleLRLinearThreePhase", "ReduceLROnPlateau", "ReduceLROnPlateauMaxAbsCooldown",
+        "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR", "SequentialLR" };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -63,6 +64,21 @@ public class LrSchedulerTorchTests
                 }
                 break;
             }
+            case "SequentialLR":
+            {
+                var s = new SequentialLR(ours, [new LinearLR(ours, startFactor: 0.1, totalIters: 5), new CosineAnnealingLR(ours, tMax: 40, etaMin: 0.001)], [5]);
+                oursLast = s.GetLastLr;
+                oursStep = _ => s.Step();
+                for (int k = 0; k < 2; k++)
+                {
+                    var opt = torch[k];
+                    var ts = TorchApi.optim.lr_scheduler.SequentialLR(opt,
+                        [TorchApi.optim.lr_scheduler.LinearLR(opt, 0.1, 1.0, 5), TorchApi.optim.lr_scheduler.CosineAnnealingLR(opt, 40, 0.001)], [5]);
+                    torchLast[k] = () => opt.ParamGroups.First().LearningRate;
+                    torchStep[k] = _ => ts.step();
+                }
+                break;
+            }
             default:
             {
                 LRScheduler s = name switch
@@ -73,6 +89,10 @@ public class LrSchedulerTorchTests
                     "CosineAnnealingLR" => new CosineAnnealingLR(ours, tMax: 50, etaMin: 0.001),
                     "CosineAnnealingLRPastTMax" => new CosineAnnealingLR(ours, tMax: 12),
                     "OneCycleLR" => new OneCycleLR(ours, maxLr: 0.5, totalSteps: 50),
+                    "LambdaLR" => new LambdaLR(ours, e => 1.0 / (1 + 0.3 * e)),
+                    "LinearLR" => new LinearLR(ours, startFactor: 0.2, endFactor: 0.9, totalIters: 17),
+                    "ConstantLR" => new ConstantLR(ours, factor: 0.4, totalIters: 9),
+                    "PolynomialLR" => new PolynomialLR(ours, totalIters: 30, power: 2.5),
                     _ => new OneCycleLR(ours, maxLr: 0.5, epochs: 5, stepsPerEpoch: 10, pctStart: 0.25, annealStrategy: "linear", threePhase: true, divFactor: 10, finalDivFactor: 100),
                 };
                 oursLast = s.GetLastLr;
@@ -88,6 +108,10 @@ public class LrSchedulerTorchTests
                         "CosineAnnealingLR" => TorchApi.optim.lr_scheduler.CosineAnnealingLR(opt, 50, 0.001),
                         "CosineAnnealingLRPastTMax" => TorchApi.optim.lr_scheduler.CosineAnnealingLR(opt, 12),
                         "OneCycleLR" => TorchApi.optim.lr_scheduler.OneCycleLR(opt, 0.5, total_steps: 50),
+                        "LambdaLR" => TorchApi.optim.lr_scheduler.LambdaLR(opt, e => 1.0 / (1 + 0.3 * e)),
+                        "LinearLR" => TorchApi.optim.lr_scheduler.LinearLR(opt, 0.2, 0.9, 17),
+                        "ConstantLR" => TorchApi.optim.lr_scheduler.ConstantLR(opt, 0.4, 9),
+                        "PolynomialLR" => TorchApi.optim.lr_scheduler.PolynomialLR(opt, 30, 2.5),
                         _ => TorchApi.optim.lr_scheduler.OneCycleLR(opt, 0.5, epochs: 5, steps_per_epoch: 10, pct_start: 0.25,
                             anneal_strategy: TorchApi.optim.lr_scheduler.impl.OneCycleLR.AnnealStrategy.Linear, three_phase: true, div_factor: 10, final_div_factor: 100),
                     };
