@@ -112,11 +112,34 @@ public abstract class Optimizer
     /// <summary>Called after a group is added (Adagrad creates its state here, as PyTorch's constructor does).</summary>
     protected virtual void OnGroupAdded(ParamGroup group) { }
 
-    /// <summary>Drops every parameter's gradient (optimizer.zero_grad(set_to_none=True)).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Resets every parameter's gradient (optimizer.zero_grad(set_to_none)): drops it (the default, as
+    /// PyTorch 2.x), or with <paramref name="setToNone"/> false fills it with zeros in place.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in _groups)
-            foreach (var p in g.Params) p.Grad = null;
+            foreach (var p in g.Params)
+            {
+                if (setToNone || p.Grad is not { } grad) { p.Grad = null; continue; }
+                if (grad.DType == DType.Float32) grad.Span<float>().Clear();
+                else if (grad.DType == DType.Float64) grad.Span<double>().Clear();
+                else p.Grad = null;
+                grad.BumpVersion();
+            }
+    }
+
+    /// <summary>
+    /// optimizer.step(closure): evaluates <paramref name="closure"/> (which recomputes the loss and calls
+    /// Backward) with gradients enabled, steps, and returns its loss.
+    /// </summary>
+    public Tensor Step(Func<Tensor> closure)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        Tensor loss;
+        using (Grad.EnableGrad()) loss = closure();
+        Step();
+        return loss;
     }
 
     /// <summary>One update of every parameter whose <c>Grad</c> is set (optimizer.step()); others are skipped, as in PyTorch.</summary>

@@ -159,4 +159,20 @@ public class OptimizerStateTests
         Assert.Equal(2, new RMSprop(lin.Parameters()).Params.Count);
         Assert.Single(new Adagrad([w]).Params);
     }
+
+    [Fact]
+    public void ZeroGradAndClosureStep()
+    {
+        var p = P(1.0, 2.0);
+        var opt = new SGD([p], lr: 0.5);
+        var loss = opt.Step(() => { var l = (p * p).Sum(); l.Backward(); return l; });
+        Assert.Equal(5.0, loss.Item());
+        Assert.Equal([0.0, 0.0], p.ToDoubleArray());   // p − 0.5·2p
+        var g = p.Grad!;
+        opt.ZeroGrad(setToNone: false);
+        Assert.Same(g, p.Grad);
+        Assert.Equal([0.0, 0.0], g.ToDoubleArray());
+        opt.ZeroGrad();
+        Assert.Null(p.Grad);
+    }
 }
