@@ -175,4 +175,31 @@ public class OptimizerStateTests
         opt.ZeroGrad();
         Assert.Null(p.Grad);
     }
+
+    [Fact]
+    public void AdamWWithCosineScheduleResumesExactlyFromSavedStates()
+    {
+        // The checkpoint flow: build optimizer and scheduler, then load both states (PyTorch's order).
+        static (AdamW, CosineAnnealingLR, Tensor[]) Build()
+        {
+            var ps = Params(DType.Float32);
+            var opt = new AdamW([new ParamGroup([ps[0], ps[1]]), new ParamGroup([ps[2]], options: new Dictionary<string, object> { ["weight_decay"] = 0.0 })], lr: 0.05);
+            return (opt, new CosineAnnealingLR(opt, tMax: 8, etaMin: 0.001), ps);
+        }
+        var (o1, s1, straight) = Build();
+        for (int t = 0; t < 8; t++) { foreach (var p in straight) SetGrad(p, t); o1.Step(); s1.Step(); }
+
+        var (o2, s2, first) = Build();
+        for (int t = 0; t < 4; t++) { foreach (var p in first) SetGrad(p, t); o2.Step(); s2.Step(); }
+        var (tensors, meta) = o2.StateDict().ToFlat();
+        string sched = OptionsJson.Serialize(s2.StateDict());
+
+        var (o3, s3, resumed) = Build();
+        for (int k = 0; k < 3; k++) { var v = first[k].ToFloatArray(); v.CopyTo(resumed[k].Span<float>()); }
+        o3.LoadStateDict(OptimizerStateDict.FromFlat(tensors, meta));
+        s3.LoadStateDict(OptionsJson.Deserialize(sched));
+        for (int t = 4; t < 8; t++) { foreach (var p in resumed) SetGrad(p, t); o3.Step(); s3.Step(); }
+        for (int k = 0; k < 3; k++) Assert.Equal(straight[k].ToDoubleArray(), resumed[k].ToDoubleArray());
+        Assert.Equal(s1.GetLastLr(), s3.GetLastLr());
+    }
 }
