@@ -5,88 +5,105 @@ namespace Autograd.Nn.Optim;
 
 /// <summary>
 /// Stochastic gradient descent with momentum, dampening, weight decay and Nesterov momentum
-/// (torch.optim.SGD, the 1.13 single-tensor rule, evaluated elementwise in the parameter's dtype).
+/// (torch.optim.SGD, the single-tensor rule, evaluated elementwise in the parameter's dtype).
 /// </summary>
 /// <remarks>
-/// Update of parameter p with gradient g:
+/// Update of parameter p with gradient g (options read from p's group at every step):
 /// <code>
 /// d = maximize ? -g : g
-/// if weightDecay != 0:  d = d + weightDecay·p
+/// if weight_decay != 0:  d = d + weight_decay·p
 /// if momentum != 0:
 ///     buf = first step ? d : momentum·buf + (1 − dampening)·d     // the first step copies d: no dampening
 ///     d = nesterov ? d + momentum·buf : buf
 /// p = p − lr·d
 /// </code>
+/// State: "momentum_buffer" (only while momentum != 0), as PyTorch's.
 /// </remarks>
 public sealed class SGD : Optimizer
 {
-    private readonly Array?[] _momentumBuffers;
-
-    public SGD(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0,
+    public SGD(IEnumerable<ParamGroup> paramGroups, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false, bool maximize = false)
-        : base(parameters, lr, "SGD")
+        : base(paramGroups, MakeDefaults(lr, momentum, dampening, weightDecay, nesterov, maximize), "SGD") { }
+
+    public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
+
+    /// <summary>Parameters of a module, e.g. <c>new SGD(model.Parameters(), lr: 0.05, momentum: 0.9)</c>.</summary>
+    public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : this(DataOf(parameters), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
+
+    private static Dictionary<string, object> MakeDefaults(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
     {
-        Momentum = NonNegative(momentum, "momentum value", "SGD", nameof(momentum));
-        WeightDecay = NonNegative(weightDecay, "weight_decay value", "SGD", nameof(weightDecay));
+        OptimMath.CheckLr(lr, "SGD");
+        NonNegative(momentum, "momentum value", "SGD", nameof(momentum));
+        NonNegative(weightDecay, "weight_decay value", "SGD", nameof(weightDecay));
         if (!double.IsFinite(dampening)) throw new ArgumentOutOfRangeException(nameof(dampening), dampening, $"SGD: Invalid dampening value: {dampening}");
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new ArgumentException($"SGD: Nesterov momentum requires a momentum and zero dampening (got momentum={momentum}, dampening={dampening})", nameof(nesterov));
-        Dampening = dampening;
-        Nesterov = nesterov;
-        Maximize = maximize;
-        _momentumBuffers = new Array?[Params.Count];
+        return new() { ["lr"] = lr, ["momentum"] = momentum, ["dampening"] = dampening, ["weight_decay"] = weightDecay, ["nesterov"] = nesterov, ["maximize"] = maximize };
     }
 
-    /// <summary>Parameters of a module, e.g. <c>new SGD(model.Parameters(), lr: 0.05, momentum: 0.9)</c>.</summary>
-    public SGD(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0,
-        double weightDecay = 0, bool nesterov = false, bool maximize = false)
-        : this(parameters.Select(p => p.Data), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
-
-    public double Momentum { get; }
-    public double Dampening { get; }
-    public double WeightDecay { get; }
-    public bool Nesterov { get; }
-    public bool Maximize { get; }
-
-    /// <summary>The momentum buffer of parameter <paramref name="index"/> (state["momentum_buffer"]), null before its first step.</summary>
-    public Tensor? MomentumBuffer(int index) => _momentumBuffers[index] is { } b ? new Tensor((Array)b.Clone(), (int[])Params[index].Dims.Clone()) : null;
-
-    protected override void Update(int index, Tensor param, Tensor grad)
+    protected override void ValidateGroup(ParamGroup group)
     {
-        if (param.DType == DType.Float32) Kernel<float>(index, param.Span<float>(), grad.Span<float>());
-        else Kernel<double>(index, param.Span<double>(), grad.Span<double>());
+        if (group.GetBool("nesterov") && (group.GetDouble("momentum") <= 0 || group.GetDouble("dampening") != 0))
+            throw new ArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening", nameof(group));
     }
 
-    // Whole-span passes with TensorPrimitives (SIMD), each the same unfused multiply-then-add as
-    // PyTorch's `add_(x, alpha=a)`, in the same order: d = g (+ wd·p); buf = buf·m + (1−damp)·d;
+    /// <summary>Group 0's momentum.</summary>
+    public double Momentum => ParamGroups[0].GetDouble("momentum");
+    public double Dampening => ParamGroups[0].GetDouble("dampening");
+    public double WeightDecay => ParamGroups[0].GetDouble("weight_decay");
+    public bool Nesterov => ParamGroups[0].GetBool("nesterov");
+    public bool Maximize => ParamGroups[0].GetBool("maximize");
+
+    /// <summary>A copy of the momentum buffer of parameter <paramref name="index"/> (state["momentum_buffer"]), null before its first step.</summary>
+    public Tensor? MomentumBuffer(int index) => StateOf(Params[index]).TryGetValue("momentum_buffer", out var b) ? b.CloneData() : null;
+
+    protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
+    {
+        if (param.DType == DType.Float32) Kernel<float>(group, param, grad, state);
+        else Kernel<double>(group, param, grad, state);
+    }
+
+    // Whole-span passes with TensorPrimitives (SIMD), each the same multiply-then-add as PyTorch's
+    // `add_(x, alpha=a)`, in the same order: d = g (+ wd·p); buf = buf·m + (1−damp)·d;
     // d = d + m·buf (Nesterov) or buf; p = p + (−lr)·d.
-    private void Kernel<T>(int index, Span<T> p, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Kernel<T>(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        double lr = group.Lr, momentum = group.GetDouble("momentum"), dampening = group.GetDouble("dampening"), weightDecay = group.GetDouble("weight_decay");
+        bool nesterov = group.GetBool("nesterov"), maximize = group.GetBool("maximize");
+        Span<T> p = param.Span<T>();
+        ReadOnlySpan<T> g = grad.Span<T>();
         T[]? scratch = null;
         ReadOnlySpan<T> d = g;
-        if (Maximize || WeightDecay != 0)
+        if (maximize || weightDecay != 0)
         {
             scratch = new T[p.Length];
-            if (Maximize) TensorPrimitives.Negate(g, scratch);
+            if (maximize) TensorPrimitives.Negate(g, scratch);
             else g.CopyTo(scratch);
-            if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateChecked(WeightDecay), scratch, scratch);
+            if (weightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateChecked(weightDecay), scratch, scratch);
             d = scratch;
         }
-        if (Momentum != 0)
+        if (momentum != 0)
         {
-            T mom = T.CreateChecked(Momentum);
-            if (_momentumBuffers[index] is not T[] buf)
+            T mom = T.CreateChecked(momentum);
+            Span<T> buf;
+            if (!state.TryGetValue("momentum_buffer", out var bufT))
             {
                 // First step: the buffer is a copy of d, without dampening (torch.clone(d_p)).
-                buf = d.ToArray();
-                _momentumBuffers[index] = buf;
+                state["momentum_buffer"] = bufT = Tensor.Zeros(param.Shape, param.DType);
+                buf = bufT.Span<T>();
+                d.CopyTo(buf);
             }
             else
             {
+                buf = bufT.Span<T>();
                 TensorPrimitives.Multiply(buf, mom, buf);
-                TensorPrimitives.MultiplyAdd(d, T.CreateChecked(1 - Dampening), buf, buf);
+                TensorPrimitives.MultiplyAdd(d, T.CreateChecked(1 - dampening), buf, buf);
             }
-            if (Nesterov)
+            if (nesterov)
             {
                 scratch ??= new T[p.Length];
                 TensorPrimitives.MultiplyAdd(buf, mom, d, scratch);
@@ -94,6 +111,6 @@ public sealed class SGD : Optimizer
             }
             else d = buf;
         }
-        TensorPrimitives.MultiplyAdd(d, T.CreateChecked(-LearningRate), p, p);
+        TensorPrimitives.MultiplyAdd(d, T.CreateChecked(-lr), p, p);
     }
 }
