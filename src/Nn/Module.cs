@@ -234,8 +234,7 @@ public abstract class Module
         }
         if (errors.Count > 0)
             throw new ArgumentException($"Error(s) in loading state_dict for {GetType().Name}:\n\t{string.Join("\n\t", errors)}");
-        using (Grad.NoGrad())
-            foreach (var (target, source) in copies) target.Copy_(source);
+        foreach (var (target, source) in copies) CopyInto(target, source);
         return new IncompatibleKeys(missing, unexpected);
     }
 
@@ -253,6 +252,18 @@ public abstract class Module
 
     /// <summary>Loads a safetensors file written by <see cref="Save"/> (or by PyTorch's safetensors) with <see cref="LoadStateDict"/>.</summary>
     public IncompatibleKeys Load(string path, bool strict = true) => LoadStateDict(SafeTensors.Load(path).Tensors, strict);
+
+    /// <summary>
+    /// param.copy_(source) under no_grad for same-shaped tensors: the values converted to the target's dtype
+    /// as copy_ converts, written into its storage (shared by its views and the state dict's aliases), and
+    /// the version bumped so graphs that saved the old values refuse to backward (Note [Version counters]).
+    /// </summary>
+    private static void CopyInto(Tensor target, Tensor source)
+    {
+        var values = source.DType == target.DType ? source.Storage : ElementConvert.ToArray(source.Storage, target.DType);
+        if (!ReferenceEquals(values, target.Storage)) Array.Copy(values, target.Storage, values.Length);
+        target.BumpVersion();
+    }
 
     /// <summary>Element 0 of <paramref name="t"/> as a 0-d tensor of its dtype.</summary>
     private static Tensor FirstElement(Tensor t)
