@@ -71,6 +71,30 @@ public class SafeTensorsTests
         Assert.Equal(24 + 24 + 8 + 0 + 24 + 0 + 16 + 4 + 3, bytes.Length - 8 - (long)n);
     }
 
+    // The safetensors library's own byte-exact vectors (safetensors/src/tensor.rs: test_serialization,
+    // test_serialization_forced_alignement, test_empty).
+    [Theory]
+    [InlineData("attn.0", new[] { 1, 2, 3 }, "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}", 64)]
+    [InlineData("attn0", new[] { 1, 1, 2, 3 }, "{\"attn0\":{\"dtype\":\"F32\",\"shape\":[1,1,2,3],\"data_offsets\":[0,24]}}       ", 72)]
+    public void MatchesTheLibrarysTestVectors(string name, int[] shape, string header, int n)
+    {
+        var t = Tensor.From(new float[] { 0, 1, 2, 3, 4, 5 }, shape);
+        var expected = Concat(LE((ulong)n), Encoding.UTF8.GetBytes(header),
+            [0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64]);
+        Assert.Equal(n, header.Length);
+        Assert.Equal(expected, SafeTensors.Serialize([new(name, t)]));
+    }
+
+    [Fact]
+    public void MatchesTheLibrarysEmptyVectors()
+    {
+        Assert.Equal([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32], SafeTensors.Serialize([]));
+        Assert.Equal(Concat(LE(40), "{\"__metadata__\":{\"framework\":\"pt\"}}     "u8.ToArray()),
+            SafeTensors.Serialize([], new Dictionary<string, string> { ["framework"] = "pt" }));
+        var empty = SafeTensors.Deserialize(SafeTensors.Serialize([]));
+        Assert.Empty(empty.Tensors);
+    }
+
     [Fact]
     public void ReadsAnyOrderOfHeaderEntriesAndOffsets()
     {
