@@ -157,15 +157,16 @@ public abstract class Module
     /// storage and version counter with the parameters and buffers: no copy is made, a later optimizer
     /// step shows through, and writing into a value writes the model. Clone (CloneData) to snapshot.
     /// </remarks>
-    public StateDict StateDict()
+    /// <param name="keepVars">state_dict(keep_vars=True): the parameters' and buffers' own tensors instead of detached aliases.</param>
+    public StateDict StateDict(bool keepVars = false)
     {
         var result = new StateDict();
         foreach (var (prefix, m) in PrefixedModules())
         {
             foreach (var (name, p) in m._parameters)
-                if (p is not null) result[prefix + name] = p.Data.Detach();
+                if (p is not null) result[prefix + name] = keepVars ? p.Data : p.Data.Detach();
             foreach (var (name, b, persistent) in m._buffers)
-                if (b is not null && persistent) result[prefix + name] = b.Detach();
+                if (b is not null && persistent) result[prefix + name] = keepVars ? b : b.Detach();
         }
         return result;
     }

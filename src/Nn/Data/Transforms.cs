@@ -94,7 +94,7 @@ public sealed class Normalize : Transform
     public override ImageShape OutputShape(ImageShape input)
     {
         if ((_mean.Length != 1 && _mean.Length != input.Channels) || (_std.Length != 1 && _std.Length != input.Channels))
-                throw new ArgumentException($"Normalize: mean and std have {_mean.Length} and {_std.Length} values, expected 1 or {input.Channels} (the image's channels)");
+            throw new ArgumentException($"Normalize: mean and std have {_mean.Length} and {_std.Length} values, expected 1 or {input.Channels} (the image's channels)");
         return input;
     }
 

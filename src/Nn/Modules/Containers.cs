@@ -100,6 +100,23 @@ public sealed class Sequential : Module, IEnumerable<Module>
         return this;
     }
 
+    /// <summary>Removes the layer at <paramref name="index"/> and renumbers every layer "0".."n-2", as PyTorch 2.x's del seq[i] does.</summary>
+    public void RemoveAt(int index)
+    {
+        var list = Layers.ToList();
+        list.RemoveAt(Containers.Index(index, Count, "Sequential"));
+        ClearModules();
+        for (int i = 0; i < list.Count; i++) RegisterModule(Num(i), list[i]);
+    }
+
+    /// <summary>Removes and returns the layer at <paramref name="index"/> (seq.pop), renumbering as <see cref="RemoveAt"/>.</summary>
+    public Module Pop(int index = -1)
+    {
+        var m = this[index];
+        RemoveAt(index);
+        return m;
+    }
+
     public override Tensor Forward(Tensor input)
     {
         foreach (var (_, layer) in Children) input = layer.Forward(input);

@@ -48,6 +48,8 @@ public class StateDictTests
         Assert.True(sd["weight"].IsLeaf);
         using (Grad.NoGrad()) lin.Weight.Data.Fill_(7);
         Assert.All(sd["weight"].ToFloatArray(), v => Assert.Equal(7f, v));
+        Assert.Same(lin.Weight.Data, lin.StateDict(keepVars: true)["weight"]);
+        Assert.True(lin.StateDict(keepVars: true)["weight"].RequiresGrad);
     }
 
     [Fact]

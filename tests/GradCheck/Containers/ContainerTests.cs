@@ -50,6 +50,11 @@ public class ContainerTests
         Assert.Equal(["0", "1", "2"], s.NamedChildren().Select(c => c.Name));
         Assert.Equal(3, s.Count);
         Assert.Equal(3, s.Count());
+        // PyTorch 2.x: del seq[i] renumbers every layer, named or not.
+        var named = new Sequential(("a", new ReLU()), ("b", new Tanh()), ("c", new Sigmoid()));
+        Assert.IsType<ReLU>(named.Pop(0));
+        Assert.Equal(["0", "1"], named.NamedChildren().Select(c => c.Name));
+        Assert.IsType<Sigmoid>(named[1]);
         Assert.Contains("already exists", Assert.Throws<ArgumentException>(() => new Sequential(("a", new ReLU()), ("a", new ReLU()))).Message);
         Assert.Contains("can't be empty or contain", Assert.Throws<ArgumentException>(() => new Sequential(("a.b", new ReLU()))).Message);
     }

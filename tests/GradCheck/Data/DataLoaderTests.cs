@@ -171,4 +171,21 @@ public class DataLoaderTests
         }
         Assert.Equal(n, count);
     }
+
+    [Fact]
+    public void FashionMnistBecomesADatasetOfNormalisedImages()
+    {
+        // Two synthetic 28×28 IDX images: pixel bytes 0 and 255, labels 3 and 7.
+        var bytes = new byte[2 * 784];
+        bytes.AsSpan(784).Fill(255);
+        var fm = FashionMnist.FromIdx(new IdxArray([2, 28, 28], bytes), new IdxArray([2], [3, 7]));
+        var ds = TensorDataset.From(fm);
+        Assert.Equal(new ImageShape(1, 28, 28), ds.Shape);
+        Assert.Equal(7L, ds.Label(1));
+        Assert.Equal((0 - FashionMnist.Mean) / FashionMnist.Std, ds.Image(0)[0]);
+        Assert.Equal((1 - FashionMnist.Mean) / FashionMnist.Std, ds.Image(1)[783]);
+        var (images, labels) = new DataLoader(ds, batchSize: 2).Single();
+        Assert.Equal([2, 1, 28, 28], images.Shape.ToArray());
+        Assert.Equal([3L, 7L], labels.ToArray<long>());
+    }
 }
