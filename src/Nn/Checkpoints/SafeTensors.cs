@@ -242,6 +242,7 @@ public static class SafeTensors
         var header = new byte[n];
         stream.ReadExactly(header);
         if (n == 0 || header[0] != (byte)'{') throw Bad(source, "the header does not start with '{' (not a safetensors file?)");
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw Bad(source, "the header is not valid UTF-8");
         long dataLength = length - 8 - (long)n;
 
         var (entries, metadata) = ParseHeader(header, source);

@@ -122,6 +122,7 @@ public class SafeTensorsTests
         { "header past end", Concat(LE(100), "{}"u8.ToArray()), "larger than the file" },
         { "not json", Build("{\"a\":", []), "not valid JSON" },
         { "not object start", Build("[1, 2]  ", []), "does not start with '{'" },
+        { "invalid utf-8", Concat(LE(10), [(byte)'{', (byte)'"', 0xff, (byte)'"', (byte)':', (byte)'{', (byte)'}', (byte)'}', (byte)' ', (byte)' ']), "not valid UTF-8" },
         { "entry not object", Build("{\"a\":3}", []), "expected an object" },
         { "unknown dtype", Build("{\"a\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}", [0, 0]), "unknown or unsupported dtype 'F16'" },
         { "no shape", Build("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", [0, 0, 0, 0]), "no \"shape\"" },
@@ -158,6 +159,27 @@ public class SafeTensorsTests
         {
             var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(bytes[..^cut], "cut"));
             Assert.Contains("'cut'", e.Message);
+        }
+    }
+
+    [Fact]
+    public void CorruptedBytesAreEitherReadOrRejectedWithInvalidDataException()
+    {
+        // Random corruptions of a valid file (header bytes, the length, the data, invalid UTF-8): the reader
+        // never fails with anything but InvalidDataException, and never allocates past what the file holds.
+        var valid = SafeTensors.Serialize(AllDtypes(), new Dictionary<string, string> { ["k"] = "v" });
+        var rng = new Random(15);
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            var bytes = (byte[])valid.Clone();
+            int flips = 1 + rng.Next(3);
+            for (int f = 0; f < flips; f++)
+            {
+                int at = trial % 3 == 0 ? rng.Next(8) : rng.Next(Math.Min(bytes.Length, 8 + 400));
+                bytes[at] = trial % 5 == 0 ? (byte)(0x80 + rng.Next(0x80)) : (byte)rng.Next(256);
+            }
+            try { SafeTensors.Deserialize(bytes, "fuzz"); }
+            catch (InvalidDataException e) { Assert.Contains("'fuzz'", e.Message); }
         }
     }
 
