@@ -39,6 +39,8 @@ public static class SafeTensors
 
     private const string MetadataKey = "__metadata__";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// Writes <paramref name="tensors"/> (and optional string <paramref name="metadata"/>) to
     /// <paramref name="path"/> atomically: into a temporary file in the same directory, flushed to disk,
@@ -134,7 +136,9 @@ public static class SafeTensors
             offset += bytes;
         }
         json.Append('}');
-        var header = Encoding.UTF8.GetBytes(json.ToString());
+        byte[] header;
+        try { header = StrictUtf8.GetBytes(json.ToString()); }
+        catch (EncoderFallbackException e) { throw new ArgumentException("safetensors: a tensor name or metadata string is not valid UTF-16 (a lone surrogate)", nameof(tensors), e); }
         int pad = (8 - header.Length % 8) % 8;
         if (pad > 0) header = [.. header, .. Enumerable.Repeat((byte)' ', pad)];
         return new WritePlan(header, ordered);

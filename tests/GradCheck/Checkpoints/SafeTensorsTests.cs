@@ -222,6 +222,7 @@ public class SafeTensorsTests
     public void InvalidNamesAreRejected()
     {
         Assert.Contains("reserved", Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("__metadata__", Tensor.Zeros([1]))])).Message);
+        Assert.Contains("lone surrogate", Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("bad\ud800", Tensor.Zeros([1]))])).Message);
         Assert.Contains("duplicate tensor name 'x'", Assert.Throws<ArgumentException>(() => SafeTensors.Serialize([new("x", Tensor.Zeros([1])), new("x", Tensor.Zeros([1]))])).Message);
     }
 
