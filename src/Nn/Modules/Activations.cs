@@ -93,3 +93,48 @@ internal static class ActivationRepr
         return s.Contains('.') || s.Contains('e') ? s : s + ".0";
     }
 }
+
+/// <summary>torch.nn.Tanh.</summary>
+public sealed class Tanh : Module
+{
+    public override Tensor Forward(Tensor input) => F.Tanh(input);
+}
+
+/// <summary>torch.nn.Sigmoid.</summary>
+public sealed class Sigmoid : Module
+{
+    public override Tensor Forward(Tensor input) => F.Sigmoid(input);
+}
+
+/// <summary>
+/// torch.nn.Softmax over <paramref name="dim"/>. Note [Implicit softmax dim]: with dim null PyTorch's
+/// deprecated rule applies (dim 0 for 0-, 1- and 3-d input, else 1; PyTorch also warns), kept for ports of old code.
+/// </summary>
+public sealed class Softmax(int? dim = null) : Module
+{
+    public int? Dim { get; } = dim;
+
+    public override Tensor Forward(Tensor input) => F.Softmax(input, Dim ?? ImplicitDim.Of(input, "Softmax"));
+
+    protected override string ExtraRepr() => $"dim={(Dim?.ToString(CultureInfo.InvariantCulture) ?? "None")}";
+}
+
+/// <summary>torch.nn.LogSoftmax over <paramref name="dim"/> (null: the implicit rule of <see cref="Softmax"/>).</summary>
+public sealed class LogSoftmax(int? dim = null) : Module
+{
+    public int? Dim { get; } = dim;
+
+    public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim ?? ImplicitDim.Of(input, "LogSoftmax"));
+
+    protected override string ExtraRepr() => $"dim={(Dim?.ToString(CultureInfo.InvariantCulture) ?? "None")}";
+}
+
+internal static class ImplicitDim
+{
+    /// <summary>PyTorch's _get_softmax_dim, with its deprecation warning.</summary>
+    internal static int Of(Tensor input, string module)
+    {
+        Warnings.Raise($"{module}: Implicit dimension choice for {module.ToLowerInvariant().Replace("logsoftmax", "log_softmax")} has been deprecated. Change the call to include dim=X as an argument.");
+        return input.Rank is 0 or 1 or 3 ? 0 : 1;
+    }
+}

@@ -14,15 +14,32 @@ public sealed class Conv2d : Module
         Pair? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null,
         string paddingMode = "zeros")
     {
+        // PyTorch's _ConvNd.__init__ checks, in its order and words; then what F.conv2d would reject at the
+        // first call (kernel, stride, dilation, negative padding), so a bad module fails when built.
+        if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: groups must be a positive integer, got groups={groups}");
+        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, $"Conv2d: in_channels must be positive, got in_channels={inChannels}");
+        if (inChannels % groups != 0)
+            throw new ArgumentException($"Conv2d: in_channels must be divisible by groups, got in_channels={inChannels}, groups={groups}", nameof(inChannels));
+        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, $"Conv2d: out_channels must be positive, got out_channels={outChannels}");
+        if (outChannels % groups != 0)
+            throw new ArgumentException($"Conv2d: out_channels must be divisible by groups, got out_channels={outChannels}, groups={groups}", nameof(outChannels));
+        var s = stride ?? 1;
+        var pad = padding ?? 0;
+        var d = dilation ?? 1;
+        // Note [padding string repr]: PyTorch prints its set {'same', 'valid'} in hash order, which varies
+        // from run to run; we print one fixed order.
+        if (pad.Mode is { } mode && mode is not ("valid" or "same"))
+            throw new ArgumentException($"Conv2d: Invalid padding string '{mode}', should be one of {{'valid', 'same'}}", nameof(padding));
+        if (pad.Mode == "same" && s != (Pair)1)
+            throw new ArgumentException($"Conv2d: padding='same' is not supported for strided convolutions, got stride={s}", nameof(padding));
         if (paddingMode is not ("zeros" or "reflect" or "replicate" or "circular"))
             throw new ArgumentException($"Conv2d: padding_mode must be one of {{'zeros', 'reflect', 'replicate', 'circular'}}, but got padding_mode='{paddingMode}'", nameof(paddingMode));
-        if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), groups, $"Conv2d: groups must be a positive integer, got {groups}");
-        if (inChannels <= 0 || inChannels % groups != 0)
-            throw new ArgumentException($"Conv2d: in_channels must be positive and divisible by groups, got in_channels={inChannels}, groups={groups}", nameof(inChannels));
-        if (outChannels <= 0 || outChannels % groups != 0)
-            throw new ArgumentException($"Conv2d: out_channels must be positive and divisible by groups, got out_channels={outChannels}, groups={groups}", nameof(outChannels));
         if (kernelSize.H <= 0 || kernelSize.W <= 0)
             throw new ArgumentException($"Conv2d: kernel_size must be positive, got {kernelSize}", nameof(kernelSize));
+        if (s.H <= 0 || s.W <= 0) throw new ArgumentOutOfRangeException(nameof(stride), $"Conv2d: non-positive stride is not supported, got stride={s}");
+        if (d.H <= 0 || d.W <= 0) throw new ArgumentOutOfRangeException(nameof(dilation), $"Conv2d: non-positive dilation is not supported, got dilation={d}");
+        if (pad.Mode is null && (pad.Size.H < 0 || pad.Size.W < 0))
+            throw new ArgumentOutOfRangeException(nameof(padding), $"Conv2d: negative padding is not supported, got padding={pad.Size}");
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;
@@ -31,10 +48,6 @@ public sealed class Conv2d : Module
         Dilation = dilation ?? 1;
         Groups = groups;
         PaddingMode = paddingMode;
-        // With another mode F.Conv2d sees padding 0, so the checks it makes on a padding string are made here.
-        if (paddingMode != "zeros" && Padding.Mode is { } pm && pm != "valid" && (pm != "same" || Stride != (Pair)1))
-            throw new ArgumentException(pm == "same" ? "Conv2d: padding='same' is not supported for strided convolutions"
-                : $"Conv2d: Invalid padding string '{pm}', should be one of ['valid', 'same']", nameof(padding));
         var w = Tensor.Zeros([outChannels, inChannels / groups, kernelSize.H, kernelSize.W], dtype);
         Init.KaimingUniform_(w, a: Math.Sqrt(5), generator: generator);
         Weight = RegisterParameter("weight", new Parameter(w))!;

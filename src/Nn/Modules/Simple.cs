@@ -20,33 +20,3 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
 
     protected override string ExtraRepr() => $"start_dim={StartDim}, end_dim={EndDim}";
 }
-
-/// <summary>Applies its children in order (torch.nn.Sequential); they are named "0", "1", ….</summary>
-public sealed class Sequential : Module
-{
-    private readonly Module[] _layers;
-
-    public Sequential(params Module[] layers)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        for (int i = 0; i < layers.Length; i++)
-        {
-            if (layers[i] is null) throw new ArgumentException($"Sequential: layer {i} is null", nameof(layers));
-            RegisterModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), layers[i]);
-        }
-        _layers = (Module[])layers.Clone();
-    }
-
-    /// <summary>The layers in order.</summary>
-    public IReadOnlyList<Module> Layers => _layers;
-
-    public int Count => _layers.Length;
-
-    public Module this[int index] => _layers[index];
-
-    public override Tensor Forward(Tensor input)
-    {
-        foreach (var layer in _layers) input = layer.Forward(input);
-        return input;
-    }
-}

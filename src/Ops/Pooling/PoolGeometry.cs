@@ -64,6 +64,24 @@ internal sealed class PoolGeometry
     // PyTorch checks "stride should not be zero" first; with our explicit kernel check first, kernel 0
     // (whose default stride is 0) is reported as a kernel problem, which says what is wrong.
 
+    /// <summary>
+    /// The window checks of a fixed-window pooling call, without an input: what the pooling modules
+    /// (MaxPool2d, AvgPool2d) run at construction so a bad module fails when built, with the same messages.
+    /// </summary>
+    public static void CheckWindow(string op, Pair kernel, Pair stride, Pair padding, Pair dilation)
+    {
+        if (kernel.H <= 0 || kernel.W <= 0)
+            throw new ArgumentOutOfRangeException(nameof(kernel), $"{op}: kernel size should be greater than zero, but got kH: {kernel.H} kW: {kernel.W}");
+        if (stride.H <= 0 || stride.W <= 0)
+            throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: stride should be greater than zero, but got dH: {stride.H} dW: {stride.W}");
+        if (dilation.H <= 0 || dilation.W <= 0)
+            throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: dilation should be greater than zero, but got dilationH: {dilation.H} dilationW: {dilation.W}");
+        if (padding.H < 0 || padding.W < 0)
+            throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: pad must be non-negative, but got padH: {padding.H} padW: {padding.W}");
+        if (padding.H > kernel.H / 2 || padding.W > kernel.W / 2)
+            throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}");
+    }
+
     /// <summary>Validates a fixed-window pooling call (max_pool2d, avg_pool2d, lp_pool2d) and builds its tables.</summary>
     public static PoolGeometry Fixed(string op, Tensor input, Pair kernel, Pair? stride, Pair padding, Pair dilation, bool ceilMode,
         bool includePad = true, int? divisorOverride = null)
@@ -73,16 +91,7 @@ internal sealed class PoolGeometry
         CheckInput(op, input, requireChannels: true,
             $"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got: {ShapeUtil.Format(input.Shape)}");
         var s = stride ?? kernel;
-        if (kernel.H <= 0 || kernel.W <= 0)
-            throw new ArgumentOutOfRangeException(nameof(kernel), $"{op}: kernel size should be greater than zero, but got kH: {kernel.H} kW: {kernel.W}");
-        if (s.H <= 0 || s.W <= 0)
-            throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: stride should be greater than zero, but got dH: {s.H} dW: {s.W}");
-        if (dilation.H <= 0 || dilation.W <= 0)
-            throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: dilation should be greater than zero, but got dilationH: {dilation.H} dilationW: {dilation.W}");
-        if (padding.H < 0 || padding.W < 0)
-            throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: pad must be non-negative, but got padH: {padding.H} padW: {padding.W}");
-        if (padding.H > kernel.H / 2 || padding.W > kernel.W / 2)
-            throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}");
+        CheckWindow(op, kernel, s, padding, dilation);
 
         var (batched, n, c, h, w) = Dims(input);
         long oh = PoolAxis.OutputSize(h, kernel.H, s.H, padding.H, dilation.H, ceilMode);

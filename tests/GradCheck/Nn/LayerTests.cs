@@ -86,8 +86,8 @@ public class LayerTests
     [Fact]
     public void BadLayerArgumentsThrow()
     {
-        Assert.Contains("in_channels must be positive and divisible by groups", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(5, 4, 3, groups: 2)).Message);
-        Assert.Contains("out_channels must be positive and divisible by groups", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(4, 5, 3, groups: 2)).Message);
+        Assert.Contains("in_channels must be divisible by groups", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(5, 4, 3, groups: 2)).Message);
+        Assert.Contains("out_channels must be divisible by groups", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(4, 5, 3, groups: 2)).Message);
         Assert.Contains("kernel_size must be positive", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(1, 1, 0)).Message);
         Assert.Contains("in_features", Assert.ThrowsAny<ArgumentException>(() => new Linear(-1, 3)).Message);
         Assert.Contains("layer 1 is null", Assert.ThrowsAny<ArgumentException>(() => new Sequential(new ReLU(), null!)).Message);

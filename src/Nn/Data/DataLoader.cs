@@ -1,0 +1,69 @@
+using System.Collections;
+
+namespace Autograd.Nn.Data;
+
+/// <summary>
+/// Batches a <see cref="TensorDataset"/> (torch.utils.data.DataLoader over a TensorDataset): each
+/// enumeration is one epoch of (images, labels) pairs, images a float32 (B, C, H, W) tensor after the
+/// optional <see cref="Transform"/>, labels an int64 (B) tensor. PyTorch's defaults: batch size 1, no
+/// shuffling, the last short batch kept.
+/// </summary>
+/// <remarks>
+/// Note [DataLoader randomness]: one <see cref="Generator"/> drives both the epoch's permutation (drawn
+/// first, by <see cref="BatchIterator"/>) and the random transforms (image by image in batch order), so a
+/// loader built with <c>new Generator(seed)</c> yields the same epochs every run. PyTorch draws the
+/// transforms from the global RNG instead; its sequence can't be reproduced here either way.
+/// </remarks>
+public sealed class DataLoader : IEnumerable<(Tensor Images, Tensor Labels)>
+{
+    private readonly BatchIterator _batches;
+    private readonly Generator _generator;
+
+    public DataLoader(TensorDataset dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false,
+        Transform? transform = null, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        _generator = generator ?? Generator.Default;
+        _batches = new BatchIterator(dataset.Count, batchSize, shuffle, dropLast, _generator);
+        Dataset = dataset;
+        Transform = transform;
+        OutputShape = transform?.OutputShape(dataset.Shape) ?? dataset.Shape;   // an unsuitable transform fails here, not mid-epoch
+    }
+
+    public TensorDataset Dataset { get; }
+    public Transform? Transform { get; }
+    public int BatchSize => _batches.BatchSize;
+    public bool Shuffle => _batches.Shuffle;
+    public bool DropLast => _batches.DropLast;
+
+    /// <summary>The shape of one image as yielded.</summary>
+    public ImageShape OutputShape { get; }
+
+    /// <summary>Batches per epoch (len(loader)).</summary>
+    public int Count => _batches.BatchCount;
+
+    /// <summary>One epoch.</summary>
+    public IEnumerator<(Tensor Images, Tensor Labels)> GetEnumerator()
+    {
+        foreach (var indices in _batches) yield return Batch(indices);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The batch of the images at <paramref name="indices"/>, transformed (drawing from the loader's generator).</summary>
+    public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<int> indices)
+    {
+        int size = OutputShape.Size;
+        var images = new float[indices.Length * size];
+        var labels = new long[indices.Length];
+        for (int b = 0; b < indices.Length; b++)
+        {
+            var dst = images.AsSpan(b * size, size);
+            if (Transform is null) Dataset.Image(indices[b]).CopyTo(dst);
+            else Transform.Apply(Dataset.Image(indices[b]), Dataset.Shape, dst, _generator);
+            labels[b] = Dataset.Label(indices[b]);
+        }
+        return (new Tensor(images, [indices.Length, OutputShape.Channels, OutputShape.Height, OutputShape.Width]),
+            new Tensor(labels, [indices.Length]));
+    }
+}
