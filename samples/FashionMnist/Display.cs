@@ -54,7 +54,7 @@ internal sealed class Display
         AnsiConsole.Write(new Rule("[bold]Fashion-MNIST · Autograd[/]").LeftJustified());
         AnsiConsole.WriteLine(model.ToString());
         AnsiConsole.MarkupLine(Inv($"parameters [bold]{model.ParameterCount():N0}[/] · train {trainCount:N0} · test {testCount:N0} images (loaded in {loadTime.TotalSeconds:F1} s from {Markup.Escape(o.DataDirectory)})"));
-        AnsiConsole.MarkupLine(Inv($"epochs {o.Epochs} · batch {o.BatchSize} · SGD lr {o.LearningRate} momentum {o.Momentum} · seed {o.Seed} · threads {Threading.NumThreads} · {(_live ? "live progress" : "plain progress")}"));
+        AnsiConsole.MarkupLine(Inv($"epochs {o.Epochs} · batch {o.BatchSize} · {(o.IsResNet ? $"AdamW lr {o.LearningRate} weight decay {o.WeightDecay}, cosine per step, flips and crops" : $"SGD lr {o.LearningRate} momentum {o.Momentum}")} · seed {o.Seed} · threads {Threading.NumThreads} · {(_live ? "live progress" : "plain progress")}"));
     }
 
     /// <summary>Runs the training loop with a progress sink suited to the output.</summary>

@@ -1,17 +1,29 @@
 namespace Autograd.Samples.FashionMnist;
 
-/// <summary>The command line, parsed.</summary>
+/// <summary>The command line, parsed; model-dependent defaults already filled in (<see cref="Resolve"/>).</summary>
 internal sealed record TrainOptions(
+    string Model,
     int Epochs,
     int BatchSize,
     double LearningRate,
     double Momentum,
+    double WeightDecay,
+    int[] Widths,
     int Seed,
     int? Threads,
     string DataDirectory,
     int? Limit,
     string? LogDirectory,
-    bool Plain);
+    bool Plain,
+    string? SavePath,
+    string? ResumePath)
+{
+    public bool IsResNet => Model == "resnet";
+
+    /// <summary>The defaults that depend on the model: batch 64 / SGD lr 0.05 (cnn), batch 128 / AdamW peak lr 3e-3 (resnet).</summary>
+    public static (int BatchSize, double LearningRate) Defaults(string model)
+        => model == "resnet" ? (128, 3e-3) : (64, 0.05);
+}
 
 /// <summary>What one epoch achieved.</summary>
 internal sealed record EpochResult(int Epoch, double MeanLoss, double TestAccuracy, double ImagesPerSecond, TimeSpan TrainTime);

@@ -19,7 +19,7 @@ internal static class Trainer
         {
             return Train(o, display);
         }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or CheckpointMismatchException)
         {
             display.Error(e.Message);
             return 2;
@@ -34,24 +34,42 @@ internal static class Trainer
         var test = Dataset.Load(o.DataDirectory, train: false, limit: o.Limit);
         load.Stop();
 
-        var model = Network.Build(new Generator(o.Seed));
-        var optimizer = new SGD(model.Parameters(), lr: o.LearningRate, momentum: o.Momentum);
-        var batches = new BatchIterator(train.Count, o.BatchSize, shuffle: true, generator: new Generator(o.Seed + 1));
+        var run = Recipe.Create(o, train);
+        var model = run.Model;
+        var batchCount = new BatchIterator(train.Count, o.BatchSize).BatchCount;
+        var losses = new List<double>();
+        var results = new List<EpochResult>();
+        int firstEpoch = 1;
+        if (o.ResumePath is { } resumePath)
+        {
+            var saved = TrainingCheckpoint.Restore(resumePath, run, o);
+            firstEpoch = saved.Epoch + 1;
+            losses.AddRange(saved.Losses);
+            results.AddRange(saved.Results);
+        }
         display.Header(o, model, train.Count, test.Count, load.Elapsed);
 
         string csvPath = CsvPath(o.LogDirectory);
         using var csv = new StreamWriter(csvPath);
         csv.WriteLine("step,epoch,batch,loss");
+        for (int i = 0; i < losses.Count; i++)   // a resumed run's CSV holds the whole curve
+            csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{i / batchCount + 1},{i % batchCount + 1},{losses[i]:R}"));
 
-        var losses = new List<double>();
-        var results = new List<EpochResult>();
         int[,] confusion = new int[Dataset.Classes, Dataset.Classes];
-        display.Train(o.Epochs, batches.BatchCount, progress =>
+        display.Train(o.Epochs, batchCount, progress =>
         {
-            for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= o.Epochs; epoch++)
             {
                 progress.BeginEpoch(epoch);
                 model.Train();
+                // Note [Epoch randomness]: each epoch's shuffling, crops/flips and dropout masks come from
+                // generators seeded by (seed, epoch) alone, so a run resumed from the checkpoint of epoch k
+                // draws exactly what the uninterrupted run drew in epoch k + 1 (epoch 1 uses seed + 1 for
+                // the shuffling, as this sample always has).
+                var generator = new Generator(unchecked(o.Seed + 1 + (epoch - 1) * 1_000_003));
+                Generator.ManualSeed(unchecked(o.Seed + 2 + (epoch - 1) * 1_000_003));
+                var batches = new BatchIterator(train.Count, o.BatchSize, shuffle: true, generator: generator);
+                var loader = new DataLoader(run.Data, o.BatchSize, transform: run.Augment, generator: generator);
                 double running = 0, sum = 0;
                 int seen = 0, b = 0;
                 var clock = Stopwatch.StartNew();
@@ -59,17 +77,17 @@ internal static class Trainer
                 {
                     double l;
                     // Note [Tensor scopes]: the step's activations, residuals and gradients are pooled
-                    // and recycled when the scope ends (no large-object-heap churn); the parameters and
-                    // SGD's momentum buffers live outside it. Gradients left in .Grad belong to the
+                    // and recycled when the scope ends (no large-object-heap churn); the parameters,
+                    // buffers and optimizer state live outside it. Gradients left in .Grad belong to the
                     // scope, which is fine: ZeroGrad clears them before the next backward.
                     using (new TensorScope())
                     {
-                        var x = train.Images(idx);
-                        var y = train.LabelsAt(idx);
+                        var (x, y) = loader.Batch(idx);
                         var loss = F.CrossEntropy(model.Forward(x), y);
-                        optimizer.ZeroGrad();
+                        run.Optimizer.ZeroGrad();
                         loss.Backward();
-                        optimizer.Step();
+                        run.Optimizer.Step();
+                        run.Schedule?.Step();
                         l = loss.Item();
                     }
                     losses.Add(l);
@@ -87,12 +105,13 @@ internal static class Trainer
                 confusion = matrix;
                 var r = new EpochResult(epoch, sum / b, accuracy, seen / clock.Elapsed.TotalSeconds, clock.Elapsed);
                 results.Add(r);
+                if (o.SavePath is { } savePath) TrainingCheckpoint.Save(savePath, run, o, epoch, losses, results);
                 progress.EndEpoch(r);
             }
         });
 
         display.Summary(results, confusion, losses, csvPath);
-        double totalImages = (double)train.Count * o.Epochs;
+        double totalImages = (double)train.Count * results.Count;
         double totalSeconds = results.Sum(r => r.TrainTime.TotalSeconds);
         // The machine-readable last line: accuracy as a fraction in [0, 1], throughput of training.
         Console.Out.Flush();

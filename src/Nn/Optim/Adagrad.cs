@@ -48,7 +48,7 @@ public sealed class Adagrad : Optimizer
     {
         if (state.ContainsKey("sum")) return;
         state["step"] = Tensor.Scalar(0.0, DType.Float32);
-        state["sum"] = Tensor.Full(p.Shape, group.GetDouble("initial_accumulator_value"), p.DType);
+        state["sum"] = StateZeros(p, group.GetDouble("initial_accumulator_value"));
     }
 
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)

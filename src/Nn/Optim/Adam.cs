@@ -88,11 +88,11 @@ internal static class AdamRule
         if (!state.ContainsKey("exp_avg"))
         {
             state["step"] = Tensor.Scalar(0.0, DType.Float32);
-            state["exp_avg"] = Tensor.Zeros(param.Shape, param.DType);
-            state["exp_avg_sq"] = Tensor.Zeros(param.Shape, param.DType);
-            if (amsgrad) state["max_exp_avg_sq"] = Tensor.Zeros(param.Shape, param.DType);
+            state["exp_avg"] = Optimizer.StateZeros(param);
+            state["exp_avg_sq"] = Optimizer.StateZeros(param);
+            if (amsgrad) state["max_exp_avg_sq"] = Optimizer.StateZeros(param);
         }
-        if (amsgrad && !state.ContainsKey("max_exp_avg_sq")) state["max_exp_avg_sq"] = Tensor.Zeros(param.Shape, param.DType);
+        if (amsgrad && !state.ContainsKey("max_exp_avg_sq")) state["max_exp_avg_sq"] = Optimizer.StateZeros(param);
         double step = OptimMath.IncrementStep(state);
         if (param.DType == DType.Float32) Kernel<float>(group, param, grad, state, step, decoupled, amsgrad);
         else Kernel<double>(group, param, grad, state, step, decoupled, amsgrad);

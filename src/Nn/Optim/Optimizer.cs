@@ -142,6 +142,19 @@ public abstract class Optimizer
         return loss;
     }
 
+    /// <summary>
+    /// A zero tensor shaped like <paramref name="param"/> for optimizer state (exp_avg, momentum_buffer, ...):
+    /// allocated outside any <see cref="TensorScope"/>, since state must outlive the training step that
+    /// creates it (Note [Tensor scopes]: a pooled array would be recycled when the step's scope ends).
+    /// </summary>
+    internal static Tensor StateZeros(Tensor param, double value = 0)
+    {
+        Array storage = param.DType == DType.Float32 ? new float[param.Numel] : new double[param.Numel];
+        var t = new Tensor(storage, (int[])param.Dims.Clone());
+        if (value != 0) for (int i = 0; i < t.Numel; i++) t.SetDouble(i, value);
+        return t;
+    }
+
     /// <summary>One update of every parameter whose <c>Grad</c> is set (optimizer.step()); others are skipped, as in PyTorch.</summary>
     public void Step()
     {

@@ -45,10 +45,10 @@ public sealed class RMSprop : Optimizer
         if (!state.ContainsKey("square_avg"))
         {
             state["step"] = Tensor.Scalar(0.0, DType.Float32);
-            state["square_avg"] = Tensor.Zeros(param.Shape, param.DType);
+            state["square_avg"] = StateZeros(param);
         }
-        if (momentum > 0 && !state.ContainsKey("momentum_buffer")) state["momentum_buffer"] = Tensor.Zeros(param.Shape, param.DType);
-        if (centered && !state.ContainsKey("grad_avg")) state["grad_avg"] = Tensor.Zeros(param.Shape, param.DType);
+        if (momentum > 0 && !state.ContainsKey("momentum_buffer")) state["momentum_buffer"] = StateZeros(param);
+        if (centered && !state.ContainsKey("grad_avg")) state["grad_avg"] = StateZeros(param);
         OptimMath.IncrementStep(state);
         if (param.DType == DType.Float32) Kernel<float>(group, param, grad, state, momentum, centered);
         else Kernel<double>(group, param, grad, state, momentum, centered);

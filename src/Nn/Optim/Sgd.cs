@@ -93,7 +93,7 @@ public sealed class SGD : Optimizer
             if (!state.TryGetValue("momentum_buffer", out var bufT))
             {
                 // First step: the buffer is a copy of d, without dampening (torch.clone(d_p)).
-                state["momentum_buffer"] = bufT = Tensor.Zeros(param.Shape, param.DType);
+                state["momentum_buffer"] = bufT = StateZeros(param);
                 buf = bufT.Span<T>();
                 d.CopyTo(buf);
             }
