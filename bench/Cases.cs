@@ -52,6 +52,9 @@ public static partial class Cases
         .. SelectionCases,
         .. CompareCases,
         .. IndexingCases,
+        .. NormCases,
+        .. LayersCases,
+        .. LossesCases,
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>

@@ -88,7 +88,7 @@ def make_resnet(widths):
     """The residual CNN of --model resnet, as ResNet.cs builds it (same module names)."""
     w0, w1, w2 = widths
     return nn.Sequential(
-        nn.Conv2d(1, w0, 3, 1, 1, bias=False), nn.BatchNorm2d(w0), nn.ReLU(),
+        nn.Conv2d(1, w0, 3, 1, 1, bias=False), nn.BatchNorm2d(w0), nn.ReLU(), nn.MaxPool2d(2),
         BasicBlock(w0, w0, 1), BasicBlock(w0, w1, 2), BasicBlock(w1, w2, 2),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(w2, 10))
 
