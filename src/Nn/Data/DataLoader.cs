@@ -54,7 +54,8 @@ public sealed class DataLoader : IEnumerable<(Tensor Images, Tensor Labels)>
     public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<int> indices)
     {
         int size = OutputShape.Size;
-        var images = new float[indices.Length * size];
+        // Pooled inside a TensorScope (a training step), so batches do not churn the large-object heap.
+        var images = TensorStorage.Allocate<float>(indices.Length * size, zeroed: false);
         var labels = new long[indices.Length];
         for (int b = 0; b < indices.Length; b++)
         {
