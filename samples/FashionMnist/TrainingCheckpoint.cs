@@ -41,7 +41,7 @@ internal static class TrainingCheckpoint
             ["history"] = new(new Dictionary<string, Tensor> { ["losses"] = Tensor.From(losses.ToArray(), [losses.Count]) }),
         };
         if (run.Schedule is { } schedule)
-            sections["scheduler"] = new(new Dictionary<string, Tensor>(), new Dictionary<string, string> { ["state"] = JsonSerializer.Serialize(schedule.StateDict()) });
+            sections["scheduler"] = new(new Dictionary<string, Tensor>(), new Dictionary<string, string> { ["state"] = OptionsJson.Serialize(schedule.StateDict()) });
         Checkpoint.Save(path, run.Model, metadata, sections);
     }
 
@@ -59,25 +59,10 @@ internal static class TrainingCheckpoint
         var optimizer = checkpoint.Section("optimizer");
         run.Optimizer.LoadStateDict(OptimizerStateDict.FromFlat(optimizer.Tensors, optimizer.Metadata));
         if (run.Schedule is { } schedule)
-            schedule.LoadStateDict(FromJson(checkpoint.Section("scheduler").Metadata["state"]));
+            schedule.LoadStateDict(OptionsJson.Deserialize(checkpoint.Section("scheduler").Metadata["state"]));
         var losses = checkpoint.Section("history").Tensors["losses"].ToDoubleArray();
         var results = JsonSerializer.Deserialize<double[][]>(checkpoint.Metadata["results"])!
             .Select(r => new EpochResult((int)r[0], r[1], r[2], r[3], TimeSpan.FromSeconds(r[4]))).ToList();
         return (epoch, losses, results);
-    }
-
-    /// <summary>A scheduler state back from JSON: numbers as double, lists as double[] (what LRScheduler.LoadStateDict reads).</summary>
-    private static Dictionary<string, object> FromJson(string json)
-    {
-        var state = new Dictionary<string, object>();
-        foreach (var p in JsonDocument.Parse(json).RootElement.EnumerateObject())
-            state[p.Name] = p.Value.ValueKind switch
-            {
-                JsonValueKind.Array => p.Value.EnumerateArray().Select(e => e.GetDouble()).ToArray(),
-                JsonValueKind.Number => p.Value.GetDouble(),
-                JsonValueKind.True or JsonValueKind.False => p.Value.GetBoolean(),
-                _ => p.Value.GetString()!,
-            };
-        return state;
     }
 }

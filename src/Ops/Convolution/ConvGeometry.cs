@@ -36,6 +36,26 @@ internal readonly record struct ConvGeometry(
 
     public int[] OutputShape => Batched ? [N, OutC, OH, OW] : [OutC, OH, OW];
 
+    /// <summary>
+    /// The checks conv2d and conv_transpose2d share, in PyTorch's order and words: input rank, weight rank
+    /// (<paramref name="weightLayout"/> names its dims), matching dtypes, positive groups and stride.
+    /// </summary>
+    internal static void CheckOperands(string op, Tensor input, Tensor weight, Tensor? bias, int groups, Pair stride, string weightLayout)
+    {
+        if (input.Rank is not (3 or 4))
+            throw new ArgumentException($"{op}: Expected 3D (unbatched) or 4D (batched) input to {op}, but got input of size: {ShapeUtil.Format(input.Shape)}", nameof(input));
+        if (weight.Rank != 4)
+            throw new ArgumentException($"{op}: Expected 4-dimensional weight {weightLayout}, but got weight of size {ShapeUtil.Format(weight.Shape)}", nameof(weight));
+        if (input.DType != weight.DType)
+            throw new ArgumentException($"{op}: Input type ({input.DType}) and weight type ({weight.DType}) should be the same", nameof(weight));
+        if (bias is not null && bias.DType != input.DType)
+            throw new ArgumentException($"{op}: Input type ({input.DType}) and bias type ({bias.DType}) should be the same", nameof(bias));
+        if (groups <= 0)
+            throw new ArgumentOutOfRangeException(nameof(groups), $"{op}: non-positive groups is not supported, got groups={groups}");
+        if (stride.H <= 0 || stride.W <= 0)
+            throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: non-positive stride is not supported, got stride={stride}");
+    }
+
     // Note [conv2d validation]
     // Every condition PyTorch 1.13 rejects is rejected here, before any allocation, with PyTorch's
     // wording prefixed by "conv2d:" and the offending values appended. The order follows
@@ -50,18 +70,7 @@ internal readonly record struct ConvGeometry(
     internal static ConvGeometry Create(Tensor input, Tensor weight, Tensor? bias, Pair stride, Padding padding, Pair dilation, int groups)
     {
         const string op = "conv2d";
-        if (input.Rank is not (3 or 4))
-            throw new ArgumentException($"{op}: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {ShapeUtil.Format(input.Shape)}", nameof(input));
-        if (weight.Rank != 4)
-            throw new ArgumentException($"{op}: Expected 4-dimensional weight (out_channels, in_channels/groups, kH, kW), but got weight of size {ShapeUtil.Format(weight.Shape)}", nameof(weight));
-        if (input.DType != weight.DType)
-            throw new ArgumentException($"{op}: Input type ({input.DType}) and weight type ({weight.DType}) should be the same", nameof(weight));
-        if (bias is not null && bias.DType != input.DType)
-            throw new ArgumentException($"{op}: Input type ({input.DType}) and bias type ({bias.DType}) should be the same", nameof(bias));
-        if (groups <= 0)
-            throw new ArgumentOutOfRangeException(nameof(groups), $"{op}: non-positive groups is not supported, got groups={groups}");
-        if (stride.H <= 0 || stride.W <= 0)
-            throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: non-positive stride is not supported, got stride={stride}");
+        CheckOperands(op, input, weight, bias, groups, stride, "(out_channels, in_channels/groups, kH, kW)");
         if (dilation.H <= 0 || dilation.W <= 0)
             throw new ArgumentOutOfRangeException(nameof(dilation), $"{op}: non-positive dilation is not supported, got dilation={dilation}");
         if (padding.Mode is not (null or "same" or "valid"))

@@ -49,18 +49,7 @@ internal readonly record struct TransposedGeometry(ConvGeometry Conv, int OutC, 
         Pair outputPadding, Pair dilation, int groups)
     {
         const string op = "conv_transpose2d";
-        if (input.Rank is not (3 or 4))
-            throw new ArgumentException($"{op}: Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: {ShapeUtil.Format(input.Shape)}", nameof(input));
-        if (weight.Rank != 4)
-            throw new ArgumentException($"{op}: Expected 4-dimensional weight (in_channels, out_channels/groups, kH, kW), but got weight of size {ShapeUtil.Format(weight.Shape)}", nameof(weight));
-        if (input.DType != weight.DType)
-            throw new ArgumentException($"{op}: Input type ({input.DType}) and weight type ({weight.DType}) should be the same", nameof(weight));
-        if (bias is not null && bias.DType != input.DType)
-            throw new ArgumentException($"{op}: Input type ({input.DType}) and bias type ({bias.DType}) should be the same", nameof(bias));
-        if (groups <= 0)
-            throw new ArgumentOutOfRangeException(nameof(groups), $"{op}: non-positive groups is not supported, got groups={groups}");
-        if (stride.H <= 0 || stride.W <= 0)
-            throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: non-positive stride is not supported, got stride={stride}");
+        ConvGeometry.CheckOperands(op, input, weight, bias, groups, stride, "(in_channels, out_channels/groups, kH, kW)");
         if (padding.H < 0 || padding.W < 0)
             throw new ArgumentOutOfRangeException(nameof(padding), $"{op}: negative padding is not supported, got padding={padding}");
         if (outputPadding.H < 0 || outputPadding.W < 0)

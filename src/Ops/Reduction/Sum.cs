@@ -93,7 +93,15 @@ public static partial class F
     internal static Tensor ExpandData(Tensor g, int[] shape)
     {
         var r = Tensor.Uninitialized(g.DType, shape);   // ExpandInto writes every element
-        if (g.DType == DType.Float32) ExpandInto<float>(g, r); else ExpandInto<double>(g, r);
+        switch (g.DType)   // every dtype: Copy_ and index assignment broadcast integer and bool sources too
+        {
+            case DType.Float32: ExpandInto<float>(g, r); break;
+            case DType.Float64: ExpandInto<double>(g, r); break;
+            case DType.Int64: ExpandInto<long>(g, r); break;
+            case DType.Int32: ExpandInto<int>(g, r); break;
+            case DType.Bool: ExpandInto<bool>(g, r); break;
+            default: ExpandInto<byte>(g, r); break;
+        }
         return r;
     }
 
@@ -102,7 +110,7 @@ public static partial class F
     /// bias gradient's derivative expands one): each source element fills one contiguous block, so the
     /// copy is a Span.Fill per block instead of a strided walk per row. False when the trailing dims are not broadcast.
     /// </summary>
-    private static bool FillTrailingBlocks<T>(int[] from, int[] to, T[] src, T[] dst) where T : unmanaged, INumberBase<T>
+    private static bool FillTrailingBlocks<T>(int[] from, int[] to, T[] src, T[] dst) where T : unmanaged
     {
         int t = to.Length;
         long block = 1;
@@ -120,7 +128,7 @@ public static partial class F
         return true;
     }
 
-    private static void ExpandInto<T>(Tensor g, Tensor r) where T : unmanaged, INumberBase<T>
+    private static void ExpandInto<T>(Tensor g, Tensor r) where T : unmanaged
     {
         T[] src = g.Array<T>(), dst = r.Array<T>();
         if (src.Length == 1) { Kernels.Reduce.Fill(dst, src[0]); return; }
