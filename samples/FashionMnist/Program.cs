@@ -12,6 +12,7 @@ var momentum = new Option<double>("--momentum") { Description = "SGD momentum (c
 var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW's decoupled weight decay (resnet)", DefaultValueFactory = _ => 5e-4 };
 var widths = new Option<string>("--widths") { Description = "Channels of the three residual stages (resnet)", DefaultValueFactory = _ => "24,48,96" };
 var save = new Option<string?>("--save") { Description = "Write a checkpoint (model, optimizer, schedule, epoch, loss curve; safetensors) to this file after every epoch" };
+var stopAfter = new Option<int?>("--stop-after") { Description = "End this run after that epoch, as if interrupted (with --save, a later --resume continues it)" };
 var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint from the epoch after it, up to --epochs" };
 var seed = new Option<int>("--seed", "-s") { Description = "Seed of the weight initialisation (and, plus one, of the shuffling)", DefaultValueFactory = _ => 1 };
 var threads = new Option<int?>("--threads", "-t") { Description = "Threads the kernels may use (default: all cores)" };
@@ -27,11 +28,12 @@ weightDecay.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() >= 0)) r.A
 widths.Validators.Add(r => { if (ParseWidths(r.GetValueOrDefault<string>()!) is null) r.AddError("--widths must be three positive integers, e.g. 24,48,96"); });
 momentum.Validators.Add(r => { var m = r.GetValueOrDefault<double>(); if (!(m >= 0 && m < 1)) r.AddError("--momentum must be in [0, 1)"); });
 threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1"); });
+stopAfter.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--stop-after must be at least 1"); });
 limit.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--limit must be at least 1"); });
 
 var root = new RootCommand("Train a small CNN (or, with --model resnet, a residual CNN) on Fashion-MNIST with the Autograd engine (see docs/training.md).")
 {
-    model, epochs, batchSize, lr, momentum, weightDecay, widths, seed, threads, data, limit, logDir, plain, save, resume,
+    model, epochs, batchSize, lr, momentum, weightDecay, widths, seed, threads, data, limit, logDir, plain, save, resume, stopAfter,
 };
 root.SetAction(parse =>
 {
@@ -52,7 +54,8 @@ root.SetAction(parse =>
     LogDirectory: parse.GetValue(logDir),
     Plain: parse.GetValue(plain),
     SavePath: parse.GetValue(save),
-    ResumePath: parse.GetValue(resume)));
+    ResumePath: parse.GetValue(resume),
+    StopAfter: parse.GetValue(stopAfter)));
 });
 return root.Parse(args).Invoke();
 

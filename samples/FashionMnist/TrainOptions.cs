@@ -16,7 +16,8 @@ internal sealed record TrainOptions(
     string? LogDirectory,
     bool Plain,
     string? SavePath,
-    string? ResumePath)
+    string? ResumePath,
+    int? StopAfter)
 {
     public bool IsResNet => Model == "resnet";
 

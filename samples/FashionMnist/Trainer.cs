@@ -58,7 +58,8 @@ internal static class Trainer
         int[,] confusion = new int[Dataset.Classes, Dataset.Classes];
         display.Train(o.Epochs, batchCount, progress =>
         {
-            for (int epoch = firstEpoch; epoch <= o.Epochs; epoch++)
+            int lastEpoch = Math.Min(o.Epochs, o.StopAfter ?? o.Epochs);
+            for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++)
             {
                 progress.BeginEpoch(epoch);
                 model.Train();
@@ -116,7 +117,7 @@ internal static class Trainer
         // The machine-readable last line: accuracy as a fraction in [0, 1], throughput of training.
         Console.Out.Flush();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT epochs={o.Epochs} test_accuracy={results[^1].TestAccuracy:F4} images_per_second={totalImages / totalSeconds:F1}"));
+            $"RESULT epochs={results[^1].Epoch} test_accuracy={results[^1].TestAccuracy:F4} images_per_second={totalImages / totalSeconds:F1}"));
         return 0;
     }
 

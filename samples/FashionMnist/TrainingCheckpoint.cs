@@ -24,6 +24,7 @@ internal static class TrainingCheckpoint
     {
         ["run.model"] = o.Model,
         ["run.seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
+        ["run.epochs"] = o.Epochs.ToString(CultureInfo.InvariantCulture),   // the cosine's T_max depends on it
         ["run.batch_size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["run.train_images"] = trainCount.ToString(CultureInfo.InvariantCulture),
         ["run.widths"] = o.IsResNet ? string.Join(",", o.Widths) : "-",
@@ -54,7 +55,7 @@ internal static class TrainingCheckpoint
                 throw new CheckpointMismatchException($"--resume: '{path}' was saved by a run with {key[4..]}={saved ?? "(none)"}, this run has {value}; use the same options");
         int epoch = int.Parse(checkpoint.Metadata["epoch"], CultureInfo.InvariantCulture);
         if (epoch >= o.Epochs)
-            throw new CheckpointMismatchException($"--resume: '{path}' already holds {epoch} epochs; ask for more with --epochs (now {o.Epochs})");
+            throw new CheckpointMismatchException($"--resume: '{path}' already holds all {epoch} epochs of its run");
         run.Model.LoadStateDict(checkpoint.Model, strict: true);
         var optimizer = checkpoint.Section("optimizer");
         run.Optimizer.LoadStateDict(OptimizerStateDict.FromFlat(optimizer.Tensors, optimizer.Metadata));
