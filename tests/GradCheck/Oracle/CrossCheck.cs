@@ -46,6 +46,16 @@ public static partial class CrossCheck
     public static string? Agree(Case c, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> f, int seed)
         => Run(c, dtype, (e, x) => (f(e, x), null), seed, mustAccept: false);
 
+    /// <summary>Error agreement over a table of (op, why, inputs, f) rows, each seeded by its position; fails with every disagreement.</summary>
+    public static void AllAgree(DType dtype, IEnumerable<(string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)> rows)
+    {
+        var failures = new List<string>();
+        int n = 0;
+        foreach (var (op, why, inputs, f) in rows)
+            if (Agree(new Case(op, why, [why], inputs), dtype, f, n++) is { } m) failures.Add(m);
+        AssertAllAgree(failures, n);
+    }
+
     /// <summary>Compares every case (seeded by its position, so both dtypes see the same values) and fails with all disagreements.</summary>
     public static void All(DType dtype, IEnumerable<(Case Case, Func<IEngine, EngineTensor[], EngineTensor> F)> items)
     {
