@@ -1,4 +1,5 @@
 using System.Text;
+using Autograd.Samples.Explain;
 
 namespace Autograd.Tests;
 
@@ -9,8 +10,8 @@ namespace Autograd.Tests;
 /// </summary>
 public class ConvSeedTests
 {
-    private static readonly float[] SeedX = [1, -1, 0, -1, 2, 1, 0, 2, -2];
-    private static readonly float[] SeedFilter = [1, -1, 0, 2];
+    private static readonly float[] SeedX = SeedData.Seed001X;
+    private static readonly float[] SeedFilter = SeedData.Seed001Filter;
 
     [Fact]
     public void Seed001TensorFlowSameStride2IsPadBottomRightThenConv()
@@ -26,10 +27,10 @@ public class ConvSeedTests
 
         // The seed's printed results.
         Assert.Equal([1, 1, 2, 2], y.Shape.ToArray());
-        Assert.Equal([7f, 1, -1, -1], y.ToFloatArray());
-        Assert.Equal([-1f, 1, 0, 2], w.Grad!.ToFloatArray());
-        Assert.Equal([4f], b.Grad!.ToFloatArray());
-        Assert.Equal([1f, -1, 1, 0, 2, 0, 1, -1, 1], x.Grad!.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001ConvSameOutput, y.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001ConvSameFilterGrad, w.Grad!.ToFloatArray());
+        Assert.Equal([SeedTables.Seed001ConvSameBiasGrad], b.Grad!.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001ConvSameInputGrad, x.Grad!.ToFloatArray());
 
         var text = new StringBuilder()
             .AppendLine($"x = {x}")

@@ -1,4 +1,5 @@
 using System.Text;
+using Autograd.Samples.Explain;
 
 namespace Autograd.Tests;
 
@@ -10,68 +11,21 @@ namespace Autograd.Tests;
 /// </summary>
 public class SeedPoolingTests
 {
-    private static readonly float[] Seed000 =
-    [
-        1, 3, 4, 2, 5, 2,
-        4, 2, 5, 6, 8, 3,
-        5, 3, 7, 8, 9, 3,
-        8, 4, 3, 6, 0, 2,
-        7, 10, 3, 6, 3, 5,
-        4, 7, 2, 4, 7, 8,
-    ];
-
-    // Seed 000's "position matrices": how many windows send their gradient to each cell (max), and how
-    // many windows cover each cell (avg, stride 1: corners 1, edges 2, interior 4).
-    private static readonly int[] MaxS2Positions =
-    [
-        0, 0, 0, 0, 0, 0,
-        1, 0, 0, 1, 1, 0,
-        0, 0, 0, 1, 1, 0,
-        1, 0, 0, 0, 0, 0,
-        0, 1, 0, 1, 0, 0,
-        0, 0, 0, 0, 0, 1,
-    ];
-
-    private static readonly int[] MaxS1Positions =
-    [
-        0, 0, 0, 0, 0, 0,
-        1, 0, 1, 1, 2, 0,
-        1, 0, 2, 2, 4, 0,
-        1, 0, 0, 2, 0, 0,
-        0, 4, 0, 1, 0, 1,
-        0, 0, 0, 0, 1, 1,
-    ];
-
-    private static readonly int[] AvgS1Positions =
-    [
-        1, 2, 2, 2, 2, 1,
-        2, 4, 4, 4, 4, 2,
-        2, 4, 4, 4, 4, 2,
-        2, 4, 4, 4, 4, 2,
-        2, 4, 4, 4, 4, 2,
-        1, 2, 2, 2, 2, 1,
-    ];
-
     public static TheoryData<string, int> Seed000Cases() => new() { { "max", 2 }, { "max", 1 }, { "avg", 2 }, { "avg", 1 } };
 
     [Theory]
     [MemberData(nameof(Seed000Cases))]
     public void Seed000GradientOfMeanOfPool(string op, int stride)
     {
-        var x = Tensor.From(Seed000, [1, 6, 6], requiresGrad: true);
+        var x = Tensor.From(SeedData.Seed000X, [1, 6, 6], requiresGrad: true);
         var y = op == "max" ? F.MaxPool2d(x, (2, 2), stride) : F.AvgPool2d(x, (2, 2), stride);
         y.Mean().Backward();
 
         int windows = y.Numel, scale = windows * (op == "max" ? 1 : 4);
         Assert.Equal(stride == 2 ? 9 : 25, windows);
         var grad = x.Grad!.ToDoubleArray();
-        int[] expected = (op, stride) switch
-        {
-            ("max", 2) => MaxS2Positions,
-            ("max", 1) => MaxS1Positions,
-            ("avg", 1) => AvgS1Positions,
-            _ => Enumerable.Repeat(1, 36).ToArray(),          // avg k2 s2: every cell in exactly one window
-        };
+        var (expected, divisor) = SeedTables.Seed000(op, stride);
+        Assert.Equal(divisor, scale);
         // The seed's printed gradients: 0.1111 = 1/9; 0.04, 0.08, 0.16 = 1, 2, 4 / 25; 0.0278 = 1/36; 0.01, 0.02, 0.04.
         for (int i = 0; i < 36; i++) Assert.Equal(expected[i] / (double)scale, grad[i], 1e-7);
         var positions = grad.Select(g => (int)Math.Round(g * scale)).ToArray();
@@ -91,7 +45,7 @@ public class SeedPoolingTests
     [Fact]
     public void Seed000MeanOverAllAndOverDims()
     {
-        var x = Tensor.From(Seed000, [1, 6, 6]);
+        var x = Tensor.From(SeedData.Seed000X, [1, 6, 6]);
         // Sum of the 36 values is 169 (row sums 17, 28, 35, 23, 34, 32).
         Assert.Equal(169 / 36.0, x.Mean().Item(), 1e-6);
         var all = x.Mean([1, 2], keepDim: true);
@@ -105,7 +59,7 @@ public class SeedPoolingTests
         Assert.Equal([6], x.Mean([0, 2]).Shape.ToArray());
 
         // The seed's loss, mean(pool(x)), spelled both ways gives one gradient: 1/36 everywhere for avg k2 s2.
-        var a = Tensor.From(Seed000, [1, 6, 6], requiresGrad: true);
+        var a = Tensor.From(SeedData.Seed000X, [1, 6, 6], requiresGrad: true);
         F.AvgPool2d(a, 2).Mean([1, 2], keepDim: true).Sum().Backward();
         Assert.All(a.Grad!.ToDoubleArray(), g => Assert.Equal(1 / 36.0, g, 1e-7));
 
@@ -126,15 +80,15 @@ public class SeedPoolingTests
         // pads one row/column at the bottom/right (total padding (2−1)·2 + 2 − 3 = 1) and divides by the
         // real cells only. With no top/left padding that is exactly ceil mode over the unpadded input
         // with count_include_pad=False: the clipped windows divide by 2, 2 and 1.
-        var x = Tensor.From(new float[] { 1, -1, 0, -1, 2, 1, 0, 2, -2 }, [1, 1, 3, 3], requiresGrad: true);
+        var x = Tensor.From(SeedData.Seed001X, [1, 1, 3, 3], requiresGrad: true);
         var valid = F.AvgPool2d(x, 2, 2);
         var same = F.AvgPool2d(x, 2, 2, padding: 0, ceilMode: true, countIncludePad: false);
         same.Sum().Backward();
 
         // The seed's printed results.
-        Assert.Equal([0.25f], valid.ToFloatArray());
-        Assert.Equal([0.25f, 0.5f, 1, -2], same.ToFloatArray());
-        Assert.Equal([0.25f, 0.25f, 0.5f, 0.25f, 0.25f, 0.5f, 0.5f, 0.5f, 1], x.Grad!.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001AvgValid, valid.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001AvgSame, same.ToFloatArray());
+        Assert.Equal(SeedTables.Seed001AvgSameInputGrad, x.Grad!.ToFloatArray());
         // Here count_include_pad does not matter (no padding cells): the default gives the same.
         Assert.Equal(same.ToFloatArray(), F.AvgPool2d(x, 2, 2, ceilMode: true).ToFloatArray());
 
@@ -157,7 +111,7 @@ public class SeedPoolingTests
         // routes the gradient to every tied cell; max pooling's backward must pick exactly one per window,
         // for many images and channels at once.
         const int n = 3, c = 4, h = 6, w = 6;
-        var values = Enumerable.Range(0, n * c * h * w).Select(i => (float)((i * i + 3 * i) % 5 / 2)).ToArray();
+        var values = SeedData.Seed004X();
         var x = Tensor.From(values, [n, c, h, w], requiresGrad: true);
         var y = F.MaxPool2d(x, 2);
         y.Sum().Backward();
