@@ -59,7 +59,8 @@ public static partial class Routing
         // F.Pad runs on the shape and arguments the caller gave, so its checks and geometry are the op's.
         var source = Tensor.From(Enumerable.Range(1, input.Numel).Select(i => (double)i).ToArray(), input.Shape);
         Tensor padded;
-        using (Grad.NoGrad()) padded = F.Pad(source, pad, mode);
+        // "constant" goes to the overload without a mode, whose messages are the ones F.Pad(x, pad) gives.
+        using (Grad.NoGrad()) padded = mode == "constant" ? F.Pad(source, pad) : F.Pad(source, pad, mode);
         var from = padded.ToDoubleArray();
         var routes = new List<Route>();
         for (int o = 0; o < from.Length; o++)
