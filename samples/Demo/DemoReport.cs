@@ -1,4 +1,5 @@
 using System.Text;
+using Autograd.Samples.Explain;
 
 namespace Autograd.Samples.Demo;
 
@@ -11,15 +12,7 @@ public static class DemoReport
 {
     public static string Run()
     {
-        var x = Tensor.From(new float[]
-        {
-            1, 3, 4, 2, 5, 2,
-            4, 2, 5, 6, 8, 3,
-            5, 3, 7, 8, 9, 3,
-            8, 4, 3, 6, 0, 2,
-            7, 10, 3, 6, 3, 5,
-            4, 7, 2, 4, 7, 8,
-        }, [1, 1, 6, 6], requiresGrad: true);
+        var x = Tensor.From(SeedData.Seed000X, [1, 1, 6, 6], requiresGrad: true);
         // Two 2×2 filters; the first is the TensorFlow post's (seed 001) filter.
         var w = Tensor.From([1f, -1f, 0f, 2f, 0.5f, 0.5f, -0.5f, 0.25f], [2, 1, 2, 2], requiresGrad: true);
         var b = Tensor.From([1f, -2f], requiresGrad: true);
