@@ -47,6 +47,19 @@ public class RoutingSeedTests
     }
 
     [Fact]
+    public void Seed000MaxStride1PrintsTheSeedsTables()
+    {
+        // The whole printout (docs/learn/routing-maps.md shows it): senders = the seed's max position matrix,
+        // windows = its avg position matrix, weight sums = the senders again (each route weighs 1).
+        static string Rows(int[] v) => string.Concat(v.Chunk(6).Select(r => "[" + string.Join(", ", r) + "]\n"));
+        string expected = "max_pool2d routing map: input [1, 6, 6] -> output [1, 5, 5], 25 routes\ninput plane [0]:\n" +
+            "senders (output cells sending gradient to each cell; the position matrix):\n" + Rows(SeedTables.MaxS1Positions) +
+            "windows (output windows that include each cell):\n" + Rows(SeedTables.AvgS1Positions) +
+            "weight sums (x.grad of y.sum()):\n" + Rows(SeedTables.MaxS1Positions);
+        Assert.Equal(expected, Routing.MaxPool2d(Seed000X(), 2, 1).ToString());
+    }
+
+    [Fact]
     public void Seed001TensorFlowSameConvIsPadThenConv()
     {
         var x = Tensor.From(SeedData.Seed001X, [1, 1, 3, 3]);
