@@ -120,6 +120,17 @@ public class RoutingSeedTests
     }
 
     [Fact]
+    public void EmptyBatchAndEmptyOutputGiveEmptyMaps()
+    {
+        var empty = Routing.MaxPool2d(Tensor.Zeros([0, 2, 5, 6]), 2);
+        Assert.Equal([0, 2, 2, 3], empty.OutputShape.ToArray());
+        Assert.Empty(empty.Routes);
+        var none = Routing.AdaptiveAvgPool2d(Tensor.Zeros([1, 4, 4]), (0, 2));
+        Assert.Equal(0, none.OutputCount);
+        Assert.All(Enumerable.Range(0, 16), i => Assert.Equal(0, none.SenderCount(i)));
+    }
+
+    [Fact]
     public void LargeMapsPrintASummaryOnly()
     {
         var map = Routing.AvgPool2d(Tensor.Zeros([2, 3, 40, 40]), 2);
