@@ -60,7 +60,7 @@ public sealed partial class RoutingMap
     public int OutputCount { get; }
 
     /// <summary>Every route, ordered by input cell then output cell.</summary>
-    public IReadOnlyList<Route> Routes => _byInput;
+    public IReadOnlyList<Route> Routes => Array.AsReadOnly(_byInput);
 
     /// <summary>The routes whose gradient lands on input cell <paramref name="input"/> (flat index), by output cell.</summary>
     public ReadOnlySpan<Route> RoutesInto(int input)

@@ -26,6 +26,14 @@ public class RoutingTorchTests
 
     private static Tensor Positive() => TestData.Positive(Planes, 4, requiresGrad: false);
 
+    /// <summary>Positive values with the first 2×2 window of the first plane all zero (lp pooling: m = 0 sends nothing).</summary>
+    private static Tensor PositiveWithZeroWindow()
+    {
+        var t = Positive();
+        foreach (int i in new[] { 0, 1, 6, 7 }) t.SetDouble(i, 0);
+        return t;
+    }
+
     /// <summary>Values in {0, 1, 2}: most windows have a tied maximum (seed 004).</summary>
     private static Tensor Ties() => Tensor.From(Enumerable.Range(0, 120).Select(i => (double)((i * i + 3 * i) % 5 / 2)).ToArray(), Planes);
 
@@ -56,6 +64,7 @@ public class RoutingTorchTests
         new("lp p2 k2 s1", Positive, x => Routing.LpPool2d(x, 2, 2, 1), t => TF.lp_pool2d(t, 2, [2, 2], [1, 1])),
         new("lp p3 k3 s2 ceil", Positive, x => Routing.LpPool2d(x, 3, 3, 2, ceilMode: true), t => TF.lp_pool2d(t, 3, [3, 3], [2, 2], ceil_mode: true)),
         new("lp p1.5 k(2,3) s1", Positive, x => Routing.LpPool2d(x, 1.5, (2, 3), 1), t => TF.lp_pool2d(t, 1.5, [2, 3], [1, 1])),
+        new("lp p2 k2 with an all-zero window", PositiveWithZeroWindow, x => Routing.LpPool2d(x, 2, 2), t => TF.lp_pool2d(t, 2, [2, 2])),
         new("lp p1 k2 (sum pooling)", Random, x => Routing.LpPool2d(x, 1, 2), t => TF.lp_pool2d(t, 1, [2, 2])),
         new("adaptive avg (3, 4)", Random, x => Routing.AdaptiveAvgPool2d(x, (3, 4)), t => TF.adaptive_avg_pool2d(t, [3, 4])),
         new("adaptive avg (4, 4) overlapping", Random, x => Routing.AdaptiveAvgPool2d(x, 4), t => TF.adaptive_avg_pool2d(t, [4, 4])),
