@@ -30,7 +30,7 @@ public class BackwardStepTests
         var w = TestData.Randn([3, 4], 12);
         var y = F.Relu(x * w);                        // shared: used three times
         var loss = (y * y).Sum() + y.Mean() + (F.Exp(y) * x).Sum();
-        return (loss, [x, w]);
+        return (loss, new[] { x, w });
     });
 
     [Fact]
@@ -40,8 +40,8 @@ public class BackwardStepTests
         var w = TestData.Randn([2, 2, 3, 3], 22);
         var c = F.Conv2d(x, w, stride: 2, padding: 1);                        // [1, 2, 4, 4]
         var loss = F.MaxPool2d(c, 2, stride: 1).Sum() + F.AvgPool2d(x, 3, stride: 1, padding: 1).Pow(2).Mean()
-                 + F.AdaptiveAvgPool2d(c, [3, 3]).Sum();
-        return (loss, [x, w]);
+                 + F.AdaptiveAvgPool2d(c, 3).Sum();
+        return (loss, new[] { x, w });
     });
 
     [Fact]

@@ -48,7 +48,7 @@ public class TapeDotTests
             Tape.SaveSvg(m.Loss, path, new DotOptions { Names = m.Names });
             var saved = File.ReadAllText(path);
             Assert.Contains("</svg>", saved);
-            Assert.Contains("saved", saved);   // the saved tensors drawn (orange nodes)
+            Assert.Contains("stroke-dasharray", saved);   // the saved tensors drawn (dashed edges: conv saved x and w, the leaves)
         }
         finally { File.Delete(path); }
     }
