@@ -77,16 +77,14 @@ public static partial class Tape
         {
             var t = s.Tensor;
             if (ReferenceEquals(t, Node.Residuals)) continue;   // a placeholder for non-tensor residuals (an index array)
-            if (!savedIds.TryGetValue(t, out var id))
+            // Drawn as the graph node standing for the tensor, unless that is this node itself (its own saved output).
+            string? id = GraphNodeOf(view, t) is { } g && !ReferenceEquals(g, n) ? $"n{view.Index[g]}" : null;
+            if (id is null && !savedIds.TryGetValue(t, out id))
             {
-                id = GraphNodeOf(view, t) is { } g ? $"n{view.Index[g]}" : $"s{savedIds.Count}";
-                savedIds[t] = id;
-                if (id[0] == 's')
-                {
-                    var label = (s.IsOutput ? "saved output" : view.NameOf(t) ?? "saved") + "\n" + ShapeUtil.Format(t.Shape);
-                    if (options.ShowValues) label += "\n" + TapeView.Brief(t, options.MaxElements);
-                    sb.Append($"  {id} [label={Quote(label)} fillcolor=orange];\n");
-                }
+                savedIds[t] = id = $"s{savedIds.Count}";
+                var label = (s.IsOutput ? "saved output" : view.NameOf(t) ?? "saved") + "\n" + ShapeUtil.Format(t.Shape);
+                if (options.ShowValues) label += "\n" + TapeView.Brief(t, options.MaxElements);
+                sb.Append($"  {id} [label={Quote(label)} fillcolor=orange];\n");
             }
             sb.Append($"  {id} -> n{i} [style=dashed arrowhead=none];\n");
         }
