@@ -105,6 +105,20 @@ public class TapeDotTests
     }
 
     [Fact]
+    public void ANodesOwnSavedOutputIsASeparateNodeNotALoop()
+    {
+        // relu saves its result (PyTorch's ReluBackward0 saves result): an orange node, not an edge from the node to itself.
+        var x = TestData.Randn([2, 2], 6);
+        var y = F.Relu(x);
+        var dot = Tape.ToDot(y.Sum());
+        var relu = Regex.Match(dot, @"(n\d+) \[label=""ReluBackward0").Groups[1].Value;
+        Assert.DoesNotContain($"{relu} -> {relu}", dot);
+        var saved = Regex.Match(dot, @"(s\d+) \[label=""saved output\\n\[2, 2\]"" fillcolor=orange\]").Groups[1].Value;
+        Assert.NotEmpty(saved);
+        Assert.Contains($"{saved} -> {relu} [style=dashed", dot);
+    }
+
+    [Fact]
     public void ADeepChainIsDrawnWithoutRecursion()
     {
         var x = TestData.Randn([1], 4);
