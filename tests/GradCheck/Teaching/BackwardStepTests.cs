@@ -115,6 +115,22 @@ public class BackwardStepTests
     }
 
     [Fact]
+    public void HooksRunDuringTheStepsAsInBackward()
+    {
+        // A tensor hook doubling the gradient of y = a * 3 and a node post-hook: d(sum y)/da = 2 * 3 = 6.
+        var a = Tensor.From(new double[] { 1, 2 }, [2], requiresGrad: true);
+        var y = a * 3;
+        y.RegisterHook(g => g * 2);
+        int postHookCalls = 0;
+        y.GradFn!.RegisterHook((inputs, outputs) => { postHookCalls++; return null; });
+        var steps = Tape.StepBackward(y.Sum()).ToList();
+        Assert.Equal([2.0, 2], steps[1].GradOutput!.ToDoubleArray());   // the hooked gradient is the gradient in
+        Assert.Equal([6.0, 6], steps[1].GradInputs[0].Gradient!.ToDoubleArray());
+        Assert.Equal([6.0, 6], a.Grad!.ToDoubleArray());
+        Assert.Equal(1, postHookCalls);
+    }
+
+    [Fact]
     public void GradModeBetweenStepsIsTheCallers()
     {
         var a = TestData.Randn([2], 32);

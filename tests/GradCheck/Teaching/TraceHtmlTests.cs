@@ -101,6 +101,15 @@ public class TraceHtmlTests
     }
 
     [Fact]
+    public void ANameCannotCloseTheDataBlock()
+    {
+        var x = TestData.Randn([2], 8);
+        var html = Tape.ToHtml((x * 2).Sum(), options: new HtmlOptions { UseGraphviz = false, Names = new Dictionary<Tensor, string> { [x] = "</script><b>x" } });
+        Assert.DoesNotContain("</script><b>", html);
+        Assert.Equal(2, html.Split("</script>").Length - 1);   // the data block's and the code's own end tags only
+    }
+
+    [Fact]
     public void ALargeOutputPlaneIsNotMappedAndThePageSaysSo()
     {
         var x = TestData.Randn([1, 1, 40, 40], 5);
