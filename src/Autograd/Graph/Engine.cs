@@ -46,36 +46,68 @@ internal static class Engine
 
     private static void RunHere(Task task)
     {
-        var order = Order(task.Roots.Select(r => r.GradientEdge.Node)).Nodes;
-        Edge[]? targets = task.Inputs?.Select(t => t.GradientEdge).ToArray();
-        var needed = targets is null ? null : Needed(order, targets, runTargets: !task.Capture);
-        if (task.Capture) task.Captured = new Tensor?[targets!.Length];
-        var pending = new Dictionary<Node, Tensor?[]>();
-        var callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < task.Roots.Length; i++)
-            Deliver(pending, task.Roots[i].GradientEdge, task.RootGrads[i], task.CreateGraph);
-
+        var pass = new Pass(task);
         using var _ = GradMode.EnterBackward(task.CreateGraph);
         using var depth = Reentrant.Enter();
-        foreach (var node in order)
+        foreach (var node in pass.Order) pass.Step(node);
+    }
+
+    /// <summary>What one node did in a pass: the gradients it received (after its tensor hooks) and the ones it sent to its inputs.</summary>
+    internal readonly record struct StepResult(Tensor?[] GradOutputs, Tensor?[]? GradInputs);
+
+    /// <summary>
+    /// The state of one backward pass, run a node at a time: <see cref="RunHere"/> steps through every node,
+    /// Tape.StepBackward one per MoveNext (Note [Stepping through backward]); both run this same code.
+    /// </summary>
+    internal sealed class Pass
+    {
+        private readonly Task _task;
+        private readonly Edge[]? _targets;
+        private readonly HashSet<Node>? _needed;
+        private readonly Dictionary<Node, Tensor?[]> _pending = [];
+        private readonly HashSet<Array> _callerStorages;
+
+        internal Pass(Task task)
         {
-            if (!pending.Remove(node, out var grads)) continue;   // reachable but no gradient arrived
+            _task = task;
+            Order = Engine.Order(task.Roots.Select(r => r.GradientEdge.Node)).Nodes;
+            _targets = task.Inputs?.Select(t => t.GradientEdge).ToArray();
+            _needed = _targets is null ? null : Needed(Order, _targets, runTargets: !task.Capture);
+            if (task.Capture) task.Captured = new Tensor?[_targets!.Length];
+            _callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < task.Roots.Length; i++)
+                Deliver(_pending, task.Roots[i].GradientEdge, task.RootGrads[i], task.CreateGraph);
+        }
+
+        /// <summary>The nodes in the order backward visits them.</summary>
+        internal List<Node> Order { get; }
+
+        /// <summary>
+        /// Runs <paramref name="node"/> if a gradient reached it (null otherwise): tensor hooks, capture, then
+        /// accumulation for a leaf's sink or the rule for any other node, delivering its results. Grad mode must
+        /// be the backward walk's (the caller enters it).
+        /// </summary>
+        internal StepResult? Step(Node node)
+        {
+            var task = _task;
+            if (!_pending.Remove(node, out var grads)) return null;   // reachable but no gradient arrived
             if (node.HasHooks) grads = node.RunTensorHooks(grads, task.CreateGraph);
-            if (task.Capture) Capture(task, targets!, node, grads);
+            if (task.Capture) Capture(task, _targets!, node, grads);
             if (node is AccumulateGrad acc)
             {
-                if (!task.Capture && (targets is null || Array.IndexOf(targets, new Edge(acc, 0)) >= 0))
-                    RunAccumulateGrad(acc, grads, callerStorages);
-                continue;
+                if (!task.Capture && (_targets is null || Array.IndexOf(_targets, new Edge(acc, 0)) >= 0))
+                    RunAccumulateGrad(acc, grads, _callerStorages);
+                return new StepResult(grads, null);
             }
-            if (needed is not null && !needed.Contains(node)) continue;   // only a capture point (Note [Partial graphs])
+            if (_needed is not null && !_needed.Contains(node)) return new StepResult(grads, null);   // only a capture point (Note [Partial graphs])
             var results = Execute(node, grads, task);
             for (int i = 0; i < node.Next.Length; i++)
             {
                 if (node.Next[i] is not { } next || results[i] is not { } g) continue;
                 var edge = node.NextEdge(i);
-                if (needed is null || needed.Contains(next) || Array.IndexOf(targets!, edge) >= 0) Deliver(pending, edge, g, task.CreateGraph);
+                if (_needed is null || _needed.Contains(next) || Array.IndexOf(_targets!, edge) >= 0) Deliver(_pending, edge, g, task.CreateGraph);
             }
+            return new StepResult(grads, results);
         }
     }
 

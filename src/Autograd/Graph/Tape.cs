@@ -6,7 +6,7 @@ namespace Autograd;
 /// A printable record of the graph behind a tensor: the nodes in the order backward would run them,
 /// each with its op name, input shapes and output shape. Meant for learners and for snapshot tests.
 /// </summary>
-public static class Tape
+public static partial class Tape
 {
     /// <summary>Nodes reachable from <paramref name="root"/>, in backward execution order.</summary>
     public static IReadOnlyList<Node> Nodes(Tensor root)
