@@ -18,7 +18,7 @@ public static class Seed000
             var x = Tensor.From(SeedData.Seed000X, [1, 6, 6], requiresGrad: true);
             var y = op == "max" ? F.MaxPool2d(x, 2, stride) : F.AvgPool2d(x, 2, stride);
             y.Mean().Backward();
-            var map = op == "max" ? Routing.MaxPool2d(x, 2, stride) : Routing.AvgPool2d(x, 2, stride);
+            var map = op == "max" ? RoutingMap.MaxPool2d(x, 2, stride) : RoutingMap.AvgPool2d(x, 2, stride);
             int windows = y.Numel, share = op == "max" ? 1 : 4, divisor = windows * share;
             string key = $"{op}-s{stride}";
 

@@ -24,7 +24,7 @@ public static class Seed001
         report.Line("y.sum().backward()");
         report.Table("conv-same.w.grad", "w.grad", w.Grad!).Table("conv-same.b.grad", "b.grad", b.Grad!).Table("conv-same.x.grad", "x.grad", x.Grad!);
         var padded = F.Pad(x.Detach(), pad);
-        report.Line(Routing.Pad(x, pad).Then(Routing.Conv2d(padded, w, stride: 2)).ToString().TrimEnd());
+        report.Line(RoutingMap.Pad(x, pad).Then(RoutingMap.Conv2d(padded, w, stride: 2)).ToString().TrimEnd());
 
         report.Line().Line("--- conv2d, TensorFlow VALID, stride 2 (no padding: H' = 1 + (H - HH) / stride = 1 + (3 - 2) / 2 = 1)");
         report.Table("conv-valid.y", "y = conv2d(x, w, b, stride=2, padding='valid')", F.Conv2d(x.Detach(), w.Detach(), b.Detach(), stride: 2, padding: "valid"));
@@ -37,7 +37,7 @@ public static class Seed001
         same.Sum().Backward();
         report.Table("avg-same.y", "SAME: avg_pool2d(x, 2, 2, ceil_mode=True, count_include_pad=False)", same);
         report.Table("avg-same.x.grad", "SAME.sum().backward(): x.grad", xp.Grad!);
-        report.Line(Routing.AvgPool2d(xp, 2, 2, ceilMode: true, countIncludePad: false).ToString().TrimEnd());
+        report.Line(RoutingMap.AvgPool2d(xp, 2, 2, ceilMode: true, countIncludePad: false).ToString().TrimEnd());
         return report;
     }
 }

@@ -34,19 +34,19 @@ public static class Seed002
         report.Table("valid", "valid correlation: conv2d(X, dL/dO)", F.Conv2d(x.Detach(), dO));
 
         report.Line().Line("--- max pooling: no gradient for the non-maxima (max_pool2d(X, 2, stride=1))");
-        var map = Routing.MaxPool2d(x, 2, 1);
+        var map = RoutingMap.MaxPool2d(x, 2, 1);
         for (int i = 0; i < map.InputCount; i++) report.Line(map.DescribeInput(i).TrimEnd());
         return report;
     }
 
     /// <summary>
-    /// dL/dXij = Σ dL/dOkl · Fmn, read off Routing.Conv2d with the filter's taps numbered 1…4 (so a route's
+    /// dL/dXij = Σ dL/dOkl · Fmn, read off RoutingMap.Conv2d with the filter's taps numbered 1…4 (so a route's
     /// weight names its tap), 1-based like the seed's subscripts.
     /// </summary>
     public static string Equations(Tensor x)
     {
         var labels = Tensor.From(new float[] { 11, 12, 21, 22 }, [1, 1, 2, 2]);
-        var map = Routing.Conv2d(x, labels);
+        var map = RoutingMap.Conv2d(x, labels);
         var sb = new StringBuilder();
         for (int i = 0; i < map.InputCount; i++)
         {

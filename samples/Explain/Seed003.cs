@@ -16,12 +16,12 @@ public static class Seed003
 
         (string Key, string Call, Func<Tensor, Tensor> Op, Func<Tensor, RoutingMap> Map)[] family =
         [
-            ("max", "max_pool2d(x, 3, stride=1)", t => F.MaxPool2d(t, 3, 1), t => Routing.MaxPool2d(t, 3, 1)),
-            ("avg", "avg_pool2d(x, 3, stride=1)", t => F.AvgPool2d(t, 3, 1), t => Routing.AvgPool2d(t, 3, 1)),
-            ("sum", "sum pooling = avg_pool2d(x, 3, stride=1, divisor_override=1)", t => F.AvgPool2d(t, 3, 1, divisorOverride: 1), t => Routing.AvgPool2d(t, 3, 1, divisorOverride: 1)),
-            ("lp2", "lp_pool2d(x, 2, 3, stride=1) (the window's Euclidean norm)", t => F.LpPool2d(t, 2, 3, 1), t => Routing.LpPool2d(t, 2, 3, 1)),
-            ("global-avg", "global average: adaptive_avg_pool2d(x, 1)", t => F.AdaptiveAvgPool2d(t, 1), t => Routing.AdaptiveAvgPool2d(t, 1)),
-            ("global-max", "global max: adaptive_max_pool2d(x, 1)", t => F.AdaptiveMaxPool2d(t, 1), t => Routing.AdaptiveMaxPool2d(t, 1)),
+            ("max", "max_pool2d(x, 3, stride=1)", t => F.MaxPool2d(t, 3, 1), t => RoutingMap.MaxPool2d(t, 3, 1)),
+            ("avg", "avg_pool2d(x, 3, stride=1)", t => F.AvgPool2d(t, 3, 1), t => RoutingMap.AvgPool2d(t, 3, 1)),
+            ("sum", "sum pooling = avg_pool2d(x, 3, stride=1, divisor_override=1)", t => F.AvgPool2d(t, 3, 1, divisorOverride: 1), t => RoutingMap.AvgPool2d(t, 3, 1, divisorOverride: 1)),
+            ("lp2", "lp_pool2d(x, 2, 3, stride=1) (the window's Euclidean norm)", t => F.LpPool2d(t, 2, 3, 1), t => RoutingMap.LpPool2d(t, 2, 3, 1)),
+            ("global-avg", "global average: adaptive_avg_pool2d(x, 1)", t => F.AdaptiveAvgPool2d(t, 1), t => RoutingMap.AdaptiveAvgPool2d(t, 1)),
+            ("global-max", "global max: adaptive_max_pool2d(x, 1)", t => F.AdaptiveMaxPool2d(t, 1), t => RoutingMap.AdaptiveMaxPool2d(t, 1)),
         ];
         foreach (var (key, call, op, mapOf) in family)
         {

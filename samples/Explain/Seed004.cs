@@ -14,7 +14,7 @@ public static class Seed004
         var x = Tensor.From(values, [3, 4, 6, 6], requiresGrad: true);
         var y = F.MaxPool2d(x, 2);
         y.Sum().Backward();
-        var map = Routing.MaxPool2d(x, 2);
+        var map = RoutingMap.MaxPool2d(x, 2);
 
         // The mask x == max(window), upsampled: how many cells of each window it marks.
         int tied = 0, masked = 0;

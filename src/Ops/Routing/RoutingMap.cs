@@ -20,8 +20,11 @@ public readonly record struct Route(int Input, int Output, double Weight);
 
 /// <summary>
 /// Which output cells send gradient to each input cell of one op call, and with what weight (Note
-/// [Routing maps]). Immutable; built by <see cref="Routing"/>. <see cref="ToString"/> prints the seeds'
-/// tables (the position matrix of senders, the window counts, the weight sums) for each input plane.
+/// [Routing maps]). Immutable; built by the static methods named after the ops, with the ops' arguments:
+/// <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="LpPool2d"/>, <see cref="AdaptiveAvgPool2d"/>,
+/// <see cref="AdaptiveMaxPool2d"/>, <see cref="Conv2d"/>, <see cref="Pad"/>; chained with <see cref="Then"/>.
+/// <see cref="ToString"/> prints the seeds' tables (the position matrix of senders, the window counts, the
+/// weight sums) for each input plane.
 /// </summary>
 public sealed partial class RoutingMap
 {

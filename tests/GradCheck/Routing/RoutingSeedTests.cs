@@ -17,7 +17,7 @@ public class RoutingSeedTests
     [InlineData("avg", 1)]
     public void Seed000PositionMatricesAreTheSenderCounts(string op, int stride)
     {
-        var map = op == "max" ? Routing.MaxPool2d(Seed000X(), 2, stride) : Routing.AvgPool2d(Seed000X(), 2, stride);
+        var map = op == "max" ? RoutingMap.MaxPool2d(Seed000X(), 2, stride) : RoutingMap.AvgPool2d(Seed000X(), 2, stride);
         var (positions, divisor) = SeedTables.Seed000(op, stride);
         Assert.Equal(positions.Select(p => (long)p), map.SenderCounts().ToArray<long>());
         // x.grad of mean(pool(x)) = weight sums / number of windows = the seed's printed x.grad.
@@ -30,7 +30,7 @@ public class RoutingSeedTests
     {
         // A max window covers its four cells whether or not they win it: the window counts of max pooling
         // at stride 1 are the seed's avg position matrix, its sender counts the max one.
-        var map = Routing.MaxPool2d(Seed000X(), 2, 1);
+        var map = RoutingMap.MaxPool2d(Seed000X(), 2, 1);
         Assert.Equal(SeedTables.AvgS1Positions.Select(p => (long)p), map.WindowCounts().ToArray<long>());
         Assert.Equal(SeedTables.MaxS1Positions.Select(p => (long)p), map.SenderCounts().ToArray<long>());
         var text = map.ToString();
@@ -56,7 +56,7 @@ public class RoutingSeedTests
             "senders (output cells sending gradient to each cell; the position matrix):\n" + Rows(SeedTables.MaxS1Positions) +
             "windows (output windows that include each cell):\n" + Rows(SeedTables.AvgS1Positions) +
             "weight sums (x.grad of y.sum()):\n" + Rows(SeedTables.MaxS1Positions);
-        Assert.Equal(expected, Routing.MaxPool2d(Seed000X(), 2, 1).ToString());
+        Assert.Equal(expected, RoutingMap.MaxPool2d(Seed000X(), 2, 1).ToString());
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class RoutingSeedTests
     {
         var x = Tensor.From(SeedData.Seed001X, [1, 1, 3, 3]);
         var w = Tensor.From(SeedData.Seed001Filter, [1, 1, 2, 2]);
-        var map = Routing.Pad(x, [0, 1, 0, 1]).Then(Routing.Conv2d(F.Pad(x, [0, 1, 0, 1]), w, stride: 2));
+        var map = RoutingMap.Pad(x, [0, 1, 0, 1]).Then(RoutingMap.Conv2d(F.Pad(x, [0, 1, 0, 1]), w, stride: 2));
         Assert.Equal("pad → conv2d", map.Op);
         Assert.Equal(SeedTables.Seed001ConvSameInputGrad.Select(v => (double)v), map.WeightSums().ToDoubleArray());
         // Stride 2 with a 2×2 filter: windows tile the padded 4×4 plane, so each real cell has one sender,
@@ -78,7 +78,7 @@ public class RoutingSeedTests
     public void Seed001TensorFlowSameAvgPoolDividesByRealCells()
     {
         var x = Tensor.From(SeedData.Seed001X, [1, 1, 3, 3]);
-        var map = Routing.AvgPool2d(x, 2, 2, ceilMode: true, countIncludePad: false);
+        var map = RoutingMap.AvgPool2d(x, 2, 2, ceilMode: true, countIncludePad: false);
         Assert.Equal(SeedTables.Seed001AvgSameInputGrad.Select(v => (double)v), map.WeightSums().ToDoubleArray());
         // avg pooling is linear: the routes from each output cell, applied to x, give the seed's SAME output.
         var forward = Enumerable.Range(0, 4).Select(o => map.RoutesFrom(o).ToArray().Sum(r => r.Weight * SeedData.Seed001X[r.Input]));
@@ -90,7 +90,7 @@ public class RoutingSeedTests
     public void Seed004EachWindowSendsToExactlyOneCell()
     {
         var x = Tensor.From(SeedData.Seed004X(), [3, 4, 6, 6]);
-        var map = Routing.MaxPool2d(x, 2);
+        var map = RoutingMap.MaxPool2d(x, 2);
         Assert.Equal(108, map.OutputCount);
         Assert.All(Enumerable.Range(0, map.OutputCount), o => Assert.Equal(1, map.RoutesFrom(o).Length));
         Assert.Equal(108, Enumerable.Range(0, map.InputCount).Count(i => map.SenderCount(i) == 1));
@@ -100,7 +100,7 @@ public class RoutingSeedTests
     [Fact]
     public void LookupsAndMisuseNameTheArgument()
     {
-        var map = Routing.AvgPool2d(Seed000X(), 2);
+        var map = RoutingMap.AvgPool2d(Seed000X(), 2);
         Assert.Equal(36, map.InputCount);
         Assert.Equal(9, map.OutputCount);
         Assert.Equal(36, map.Routes.Count);
@@ -122,10 +122,10 @@ public class RoutingSeedTests
     [Fact]
     public void EmptyBatchAndEmptyOutputGiveEmptyMaps()
     {
-        var empty = Routing.MaxPool2d(Tensor.Zeros([0, 2, 5, 6]), 2);
+        var empty = RoutingMap.MaxPool2d(Tensor.Zeros([0, 2, 5, 6]), 2);
         Assert.Equal([0, 2, 2, 3], empty.OutputShape.ToArray());
         Assert.Empty(empty.Routes);
-        var none = Routing.AdaptiveAvgPool2d(Tensor.Zeros([1, 4, 4]), (0, 2));
+        var none = RoutingMap.AdaptiveAvgPool2d(Tensor.Zeros([1, 4, 4]), (0, 2));
         Assert.Equal(0, none.OutputCount);
         Assert.All(Enumerable.Range(0, 16), i => Assert.Equal(0, none.SenderCount(i)));
     }
@@ -133,7 +133,7 @@ public class RoutingSeedTests
     [Fact]
     public void LargeMapsPrintASummaryOnly()
     {
-        var map = Routing.AvgPool2d(Tensor.Zeros([2, 3, 40, 40]), 2);
+        var map = RoutingMap.AvgPool2d(Tensor.Zeros([2, 3, 40, 40]), 2);
         Assert.Equal(2, map.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 }

@@ -1,6 +1,7 @@
 namespace Autograd;
 
-public static partial class Routing
+// The builders of conv2d and pad maps, and (RoutingMap.cs) Then to chain them.
+public sealed partial class RoutingMap
 {
     /// <summary>
     /// conv2d: output cell (n, o, oh, ow) sends gradient to every input cell (n, c, ih, iw) its window
@@ -9,7 +10,7 @@ public static partial class Routing
     /// nothing. The map of dX is "the full convolution of dY with W rotated 180°" written out cell by
     /// cell (seed 002). Arguments as <see cref="F.Conv2d"/> (padding: int, pair, "same", "valid"); an
     /// asymmetric padding such as TensorFlow's SAME with stride 2 is <see cref="Pad"/> then this, joined
-    /// with <see cref="RoutingMap.Then"/>.
+    /// with <see cref="Then"/>.
     /// </summary>
     public static RoutingMap Conv2d(Tensor input, Tensor weight, Pair? stride = null, Padding? padding = null, Pair? dilation = null, int groups = 1)
     {
@@ -48,8 +49,8 @@ public static partial class Routing
     /// <summary>
     /// F.Pad (any mode): each output cell copies one input cell, so it sends its gradient, weight 1, to
     /// that cell; constant padding cells send nothing, and reflect/replicate/circular cells add to the
-    /// cell they copy. Chain it with <see cref="RoutingMap.Then"/>: TensorFlow's SAME, stride 2, on a 3×3
-    /// input with a 2×2 filter is <c>Routing.Pad(x, [0, 1, 0, 1]).Then(Routing.Conv2d(padded, w, stride: 2))</c>.
+    /// cell they copy. Chain it with <see cref="Then"/>: TensorFlow's SAME, stride 2, on a 3×3
+    /// input with a 2×2 filter is <c>RoutingMap.Pad(x, [0, 1, 0, 1]).Then(RoutingMap.Conv2d(padded, w, stride: 2))</c>.
     /// </summary>
     public static RoutingMap Pad(Tensor input, int[] pad, string mode = "constant")
     {

@@ -1,11 +1,8 @@
 namespace Autograd;
 
-/// <summary>
-/// Routing maps (Note [Routing maps]): for one call of a pooling op or conv2d, which output cells send
-/// gradient to each input cell and with what weight. Each method takes the op's arguments (same names,
-/// defaults and errors: the op runs once on them first) and returns a <see cref="RoutingMap"/>.
-/// </summary>
-public static partial class Routing
+// The builders of pooling maps: each takes its op's arguments (same names, defaults and errors: the op
+// runs once on them first, Note [Routing maps]).
+public sealed partial class RoutingMap
 {
     /// <summary>
     /// max_pool2d: each window sends its gradient, weight 1, to its argmax only (the op's own indices:
