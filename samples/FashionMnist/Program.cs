@@ -10,6 +10,7 @@ var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Images p
 var lr = new Option<double?>("--lr") { Description = "Learning rate: SGD's (cnn, default 0.05), AdamW's peak before the cosine decay (resnet, default 0.003)" };
 var momentum = new Option<double>("--momentum") { Description = "SGD momentum (cnn)", DefaultValueFactory = _ => 0.9 };
 var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW's decoupled weight decay (resnet)", DefaultValueFactory = _ => 5e-4 };
+var labelSmoothing = new Option<double?>("--label-smoothing") { Description = "cross_entropy's label smoothing (default 0 for cnn, 0.1 for resnet)" };
 var widths = new Option<string>("--widths") { Description = "Channels of the three residual stages (resnet)", DefaultValueFactory = _ => "24,48,96" };
 var save = new Option<string?>("--save") { Description = "Write a checkpoint (model, optimizer, schedule, epoch, loss curve; safetensors) to this file after every epoch" };
 var stopAfter = new Option<int?>("--stop-after") { Description = "End this run after that epoch, as if interrupted (with --save, a later --resume continues it)" };
@@ -25,6 +26,7 @@ epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--e
 batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--batch-size must be at least 1"); });
 lr.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } v && !(v > 0)) r.AddError("--lr must be positive"); });
 weightDecay.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() >= 0)) r.AddError("--weight-decay must be at least 0"); });
+labelSmoothing.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } v && !(v >= 0 && v <= 1)) r.AddError("--label-smoothing must be in [0, 1]"); });
 widths.Validators.Add(r => { if (ParseWidths(r.GetValueOrDefault<string>()!) is null) r.AddError("--widths must be three positive integers, e.g. 24,48,96"); });
 momentum.Validators.Add(r => { var m = r.GetValueOrDefault<double>(); if (!(m >= 0 && m < 1)) r.AddError("--momentum must be in [0, 1)"); });
 threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--threads must be at least 1"); });
@@ -33,12 +35,12 @@ limit.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("
 
 var root = new RootCommand("Train a small CNN (or, with --model resnet, a residual CNN) on Fashion-MNIST with the Autograd engine (see docs/training.md).")
 {
-    model, epochs, batchSize, lr, momentum, weightDecay, widths, seed, threads, data, limit, logDir, plain, save, resume, stopAfter,
+    model, epochs, batchSize, lr, momentum, weightDecay, labelSmoothing, widths, seed, threads, data, limit, logDir, plain, save, resume, stopAfter,
 };
 root.SetAction(parse =>
 {
     string m = parse.GetValue(model)!;
-    var (defaultBatch, defaultLr) = TrainOptions.Defaults(m);
+    var (defaultBatch, defaultLr, defaultSmoothing) = TrainOptions.Defaults(m);
     return Trainer.Run(new TrainOptions(
     Model: m,
     Epochs: parse.GetValue(epochs),
@@ -46,6 +48,7 @@ root.SetAction(parse =>
     LearningRate: parse.GetValue(lr) ?? defaultLr,
     Momentum: parse.GetValue(momentum),
     WeightDecay: parse.GetValue(weightDecay),
+    LabelSmoothing: parse.GetValue(labelSmoothing) ?? defaultSmoothing,
     Widths: ParseWidths(parse.GetValue(widths)!)!,
     Seed: parse.GetValue(seed),
     Threads: parse.GetValue(threads),

@@ -84,7 +84,7 @@ internal static class Trainer
                     using (new TensorScope())
                     {
                         var (x, y) = loader.Batch(idx);
-                        var loss = F.CrossEntropy(model.Forward(x), y);
+                        var loss = F.CrossEntropy(model.Forward(x), y, labelSmoothing: o.LabelSmoothing);
                         run.Optimizer.ZeroGrad();
                         loss.Backward();
                         run.Optimizer.Step();

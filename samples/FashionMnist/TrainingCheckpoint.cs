@@ -28,6 +28,7 @@ internal static class TrainingCheckpoint
         ["run.batch_size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["run.train_images"] = trainCount.ToString(CultureInfo.InvariantCulture),
         ["run.widths"] = o.IsResNet ? string.Join(",", o.Widths) : "-",
+        ["run.label_smoothing"] = o.LabelSmoothing.ToString("R", CultureInfo.InvariantCulture),
     };
 
     public static void Save(string path, Recipe run, TrainOptions o, int epoch, IReadOnlyList<double> losses, IReadOnlyList<EpochResult> results)

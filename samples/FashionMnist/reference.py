@@ -121,6 +121,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=None, help="64 (cnn), 128 (resnet)")
     ap.add_argument("--lr", type=float, default=None, help="SGD 0.05 (cnn), AdamW peak 3e-3 (resnet)")
     ap.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW's decoupled decay (resnet)")
+    ap.add_argument("--label-smoothing", type=float, default=None, help="cross_entropy's label smoothing: 0 (cnn), 0.1 (resnet)")
     ap.add_argument("--widths", default="24,48,96", help="channels of the three stages (resnet)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
@@ -136,6 +137,8 @@ def main():
     resnet = args.model == "resnet"
     args.batch_size = args.batch_size or (128 if resnet else 64)
     args.lr = args.lr or (3e-3 if resnet else 0.05)
+    if args.label_smoothing is None:
+        args.label_smoothing = 0.1 if resnet else 0.0
     batches = (len(train_x) + args.batch_size - 1) // args.batch_size
     if resnet:
         net = make_resnet([int(w) for w in args.widths.split(",")])
@@ -156,7 +159,7 @@ def main():
         for b in range(batches):
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
             x = augment(train_x[idx], shuffle) if resnet else train_x[idx]
-            loss = F.cross_entropy(net(x), train_y[idx])
+            loss = F.cross_entropy(net(x), train_y[idx], label_smoothing=args.label_smoothing)
             opt.zero_grad()
             loss.backward()
             opt.step()
