@@ -15,7 +15,8 @@ namespace Autograd.Tests.Packaging;
 // lines check values known without this engine: y = Σ x² at x = (1, 2, 3) is 14 with gradient 2x =
 // (2, 4, 6), and gradcheck compares the analytic gradient with finite differences. The app targets
 // net10.0 and net8.0 (built for both, so the package's net8.0 assets must restore and compile; run on
-// net10.0, the runtime every machine with the SDK has).
+// net10.0, the runtime every machine with the SDK has); net8.0 with LangVersion 14, as docs/packaging.md
+// tells users.
 public sealed class PackageTests
 {
     private static readonly string Root = RepositoryRoot();
@@ -47,6 +48,8 @@ public sealed class PackageTests
                     <ImplicitUsings>enable</ImplicitUsings>
                     <Nullable>enable</Nullable>
                     <UseAppHost>false</UseAppHost>
+                    <!-- net8.0's default is C# 12; the operators and Tensor members are C# 14 extension members. -->
+                    <LangVersion>14</LangVersion>
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Autograd" Version="{{Version}}" />
