@@ -59,7 +59,7 @@ public sealed class ReduceLROnPlateau
     public string ThresholdMode { get; }
     /// <summary>The number of epochs to wait after a reduction before counting again (<c>cooldown</c>).</summary>
     public int Cooldown { get; }
-    /// <summary>The value added to the denominator for numerical stability (<c>eps</c>).</summary>
+    /// <summary>The smallest lr change applied: a reduction smaller than this is skipped (<c>eps</c>).</summary>
     public double Eps { get; }
     /// <summary>The lower bound of each group's lr (<c>min_lrs</c>).</summary>
     public IReadOnlyList<double> MinLrs => _minLrs;
