@@ -16,7 +16,8 @@ dotnet build src/TorchSharp/Autograd.TorchSharp.csproj -c Release --no-increment
   -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -clp:NoSummary > "$log" 2>&1 || true
 python3 - "$log" <<'PY'
 import collections, os, re, sys
-pat = re.compile(r"warning (RS0016|RS0017): Symbol '(.*)' is (?:not part|part) of the declared.*\[(.*\.csproj)\]$")
+# The line ends with [path.csproj] or, for a multi-targeted project, [path.csproj::TargetFramework=net8.0].
+pat = re.compile(r"warning (RS0016|RS0017): Symbol '(.*)' is (?:not part|part) of the declared.*\[(.*?\.csproj)(?:::[^\]]*)?\]$")
 add, remove = collections.defaultdict(set), collections.defaultdict(set)
 for line in open(sys.argv[1], encoding="utf-8"):
     m = pat.search(line.rstrip())
