@@ -27,12 +27,16 @@ public sealed class Parameter
         set => Data.Grad = value;
     }
 
+    /// <summary>Whether the parameter's tensor requires grad (<c>p.requires_grad</c>).</summary>
     public bool RequiresGrad => Data.RequiresGrad;
 
+    /// <summary>The parameter's shape (<c>p.shape</c>).</summary>
     public ReadOnlySpan<int> Shape => Data.Shape;
 
+    /// <summary>The parameter's number of elements (<c>p.numel()</c>).</summary>
     public int Numel => Data.Numel;
 
+    /// <summary>The parameter's element type (<c>p.dtype</c>).</summary>
     public DType DType => Data.DType;
 
     /// <summary>Overwrites the values in place, e.g. with weights exported from PyTorch.</summary>
@@ -44,7 +48,9 @@ public sealed class Parameter
         Data.BumpVersion();   // like param.copy_(): graphs that saved the old values refuse to backward (Note [Version counters])
     }
 
+    /// <summary>The parameter's tensor (<see cref="Data"/>), so a parameter goes where a tensor is expected, as in PyTorch.</summary>
     public static implicit operator Tensor(Parameter p) => p.Data;
 
+    /// <inheritdoc/>
     public override string ToString() => "Parameter containing:\n" + Data;
 }

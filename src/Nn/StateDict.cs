@@ -14,6 +14,7 @@ public sealed class StateDict : IReadOnlyDictionary<string, Tensor>
     private readonly List<string> _keys = [];
     private readonly Dictionary<string, Tensor> _map = new(StringComparer.Ordinal);
 
+    /// <summary>An empty state dict.</summary>
     public StateDict() { }
 
     /// <summary>Copies <paramref name="entries"/> in their order; a repeated key is an error.</summary>
@@ -23,6 +24,7 @@ public sealed class StateDict : IReadOnlyDictionary<string, Tensor>
         foreach (var (k, v) in entries) Add(k, v);
     }
 
+    /// <summary>The number of entries.</summary>
     public int Count => _keys.Count;
 
     /// <summary>The names in order.</summary>
@@ -61,10 +63,13 @@ public sealed class StateDict : IReadOnlyDictionary<string, Tensor>
         return true;
     }
 
+    /// <summary>Whether the state dict has an entry named <paramref name="key"/>.</summary>
     public bool ContainsKey(string key) => _map.ContainsKey(key);
 
+    /// <summary>The tensor named <paramref name="key"/>, if there is one.</summary>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out Tensor value) => _map.TryGetValue(key, out value);
 
+    /// <summary>Enumerates the (name, tensor) entries in insertion order (as PyTorch's OrderedDict).</summary>
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator()
     {
         foreach (var k in _keys) yield return new(k, _map[k]);

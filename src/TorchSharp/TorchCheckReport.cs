@@ -82,6 +82,7 @@ public sealed class TorchCheckReport
         return "Likely cause: the two functions compute different formulas (compare them op by op).";
     }
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -96,7 +97,17 @@ public sealed class TorchCheckReport
     }
 
     /// <summary>What a row compared: values, shapes that differ, a gradient on one side only, or no gradient on either.</summary>
-    public enum EntryKind { Values, ShapeMismatch, Missing, Absent }
+    public enum EntryKind
+    {
+        /// <summary>Both sides have the tensor, with the same shape: its values were compared.</summary>
+        Values,
+        /// <summary>Both sides have the tensor, with different shapes.</summary>
+        ShapeMismatch,
+        /// <summary>A gradient on one side only.</summary>
+        Missing,
+        /// <summary>No gradient on either side.</summary>
+        Absent,
+    }
 
     /// <summary>One compared tensor: the forward output or one input's gradient.</summary>
     public sealed class Entry

@@ -22,6 +22,7 @@ public static class TorchSharpLibrary
     /// <summary>The native library TorchSharp P/Invokes (its C shim over libtorch).</summary>
     public const string NativeName = "LibTorchSharp";
 
+    /// <summary>What to do when the TorchSharp native libraries fail to load (shown in the exception's message).</summary>
     public const string BuildHint =
         "Autograd.TorchSharp's build fixes this where it can: build the project that loads TorchSharp with `dotnet build` " +
         "(its AutogradWeakenGlibcxxNeed step marks libLibTorchSharp.so's need for GLIBCXX_3.4.32 weak when this system's " +

@@ -26,6 +26,7 @@ public enum DType
 // Within a group the wider type wins: bool < uint8 < int32 < int64 < float32 < float64
 // (uint8 with int32 → int32, as neither is signed-wider: PyTorch's table gives int32 too).
 // True division of integers gives float32; comparisons give bool; sum of bools/integers gives int64.
+/// <summary>Helpers on <see cref="DType"/>: sizes, names and PyTorch's type promotion (<c>torch.result_type</c>, <c>torch.promote_types</c>).</summary>
 public static class DTypes
 {
     /// <summary>Whether tensors of this dtype can require gradients (torch.is_floating_point).</summary>

@@ -24,6 +24,7 @@ public sealed class Generator
     private double? _spareNormal;
     private static volatile Generator _default = new(0);
 
+    /// <summary>A generator seeded with <paramref name="seed"/> (<c>torch.Generator().manual_seed(seed)</c>); the same seed gives the same sequence.</summary>
     public Generator(int seed) => _random = new Random(seed);
 
     /// <summary>The generator used when none is passed.</summary>
@@ -32,6 +33,7 @@ public sealed class Generator
     /// <summary>Reseeds the default generator (torch.manual_seed).</summary>
     public static void ManualSeed(int seed) => _default = new Generator(seed);
 
+    /// <summary>Re-seeds this generator (<c>generator.manual_seed(seed)</c>): the sequence restarts as for a new generator with that seed.</summary>
     public void Seed(int seed)
     {
         lock (_lock) { _random = new Random(seed); _spareNormal = null; }

@@ -22,6 +22,7 @@ public static class ShapeUtil
         }
     }
 
+    /// <summary>The number of elements of a tensor of this shape (the product of the sizes; 1 for a 0-dim shape).</summary>
     public static int Numel(ReadOnlySpan<int> shape)
     {
         // An empty shape holds no elements however large its other dims ([2, 2^30, 4, 0] is a valid
@@ -48,6 +49,7 @@ public static class ShapeUtil
         return s;
     }
 
+    /// <summary>Whether the two shapes have the same rank and sizes.</summary>
     public static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
     /// <summary>Formats like torch.Size: [2, 3].</summary>

@@ -13,10 +13,13 @@ namespace Autograd;
 // RegisterHook reads a returned wrapped number as "no replacement" (PyTorch's None).
 public sealed partial class Tensor
 {
+    /// <summary>A C# number where a tensor goes: a 0-dim float64 "wrapped number", which does not raise a tensor's dtype in promotion (as a Python number in PyTorch: <c>x + 2.5</c> stays float32).</summary>
     public static implicit operator Tensor(double value) => new(new[] { value }, []) { IsWrappedNumber = true };
 
+    /// <summary>A C# integer where a tensor goes: a 0-dim int64 "wrapped number" (<c>x + 2</c> keeps x's dtype, as in PyTorch).</summary>
     public static implicit operator Tensor(long value) => new(new[] { value }, []) { IsWrappedNumber = true };
 
+    /// <summary>A C# bool where a tensor goes: a 0-dim bool "wrapped number" (as a Python bool in PyTorch).</summary>
     public static implicit operator Tensor(bool value) => new(new[] { value }, []) { IsWrappedNumber = true };
 
     /// <summary>A tensor made from a C# number by an implicit conversion (Note [Scalar conversions]).</summary>

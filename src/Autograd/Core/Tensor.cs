@@ -105,7 +105,7 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Copies the values out, flat and row-major, converted to <typeparamref name="T"/> (float, double, long,
-    /// int, bool or byte) as <see cref="To"/> converts: floats truncate toward zero, nonzero is true.
+    /// int, bool or byte) as <c>t.To(dtype)</c> converts: floats truncate toward zero, nonzero is true.
     /// </summary>
     public T[] ToArray<T>() where T : unmanaged => Storage is T[] same ? (T[])same.Clone() : ElementConvert.ToArray<T>(Storage);
 

@@ -81,12 +81,15 @@ public sealed partial class Tensor
     public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full([], value, dtype, requiresGrad);
 
+    /// <summary>A tensor of zeros (<c>torch.zeros(shape, dtype, requires_grad)</c>).</summary>
     public static Tensor Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full(shape, 0, dtype, requiresGrad);
 
+    /// <summary>A tensor of ones (<c>torch.ones(shape, dtype, requires_grad)</c>).</summary>
     public static Tensor Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full(shape, 1, dtype, requiresGrad);
 
+    /// <summary>A tensor filled with <paramref name="value"/> (<c>torch.full(shape, value, dtype, requires_grad)</c>).</summary>
     public static Tensor Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Empty(dtype, CheckedShape(shape, null));
@@ -164,8 +167,10 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Zeros with <paramref name="t"/>'s shape and dtype (<c>torch.zeros_like</c>); does not require grad.</summary>
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape, t.DType);
 
+    /// <summary>Ones with <paramref name="t"/>'s shape and dtype (<c>torch.ones_like</c>); does not require grad.</summary>
     public static Tensor OnesLike(Tensor t) => Ones(t.Shape, t.DType);
 
     private static int[] CheckedShape(ReadOnlySpan<int> shape, int? length)

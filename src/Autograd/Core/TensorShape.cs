@@ -34,18 +34,25 @@ public readonly struct TensorShape : IReadOnlyList<int>, IEquatable<TensorShape>
     /// <summary>The number of elements a tensor of this shape holds (x.numel()).</summary>
     public long Numel() { long n = 1; foreach (var d in Dims) n *= d; return n; }
 
+    /// <summary>The sizes as a span (no copy).</summary>
     public ReadOnlySpan<int> AsSpan() => Dims;
 
+    /// <summary>A copy of the sizes (<c>list(t.shape)</c>).</summary>
     public int[] ToArray() => (int[])Dims.Clone();
 
+    /// <summary>The sizes as a span, so a shape goes where a <c>ReadOnlySpan&lt;int&gt;</c> is expected.</summary>
     public static implicit operator ReadOnlySpan<int>(TensorShape s) => s.Dims;
 
+    /// <summary>A copy of the sizes, so a shape goes where an <c>int[]</c> is expected.</summary>
     public static implicit operator int[](TensorShape s) => s.ToArray();
 
+    /// <summary>Whether both shapes have the same sizes (<c>torch.Size.__eq__</c>).</summary>
     public bool Equals(TensorShape other) => Dims.AsSpan().SequenceEqual(other.Dims);
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
@@ -53,13 +60,16 @@ public readonly struct TensorShape : IReadOnlyList<int>, IEquatable<TensorShape>
         return h.ToHashCode();
     }
 
+    /// <summary>Whether both shapes have the same sizes.</summary>
     public static bool operator ==(TensorShape a, TensorShape b) => a.Equals(b);
 
+    /// <summary>Whether the shapes differ in rank or in a size.</summary>
     public static bool operator !=(TensorShape a, TensorShape b) => !a.Equals(b);
 
     /// <summary>Whether the sizes are exactly <paramref name="dims"/>.</summary>
     public bool SequenceEqual(ReadOnlySpan<int> dims) => Dims.AsSpan().SequenceEqual(dims);
 
+    /// <summary>Enumerates the sizes, outermost first.</summary>
     public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)Dims).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -29,6 +29,7 @@ public sealed class RemovableHandle : IDisposable
     /// <summary>Removes the hook; later calls do nothing.</summary>
     public void Remove() => Interlocked.Exchange(ref _remove, null)?.Invoke();
 
+    /// <summary>Removes the hook (same as <see cref="Remove"/>), so <c>using var h = t.RegisterHook(...)</c> scopes it.</summary>
     public void Dispose() => Remove();
 }
 

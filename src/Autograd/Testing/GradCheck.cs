@@ -1,6 +1,6 @@
 namespace Autograd;
 
-/// <summary>Thrown by <see cref="GradCheck.Check"/> when analytical and numerical gradients disagree.</summary>
+/// <summary>Thrown by <see cref="GradCheck.Check(Func{Tensor[], Tensor}, Tensor[], double, double, double)"/> (and its other overloads) when analytical and numerical gradients disagree.</summary>
 public sealed class GradCheckException(string message) : Exception(message);
 
 /// <summary>
@@ -40,7 +40,7 @@ public static class GradCheck
         return true;
     }
 
-    /// <summary>Like <see cref="Check"/> but returns the failure message, or null when the check passes.</summary>
+    /// <summary>Like <see cref="Check(Func{Tensor[], Tensor}, Tensor[], double, double, double)"/> but returns the failure message, or null when the check passes.</summary>
     public static string? Run(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3)
     {
         for (int i = 0; i < inputs.Length; i++)

@@ -12,6 +12,7 @@ public sealed class BatchIterator : IEnumerable<int[]>
 {
     private readonly Generator _generator;
 
+    /// <summary>Batches of indices into <paramref name="count"/> samples, <paramref name="batchSize"/> at a time, reshuffled each epoch when <paramref name="shuffle"/> (with <paramref name="generator"/>); <paramref name="dropLast"/> drops a last, smaller batch.</summary>
     public BatchIterator(int count, int batchSize, bool shuffle = true, bool dropLast = false, Generator? generator = null)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, $"BatchIterator: count should be a non-negative integer value, but got count={count}");
@@ -27,9 +28,13 @@ public sealed class BatchIterator : IEnumerable<int[]>
     public BatchIterator(int count, int batchSize, int seed, bool shuffle = true, bool dropLast = false)
         : this(count, batchSize, shuffle, dropLast, new Generator(seed)) { }
 
+    /// <summary>The number of samples.</summary>
     public int Count { get; }
+    /// <summary>The number of samples per batch (<c>batch_size</c>).</summary>
     public int BatchSize { get; }
+    /// <summary>Whether the order is reshuffled each epoch (<c>shuffle</c>).</summary>
     public bool Shuffle { get; }
+    /// <summary>Whether a last, smaller batch is dropped (<c>drop_last</c>).</summary>
     public bool DropLast { get; }
 
     /// <summary>Batches per epoch (len(dataloader)).</summary>

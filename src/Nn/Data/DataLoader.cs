@@ -19,6 +19,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Images, Tensor Labels)>
     private readonly BatchIterator _batches;
     private readonly Generator _generator;
 
+    /// <summary>A loader over <paramref name="dataset"/> (<c>torch.utils.data.DataLoader(dataset, batch_size, shuffle, drop_last)</c>); <paramref name="transform"/> is applied to each image of a batch, with random draws from <paramref name="generator"/>.</summary>
     public DataLoader(TensorDataset dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false,
         Transform? transform = null, Generator? generator = null)
     {
@@ -30,10 +31,15 @@ public sealed class DataLoader : IEnumerable<(Tensor Images, Tensor Labels)>
         OutputShape = transform?.OutputShape(dataset.Shape) ?? dataset.Shape;   // an unsuitable transform fails here, not mid-epoch
     }
 
+    /// <summary>The dataset the batches come from.</summary>
     public TensorDataset Dataset { get; }
+    /// <summary>The transform applied to each image of a batch, or null.</summary>
     public Transform? Transform { get; }
+    /// <summary>Samples per batch (<c>batch_size</c>).</summary>
     public int BatchSize => _batches.BatchSize;
+    /// <summary>Whether each epoch visits the samples in a new random order (<c>shuffle</c>).</summary>
     public bool Shuffle => _batches.Shuffle;
+    /// <summary>Whether a last batch smaller than <see cref="BatchSize"/> is dropped (<c>drop_last</c>).</summary>
     public bool DropLast => _batches.DropLast;
 
     /// <summary>The shape of one image as yielded.</summary>

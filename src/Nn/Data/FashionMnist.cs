@@ -21,6 +21,7 @@ public sealed class FashionMnist
     /// <summary>Mean and standard deviation of the training pixels in [0, 1].</summary>
     public const float Mean = 0.2860f, Std = 0.3530f;
 
+    /// <summary>Image height and width in pixels, and the number of classes.</summary>
     public const int Height = 28, Width = 28, Classes = 10;
 
     /// <summary>Label names in class-index order.</summary>

@@ -6,6 +6,7 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
     /// <summary>Floats per image.</summary>
     public int Size => Channels * Height * Width;
 
+    /// <inheritdoc/>
     public override string ToString() => $"[{Channels}, {Height}, {Width}]";
 }
 
@@ -53,6 +54,7 @@ public sealed class TensorDataset
     /// <summary>Number of images (len(dataset)).</summary>
     public int Count => _labels.Length;
 
+    /// <summary>The shape of one image (channels, height, width).</summary>
     public ImageShape Shape { get; }
 
     /// <summary>The pixels of image <paramref name="index"/> (CHW).</summary>

@@ -30,6 +30,7 @@ public sealed class Compose : Transform
     private readonly Transform[] _transforms;
     [ThreadStatic] private static float[]? _scratchA, _scratchB;
 
+    /// <summary>Applies <paramref name="transforms"/> in order (<c>torchvision.transforms.Compose</c>).</summary>
     public Compose(params Transform[] transforms)
     {
         ArgumentNullException.ThrowIfNull(transforms);
@@ -38,14 +39,17 @@ public sealed class Compose : Transform
         _transforms = (Transform[])transforms.Clone();
     }
 
+    /// <summary>The transforms, in the order they are applied.</summary>
     public IReadOnlyList<Transform> Transforms => _transforms;
 
+    /// <inheritdoc/>
     public override ImageShape OutputShape(ImageShape input)
     {
         foreach (var t in _transforms) input = t.OutputShape(input);
         return input;
     }
 
+    /// <inheritdoc/>
     public override void Apply(ReadOnlySpan<float> source, ImageShape shape, Span<float> destination, Generator generator)
     {
         if (_transforms.Length == 0) { source.CopyTo(destination); return; }
@@ -70,6 +74,7 @@ public sealed class Compose : Transform
         return buffer.AsSpan(0, size);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => "Compose(\n" + string.Concat(_transforms.Select(t => "    " + t + "\n")) + ")";
 }
 
@@ -78,6 +83,7 @@ public sealed class Normalize : Transform
 {
     private readonly float[] _mean, _std;
 
+    /// <summary>Per-channel <c>(x - mean[c]) / std[c]</c> (<c>transforms.Normalize(mean, std)</c>); one value per channel.</summary>
     public Normalize(float[] mean, float[] std)
     {
         ArgumentNullException.ThrowIfNull(mean);
@@ -91,6 +97,7 @@ public sealed class Normalize : Transform
     /// <summary>One mean and std for every channel.</summary>
     public Normalize(float mean, float std) : this([mean], [std]) { }
 
+    /// <inheritdoc/>
     public override ImageShape OutputShape(ImageShape input)
     {
         if ((_mean.Length != 1 && _mean.Length != input.Channels) || (_std.Length != 1 && _std.Length != input.Channels))
@@ -98,6 +105,7 @@ public sealed class Normalize : Transform
         return input;
     }
 
+    /// <inheritdoc/>
     public override void Apply(ReadOnlySpan<float> source, ImageShape shape, Span<float> destination, Generator generator)
     {
         OutputShape(shape);
@@ -113,6 +121,7 @@ public sealed class Normalize : Transform
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Normalize(mean=[{string.Join(", ", _mean)}], std=[{string.Join(", ", _std)}])";
 }
 
@@ -124,6 +133,7 @@ public sealed class Normalize : Transform
 /// </summary>
 public sealed class RandomCrop : Transform
 {
+    /// <summary>A random <paramref name="size"/> crop after padding each side by <paramref name="padding"/> with <paramref name="fill"/> (<c>transforms.RandomCrop(size, padding, fill)</c>).</summary>
     public RandomCrop(Pair size, int padding = 0, float fill = 0)
     {
         if (size.H <= 0 || size.W <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, $"RandomCrop: size must be positive, got {size}");
@@ -131,10 +141,14 @@ public sealed class RandomCrop : Transform
         (Size, Padding, Fill) = (size, padding, fill);
     }
 
+    /// <summary>The crop size, height × width (<c>size</c>).</summary>
     public Pair Size { get; }
+    /// <summary>The zero padding added to each side (<c>padding</c>).</summary>
     public int Padding { get; }
+    /// <summary>The value of the padded pixels (<c>fill</c>).</summary>
     public float Fill { get; }
 
+    /// <inheritdoc/>
     public override ImageShape OutputShape(ImageShape input)
     {
         int h = input.Height + 2 * Padding, w = input.Width + 2 * Padding;
@@ -143,6 +157,7 @@ public sealed class RandomCrop : Transform
         return new ImageShape(input.Channels, Size.H, Size.W);
     }
 
+    /// <inheritdoc/>
     public override void Apply(ReadOnlySpan<float> source, ImageShape shape, Span<float> destination, Generator generator)
     {
         OutputShape(shape);
@@ -173,22 +188,27 @@ public sealed class RandomCrop : Transform
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"RandomCrop(size={Size}, padding={Padding})";
 }
 
 /// <summary>Mirrors the image left–right with probability <see cref="P"/> (torchvision.transforms.RandomHorizontalFlip): one uniform draw per image, flipped when it is below p.</summary>
 public sealed class RandomHorizontalFlip : Transform
 {
+    /// <summary>Flips the image left-right with probability <paramref name="p"/> (<c>transforms.RandomHorizontalFlip(p)</c>).</summary>
     public RandomHorizontalFlip(double p = 0.5)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, $"RandomHorizontalFlip: p must be a probability in [0, 1], got {p}");
         P = p;
     }
 
+    /// <summary>The probability of a flip (<c>p</c>).</summary>
     public double P { get; }
 
+    /// <inheritdoc/>
     public override ImageShape OutputShape(ImageShape input) => input;
 
+    /// <inheritdoc/>
     public override void Apply(ReadOnlySpan<float> source, ImageShape shape, Span<float> destination, Generator generator)
     {
         source.CopyTo(destination);
@@ -197,5 +217,6 @@ public sealed class RandomHorizontalFlip : Transform
         for (int r = 0; r < rows; r++) destination.Slice(r * shape.Width, shape.Width).Reverse();
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"RandomHorizontalFlip(p={P})";
 }

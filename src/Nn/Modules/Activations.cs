@@ -8,8 +8,10 @@ namespace Autograd.Nn;
 /// <summary>torch.nn.GELU: <see cref="F.Gelu"/> with approximate "none" or "tanh" (checked when built, as PyTorch checks on the first call).</summary>
 public sealed class GELU : Module
 {
+    /// <summary>The approximation: "none" (exact, with erf) or "tanh" (<c>approximate</c>).</summary>
     public string Approximate { get; }
 
+    /// <summary><c>nn.GELU(approximate)</c>: <paramref name="approximate"/> is "none" (exact, with erf) or "tanh".</summary>
     public GELU(string approximate = "none")
     {
         if (approximate is not ("none" or "tanh"))
@@ -17,68 +19,87 @@ public sealed class GELU : Module
         Approximate = approximate;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Gelu(input, Approximate);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"approximate='{Approximate}'";
 }
 
 /// <summary>torch.nn.LeakyReLU.</summary>
 public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 {
+    /// <summary>The slope for negative inputs (<c>negative_slope</c>).</summary>
     public double NegativeSlope { get; } = negativeSlope;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"negative_slope={ActivationRepr.Float(NegativeSlope)}";
 }
 
 /// <summary>torch.nn.ELU.</summary>
 public sealed class ELU(double alpha = 1) : Module
 {
+    /// <summary>The alpha of ELU for negative inputs: alpha·(exp(x) - 1) (<c>alpha</c>).</summary>
     public double Alpha { get; } = alpha;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Elu(input, Alpha);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"alpha={ActivationRepr.Float(Alpha)}";
 }
 
 /// <summary>torch.nn.SiLU (swish).</summary>
 public sealed class SiLU : Module
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Silu(input);
 }
 
 /// <summary>torch.nn.Hardtanh: clamp to [minVal, maxVal]; minVal &gt; maxVal is rejected (PyTorch asserts it).</summary>
 public sealed class Hardtanh : Module
 {
+    /// <summary>The lower bound (<c>min_val</c>).</summary>
     public double MinVal { get; }
+    /// <summary>The upper bound (<c>max_val</c>).</summary>
     public double MaxVal { get; }
 
+    /// <summary><c>nn.Hardtanh(min_val, max_val)</c>: clamps to [<paramref name="minVal"/>, <paramref name="maxVal"/>].</summary>
     public Hardtanh(double minVal = -1, double maxVal = 1)
     {
         if (minVal > maxVal) throw new ArgumentException($"Hardtanh: min_val cannot be greater than max_val (min_val={minVal}, max_val={maxVal})", nameof(minVal));
         (MinVal, MaxVal) = (minVal, maxVal);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Hardtanh(input, MinVal, MaxVal);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"min_val={ActivationRepr.Float(MinVal)}, max_val={ActivationRepr.Float(MaxVal)}";
 }
 
 /// <summary>torch.nn.Softplus.</summary>
 public sealed class Softplus(double beta = 1, double threshold = 20) : Module
 {
+    /// <summary>The beta of softplus: log(1 + exp(beta·x)) / beta (<c>beta</c>).</summary>
     public double Beta { get; } = beta;
+    /// <summary>Above this value of beta·x, softplus is linear (<c>threshold</c>).</summary>
     public double Threshold { get; } = threshold;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"beta={ActivationRepr.Float(Beta)}, threshold={ActivationRepr.Float(Threshold)}";
 }
 
 /// <summary>torch.nn.LogSigmoid.</summary>
 public sealed class LogSigmoid : Module
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LogSigmoid(input);
 }
 
@@ -97,12 +118,14 @@ internal static class ActivationRepr
 /// <summary>torch.nn.Tanh.</summary>
 public sealed class Tanh : Module
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Tanh(input);
 }
 
 /// <summary>torch.nn.Sigmoid.</summary>
 public sealed class Sigmoid : Module
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Sigmoid(input);
 }
 
@@ -112,20 +135,26 @@ public sealed class Sigmoid : Module
 /// </summary>
 public sealed class Softmax(int? dim = null) : Module
 {
+    /// <summary>The dimension along which the function is applied, or null for PyTorch's implicit choice (<c>dim</c>).</summary>
     public int? Dim { get; } = dim;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Softmax(input, Dim ?? ImplicitDim.Of(input, "Softmax"));
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"dim={(Dim?.ToString(CultureInfo.InvariantCulture) ?? "None")}";
 }
 
 /// <summary>torch.nn.LogSoftmax over <paramref name="dim"/> (null: the implicit rule of <see cref="Softmax"/>).</summary>
 public sealed class LogSoftmax(int? dim = null) : Module
 {
+    /// <summary>The dimension along which the function is applied, or null for PyTorch's implicit choice (<c>dim</c>).</summary>
     public int? Dim { get; } = dim;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim ?? ImplicitDim.Of(input, "LogSoftmax"));
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"dim={(Dim?.ToString(CultureInfo.InvariantCulture) ?? "None")}";
 }
 

@@ -14,6 +14,7 @@ namespace Autograd.Nn;
 /// </remarks>
 public abstract class BatchNormBase : Module
 {
+    /// <summary>Shared set-up of BatchNorm1d/2d: weight (ones) and bias (zeros) when <paramref name="affine"/>, running statistics buffers when <paramref name="trackRunningStats"/>; a null <paramref name="momentum"/> means a cumulative average.</summary>
     protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
     {
         string name = GetType().Name;
@@ -33,17 +34,25 @@ public abstract class BatchNormBase : Module
         RegisterBuffer("num_batches_tracked", trackRunningStats ? Tensor.Zeros([], DType.Int64) : null);
     }
 
+    /// <summary>The number of features or channels C (<c>num_features</c>).</summary>
     public int NumFeatures { get; }
+    /// <summary>The value added to the denominator for numerical stability (<c>eps</c>).</summary>
     public double Eps { get; }
     /// <summary>The running stats' update factor; null for a cumulative moving average.</summary>
     public double? Momentum { get; }
+    /// <summary>Whether the module has a learnable weight and bias (<c>affine</c>).</summary>
     public bool Affine { get; }
+    /// <summary>Whether running mean and variance are tracked and used in eval mode (<c>track_running_stats</c>).</summary>
     public bool TrackRunningStats { get; }
+    /// <summary>The learnable weight (<c>weight</c>), or null when the module was built without one.</summary>
     public Parameter? Weight { get; }
+    /// <summary>The learnable bias (<c>bias</c>), or null when the module was built without one.</summary>
     public Parameter? Bias { get; }
     // The buffers are read from the registry on every use, so a buffer replaced by name (a state dict
     // loaded with SetBuffer) is the one the layer normalises with.
+    /// <summary>The running mean buffer (<c>running_mean</c>), or null without <see cref="TrackRunningStats"/>.</summary>
     public Tensor? RunningMean => OwnBuffer("running_mean");
+    /// <summary>The running (unbiased) variance buffer (<c>running_var</c>), or null without <see cref="TrackRunningStats"/>.</summary>
     public Tensor? RunningVar => OwnBuffer("running_var");
     /// <summary>How many training batches updated the running stats (int64, 0-dim).</summary>
     public Tensor? NumBatchesTracked => OwnBuffer("num_batches_tracked");
@@ -58,6 +67,7 @@ public abstract class BatchNormBase : Module
     /// <summary>The input rank check of the concrete layer (_check_input_dim).</summary>
     protected abstract void CheckInputDim(Tensor input);
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -93,6 +103,7 @@ public abstract class BatchNormBase : Module
         if (Bias is not null) NormFill.Fill(Bias.Data, 0);
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() =>
         $"{NumFeatures}, eps={ActivationRepr.Float(Eps)}, momentum={(Momentum is { } m ? ActivationRepr.Float(m) : "None")}, affine={Py(Affine)}, track_running_stats={Py(TrackRunningStats)}";
 }
@@ -101,6 +112,7 @@ public abstract class BatchNormBase : Module
 public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.Rank is not (2 or 3))
@@ -112,6 +124,7 @@ public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? mome
 public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.Rank != 4)
@@ -123,6 +136,7 @@ public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? mome
 public sealed class BatchNorm3d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.Rank != 5)

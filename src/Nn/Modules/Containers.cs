@@ -117,12 +117,14 @@ public sealed class Sequential : Module, IEnumerable<Module>
         return m;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
         foreach (var (_, layer) in Children) input = layer.Forward(input);
         return input;
     }
 
+    /// <summary>Enumerates the child modules in order.</summary>
     public IEnumerator<Module> GetEnumerator() => Children.Select(c => c.Module).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -136,12 +138,16 @@ public sealed class Sequential : Module, IEnumerable<Module>
 /// </summary>
 public sealed class ModuleList : Module, IEnumerable<Module>
 {
+    /// <summary>An empty list (<c>nn.ModuleList()</c>).</summary>
     public ModuleList() { }
 
+    /// <summary>A list of <paramref name="modules"/>, registered as children "0", "1", ... (<c>nn.ModuleList(modules)</c>).</summary>
     public ModuleList(params Module[] modules) => Extend(modules);
 
+    /// <summary>A list of <paramref name="modules"/>, registered as children "0", "1", ... (<c>nn.ModuleList(modules)</c>).</summary>
     public ModuleList(IEnumerable<Module> modules) => Extend(modules);
 
+    /// <summary>The number of modules (<c>len(module_list)</c>).</summary>
     public int Count => Children.Count;
 
     /// <summary>The module at <paramref name="index"/> (negative counts from the end); setting replaces it.</summary>
@@ -216,6 +222,7 @@ public sealed class ModuleList : Module, IEnumerable<Module>
     /// <summary>ModuleList has no forward: calling it is an error, as in PyTorch.</summary>
     public override Tensor Forward(Tensor input) => throw Containers.NoForward("ModuleList");
 
+    /// <summary>Enumerates the modules in order.</summary>
     public IEnumerator<Module> GetEnumerator() => Children.Select(c => c.Module).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -233,12 +240,16 @@ public sealed class ModuleList : Module, IEnumerable<Module>
 /// </summary>
 public sealed class ModuleDict : Module, IEnumerable<KeyValuePair<string, Module>>
 {
+    /// <summary>An empty dictionary (<c>nn.ModuleDict()</c>).</summary>
     public ModuleDict() { }
 
+    /// <summary>A dictionary of <paramref name="modules"/>, in the given order (<c>nn.ModuleDict(modules)</c>).</summary>
     public ModuleDict(IEnumerable<KeyValuePair<string, Module>> modules) => Update(modules);
 
+    /// <summary>A dictionary of <paramref name="modules"/>, in the given order (<c>nn.ModuleDict(modules)</c>).</summary>
     public ModuleDict(params (string Key, Module Module)[] modules) => Update(modules);
 
+    /// <summary>The number of modules (<c>len(module_dict)</c>).</summary>
     public int Count => Children.Count;
 
     /// <summary>The module under <paramref name="key"/>; setting replaces it in place or appends a new key.</summary>
@@ -299,6 +310,7 @@ public sealed class ModuleDict : Module, IEnumerable<KeyValuePair<string, Module
     /// <summary>ModuleDict has no forward: calling it is an error, as in PyTorch.</summary>
     public override Tensor Forward(Tensor input) => throw Containers.NoForward("ModuleDict");
 
+    /// <summary>Enumerates the (key, module) pairs in insertion order.</summary>
     public IEnumerator<KeyValuePair<string, Module>> GetEnumerator() =>
         Children.Select(c => new KeyValuePair<string, Module>(c.Name, c.Module)).GetEnumerator();
 

@@ -4,12 +4,13 @@ namespace Autograd.Nn;
 /// 2-d convolution over NCHW or CHW input (torch.nn.Conv2d). Weight
 /// (outChannels, inChannels/groups, kH, kW) and bias start as PyTorch's do: uniform in ±1/√fan_in with
 /// fan_in = inChannels/groups·kH·kW (kaiming_uniform_(a=√5) and the default bias rule).
-/// <paramref name="paddingMode"/> "zeros" pads inside the convolution; "reflect", "replicate" and "circular"
+/// The padding mode "zeros" pads inside the convolution; "reflect", "replicate" and "circular"
 /// pad the input with F.Pad in that mode and convolve with padding 0, as PyTorch's _conv_forward does
 /// ("same" then splits each dim's total padding dilation·(k − 1) as total/2 before, the rest after).
 /// </summary>
 public sealed class Conv2d : Module
 {
+    /// <summary><c>nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)</c>, its weight and bias initialized as PyTorch's (Kaiming-uniform, a = √5) from <paramref name="generator"/>.</summary>
     public Conv2d(int inChannels, int outChannels, Pair kernelSize, Pair? stride = null, Padding? padding = null,
         Pair? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null,
         string paddingMode = "zeros")
@@ -55,17 +56,28 @@ public sealed class Conv2d : Module
         Bias = RegisterParameter("bias", bias ? new Parameter(Linear.DefaultBias(outChannels, fanIn, dtype, generator)) : null);
     }
 
+    /// <summary>The number of input channels (<c>in_channels</c>).</summary>
     public int InChannels { get; }
+    /// <summary>The number of output channels (<c>out_channels</c>).</summary>
     public int OutChannels { get; }
+    /// <summary>The window size, height × width (<c>kernel_size</c>).</summary>
     public Pair KernelSize { get; }
+    /// <summary>The step between windows (<c>stride</c>).</summary>
     public Pair Stride { get; }
+    /// <summary>The zero padding added to each side (<c>padding</c>).</summary>
     public Padding Padding { get; }
+    /// <summary>The spacing between kernel elements (<c>dilation</c>).</summary>
     public Pair Dilation { get; }
+    /// <summary>The number of blocked connections from input to output channels (<c>groups</c>).</summary>
     public int Groups { get; }
+    /// <summary>How the input is padded: "zeros", "reflect", "replicate" or "circular" (<c>padding_mode</c>).</summary>
     public string PaddingMode { get; }
+    /// <summary>The learnable weight (<c>weight</c>).</summary>
     public Parameter Weight { get; }
+    /// <summary>The learnable bias (<c>bias</c>), or null when the module was built without one.</summary>
     public Parameter? Bias { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => PaddingMode == "zeros"
         ? F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, Dilation, Groups)
         : F.Conv2d(F.Pad(input, ReversedPaddingRepeatedTwice(), PaddingMode), Weight, Bias?.Data, Stride, 0, Dilation, Groups);
@@ -79,6 +91,7 @@ public sealed class Conv2d : Module
         return [tw / 2, tw - tw / 2, th / 2, th - th / 2];
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = $"{InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Stride}";

@@ -8,6 +8,7 @@ namespace Autograd.Nn;
 /// </summary>
 public sealed class ConvTranspose2d : Module
 {
+    /// <summary><c>nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)</c>, initialized as PyTorch's from <paramref name="generator"/>.</summary>
     public ConvTranspose2d(int inChannels, int outChannels, Pair kernelSize, Pair? stride = null, Pair? padding = null,
         Pair? outputPadding = null, int groups = 1, bool bias = true, Pair? dilation = null, string paddingMode = "zeros",
         DType dtype = DType.Float32, Generator? generator = null)
@@ -44,18 +45,30 @@ public sealed class ConvTranspose2d : Module
         Bias = RegisterParameter("bias", bias ? new Parameter(Linear.DefaultBias(outChannels, fanIn, dtype, generator)) : null);
     }
 
+    /// <summary>The number of input channels (<c>in_channels</c>).</summary>
     public int InChannels { get; }
+    /// <summary>The number of output channels (<c>out_channels</c>).</summary>
     public int OutChannels { get; }
+    /// <summary>The window size, height × width (<c>kernel_size</c>).</summary>
     public Pair KernelSize { get; }
+    /// <summary>The step between windows (<c>stride</c>).</summary>
     public Pair Stride { get; }
+    /// <summary>The zero padding added to each side (<c>padding</c>).</summary>
     public Pair Padding { get; }
+    /// <summary>The size added to one side of the output (<c>output_padding</c>).</summary>
     public Pair OutputPadding { get; }
+    /// <summary>The number of blocked connections from input to output channels (<c>groups</c>).</summary>
     public int Groups { get; }
+    /// <summary>The spacing between kernel elements (<c>dilation</c>).</summary>
     public Pair Dilation { get; }
+    /// <summary>How the input is padded: "zeros", "reflect", "replicate" or "circular" (<c>padding_mode</c>).</summary>
     public string PaddingMode { get; }
+    /// <summary>The learnable weight (<c>weight</c>).</summary>
     public Parameter Weight { get; }
+    /// <summary>The learnable bias (<c>bias</c>), or null when the module was built without one.</summary>
     public Parameter? Bias { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.ConvTranspose2d(input, Weight, Bias?.Data, Stride, Padding, OutputPadding, Groups, Dilation);
 
     /// <summary>
@@ -87,6 +100,7 @@ public sealed class ConvTranspose2d : Module
         return F.ConvTranspose2d(input, Weight, Bias?.Data, Stride, Padding, op, Groups, Dilation);
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = $"{InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Stride}";

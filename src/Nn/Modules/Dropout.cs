@@ -7,6 +7,7 @@ namespace Autograd.Nn;
 /// </summary>
 public sealed class Dropout : Module
 {
+    /// <summary><c>nn.Dropout(p, inplace)</c>: in training, zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p).</summary>
     public Dropout(double p = 0.5, bool inplace = false)
     {
         CheckP(p);
@@ -14,14 +15,18 @@ public sealed class Dropout : Module
         Inplace = inplace;
     }
 
+    /// <summary>The probability of an element (or channel) being zeroed (<c>p</c>).</summary>
     public double P { get; }
+    /// <summary>Whether the operation overwrites its input (<c>inplace</c>).</summary>
     public bool Inplace { get; }
 
     /// <summary>The generator masks are drawn from; null for <see cref="Autograd.Generator.Default"/>.</summary>
     public Generator? Generator { get; set; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout(input, P, Training, Inplace, Generator);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"p={PyFloat(P)}, inplace={(Inplace ? "True" : "False")}";
 
     /// <summary>_DropoutNd's check, at construction.</summary>
@@ -42,6 +47,7 @@ public sealed class Dropout : Module
 /// <summary>Channel-wise dropout of (N, C, L) or (C, L) input (torch.nn.Dropout1d); identity in eval mode.</summary>
 public sealed class Dropout1d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout1d(input, P, Training, Inplace, Generator);
 }
 
@@ -51,18 +57,21 @@ public sealed class Dropout1d(double p = 0.5, bool inplace = false) : FeatureDro
 /// </summary>
 public sealed class Dropout2d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, Inplace, Generator);
 }
 
 /// <summary>Channel-wise dropout of (N, C, D, H, W) or (C, D, H, W) input (torch.nn.Dropout3d); identity in eval mode.</summary>
 public sealed class Dropout3d(double p = 0.5, bool inplace = false) : FeatureDropoutModule(p, inplace)
 {
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout3d(input, P, Training, Inplace, Generator);
 }
 
 /// <summary>What Dropout1d/2d/3d share (PyTorch's _DropoutNd): p, inplace, the check and the repr.</summary>
 public abstract class FeatureDropoutModule : Module
 {
+    /// <summary>Shared set-up of the channel-wise dropouts: <paramref name="p"/> in [0, 1], <paramref name="inplace"/> as <c>inplace</c>.</summary>
     protected FeatureDropoutModule(double p, bool inplace)
     {
         Dropout.CheckP(p);
@@ -70,11 +79,14 @@ public abstract class FeatureDropoutModule : Module
         Inplace = inplace;
     }
 
+    /// <summary>The probability of an element (or channel) being zeroed (<c>p</c>).</summary>
     public double P { get; }
+    /// <summary>Whether the operation overwrites its input (<c>inplace</c>).</summary>
     public bool Inplace { get; }
 
     /// <summary>The generator masks are drawn from; null for <see cref="Autograd.Generator.Default"/>.</summary>
     public Generator? Generator { get; set; }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"p={Dropout.PyFloat(P)}, inplace={(Inplace ? "True" : "False")}";
 }

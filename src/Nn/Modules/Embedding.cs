@@ -8,6 +8,7 @@ namespace Autograd.Nn;
 /// </summary>
 public sealed class Embedding : Module
 {
+    /// <summary><c>nn.Embedding(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq)</c>: a lookup table initialized from N(0, 1) with <paramref name="generator"/>; the <paramref name="paddingIdx"/> row is zero and gets no gradient.</summary>
     public Embedding(int numEmbeddings, int embeddingDim, long? paddingIdx = null, double? maxNorm = null, double normType = 2,
         bool scaleGradByFreq = false, DType dtype = DType.Float32, Generator? generator = null)
         : this(numEmbeddings, embeddingDim, paddingIdx, maxNorm, normType, scaleGradByFreq, null, freeze: false, dtype, generator) { }
@@ -53,16 +54,25 @@ public sealed class Embedding : Module
             embeddings, freeze, embeddings.DType, null);
     }
 
+    /// <summary>The size of the dictionary (<c>num_embeddings</c>).</summary>
     public int NumEmbeddings { get; }
+    /// <summary>The size of each embedding vector (<c>embedding_dim</c>).</summary>
     public int EmbeddingDim { get; }
+    /// <summary>The index whose embedding is not updated (<c>padding_idx</c>), or null.</summary>
     public long? PaddingIdx { get; }
+    /// <summary>Embeddings with a larger norm are renormalized to this norm (<c>max_norm</c>), or null.</summary>
     public double? MaxNorm { get; }
+    /// <summary>The p of the p-norm for <c>max_norm</c> (<c>norm_type</c>).</summary>
     public double NormType { get; }
+    /// <summary>Whether gradients are scaled by the inverse frequency of the words in the batch (<c>scale_grad_by_freq</c>).</summary>
     public bool ScaleGradByFreq { get; }
+    /// <summary>The learnable weight (<c>weight</c>).</summary>
     public Parameter Weight { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = $"{NumEmbeddings}, {EmbeddingDim}";

@@ -6,6 +6,7 @@ namespace Autograd.Nn;
 /// </summary>
 public sealed class LayerNorm : Module
 {
+    /// <summary><c>nn.LayerNorm(normalized_shape, eps, elementwise_affine, bias)</c>: normalizes over the last dims given by <paramref name="normalizedShape"/>.</summary>
     public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(normalizedShape);
@@ -24,12 +25,18 @@ public sealed class LayerNorm : Module
     public LayerNorm(int normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true, DType dtype = DType.Float32)
         : this([normalizedShape], eps, elementwiseAffine, bias, dtype) { }
 
+    /// <summary>The trailing shape normalized over (<c>normalized_shape</c>).</summary>
     public int[] NormalizedShape { get; }
+    /// <summary>The value added to the denominator for numerical stability (<c>eps</c>).</summary>
     public double Eps { get; }
+    /// <summary>Whether the module has a learnable per-element weight (and bias) (<c>elementwise_affine</c>).</summary>
     public bool ElementwiseAffine { get; }
+    /// <summary>The learnable weight (<c>weight</c>), or null when the module was built without one.</summary>
     public Parameter? Weight { get; }
+    /// <summary>The learnable bias (<c>bias</c>), or null when the module was built without one.</summary>
     public Parameter? Bias { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LayerNorm(input, NormalizedShape, Weight?.Data, Bias?.Data, Eps);
 
     /// <summary>Weight to ones, bias to zeros (reset_parameters).</summary>
@@ -39,6 +46,7 @@ public sealed class LayerNorm : Module
         if (Bias is not null) NormFill.Fill(Bias.Data, 0);
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() =>
         $"{PyTuple(NormalizedShape)}, eps={ActivationRepr.Float(Eps)}, elementwise_affine={Py(ElementwiseAffine)}";
 
@@ -49,6 +57,7 @@ public sealed class LayerNorm : Module
 /// <summary>torch.nn.GroupNorm: F.GroupNorm with numGroups groups; per-channel weight (ones) and bias (zeros) when affine.</summary>
 public sealed class GroupNorm : Module
 {
+    /// <summary><c>nn.GroupNorm(num_groups, num_channels, eps, affine)</c>: normalizes each of <paramref name="numGroups"/> groups of channels.</summary>
     public GroupNorm(int numGroups, int numChannels, double eps = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
         if (numGroups <= 0)
@@ -67,13 +76,20 @@ public sealed class GroupNorm : Module
         Bias = RegisterParameter("bias", affine ? new Parameter(Tensor.Zeros([numChannels], dtype)) : null);
     }
 
+    /// <summary>The number of channel groups (<c>num_groups</c>).</summary>
     public int NumGroups { get; }
+    /// <summary>The number of channels (<c>num_channels</c>).</summary>
     public int NumChannels { get; }
+    /// <summary>The value added to the denominator for numerical stability (<c>eps</c>).</summary>
     public double Eps { get; }
+    /// <summary>Whether the module has a learnable weight and bias (<c>affine</c>).</summary>
     public bool Affine { get; }
+    /// <summary>The learnable weight (<c>weight</c>), or null when the module was built without one.</summary>
     public Parameter? Weight { get; }
+    /// <summary>The learnable bias (<c>bias</c>), or null when the module was built without one.</summary>
     public Parameter? Bias { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, Weight?.Data, Bias?.Data, Eps);
 
     /// <summary>Weight to ones, bias to zeros (reset_parameters).</summary>
@@ -83,5 +99,6 @@ public sealed class GroupNorm : Module
         if (Bias is not null) NormFill.Fill(Bias.Data, 0);
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"{NumGroups}, {NumChannels}, eps={ActivationRepr.Float(Eps)}, affine={Py(Affine)}";
 }

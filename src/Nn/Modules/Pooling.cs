@@ -6,6 +6,7 @@ namespace Autograd.Nn;
 /// </summary>
 public sealed class MaxPool2d : Module
 {
+    /// <summary><c>nn.MaxPool2d(kernel_size, stride, padding, dilation, ceil_mode)</c>; the stride defaults to the kernel size.</summary>
     public MaxPool2d(Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
     {
         KernelSize = kernelSize;
@@ -16,14 +17,21 @@ public sealed class MaxPool2d : Module
         PoolGeometry.CheckWindow("MaxPool2d", KernelSize, Stride, Padding, Dilation);
     }
 
+    /// <summary>The window size, height × width (<c>kernel_size</c>).</summary>
     public Pair KernelSize { get; }
+    /// <summary>The step between windows (<c>stride</c>).</summary>
     public Pair Stride { get; }
+    /// <summary>The zero padding added to each side (<c>padding</c>).</summary>
     public Pair Padding { get; }
+    /// <summary>The spacing between kernel elements (<c>dilation</c>).</summary>
     public Pair Dilation { get; }
+    /// <summary>Whether the output size rounds up instead of down (<c>ceil_mode</c>).</summary>
     public bool CeilMode { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"kernel_size={Repr(KernelSize)}, stride={Repr(Stride)}, padding={Repr(Padding)}, dilation={Repr(Dilation)}, ceil_mode={Py(CeilMode)}";
 
     /// <summary>PyTorch's pooling modules print their arguments as given: 2, or (2, 1).</summary>
@@ -36,6 +44,7 @@ public sealed class MaxPool2d : Module
 /// </summary>
 public sealed class AvgPool2d : Module
 {
+    /// <summary><c>nn.AvgPool2d(kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)</c>; the stride defaults to the kernel size.</summary>
     public AvgPool2d(Pair kernelSize, Pair? stride = null, Pair? padding = null, bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
         KernelSize = kernelSize;
@@ -49,14 +58,22 @@ public sealed class AvgPool2d : Module
             throw new ArgumentOutOfRangeException(nameof(divisorOverride), "AvgPool2d: divisor must be not zero, got divisor_override=0");
     }
 
+    /// <summary>The window size, height × width (<c>kernel_size</c>).</summary>
     public Pair KernelSize { get; }
+    /// <summary>The step between windows (<c>stride</c>).</summary>
     public Pair Stride { get; }
+    /// <summary>The zero padding added to each side (<c>padding</c>).</summary>
     public Pair Padding { get; }
+    /// <summary>Whether the output size rounds up instead of down (<c>ceil_mode</c>).</summary>
     public bool CeilMode { get; }
+    /// <summary>Whether zero padding counts in the average's divisor (<c>count_include_pad</c>).</summary>
     public bool CountIncludePad { get; }
+    /// <summary>The divisor used instead of the window size, or null (<c>divisor_override</c>).</summary>
     public int? DivisorOverride { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"kernel_size={MaxPool2d.Repr(KernelSize)}, stride={MaxPool2d.Repr(Stride)}, padding={MaxPool2d.Repr(Padding)}";
 }

@@ -6,6 +6,7 @@ namespace Autograd.Nn;
 /// </summary>
 public class Upsample : Module
 {
+    /// <summary><c>nn.Upsample(size, scale_factor, mode, align_corners, recompute_scale_factor)</c>: give exactly one of <paramref name="size"/> and <paramref name="scaleFactor"/>; mode "nearest", "bilinear", ... as <c>F.interpolate</c>.</summary>
     public Upsample(Pair? size = null, ScalePair? scaleFactor = null, string mode = "nearest", bool? alignCorners = null,
         bool? recomputeScaleFactor = null)
     {
@@ -30,14 +31,21 @@ public class Upsample : Module
         RecomputeScaleFactor = recomputeScaleFactor;
     }
 
+    /// <summary>The output size (<c>size</c>).</summary>
     public Pair? Size { get; }
+    /// <summary>The multiplier of the spatial size (<c>scale_factor</c>), or null.</summary>
     public ScalePair? ScaleFactor { get; }
+    /// <summary>The interpolation: "nearest", "bilinear", ... (<c>mode</c>).</summary>
     public string Mode { get; }
+    /// <summary>Whether the corner pixels of input and output are aligned (<c>align_corners</c>), or null.</summary>
     public bool? AlignCorners { get; }
+    /// <summary>Whether the scale used in the interpolation is recomputed from the output size (<c>recompute_scale_factor</c>).</summary>
     public bool? RecomputeScaleFactor { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Interpolate(input, Size, ScaleFactor, Mode, AlignCorners, RecomputeScaleFactor);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         string info = ScaleFactor is { } f

@@ -17,14 +17,17 @@ namespace Autograd.Nn.Optim;
 /// </remarks>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary><c>torch.optim.Adagrad</c> over parameter groups (each group's own options override these defaults).</summary>
     public Adagrad(IEnumerable<ParamGroup> paramGroups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : base(paramGroups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize), "Adagrad") { }
 
+    /// <summary><c>torch.optim.Adagrad(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)</c>.</summary>
     public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : this(OneGroup(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
 
+    /// <summary><c>torch.optim.Adagrad</c> over a module's parameters (<c>model.Parameters()</c>).</summary>
     public Adagrad(IEnumerable<Parameter> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : this(DataOf(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
@@ -39,6 +42,7 @@ public sealed class Adagrad : Optimizer
         return new() { ["lr"] = lr, ["lr_decay"] = lrDecay, ["eps"] = eps, ["weight_decay"] = weightDecay, ["initial_accumulator_value"] = initialAccumulatorValue, ["maximize"] = maximize };
     }
 
+    /// <inheritdoc/>
     protected override void OnGroupAdded(ParamGroup group)
     {
         foreach (var p in group.Params) Init(StateFor(p), p, group);
@@ -51,6 +55,7 @@ public sealed class Adagrad : Optimizer
         state["sum"] = StateZeros(p, group.GetDouble("initial_accumulator_value"));
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
     {
         Init(state, param, group);   // state dropped by LoadStateDict of a state saved before the first step

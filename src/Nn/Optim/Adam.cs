@@ -19,10 +19,12 @@ namespace Autograd.Nn.Optim;
 /// </remarks>
 public sealed class Adam : Optimizer
 {
+    /// <summary><c>torch.optim.Adam</c> over parameter groups (each group's own options override these defaults); <paramref name="betas"/> defaults to (0.9, 0.999).</summary>
     public Adam(IEnumerable<ParamGroup> paramGroups, double lr = 1e-3, (double Beta1, double Beta2)? betas = null,
         double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : base(paramGroups, AdamRule.Defaults("Adam", lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize), "Adam") { }
 
+    /// <summary><c>torch.optim.Adam(params, lr, betas, eps, weight_decay, amsgrad, maximize)</c>; <paramref name="betas"/> defaults to (0.9, 0.999).</summary>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null,
         double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsgrad, maximize) { }
@@ -34,15 +36,21 @@ public sealed class Adam : Optimizer
 
     /// <summary>Group 0's options.</summary>
     public double Beta1 => ParamGroups[0].GetBetas().Beta1;
+    /// <summary>The decay rate of the second-moment average (<c>betas[1]</c>) of the first group.</summary>
     public double Beta2 => ParamGroups[0].GetBetas().Beta2;
+    /// <summary>The term added to the denominator for stability (<c>eps</c>) of the first group.</summary>
     public double Eps => ParamGroups[0].GetDouble("eps");
+    /// <summary>The L2 penalty added to the gradient (<c>weight_decay</c>) of the first group.</summary>
     public double WeightDecay => ParamGroups[0].GetDouble("weight_decay");
+    /// <summary>Whether the AMSGrad variant (maximum of past second moments) is used (<c>amsgrad</c>), first group.</summary>
     public bool AmsGrad => ParamGroups[0].GetBool("amsgrad");
+    /// <summary>Whether the objective is maximized instead of minimized (<c>maximize</c>), first group.</summary>
     public bool Maximize => ParamGroups[0].GetBool("maximize");
 
     /// <summary>Steps taken by parameter <paramref name="index"/> (state["step"]).</summary>
     public long ParameterStep(int index) => StateOf(Params[index]).TryGetValue("step", out var s) ? (long)s.Item() : 0;
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
         => AdamRule.Update(group, param, grad, state, decoupled: false);
 }
@@ -54,18 +62,22 @@ public sealed class Adam : Optimizer
 /// </summary>
 public sealed class AdamW : Optimizer
 {
+    /// <summary><c>torch.optim.AdamW</c> over parameter groups; decoupled weight decay (default 1e-2).</summary>
     public AdamW(IEnumerable<ParamGroup> paramGroups, double lr = 1e-3, (double Beta1, double Beta2)? betas = null,
         double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : base(paramGroups, AdamRule.Defaults("AdamW", lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize), "AdamW") { }
 
+    /// <summary><c>torch.optim.AdamW(params, lr, betas, eps, weight_decay, amsgrad, maximize)</c>: Adam with decoupled weight decay (default 1e-2).</summary>
     public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null,
         double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsgrad, maximize) { }
 
+    /// <summary><c>torch.optim.AdamW</c> over a module's parameters (<c>model.Parameters()</c>).</summary>
     public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null,
         double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : this(DataOf(parameters), lr, betas, eps, weightDecay, amsgrad, maximize) { }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
         => AdamRule.Update(group, param, grad, state, decoupled: true);
 }

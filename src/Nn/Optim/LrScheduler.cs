@@ -13,6 +13,7 @@ public abstract class LRScheduler
 {
     private double[] _lastLr = [];
 
+    /// <summary>Records each group's "initial_lr" (or requires it when resuming with <paramref name="lastEpoch"/> ≥ 0) and takes the initial step (Note [LR scheduler construction]).</summary>
     protected LRScheduler(Optimizer optimizer, int lastEpoch = -1)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -73,6 +74,7 @@ public abstract class LRScheduler
         Apply(GetClosedFormLr() ?? GetLr());
     }
 
+    /// <summary>Writes <paramref name="values"/> into the groups' lrs and remembers them for <see cref="GetLastLr"/>.</summary>
     protected void Apply(double[] values)
     {
         var groups = Optimizer.ParamGroups;
@@ -117,10 +119,13 @@ public abstract class LRScheduler
         LoadState(state);
     }
 
+    /// <summary>Adds the subclass's own fields to a state dict (<see cref="StateDict"/>).</summary>
     protected virtual void SaveState(Dictionary<string, object> state) { }
 
+    /// <summary>Reads the subclass's own fields back (<see cref="LoadStateDict"/>).</summary>
     protected virtual void LoadState(IReadOnlyDictionary<string, object> state) { }
 
+    /// <summary>A list of numbers from a state dict (an array, or JSON-read doubles or ints) as doubles.</summary>
     protected static double[] Doubles(object o) => o switch
     {
         double[] a => (double[])a.Clone(),
@@ -136,6 +141,7 @@ public abstract class LRScheduler
 /// <summary>Multiplies each group's lr by <c>gamma</c> every <c>stepSize</c> epochs (lr_scheduler.StepLR).</summary>
 public sealed class StepLR : LRScheduler
 {
+    /// <summary><c>StepLR(optimizer, step_size, gamma)</c>: multiplies the lr by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         StepSize = stepSize;
@@ -143,9 +149,12 @@ public sealed class StepLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The number of epochs between two decays (<c>step_size</c>).</summary>
     public int StepSize { get; private set; }
+    /// <summary>The multiplicative factor of the lr decay (<c>gamma</c>).</summary>
     public double Gamma { get; private set; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
@@ -153,10 +162,13 @@ public sealed class StepLR : LRScheduler
         return [.. lrs.Select(lr => lr * Gamma)];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr() => [.. BaseLrs.Select(b => b * Math.Pow(Gamma, Math.Floor((double)LastEpoch / StepSize)))];
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s) { s["step_size"] = StepSize; s["gamma"] = Gamma; }
 
+    /// <inheritdoc/>
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
         if (s.TryGetValue("step_size", out var v)) StepSize = Convert.ToInt32(v);
@@ -169,6 +181,7 @@ public sealed class MultiStepLR : LRScheduler
 {
     private Dictionary<int, int> _milestones;
 
+    /// <summary><c>MultiStepLR(optimizer, milestones, gamma)</c>: multiplies the lr by <paramref name="gamma"/> at each milestone epoch (a repeated milestone multiplies again).</summary>
     public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         ArgumentNullException.ThrowIfNull(milestones);
@@ -177,9 +190,12 @@ public sealed class MultiStepLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>Milestone epoch → how many times it was given (PyTorch's Counter of <c>milestones</c>).</summary>
     public IReadOnlyDictionary<int, int> Milestones => _milestones;
+    /// <summary>The multiplicative factor of the lr decay (<c>gamma</c>).</summary>
     public double Gamma { get; private set; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
@@ -187,18 +203,21 @@ public sealed class MultiStepLR : LRScheduler
         return [.. lrs.Select(lr => lr * Math.Pow(Gamma, k))];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr()
     {
         int passed = _milestones.Where(kv => kv.Key <= LastEpoch).Sum(kv => kv.Value);   // bisect_right over the sorted list
         return [.. BaseLrs.Select(b => b * Math.Pow(Gamma, passed))];
     }
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s)
     {
         s["milestones"] = _milestones.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value)).Order().ToArray();
         s["gamma"] = Gamma;
     }
 
+    /// <inheritdoc/>
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
         if (s.TryGetValue("milestones", out var m)) _milestones = Doubles(m).Select(x => (int)x).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
@@ -209,24 +228,30 @@ public sealed class MultiStepLR : LRScheduler
 /// <summary>Multiplies each group's lr by <c>gamma</c> every epoch (lr_scheduler.ExponentialLR).</summary>
 public sealed class ExponentialLR : LRScheduler
 {
+    /// <summary><c>ExponentialLR(optimizer, gamma)</c>: multiplies the lr by <paramref name="gamma"/> every epoch.</summary>
     public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         Gamma = gamma;
         InitialStep();
     }
 
+    /// <summary>The multiplicative factor of the lr decay (<c>gamma</c>).</summary>
     public double Gamma { get; private set; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
         return LastEpoch == 0 ? lrs : [.. lrs.Select(lr => lr * Gamma)];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr() => [.. BaseLrs.Select(b => b * Math.Pow(Gamma, LastEpoch))];
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s) => s["gamma"] = Gamma;
 
+    /// <inheritdoc/>
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
         if (s.TryGetValue("gamma", out var g)) Gamma = Convert.ToDouble(g);
@@ -241,6 +266,7 @@ public sealed class ExponentialLR : LRScheduler
 /// </summary>
 public sealed class CosineAnnealingLR : LRScheduler
 {
+    /// <summary><c>CosineAnnealingLR(optimizer, T_max, eta_min)</c>: the lr follows a cosine from the base lr down to <paramref name="etaMin"/> over <paramref name="tMax"/> epochs.</summary>
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         // Note [CosineAnnealingLR T_max]: PyTorch accepts T_max = 0 and fails with ZeroDivisionError at
@@ -251,9 +277,12 @@ public sealed class CosineAnnealingLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The number of epochs of the cosine half-period (<c>T_max</c>).</summary>
     public int TMax { get; private set; }
+    /// <summary>The minimum learning rate (<c>eta_min</c>).</summary>
     public double EtaMin { get; private set; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var groups = Optimizer.ParamGroups;
@@ -267,11 +296,14 @@ public sealed class CosineAnnealingLR : LRScheduler
         return [.. lrs.Select(lr => (1 + Math.Cos(Math.PI * t / TMax)) / (1 + Math.Cos(Math.PI * (t - 1) / TMax)) * (lr - EtaMin) + EtaMin)];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr()
         => [.. BaseLrs.Select(b => EtaMin + (b - EtaMin) * (1 + Math.Cos(Math.PI * LastEpoch / TMax)) / 2)];
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s) { s["T_max"] = TMax; s["eta_min"] = EtaMin; }
 
+    /// <inheritdoc/>
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
         if (s.TryGetValue("T_max", out var t)) TMax = Convert.ToInt32(t);

@@ -5,9 +5,11 @@ public sealed class LambdaLR : LRScheduler
 {
     private readonly Func<int, double>[] _lambdas;
 
+    /// <summary><c>LambdaLR(optimizer, lr_lambda)</c>: lr = base lr × <paramref name="lrLambda"/>(epoch), the same function for every group.</summary>
     public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
         : this(optimizer, Enumerable.Repeat(lrLambda ?? throw new ArgumentNullException(nameof(lrLambda)), (optimizer ?? throw new ArgumentNullException(nameof(optimizer))).ParamGroups.Count).ToArray(), lastEpoch) { }
 
+    /// <summary><c>LambdaLR(optimizer, lr_lambda)</c> with one function per parameter group.</summary>
     public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lrLambda, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         ArgumentNullException.ThrowIfNull(lrLambda);
@@ -17,6 +19,7 @@ public sealed class LambdaLR : LRScheduler
         InitialStep();
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => [.. BaseLrs.Select((b, i) => b * _lambdas[i](LastEpoch))];
 }
 
@@ -26,6 +29,7 @@ public sealed class LambdaLR : LRScheduler
 /// </summary>
 public sealed class LinearLR : LRScheduler
 {
+    /// <summary><c>LinearLR(optimizer, start_factor, end_factor, total_iters)</c>: the factor on the base lr moves linearly from <paramref name="startFactor"/> to <paramref name="endFactor"/> over <paramref name="totalIters"/> steps.</summary>
     public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         if (startFactor > 1.0 || !(startFactor > 0))
@@ -38,10 +42,14 @@ public sealed class LinearLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The factor on the base lr at the first step (<c>start_factor</c>).</summary>
     public double StartFactor { get; }
+    /// <summary>The factor on the base lr after <c>total_iters</c> steps (<c>end_factor</c>).</summary>
     public double EndFactor { get; }
+    /// <summary>The number of steps over which the factor changes (<c>total_iters</c>).</summary>
     public int TotalIters { get; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
@@ -51,6 +59,7 @@ public sealed class LinearLR : LRScheduler
         return [.. lrs.Select(lr => lr * f)];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr()
         => [.. BaseLrs.Select(b => b * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, LastEpoch) / TotalIters))];
 }
@@ -58,6 +67,7 @@ public sealed class LinearLR : LRScheduler
 /// <summary>initial_lr · factor for the first totalIters epochs, then initial_lr (lr_scheduler.ConstantLR).</summary>
 public sealed class ConstantLR : LRScheduler
 {
+    /// <summary><c>ConstantLR(optimizer, factor, total_iters)</c>: the lr is multiplied by <paramref name="factor"/> until <paramref name="totalIters"/> steps, then restored.</summary>
     public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         if (factor > 1.0 || !(factor >= 0))
@@ -67,9 +77,12 @@ public sealed class ConstantLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The factor on the lr until <c>total_iters</c> (<c>factor</c>).</summary>
     public double Factor { get; }
+    /// <summary>The number of steps over which the factor changes (<c>total_iters</c>).</summary>
     public int TotalIters { get; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
@@ -78,6 +91,7 @@ public sealed class ConstantLR : LRScheduler
         return [.. lrs.Select(lr => lr * (1.0 / Factor))];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr()
         => [.. BaseLrs.Select(b => b * (Factor + (LastEpoch >= TotalIters ? 1 : 0) * (1 - Factor)))];
 }
@@ -85,6 +99,7 @@ public sealed class ConstantLR : LRScheduler
 /// <summary>Polynomial decay to 0 over totalIters epochs (lr_scheduler.PolynomialLR).</summary>
 public sealed class PolynomialLR : LRScheduler
 {
+    /// <summary><c>PolynomialLR(optimizer, total_iters, power)</c>: lr = base lr × (1 - t/total_iters)^power, reaching 0 at <paramref name="totalIters"/>.</summary>
     public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         TotalIters = totalIters;
@@ -92,9 +107,12 @@ public sealed class PolynomialLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The number of steps over which the factor changes (<c>total_iters</c>).</summary>
     public int TotalIters { get; }
+    /// <summary>The power of the polynomial (<c>power</c>).</summary>
     public double Power { get; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var lrs = GroupLrs();
@@ -103,6 +121,7 @@ public sealed class PolynomialLR : LRScheduler
         return [.. lrs.Select(lr => lr * decay)];
     }
 
+    /// <inheritdoc/>
     protected override double[]? GetClosedFormLr()
         => [.. BaseLrs.Select(b => b * Math.Pow(1.0 - (double)Math.Min(TotalIters, LastEpoch) / TotalIters, Power))];
 }
@@ -113,6 +132,7 @@ public sealed class PolynomialLR : LRScheduler
 /// </summary>
 public sealed class CosineAnnealingWarmRestarts : LRScheduler
 {
+    /// <summary><c>CosineAnnealingWarmRestarts(optimizer, T_0, T_mult, eta_min)</c>: cosine cycles, the first <paramref name="t0"/> epochs long, each next one <paramref name="tMult"/> times longer.</summary>
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
         if (t0 <= 0) throw new ArgumentOutOfRangeException(nameof(t0), t0, $"CosineAnnealingWarmRestarts: Expected positive integer T_0, but got {t0}");
@@ -125,16 +145,21 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The number of epochs of the first period (<c>T_0</c>).</summary>
     public int T0 { get; }
+    /// <summary>The factor by which each restart period grows (<c>T_mult</c>).</summary>
     public int TMult { get; }
+    /// <summary>The minimum learning rate (<c>eta_min</c>).</summary>
     public double EtaMin { get; }
     /// <summary>Length of the current cycle (T_i).</summary>
     public double TI { get; private set; }
     /// <summary>Epochs since the last restart (T_cur).</summary>
     public double TCur { get; private set; }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => [.. BaseLrs.Select(b => EtaMin + (b - EtaMin) * (1 + Math.Cos(Math.PI * TCur / TI)) / 2)];
 
+    /// <inheritdoc/>
     public override void Step()
     {
         if (LastEpoch < 0) { Step(0); return; }
@@ -145,6 +170,7 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         Apply(GetLr());
     }
 
+    /// <inheritdoc/>
     public override void Step(int epoch)
     {
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"CosineAnnealingWarmRestarts: Expected non-negative epoch, but got {epoch}");
@@ -164,8 +190,10 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         Apply(GetLr());
     }
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s) { s["T_i"] = TI; s["T_cur"] = TCur; }
 
+    /// <inheritdoc/>
     protected override void LoadState(IReadOnlyDictionary<string, object> s)
     {
         if (s.TryGetValue("T_i", out var i)) TI = Convert.ToDouble(i);
@@ -185,6 +213,7 @@ public sealed class SequentialLR
     private readonly int[] _milestones;
     private IReadOnlyList<double> _lastLr;
 
+    /// <summary><c>SequentialLR(optimizer, schedulers, milestones)</c>: runs <paramref name="schedulers"/> one after the other, switching at each of <paramref name="milestones"/>.</summary>
     public SequentialLR(Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<int> milestones, int lastEpoch = -1)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -206,10 +235,14 @@ public sealed class SequentialLR
         _lastLr = _schedulers[0].GetLastLr();
     }
 
+    /// <summary>The optimizer whose learning rates this scheduler sets.</summary>
     public Optimizer Optimizer { get; }
+    /// <summary>The index of the last epoch (step) taken (<c>last_epoch</c>).</summary>
     public int LastEpoch { get; private set; }
+    /// <summary>The lrs of the last step, one per group (<c>get_last_lr()</c>).</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
+    /// <summary>Advances one epoch: steps the scheduler in charge (restarting the next one at a milestone).</summary>
     public void Step()
     {
         LastEpoch++;

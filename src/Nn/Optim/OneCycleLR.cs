@@ -11,6 +11,7 @@ public sealed class OneCycleLR : LRScheduler
     private readonly (double EndStep, string StartLr, string EndLr, string StartMomentum, string EndMomentum)[] _phases;
     private readonly bool _useBeta1;
 
+    /// <summary><c>OneCycleLR(optimizer, max_lr, total_steps, epochs, steps_per_epoch, pct_start, anneal_strategy, cycle_momentum, base_momentum, max_momentum, div_factor, final_div_factor, three_phase)</c>: give <paramref name="totalSteps"/>, or <paramref name="epochs"/> and <paramref name="stepsPerEpoch"/>.</summary>
     public OneCycleLR(Optimizer optimizer, double maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
         double pctStart = 0.3, string annealStrategy = "cos", bool cycleMomentum = true, double baseMomentum = 0.85,
         double maxMomentum = 0.95, double divFactor = 25.0, double finalDivFactor = 1e4, bool threePhase = false, int lastEpoch = -1)
@@ -38,8 +39,11 @@ public sealed class OneCycleLR : LRScheduler
         InitialStep();
     }
 
+    /// <summary>The number of steps in the cycle (<c>total_steps</c>).</summary>
     public int TotalSteps { get; }
+    /// <summary>The annealing: "cos" or "linear" (<c>anneal_strategy</c>).</summary>
     public string AnnealStrategy { get; }
+    /// <summary>Whether momentum cycles inversely to the lr (<c>cycle_momentum</c>).</summary>
     public bool CycleMomentum { get; }
 
     private static double[] Repeat(Optimizer optimizer, double v)
@@ -99,6 +103,7 @@ public sealed class OneCycleLR : LRScheduler
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
         : (end - start) * pct + start;
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         int stepNum = LastEpoch;
@@ -132,6 +137,7 @@ public sealed class OneCycleLR : LRScheduler
         return lrs;
     }
 
+    /// <inheritdoc/>
     protected override void SaveState(Dictionary<string, object> s)
     {
         s["total_steps"] = TotalSteps;

@@ -43,6 +43,7 @@ public abstract class Optimizer
         return group.Params.Count == 0 ? [] : [group];   // an empty list is "optimizer got an empty parameter list", as PyTorch
     }
 
+    /// <summary>The tensors of <paramref name="parameters"/>, for the constructors that take <see cref="Parameter"/>s.</summary>
     protected static IEnumerable<Tensor> DataOf(IEnumerable<Parameter> parameters)
         => (parameters ?? throw new ArgumentNullException(nameof(parameters))).Select(p => p?.Data!);
 
@@ -76,7 +77,7 @@ public abstract class Optimizer
         }
     }
 
-    /// <summary>Number of completed <see cref="Step"/> calls.</summary>
+    /// <summary>Number of completed <see cref="Step()"/> calls.</summary>
     public long StepCount { get; private set; }
 
     /// <summary>

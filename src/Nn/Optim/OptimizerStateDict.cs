@@ -16,7 +16,9 @@ namespace Autograd.Nn.Optim;
 /// </remarks>
 public sealed class OptimizerStateDict
 {
+    /// <summary>The prefix of a per-parameter state key in a flattened state dict ("state.&lt;index&gt;.&lt;name&gt;").</summary>
     public const string StatePrefix = "state.";
+    /// <summary>The key of the parameter groups' options in a flattened state dict.</summary>
     public const string ParamGroupsKey = "param_groups";
 
     /// <summary>state: parameter index → state name → tensor.</summary>

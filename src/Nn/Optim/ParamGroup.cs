@@ -9,7 +9,7 @@ namespace Autograd.Nn.Optim;
 /// <remarks>
 /// Values are <see cref="double"/>, <see cref="bool"/>, <see cref="int"/>/<see cref="long"/> or, for
 /// "betas", a <c>(double, double)</c> tuple — as in PyTorch's group dictionaries. The optimizer reads
-/// the options at every <see cref="Optimizer.Step"/>, so changing one (group.Lr = 0.01,
+/// the options at every <see cref="Optimizer.Step()"/>, so changing one (group.Lr = 0.01,
 /// group["momentum"] = 0.5) takes effect at the next step, as in PyTorch.
 /// </remarks>
 public sealed class ParamGroup
@@ -42,6 +42,7 @@ public sealed class ParamGroup
         set => Options[key] = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>Whether the group has the option <paramref name="key"/> (e.g. "momentum").</summary>
     public bool ContainsKey(string key) => Options.ContainsKey(key);
 
     /// <summary>group["lr"]: read at every step; schedulers write it.</summary>
@@ -61,6 +62,7 @@ public sealed class ParamGroup
         var v => throw new InvalidCastException($"param group option '{key}' is a {v.GetType().Name}, not a number"),
     };
 
+    /// <summary>The bool option <paramref name="key"/>; throws <see cref="InvalidCastException"/> when it is not a bool.</summary>
     public bool GetBool(string key) => this[key] is bool b ? b : throw new InvalidCastException($"param group option '{key}' is not a bool");
 
     /// <summary>group["betas"] as a pair (a 2-element double[] is accepted too, as loaded from JSON).</summary>

@@ -16,14 +16,17 @@ namespace Autograd.Nn.Optim;
 /// </remarks>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary><c>torch.optim.RMSprop</c> over parameter groups (each group's own options override these defaults).</summary>
     public RMSprop(IEnumerable<ParamGroup> paramGroups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
         : base(paramGroups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize), "RMSprop") { }
 
+    /// <summary><c>torch.optim.RMSprop(params, lr, alpha, eps, weight_decay, momentum, centered, maximize)</c>.</summary>
     public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
         : this(OneGroup(parameters), lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
 
+    /// <summary><c>torch.optim.RMSprop</c> over a module's parameters (<c>model.Parameters()</c>).</summary>
     public RMSprop(IEnumerable<Parameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
         : this(DataOf(parameters), lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
@@ -38,6 +41,7 @@ public sealed class RMSprop : Optimizer
         return new() { ["lr"] = lr, ["momentum"] = momentum, ["alpha"] = alpha, ["eps"] = eps, ["centered"] = centered, ["weight_decay"] = weightDecay, ["maximize"] = maximize };
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
     {
         double momentum = group.GetDouble("momentum");

@@ -15,6 +15,7 @@ public sealed class ReduceLROnPlateau
     private double[] _minLrs;
     private double[] _lastLr;
 
+    /// <summary><c>ReduceLROnPlateau(optimizer, mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps)</c>: multiplies the lr by <paramref name="factor"/> after <paramref name="patience"/> epochs without improvement of the metric passed to Step.</summary>
     public ReduceLROnPlateau(Optimizer optimizer, string mode = "min", double factor = 0.1, int patience = 10, double threshold = 1e-4,
         string thresholdMode = "rel", int cooldown = 0, double minLr = 0, double eps = 1e-8)
         : this(optimizer, mode, factor, patience, threshold, thresholdMode, cooldown,
@@ -44,25 +45,39 @@ public sealed class ReduceLROnPlateau
         Best = ModeWorse;
     }
 
+    /// <summary>The optimizer whose learning rates this scheduler sets.</summary>
     public Optimizer Optimizer { get; }
+    /// <summary>"min" (the metric should fall) or "max" (it should rise) (<c>mode</c>).</summary>
     public string Mode { get; }
+    /// <summary>The factor by which the lr is reduced (<c>factor</c>).</summary>
     public double Factor { get; }
+    /// <summary>The number of epochs without improvement before the lr is reduced (<c>patience</c>).</summary>
     public int Patience { get; }
+    /// <summary>The minimal change that counts as an improvement (<c>threshold</c>).</summary>
     public double Threshold { get; }
+    /// <summary>"rel" or "abs": how the threshold is compared (<c>threshold_mode</c>).</summary>
     public string ThresholdMode { get; }
+    /// <summary>The number of epochs to wait after a reduction before counting again (<c>cooldown</c>).</summary>
     public int Cooldown { get; }
+    /// <summary>The smallest lr change applied: a reduction smaller than this is skipped (<c>eps</c>).</summary>
     public double Eps { get; }
+    /// <summary>The lower bound of each group's lr (<c>min_lrs</c>).</summary>
     public IReadOnlyList<double> MinLrs => _minLrs;
 
     /// <summary>The best metric so far (starts at +inf for "min", −inf for "max").</summary>
     public double Best { get; private set; }
+    /// <summary>The number of consecutive epochs without improvement (<c>num_bad_epochs</c>).</summary>
     public int NumBadEpochs { get; private set; }
+    /// <summary>The epochs left in the cooldown (<c>cooldown_counter</c>).</summary>
     public int CooldownCounter { get; private set; }
+    /// <summary>The index of the last epoch (step) taken (<c>last_epoch</c>).</summary>
     public int LastEpoch { get; private set; }
+    /// <summary>Whether the scheduler is in its cooldown period (<c>in_cooldown</c>).</summary>
     public bool InCooldown => CooldownCounter > 0;
 
     private double ModeWorse => Mode == "min" ? double.PositiveInfinity : double.NegativeInfinity;
 
+    /// <summary>The lrs after the last step, one per group (<c>get_last_lr()</c>).</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
     /// <summary>Records the epoch's metric and reduces the lrs after more than <see cref="Patience"/> bad epochs.</summary>
@@ -106,12 +121,14 @@ public sealed class ReduceLROnPlateau
         _ => a > best + Threshold,
     };
 
+    /// <summary>The scheduler's state (<c>state_dict()</c>): every field but the optimizer.</summary>
     public Dictionary<string, object> StateDict() => new()
     {
         ["best"] = Best, ["num_bad_epochs"] = NumBadEpochs, ["cooldown_counter"] = CooldownCounter,
         ["last_epoch"] = LastEpoch, ["_last_lr"] = _lastLr.Clone(), ["min_lrs"] = _minLrs.Clone(),
     };
 
+    /// <summary>Restores a state from <see cref="StateDict"/> (<c>load_state_dict</c>).</summary>
     public void LoadStateDict(IReadOnlyDictionary<string, object> state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -21,10 +21,12 @@ namespace Autograd.Nn.Optim;
 /// </remarks>
 public sealed class SGD : Optimizer
 {
+    /// <summary><c>torch.optim.SGD</c> over parameter groups (each group's own options override these defaults).</summary>
     public SGD(IEnumerable<ParamGroup> paramGroups, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false, bool maximize = false)
         : base(paramGroups, MakeDefaults(lr, momentum, dampening, weightDecay, nesterov, maximize), "SGD") { }
 
+    /// <summary><c>torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov, maximize)</c>.</summary>
     public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false, bool maximize = false)
         : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov, maximize) { }
@@ -45,6 +47,7 @@ public sealed class SGD : Optimizer
         return new() { ["lr"] = lr, ["momentum"] = momentum, ["dampening"] = dampening, ["weight_decay"] = weightDecay, ["nesterov"] = nesterov, ["maximize"] = maximize };
     }
 
+    /// <inheritdoc/>
     protected override void ValidateGroup(ParamGroup group)
     {
         if (group.GetBool("nesterov") && (group.GetDouble("momentum") <= 0 || group.GetDouble("dampening") != 0))
@@ -53,14 +56,19 @@ public sealed class SGD : Optimizer
 
     /// <summary>Group 0's momentum.</summary>
     public double Momentum => ParamGroups[0].GetDouble("momentum");
+    /// <summary>The dampening of the momentum (<c>dampening</c>) of the first group.</summary>
     public double Dampening => ParamGroups[0].GetDouble("dampening");
+    /// <summary>The L2 penalty added to the gradient (<c>weight_decay</c>) of the first group.</summary>
     public double WeightDecay => ParamGroups[0].GetDouble("weight_decay");
+    /// <summary>Whether Nesterov momentum is used (<c>nesterov</c>), first group.</summary>
     public bool Nesterov => ParamGroups[0].GetBool("nesterov");
+    /// <summary>Whether the objective is maximized instead of minimized (<c>maximize</c>), first group.</summary>
     public bool Maximize => ParamGroups[0].GetBool("maximize");
 
     /// <summary>A copy of the momentum buffer of parameter <paramref name="index"/> (state["momentum_buffer"]), null before its first step.</summary>
     public Tensor? MomentumBuffer(int index) => StateOf(Params[index]).TryGetValue("momentum_buffer", out var b) ? b.CloneData() : null;
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, Tensor> state)
     {
         if (param.DType == DType.Float32) Kernel<float>(group, param, grad, state);

@@ -67,9 +67,11 @@ public static partial class NnUtils
         }
     }
 
+    /// <summary>Clamps every gradient element into [-<paramref name="clipValue"/>, <paramref name="clipValue"/>] in place (<c>torch.nn.utils.clip_grad_value_</c>).</summary>
     public static void ClipGradValue_(IEnumerable<Parameter> parameters, double clipValue)
         => ClipGradValue_((parameters ?? throw new ArgumentNullException(nameof(parameters))).Select(p => p.Data), clipValue);
 
+    /// <summary>Clamps the gradient of one tensor into [-<paramref name="clipValue"/>, <paramref name="clipValue"/>] in place (<c>torch.nn.utils.clip_grad_value_</c>).</summary>
     public static void ClipGradValue_(Tensor parameter, double clipValue)
         => ClipGradValue_([parameter ?? throw new ArgumentNullException(nameof(parameter))], clipValue);
 

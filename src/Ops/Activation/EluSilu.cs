@@ -9,6 +9,7 @@ namespace Autograd;
 // silu(x) = x·σ(x) = x/(1 + exp(−x));  dX = dY·σ(x)·(1 + x·(1 − σ(x)))    (SiluBackward0)
 //   double backward (SiluBackwardBackward0): dG = silu_backward(dR, x), dX = dR·g·σ'(x)·(2 + x·(1 − 2σ(x)))
 // Kernels follow PyTorch's CPU formulas term by term, so ±∞/NaN agree (silu(−∞) = −∞/∞ = NaN there too).
+/// <summary>The functional ops (<c>torch</c> and <c>torch.nn.functional</c>): every differentiable operation on tensors.</summary>
 public static partial class F
 {
     /// <summary>F.elu(x, alpha).</summary>
@@ -86,6 +87,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the EluSilu ops in <see cref="F"/>.</summary>
 public static class TensorEluSiluExtensions
 {
     extension(Tensor x)

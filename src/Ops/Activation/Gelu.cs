@@ -103,6 +103,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Gelu ops in <see cref="F"/>.</summary>
 public static class TensorGeluExtensions
 {
     extension(Tensor x)

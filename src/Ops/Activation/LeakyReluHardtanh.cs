@@ -60,6 +60,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the LeakyReluHardtanh ops in <see cref="F"/>.</summary>
 public static class TensorLeakyReluHardtanhExtensions
 {
     extension(Tensor x)

@@ -65,6 +65,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Relu ops in <see cref="F"/>.</summary>
 public static class TensorReluExtensions
 {
     extension(Tensor x)

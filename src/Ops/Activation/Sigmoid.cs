@@ -69,6 +69,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Sigmoid ops in <see cref="F"/>.</summary>
 public static class TensorSigmoidExtensions
 {
     extension(Tensor x)

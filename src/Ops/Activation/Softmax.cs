@@ -123,6 +123,7 @@ internal static class SoftmaxKernel
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Softmax ops in <see cref="F"/>.</summary>
 public static class TensorSoftmaxExtensions
 {
     extension(Tensor x)

@@ -102,6 +102,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Softplus ops in <see cref="F"/>.</summary>
 public static class TensorSoftplusExtensions
 {
     extension(Tensor x)

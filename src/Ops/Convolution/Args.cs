@@ -3,8 +3,11 @@ namespace Autograd;
 /// <summary>An int or an (H, W) pair, as PyTorch's _pair: <c>stride: 2</c> or <c>stride: (2, 1)</c>.</summary>
 public readonly record struct Pair(int H, int W)
 {
+    /// <summary>The same value for height and width (<c>kernel_size=3</c>).</summary>
     public static implicit operator Pair(int v) => new(v, v);
+    /// <summary>Separate values for height and width (<c>kernel_size=(3, 5)</c>).</summary>
     public static implicit operator Pair((int H, int W) v) => new(v.H, v.W);
+    /// <inheritdoc/>
     public override string ToString() => $"({H}, {W})";
 }
 
@@ -19,10 +22,15 @@ public readonly record struct Padding
     /// <summary>"same", "valid", or null for explicit sizes.</summary>
     public string? Mode { get; }
 
+    /// <summary>The same padding on every side.</summary>
     public static implicit operator Padding(int v) => new(v, null);
+    /// <summary>Padding (height, width): top/bottom and left/right.</summary>
     public static implicit operator Padding((int H, int W) v) => new(v, null);
+    /// <summary>Padding (height, width) from a <see cref="Pair"/>.</summary>
     public static implicit operator Padding(Pair v) => new(v, null);
+    /// <summary>PyTorch's string padding: "same" (output size = input size at stride 1) or "valid" (no padding).</summary>
     public static implicit operator Padding(string mode) => new(default, mode);
+    /// <inheritdoc/>
     public override string ToString() => Mode is null ? Size.ToString() : $"'{Mode}'";
 }
 
@@ -32,8 +40,11 @@ public readonly record struct Padding
 /// </summary>
 public enum Reduction
 {
+    /// <summary>The mean of the elementwise losses (the default, <c>reduction="mean"</c>).</summary>
     Mean,
+    /// <summary>The sum of the elementwise losses (<c>reduction="sum"</c>).</summary>
     Sum,
+    /// <summary>No reduction: the elementwise losses (<c>reduction="none"</c>).</summary>
     None,
     /// <summary>kl_div only: the sum divided by the batch size (input.size(0)).</summary>
     BatchMean,

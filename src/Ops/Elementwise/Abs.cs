@@ -40,6 +40,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Abs ops in <see cref="F"/>.</summary>
 public static class TensorAbsExtensions
 {
     extension(Tensor x)

@@ -59,19 +59,25 @@ public static partial class F
     /// <summary>Elementwise sum with a scalar (tensor + 2.0 keeps a float tensor's dtype; an integer tensor becomes float32).</summary>
     public static Tensor Add(Tensor a, double b) => Add(a, ScalarFor(a, b, isFloat: true));
 
+    /// <summary>The elementwise product <c>a * b</c> with a number (<c>torch.mul(a, b)</c>); <paramref name="b"/> promotes as a Python float: an integer tensor gives float.</summary>
     public static Tensor Mul(Tensor a, double b) => Mul(a, ScalarFor(a, b, isFloat: true));
 
+    /// <summary>The elementwise difference <c>a - b</c> with a number (<c>torch.sub(a, b)</c>); <paramref name="b"/> promotes as a Python float: an integer tensor gives float.</summary>
     public static Tensor Sub(Tensor a, double b) => Sub(a, ScalarFor(a, b, isFloat: true));
 
+    /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number (<c>torch.div(a, b)</c>); <paramref name="b"/> promotes as a Python float: an integer tensor gives float.</summary>
     public static Tensor Div(Tensor a, double b) => Div(a, ScalarFor(a, b, isFloat: true));
 
     /// <summary>Elementwise sum with an integer scalar: an integer tensor stays integral (bool becomes int64).</summary>
     public static Tensor Add(Tensor a, long b) => Add(a, ScalarFor(a, b, isFloat: false));
 
+    /// <summary>The elementwise product <c>a * b</c> with a number (<c>torch.mul(a, b)</c>); <paramref name="b"/> promotes as a Python int: the tensor keeps its dtype.</summary>
     public static Tensor Mul(Tensor a, long b) => Mul(a, ScalarFor(a, b, isFloat: false));
 
+    /// <summary>The elementwise difference <c>a - b</c> with a number (<c>torch.sub(a, b)</c>); <paramref name="b"/> promotes as a Python int: the tensor keeps its dtype.</summary>
     public static Tensor Sub(Tensor a, long b) => Sub(a, ScalarFor(a, b, isFloat: false));
 
+    /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number (<c>torch.div(a, b)</c>); <paramref name="b"/> promotes as a Python int: the tensor keeps its dtype (but division gives float).</summary>
     public static Tensor Div(Tensor a, long b) => Div(a, ScalarFor(a, b, isFloat: false));
 
     /// <summary>A C# number as a 0-dim tensor of torch.result_type(a, number) (Note [Type promotion]).</summary>
@@ -99,26 +105,47 @@ public static class TensorOperators
 {
     extension(Tensor)
     {
+        /// <summary>The elementwise sum <c>a + b</c>, broadcasting, with PyTorch's type promotion (<c>torch.add</c>).</summary>
         public static Tensor operator +(Tensor a, Tensor b) => F.Add(a, b);
+        /// <summary>The elementwise difference <c>a - b</c>, broadcasting, with PyTorch's type promotion (<c>torch.sub</c>).</summary>
         public static Tensor operator -(Tensor a, Tensor b) => F.Sub(a, b);
+        /// <summary>The elementwise product <c>a * b</c>, broadcasting, with PyTorch's type promotion (<c>torch.mul</c>).</summary>
         public static Tensor operator *(Tensor a, Tensor b) => F.Mul(a, b);
+        /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c>, broadcasting, with PyTorch's type promotion (<c>torch.div</c>).</summary>
         public static Tensor operator /(Tensor a, Tensor b) => F.Div(a, b);
+        /// <summary>Elementwise negation <c>-a</c> (<c>torch.neg</c>).</summary>
         public static Tensor operator -(Tensor a) => F.Neg(a);
+        /// <summary>The elementwise sum <c>a + b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.add</c>).</summary>
         public static Tensor operator +(Tensor a, double b) => F.Add(a, b);
+        /// <summary>The elementwise sum <c>a + b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.add</c>).</summary>
         public static Tensor operator +(double a, Tensor b) => F.Add(b, a);
+        /// <summary>The elementwise difference <c>a - b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.sub</c>).</summary>
         public static Tensor operator -(Tensor a, double b) => F.Sub(a, b);
+        /// <summary>The elementwise difference <c>a - b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.sub</c>).</summary>
         public static Tensor operator -(double a, Tensor b) => F.Sub((Tensor)a, b);
+        /// <summary>The elementwise product <c>a * b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.mul</c>).</summary>
         public static Tensor operator *(Tensor a, double b) => F.Mul(a, b);
+        /// <summary>The elementwise product <c>a * b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.mul</c>).</summary>
         public static Tensor operator *(double a, Tensor b) => F.Mul(b, a);
+        /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.div</c>).</summary>
         public static Tensor operator /(Tensor a, double b) => F.Div(a, b);
+        /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number as PyTorch's wrapped number (a float number makes an integer tensor float; <c>torch.div</c>).</summary>
         public static Tensor operator /(double a, Tensor b) => F.Div((Tensor)a, b);
+        /// <summary>The elementwise sum <c>a + b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.add</c>).</summary>
         public static Tensor operator +(Tensor a, long b) => F.Add(a, b);
+        /// <summary>The elementwise sum <c>a + b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.add</c>).</summary>
         public static Tensor operator +(long a, Tensor b) => F.Add(b, a);
+        /// <summary>The elementwise difference <c>a - b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.sub</c>).</summary>
         public static Tensor operator -(Tensor a, long b) => F.Sub(a, b);
+        /// <summary>The elementwise difference <c>a - b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.sub</c>).</summary>
         public static Tensor operator -(long a, Tensor b) => F.Sub((Tensor)a, b);
+        /// <summary>The elementwise product <c>a * b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.mul</c>).</summary>
         public static Tensor operator *(Tensor a, long b) => F.Mul(a, b);
+        /// <summary>The elementwise product <c>a * b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype; <c>torch.mul</c>).</summary>
         public static Tensor operator *(long a, Tensor b) => F.Mul(b, a);
+        /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype (division gives float); <c>torch.div</c>).</summary>
         public static Tensor operator /(Tensor a, long b) => F.Div(a, b);
+        /// <summary>The elementwise quotient (true division: integers give float32) <c>a / b</c> with a number as PyTorch's wrapped number (an integer number keeps the tensor's dtype (division gives float); <c>torch.div</c>).</summary>
         public static Tensor operator /(long a, Tensor b) => F.Div((Tensor)a, b);
     }
 }

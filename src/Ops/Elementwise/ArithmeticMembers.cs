@@ -38,10 +38,13 @@ public static class TensorArithmeticExtensions
         /// <summary>tensor.add(integer): an integer tensor stays integral (Note [Type promotion]).</summary>
         public Tensor Add(long other) => F.Add(x, other);
 
+        /// <summary><c>x.sub(other)</c> with an integer: same as <see cref="F.Sub(Tensor, long)"/>.</summary>
         public Tensor Sub(long other) => F.Sub(x, other);
 
+        /// <summary><c>x.mul(other)</c> with an integer: same as <see cref="F.Mul(Tensor, long)"/>.</summary>
         public Tensor Mul(long other) => F.Mul(x, other);
 
+        /// <summary><c>x.div(other)</c> with an integer: same as <see cref="F.Div(Tensor, long)"/>.</summary>
         public Tensor Div(long other) => F.Div(x, other);
     }
 }

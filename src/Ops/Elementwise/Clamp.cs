@@ -57,6 +57,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Clamp ops in <see cref="F"/>.</summary>
 public static class TensorClampExtensions
 {
     extension(Tensor x)

@@ -26,11 +26,17 @@ public static partial class F
     /// <summary>torch.ge: a &gt;= b elementwise.</summary>
     public static Tensor Ge(Tensor a, Tensor b) => Compare<CompareKernel.Le>(b, a, "ge");
 
+    /// <summary>Elementwise <c>a == b</c> against a number (<c>torch.eq(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Eq(Tensor a, double b) => Eq(a, Number(a, b));
+    /// <summary>Elementwise <c>a != b</c> against a number (<c>torch.ne(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Ne(Tensor a, double b) => Ne(a, Number(a, b));
+    /// <summary>Elementwise <c>a &lt; b</c> against a number (<c>torch.lt(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Lt(Tensor a, double b) => Lt(a, Number(a, b));
+    /// <summary>Elementwise <c>a &lt;= b</c> against a number (<c>torch.le(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Le(Tensor a, double b) => Le(a, Number(a, b));
+    /// <summary>Elementwise <c>a &gt; b</c> against a number (<c>torch.gt(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Gt(Tensor a, double b) => Gt(a, Number(a, b));
+    /// <summary>Elementwise <c>a &gt;= b</c> against a number (<c>torch.ge(a, b)</c>): a bool tensor shaped like <paramref name="a"/>.</summary>
     public static Tensor Ge(Tensor a, double b) => Ge(a, Number(a, b));
 
     /// <summary>torch.logical_not (the ~ operator on a bool tensor).</summary>
@@ -98,27 +104,34 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Compare ops in <see cref="F"/>.</summary>
 public static class TensorCompareExtensions
 {
     extension(Tensor x)
     {
         /// <summary>tensor.eq(other).</summary>
         public Tensor Eq(Tensor other) => F.Eq(x, other);
+        /// <summary>Elementwise <c>x == other</c> against a number (<c>x.eq(other)</c>): a bool tensor.</summary>
         public Tensor Eq(double other) => F.Eq(x, other);
         /// <summary>tensor.ne(other).</summary>
         public Tensor Ne(Tensor other) => F.Ne(x, other);
+        /// <summary>Elementwise <c>x != other</c> against a number (<c>x.ne(other)</c>): a bool tensor.</summary>
         public Tensor Ne(double other) => F.Ne(x, other);
         /// <summary>tensor.lt(other).</summary>
         public Tensor Lt(Tensor other) => F.Lt(x, other);
+        /// <summary>Elementwise <c>x &lt; other</c> against a number (<c>x.lt(other)</c>): a bool tensor.</summary>
         public Tensor Lt(double other) => F.Lt(x, other);
         /// <summary>tensor.le(other).</summary>
         public Tensor Le(Tensor other) => F.Le(x, other);
+        /// <summary>Elementwise <c>x &lt;= other</c> against a number (<c>x.le(other)</c>): a bool tensor.</summary>
         public Tensor Le(double other) => F.Le(x, other);
         /// <summary>tensor.gt(other).</summary>
         public Tensor Gt(Tensor other) => F.Gt(x, other);
+        /// <summary>Elementwise <c>x &gt; other</c> against a number (<c>x.gt(other)</c>): a bool tensor.</summary>
         public Tensor Gt(double other) => F.Gt(x, other);
         /// <summary>tensor.ge(other).</summary>
         public Tensor Ge(Tensor other) => F.Ge(x, other);
+        /// <summary>Elementwise <c>x &gt;= other</c> against a number (<c>x.ge(other)</c>): a bool tensor.</summary>
         public Tensor Ge(double other) => F.Ge(x, other);
         /// <summary>tensor.logical_not().</summary>
         public Tensor LogicalNot() => F.LogicalNot(x);
@@ -128,21 +141,37 @@ public static class TensorCompareExtensions
     // use x.Eq(y) / x.Ne(y) (TorchSharp makes the same choice).
     extension(Tensor)
     {
+        /// <summary>Elementwise <c>a &lt; b</c> with broadcasting (<c>torch.lt</c>, <see cref="F.Lt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <(Tensor a, Tensor b) => F.Lt(a, b);
+        /// <summary>Elementwise <c>a &gt; b</c> with broadcasting (<c>torch.gt</c>, <see cref="F.Gt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >(Tensor a, Tensor b) => F.Gt(a, b);
+        /// <summary>Elementwise <c>a &lt;= b</c> with broadcasting (<c>torch.le</c>, <see cref="F.Le(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <=(Tensor a, Tensor b) => F.Le(a, b);
+        /// <summary>Elementwise <c>a &gt;= b</c> with broadcasting (<c>torch.ge</c>, <see cref="F.Ge(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >=(Tensor a, Tensor b) => F.Ge(a, b);
+        /// <summary>Elementwise <c>a &lt; b</c> with broadcasting (<c>torch.lt</c>, <see cref="F.Lt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <(Tensor a, double b) => F.Lt(a, b);
+        /// <summary>Elementwise <c>a &gt; b</c> with broadcasting (<c>torch.gt</c>, <see cref="F.Gt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >(Tensor a, double b) => F.Gt(a, b);
+        /// <summary>Elementwise <c>a &lt;= b</c> with broadcasting (<c>torch.le</c>, <see cref="F.Le(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <=(Tensor a, double b) => F.Le(a, b);
+        /// <summary>Elementwise <c>a &gt;= b</c> with broadcasting (<c>torch.ge</c>, <see cref="F.Ge(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >=(Tensor a, double b) => F.Ge(a, b);
+        /// <summary>Elementwise <c>a &lt; b</c> with broadcasting (<c>torch.lt</c>, <see cref="F.Lt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <(double a, Tensor b) => F.Gt(b, a);
+        /// <summary>Elementwise <c>a &gt; b</c> with broadcasting (<c>torch.gt</c>, <see cref="F.Gt(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >(double a, Tensor b) => F.Lt(b, a);
+        /// <summary>Elementwise <c>a &lt;= b</c> with broadcasting (<c>torch.le</c>, <see cref="F.Le(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator <=(double a, Tensor b) => F.Ge(b, a);
+        /// <summary>Elementwise <c>a &gt;= b</c> with broadcasting (<c>torch.ge</c>, <see cref="F.Ge(Tensor, Tensor)"/>): a bool tensor.</summary>
         public static Tensor operator >=(double a, Tensor b) => F.Le(b, a);
+        /// <summary>Elementwise logical and of two tensors, nonzero as true (<c>&amp;</c> on bool tensors in PyTorch, <c>torch.logical_and</c>): a bool tensor.</summary>
         public static Tensor operator &(Tensor a, Tensor b) => F.LogicalAnd(a, b);
+        /// <summary>Elementwise logical or of two tensors, nonzero as true (<c>|</c> on bool tensors in PyTorch, <c>torch.logical_or</c>): a bool tensor.</summary>
         public static Tensor operator |(Tensor a, Tensor b) => F.LogicalOr(a, b);
+        /// <summary>Elementwise logical exclusive or of two tensors, nonzero as true (<c>^</c> on bool tensors in PyTorch, <c>torch.logical_xor</c>): a bool tensor.</summary>
         public static Tensor operator ^(Tensor a, Tensor b) => F.LogicalXor(a, b);
+        /// <summary>Elementwise logical not, zero as true (<c>~m</c> on a bool tensor, <c>torch.logical_not</c>): a bool tensor.</summary>
         public static Tensor operator ~(Tensor a) => F.LogicalNot(a);
     }
 }

@@ -96,6 +96,7 @@ internal static class ErfMath
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Erf ops in <see cref="F"/>.</summary>
 public static class TensorErfExtensions
 {
     extension(Tensor x)

@@ -48,6 +48,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the ExpLog ops in <see cref="F"/>.</summary>
 public static class TensorExpLogExtensions
 {
     extension(Tensor x)

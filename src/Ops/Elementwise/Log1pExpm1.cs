@@ -59,6 +59,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Log1pExpm1 ops in <see cref="F"/>.</summary>
 public static class TensorLog1pExpm1Extensions
 {
     extension(Tensor x)

@@ -113,6 +113,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the MaximumMinimum ops in <see cref="F"/>.</summary>
 public static class TensorMaximumMinimumExtensions
 {
     extension(Tensor a)

@@ -38,6 +38,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Pow ops in <see cref="F"/>.</summary>
 public static class TensorPowExtensions
 {
     extension(Tensor x)

@@ -53,6 +53,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Reciprocal ops in <see cref="F"/>.</summary>
 public static class TensorReciprocalExtensions
 {
     extension(Tensor x)

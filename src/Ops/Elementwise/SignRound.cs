@@ -35,6 +35,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the SignRound ops in <see cref="F"/>.</summary>
 public static class TensorSignRoundExtensions
 {
     extension(Tensor x)

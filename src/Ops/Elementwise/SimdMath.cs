@@ -62,7 +62,7 @@ internal static class SimdMath
     internal static Vector512<float> ExpNonPositive(Vector512<float> t)
     {
         var c = Avx512F.Max(t, Vector512.Create(-104f));   // NaN comes back as −104: restored below
-        var n = Vector512.Round(c * Vector512.Create(1.44269504f));
+        var n = Kernels.VectorCompat.Round(c * Vector512.Create(1.44269504f));
         var r = Avx512F.FusedMultiplyAddNegated(n, Vector512.Create(0.693359375f), c);
         r = Avx512F.FusedMultiplyAddNegated(n, Vector512.Create(-2.12194440e-4f), r);
         var p = Avx512F.FusedMultiplyAdd(r, Vector512.Create(1f / 5040), Vector512.Create(1f / 720));

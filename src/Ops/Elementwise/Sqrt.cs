@@ -27,6 +27,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Sqrt ops in <see cref="F"/>.</summary>
 public static class TensorSqrtExtensions
 {
     extension(Tensor x)

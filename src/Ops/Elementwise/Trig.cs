@@ -67,6 +67,7 @@ public static partial class F
     private static ReadOnlySpan<float> F32<T>(ReadOnlySpan<T> x) where T : unmanaged => MemoryMarshal.Cast<T, float>(x);
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Trig ops in <see cref="F"/>.</summary>
 public static class TensorTrigExtensions
 {
     extension(Tensor x)

@@ -76,6 +76,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the InPlace ops in <see cref="F"/>.</summary>
 public static class TensorInPlaceExtensions
 {
     extension(Tensor x)

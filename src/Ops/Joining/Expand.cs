@@ -76,6 +76,7 @@ public static partial class F
     private static string TypeName(Tensor x) => x.DType == DType.Float64 ? "torch.DoubleTensor" : "torch.FloatTensor";
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Expand ops in <see cref="F"/>.</summary>
 public static class TensorExpandExtensions
 {
     extension(Tensor x)

@@ -79,6 +79,7 @@ public static partial class F
     private static int RollStart(int size, int shift) => size == 0 ? 0 : (int)(((long)shift % size + size) % size);
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Flip ops in <see cref="F"/>.</summary>
 public static class TensorFlipExtensions
 {
     extension(Tensor x)

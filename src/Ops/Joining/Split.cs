@@ -104,6 +104,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Split ops in <see cref="F"/>.</summary>
 public static class TensorSplitExtensions
 {
     extension(Tensor x)

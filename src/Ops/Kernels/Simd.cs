@@ -44,11 +44,7 @@ internal readonly struct Simd512<T> : ISimd<Vector512<T>, T> where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MulAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
-        if (typeof(T) == typeof(float))
-            return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        return a * b + c;
+        return VectorCompat.FusedMultiplyAdd(a, b, c);
     }
 }
 
@@ -67,11 +63,7 @@ internal readonly struct Simd256<T> : ISimd<Vector256<T>, T> where T : unmanaged
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MulAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        return a * b + c;
+        return VectorCompat.FusedMultiplyAdd(a, b, c);
     }
 }
 
@@ -93,11 +85,7 @@ internal readonly struct Simd128<T> : ISimd<Vector128<T>, T> where T : unmanaged
     public static Vector128<T> MulAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
         if (!System.Runtime.Intrinsics.X86.Fma.IsSupported && !System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) return a * b + c;
-        if (typeof(T) == typeof(float))
-            return Vector128.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector128.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-        return a * b + c;
+        return VectorCompat.FusedMultiplyAdd(a, b, c);
     }
 }
 

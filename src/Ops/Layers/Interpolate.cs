@@ -5,8 +5,11 @@ namespace Autograd;
 /// <summary>An interpolation scale factor: one value for both spatial dims or an (H, W) pair.</summary>
 public readonly record struct ScalePair(double H, double W)
 {
+    /// <summary>The same scale factor for height and width.</summary>
     public static implicit operator ScalePair(double v) => new(v, v);
+    /// <summary>Separate scale factors for height and width.</summary>
     public static implicit operator ScalePair((double H, double W) v) => new(v.H, v.W);
+    /// <inheritdoc/>
     public override string ToString() => $"({H}, {W})";
 }
 

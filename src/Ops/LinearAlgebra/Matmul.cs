@@ -158,6 +158,7 @@ internal sealed class MatmulPlan
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Matmul ops in <see cref="F"/>.</summary>
 public static class TensorMatmulExtensions
 {
     extension(Tensor a)

@@ -23,7 +23,7 @@ public static partial class F
     /// <summary>
     /// torch.nn.functional.max_pool2d(..., return_indices=True): the output and, laid out like it, the
     /// flat index into H·W of each window's maximum within its plane (−1 for a window of padding only,
-    /// see docs/pooling.md). The indices feed <see cref="MaxUnpool2d"/>.
+    /// see docs/pooling.md). The indices feed <see cref="MaxUnpool2d(Tensor, Tensor, Pair, Pair?, Pair?, int[])"/>.
     /// </summary>
     public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
     {

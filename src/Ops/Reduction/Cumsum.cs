@@ -41,6 +41,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Cumsum ops in <see cref="F"/>.</summary>
 public static class TensorCumsumExtensions
 {
     extension(Tensor x)

@@ -111,6 +111,7 @@ public static partial class F
     public static Tensor Logsumexp(Tensor x, int dim, bool keepDim = false) => Logsumexp(x, [dim], keepDim);
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Logsumexp ops in <see cref="F"/>.</summary>
 public static class TensorLogsumexpExtensions
 {
     extension(Tensor x)

@@ -137,6 +137,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the MaxMin ops in <see cref="F"/>.</summary>
 public static class TensorMaxMinExtensions
 {
     extension(Tensor x)

@@ -90,6 +90,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Norm ops in <see cref="F"/>.</summary>
 public static class TensorNormExtensions
 {
     extension(Tensor x)

@@ -117,6 +117,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Prod ops in <see cref="F"/>.</summary>
 public static class TensorProdExtensions
 {
     extension(Tensor x)

@@ -142,6 +142,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Reduction ops in <see cref="F"/>.</summary>
 public static class TensorReductionExtensions
 {
     extension(Tensor x)

@@ -180,6 +180,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the VarStd ops in <see cref="F"/>.</summary>
 public static class TensorVarStdExtensions
 {
     extension(Tensor x)

@@ -83,6 +83,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the ArgExtreme ops in <see cref="F"/>.</summary>
 public static class TensorArgExtremeExtensions
 {
     extension(Tensor x)

@@ -70,6 +70,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the ClampTensor ops in <see cref="F"/>.</summary>
 public static class TensorClampTensorExtensions
 {
     extension(Tensor x)

@@ -81,6 +81,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the GatherScatter ops in <see cref="F"/>.</summary>
 public static class TensorGatherScatterExtensions
 {
     extension(Tensor x)

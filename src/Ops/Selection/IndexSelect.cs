@@ -32,6 +32,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the IndexSelect ops in <see cref="F"/>.</summary>
 public static class TensorIndexSelectExtensions
 {
     extension(Tensor x)

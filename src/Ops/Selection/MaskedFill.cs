@@ -48,6 +48,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the MaskedFill ops in <see cref="F"/>.</summary>
 public static class TensorMaskedFillExtensions
 {
     extension(Tensor x)

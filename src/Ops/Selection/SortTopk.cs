@@ -63,6 +63,7 @@ public static partial class F
         };
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the SortTopk ops in <see cref="F"/>.</summary>
 public static class TensorSortTopkExtensions
 {
     extension(Tensor x)

@@ -34,6 +34,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Where ops in <see cref="F"/>.</summary>
 public static class TensorWhereExtensions
 {
     extension(Tensor x)

@@ -14,6 +14,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Cast ops in <see cref="F"/>.</summary>
 public static class TensorCastExtensions
 {
     extension(Tensor x)

@@ -79,6 +79,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Permute ops in <see cref="F"/>.</summary>
 public static class TensorPermuteExtensions
 {
     extension(Tensor x)

@@ -70,6 +70,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Reshape ops in <see cref="F"/>.</summary>
 public static class TensorReshapeExtensions
 {
     extension(Tensor x)

@@ -23,6 +23,7 @@ public static partial class F
     }
 }
 
+/// <summary>The <see cref="Tensor"/> member forms (<c>x.Op(...)</c>, as PyTorch's tensor methods) of the Squeeze ops in <see cref="F"/>.</summary>
 public static class TensorSqueezeExtensions
 {
     extension(Tensor x)

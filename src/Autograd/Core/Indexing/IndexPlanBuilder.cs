@@ -187,6 +187,7 @@ internal static class IndexPlanBuilder
         ref byte p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
         ref int o = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(offsets);
         int n = m.Length, i = 0, c = 0;
+#if NET10_0_OR_GREATER // Avx512F.Compress is .NET 10+ (Note [net8.0 target]): net8.0 takes the loop below
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
             // 16 bytes a step: widened to ints, the offsets of the nonzero ones packed to the front (vpcompressd)
@@ -200,6 +201,7 @@ internal static class IndexPlanBuilder
                 c += BitOperations.PopCount(keep.ExtractMostSignificantBits());
             }
         }
+#endif
         if (Vector512.IsHardwareAccelerated)
             for (; i <= n - 64; i += 64)
                 for (ulong bits = ~Vector512.Equals(Vector512.LoadUnsafe(ref p, (nuint)i), Vector512<byte>.Zero).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)

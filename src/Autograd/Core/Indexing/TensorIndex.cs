@@ -10,10 +10,23 @@ namespace Autograd;
 public sealed class TensorIndex
 {
     /// <summary>What an entry does.</summary>
-    public enum Kind { Single, Slice, None, Ellipsis, Tensor }
+    public enum Kind
+    {
+        /// <summary>An integer: one position, the dimension removed (<c>x[1]</c>).</summary>
+        Single,
+        /// <summary>A range with an optional step: the dimension kept (<c>x[1:5:2]</c>).</summary>
+        Slice,
+        /// <summary>A new axis of size 1 (<c>x[None]</c>).</summary>
+        None,
+        /// <summary>As many full slices as the other entries leave (<c>x[..., 0]</c>).</summary>
+        Ellipsis,
+        /// <summary>An index tensor: advanced indexing (int64/int32) or a mask (bool/uint8).</summary>
+        Tensor,
+    }
 
     private TensorIndex(Kind kind) => IndexKind = kind;
 
+    /// <summary>Which kind of index this is.</summary>
     public Kind IndexKind { get; }
 
     // Positions as (value, from end): a Python negative integer and C#'s ^k both count from the end; ^0 is the size.
@@ -55,8 +68,10 @@ public sealed class TensorIndex
     /// <summary>A 0-dim mask (TorchSharp's TensorIndex.Bool): true adds a dim of size 1, false one of size 0.</summary>
     public static TensorIndex Bool(bool value) => Tensor(Autograd.Tensor.From([value], []));
 
+    /// <summary>An integer index <c>x[i]</c>: selects one position and removes the dimension (negative counts from the end).</summary>
     public static implicit operator TensorIndex(int i) => Single(i);
 
+    /// <summary>An integer index <c>x[i]</c>: selects one position and removes the dimension (negative counts from the end).</summary>
     public static implicit operator TensorIndex(long i) => Single(i);
 
     /// <summary>x[^1]: counts from the end.</summary>
@@ -69,11 +84,13 @@ public sealed class TensorIndex
         Stop = r.End.Value, StopFromEnd = r.End.IsFromEnd,
     };
 
+    /// <summary>An index tensor (int64/int32: advanced indexing; bool/uint8: a mask), as <c>x[idx]</c> in PyTorch.</summary>
     public static implicit operator TensorIndex(Tensor indices) => Tensor(indices);
 
     /// <summary>x[true] / x[false]: a 0-dim mask, as PyTorch's (a new dim of size 1 or 0).</summary>
     public static implicit operator TensorIndex(bool b) => Bool(b);
 
+    /// <inheritdoc/>
     public override string ToString() => IndexKind switch
     {
         Kind.Single => FromEnd ? $"^{Value}" : $"{Value}",
