@@ -40,7 +40,7 @@ public sealed partial class RoutingMap
     }
 
     /// <summary>
-    /// One line per route into input cell <paramref name="input"/>: "x[0, 1, 1] <- y[0, 0, 0] × 0.25".
+    /// One line per route into input cell <paramref name="input"/>: "x[0, 1, 1] &lt;- y[0, 0, 0] × 0.25".
     /// </summary>
     public string DescribeInput(int input)
     {

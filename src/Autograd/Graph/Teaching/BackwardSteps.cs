@@ -49,6 +49,7 @@ public sealed class BackwardStep
     /// <summary>Every leaf accumulated so far in this pass, in the order they were, with its <c>.Grad</c> after this step.</summary>
     public IReadOnlyList<LeafGradient> LeafGradients { get; }
 
+    /// <summary>"#index name", e.g. "#3 MaxPool2DWithIndicesBackward0".</summary>
     public override string ToString() => $"#{Index} {Name}";
 }
 
