@@ -100,11 +100,27 @@ internal static class LayerNormKernel
             double rs = 1 / Math.Sqrt(var + eps);
             mean[r] = mu;
             rstd[r] = rs;
-            NormKernels.Affine<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), ys);
-            if (w is not null && b is not null) TensorPrimitives.MultiplyAdd(ys, w, b, ys);
-            else if (w is not null) TensorPrimitives.Multiply(ys, w, ys);
-            else if (b is not null) TensorPrimitives.Add(ys, b, ys);
+            if (w is not null && b is not null) AffineRow<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), w, b, ys);
+            else
+            {
+                NormKernels.Affine<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), ys);
+                if (w is not null) TensorPrimitives.Multiply(ys, w, ys);
+                else if (b is not null) TensorPrimitives.Add(ys, b, ys);
+            }
         });
+    }
+
+    /// <summary>y = (x·a + s)·w + b in one pass (the common affine layer_norm).</summary>
+    private static void AffineRow<T>(ReadOnlySpan<T> x, T a, T s, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && y.Length >= Vector<T>.Count)
+        {
+            Vector<T> va = new(a), vs = new(s);
+            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+                ((new Vector<T>(x[i..]) * va + vs) * new Vector<T>(w[i..]) + new Vector<T>(b[i..])).CopyTo(y[i..]);
+        }
+        for (; i < y.Length; i++) y[i] = (x[i] * a + s) * w[i] + b[i];
     }
 
     /// <summary>Rows per chunk of the dw/db partial sums: a function of the shape only, never of the thread count.</summary>
