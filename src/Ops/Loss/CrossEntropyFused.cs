@@ -27,25 +27,12 @@ public static partial class F
     {
         int c = input.Dims[^1], n = input.Rank == 1 ? 1 : input.Dims[0];
         double[]? wd = w?.ToArray<double>();
-        double wsum = 0, total = 0;
-        if (wd is null) wsum = c; else foreach (var v in wd) wsum += v;
-        foreach (var v in t) if (v != ignoreIndex) total += wd is null ? 1 : wd[v];
+        double wsum = wd is null ? c : wd.Sum(), total = TargetWeightTotal(t, w, ignoreIndex);
         var row = new double[n];
         var lse = new double[n];
         if (input.DType == DType.Float32) CrossEntropyKernel.Forward(input.Array<float>(), w?.Array<float>(), t, n, c, wsum, ignoreIndex, eps, row, lse);
         else CrossEntropyKernel.Forward(input.Array<double>(), w?.Array<double>(), t, n, c, wsum, ignoreIndex, eps, row, lse);
-        Tensor loss;
-        if (reduction == Reduction.None)
-        {
-            loss = Tensor.Uninitialized(input.DType, targetShape);
-            for (int i = 0; i < n; i++) loss.SetDouble(i, row[i]);
-        }
-        else
-        {
-            double sum = 0;
-            foreach (var v in row) sum += v;
-            loss = Tensor.Full([], reduction == Reduction.Sum ? sum : sum / total, input.DType);
-        }
+        var loss = ReducePerTarget(row, targetShape, reduction, total, input.DType);
         if (!Node.NeedsGrad([input])) return loss;
         var tc = (int[])t.Clone();   // the caller may reuse its array
         var coef = new double[n];     // A_n, 0 for an ignored row
