@@ -142,8 +142,10 @@ public static partial class F
         // every row's sum runs in index order on one thread (Note [Deterministic parallelism]).
         private void ScatterRows<T>(T[] g, T[] dw, bool byFreq) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            int chunks = (int)Math.Min(Chunks(rows, dim), Math.Max(rows, 1));
-            Parallelism.For(chunks, (long)rows * dim + (long)idx.Length * dim, ch =>
+            // Inline (one thread) a single chunk does it: every chunk rescans all indices. The sums are the same.
+            long work = (long)rows * dim + (long)idx.Length * dim;
+            int chunks = Parallelism.Worth(2, work) ? (int)Math.Min(Chunks(rows, dim), Math.Max(rows, 1)) : 1;
+            Parallelism.For(chunks, work, ch =>
             {
                 int r0 = (int)((long)rows * ch / chunks), r1 = (int)((long)rows * (ch + 1) / chunks);
                 dw.AsSpan(r0 * dim, (r1 - r0) * dim).Clear();
