@@ -9,7 +9,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--rounds 3] [--out bench/results] [--no-scope]
+// Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--rounds 3] [--out bench/results] [--no-scope] [--in-process]
 // (scripts/bench.sh installs OpenBLAS, builds the libtorch 1.13 shim and runs this; TorchSharp's libtorch 2.10 comes from NuGet.)
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
@@ -54,6 +54,16 @@ var job = Job.Default
     .WithArguments([new MsBuildArgument("/p:CustomAfterMicrosoftCommonTargets=" +
         Path.Combine(RepoRoot(), "src", "TorchSharp", "buildTransitive", "Autograd.TorchSharp.targets"))])
     .WithId("Short");
+// Note [In-process benchmarks]: --in-process runs every benchmark inside this process (BenchmarkDotNet's
+// in-process toolchain: no generated project to build, whose 2-minute build timeout a machine under heavy
+// load exceeds). Only for cases without a libtorch 1.13 shim benchmark (Note [One libtorch per process]);
+// the job's environment variables do not apply, so export DOTNET_TieredCompilation=0 before the run.
+if (Array.IndexOf(args, "--in-process") >= 0)
+{
+    if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
+        Console.WriteLine("warning: --in-process without DOTNET_TieredCompilation=0 measures tiered code (Note [Benchmark warm-up])");
+    job = job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+}
 var summaries = new List<Summary>();
 for (int round = 0; round < rounds; round++)
 {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Autograd.Kernels;
 
 namespace Autograd;
 
@@ -110,7 +111,7 @@ public static partial class F
         /// <summary>dW = Σ rows of g into their index (not the padding row), each divided by its count when <paramref name="byFreq"/>.</summary>
         public Tensor Scatter(Tensor g, bool byFreq)
         {
-            var dw = Tensor.Empty(g.DType, [rows, dim]);
+            var dw = Tensor.Uninitialized(g.DType, [rows, dim]);   // ScatterRows clears it
             if (g.DType == DType.Float32) ScatterRows(g.Array<float>(), dw.Array<float>(), byFreq);
             else ScatterRows(g.Array<double>(), dw.Array<double>(), byFreq);
             if (!Node.NeedsGrad([g])) return dw;
@@ -118,30 +119,48 @@ public static partial class F
             return Node.Record(dw, "EmbeddingDenseBackward0", [g], v => [Gather(v, gShape, zeroPadding: true)], differentiable: true);
         }
 
+        /// <summary>Rows per parallel chunk of the gather and the scatter: a function of the shape only.</summary>
+        private static int Chunks(long count, int dim) => (int)Math.Clamp(count * dim / 32768, 1, 64);
+
         private void GatherRows<T>(T[] src, T[] y, bool adjoint) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int i = 0; i < idx.Length; i++)
+            int chunks = (int)Math.Min(Chunks(idx.Length, dim), Math.Max(idx.Length, 1));
+            Parallelism.For(chunks, (long)idx.Length * dim, ch =>
             {
-                var dst = y.AsSpan(i * dim, dim);
-                long r = idx[i];
-                if (adjoint && r == pad) dst.Clear();
-                else src.AsSpan((int)r * dim, dim).CopyTo(dst);
-            }
+                for (int i = (int)((long)idx.Length * ch / chunks), end = (int)((long)idx.Length * (ch + 1) / chunks); i < end; i++)
+                {
+                    var dst = y.AsSpan(i * dim, dim);
+                    long r = idx[i];
+                    if (adjoint && r == pad) dst.Clear();
+                    else src.AsSpan((int)r * dim, dim).CopyTo(dst);
+                }
+            });
         }
 
+        // Note [Embedding scatter by destination rows]: the gradient is cleared and accumulated per chunk of
+        // destination rows; each chunk walks all indices in order and adds those landing in its rows, so
+        // every row's sum runs in index order on one thread (Note [Deterministic parallelism]).
         private void ScatterRows<T>(T[] g, T[] dw, bool byFreq) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int i = 0; i < idx.Length; i++)
+            // Inline (one thread) a single chunk does it: every chunk rescans all indices. The sums are the same.
+            long work = (long)rows * dim + (long)idx.Length * dim;
+            int chunks = Parallelism.Worth(2, work) ? (int)Math.Min(Chunks(rows, dim), Math.Max(rows, 1)) : 1;
+            Parallelism.For(chunks, work, ch =>
             {
-                long r = idx[i];
-                if (r == pad) continue;
-                var row = dw.AsSpan((int)r * dim, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, g.AsSpan(i * dim, dim), row);
-            }
-            if (byFreq && _counts is not null)
-                for (int r = 0; r < rows; r++)
-                    if (_counts[r] > 1)
-                        System.Numerics.Tensors.TensorPrimitives.Divide(dw.AsSpan(r * dim, dim), T.CreateTruncating(_counts[r]), dw.AsSpan(r * dim, dim));
+                int r0 = (int)((long)rows * ch / chunks), r1 = (int)((long)rows * (ch + 1) / chunks);
+                dw.AsSpan(r0 * dim, (r1 - r0) * dim).Clear();
+                for (int i = 0; i < idx.Length; i++)
+                {
+                    long r = idx[i];
+                    if (r == pad || r < r0 || r >= r1) continue;
+                    var row = dw.AsSpan((int)r * dim, dim);
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, g.AsSpan(i * dim, dim), row);
+                }
+                if (byFreq && _counts is not null)
+                    for (int r = r0; r < r1; r++)
+                        if (_counts[r] > 1)
+                            System.Numerics.Tensors.TensorPrimitives.Divide(dw.AsSpan(r * dim, dim), T.CreateTruncating(_counts[r]), dw.AsSpan(r * dim, dim));
+            });
         }
     }
 }

@@ -3,7 +3,7 @@ namespace Autograd;
 // cross_entropy(x, t, w, ignore_index, label_smoothing ε), x of shape (C), (N, C) or (N, C, d1, ...), class dim
 // 0 for a (C) input and 1 otherwise; lp = log_softmax(x, classDim). PyTorch's cross_entropy_loss, branch for branch:
 // • class indices, ε = 0: nll_loss(lp, t, w, ignore_index)                        (two nodes, as in PyTorch)
-// • class indices, ε > 0: (1 − ε) · nll_loss(lp, t, w, ignore_index) + (ε / C) · smooth, where
+// • class indices, ε > 0 (fused into one node for a (C) or (N, C) input: CrossEntropyFused.cs): (1 − ε) · nll_loss(lp, t, w, ignore_index) + (ε / C) · smooth, where
 //     smooth[n, s] = −Σ_c w[c] · lp[n, c, s]   (0 where t == ignore_index),
 //     reduced by: None → smooth; Sum → Σ smooth; Mean → Σ smooth / Σ w[t] over non-ignored targets
 //     (the count of non-ignored targets without weights): the same denominator as nll_loss's mean.
@@ -44,6 +44,8 @@ public static partial class F
             throw new ArgumentException($"{op}: Expected target size {ShapeUtil.Format(input.Shape)} (class probabilities are shaped like the input), got {ShapeUtil.Format(target.Shape)}; class-index targets are int64", nameof(target));
         var t = ClassTargets(input, target, weight, ignoreIndex, op);
         var w = weight?.Detach();
+        if (labelSmoothing > 0 && FusedCrossEntropyApplies(input, w, c))
+            return FusedSmoothedCrossEntropy(input, t, target.Dims, w, ignoreIndex, reduction, labelSmoothing);
         var lp = LogSoftmax(input, classDim);
         var nll = NllCore(lp, t, target.Dims, w, reduction, ignoreIndex);
         if (!(labelSmoothing > 0)) return nll;

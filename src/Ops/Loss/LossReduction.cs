@@ -56,8 +56,13 @@ public static partial class F
     {
         Tensor loss;
         using (Grad.NoGrad()) loss = ApplyReduction(elementwise, reduction);
+        return PointwiseLoss(node, loss, elementwise.Numel, reduction, inputs, grads);
+    }
+
+    /// <summary><see cref="PointwiseLoss(string, Tensor, Reduction, Tensor[], Func{Tensor, Tensor?[]})"/> over an already reduced loss of <paramref name="n"/> elements.</summary>
+    internal static Tensor PointwiseLoss(string node, Tensor loss, int n, Reduction reduction, Tensor[] inputs, Func<Tensor, Tensor?[]> grads)
+    {
         if (!Node.NeedsGrad(inputs)) return loss;
-        int n = elementwise.Numel;
         var shapes = inputs.Select(i => i.Dims).ToArray();
         return Node.Record(loss, node, inputs, g =>
         {

@@ -121,18 +121,7 @@ public static partial class F
             picked[i] = -wi * input.GetDouble(XIndex(i, t[i], c, inner));
             total += wi;
         }
-        Tensor loss;
-        if (reduction == Reduction.None)
-        {
-            loss = Tensor.Empty(input.DType, targetShape);
-            for (int i = 0; i < t.Length; i++) loss.SetDouble(i, picked[i]);
-        }
-        else
-        {
-            double sum = 0;
-            foreach (var v in picked) sum += v;
-            loss = Tensor.Full([], reduction == Reduction.Sum ? sum : sum / total, input.DType);
-        }
+        var loss = ReducePerTarget(picked, targetShape, reduction, total, input.DType);
         if (!Node.NeedsGrad([input])) return loss;
         var tc = (int[])t.Clone();   // the caller may reuse its array
         return Node.Record(loss, "NllLossBackward0", [input], g =>
@@ -149,6 +138,20 @@ public static partial class F
             if (!GradMode.IsEnabled || !Node.NeedsGrad([g])) return [dx];
             return [Node.Record(dx, "NllLossBackwardBackward0", [g], gg => [NllCore(gg, tc, targetShape, weight, reduction, ignoreIndex)], differentiable: true)];
         }, saved: [input], differentiable: true);
+    }
+
+    /// <summary>Per-target losses as the result: themselves (None), their sum, or their sum / <paramref name="total"/> (Mean).</summary>
+    private static Tensor ReducePerTarget(double[] per, int[] targetShape, Reduction reduction, double total, DType dtype)
+    {
+        if (reduction == Reduction.None)
+        {
+            var loss = Tensor.Uninitialized(dtype, targetShape);
+            for (int i = 0; i < per.Length; i++) loss.SetDouble(i, per[i]);
+            return loss;
+        }
+        double sum = 0;
+        foreach (var v in per) sum += v;
+        return Tensor.Full([], reduction == Reduction.Sum ? sum : sum / total, dtype);
     }
 
     /// <summary>The flat index of x[n, cls, s] for target element i = n·inner + s.</summary>

@@ -100,11 +100,27 @@ internal static class LayerNormKernel
             double rs = 1 / Math.Sqrt(var + eps);
             mean[r] = mu;
             rstd[r] = rs;
-            NormKernels.Affine<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), ys);
-            if (w is not null && b is not null) TensorPrimitives.MultiplyAdd(ys, w, b, ys);
-            else if (w is not null) TensorPrimitives.Multiply(ys, w, ys);
-            else if (b is not null) TensorPrimitives.Add(ys, b, ys);
+            if (w is not null && b is not null) AffineRow<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), w, b, ys);
+            else
+            {
+                NormKernels.Affine<T>(xs, T.CreateTruncating(rs), T.CreateTruncating(-mu * rs), ys);
+                if (w is not null) TensorPrimitives.Multiply(ys, w, ys);
+                else if (b is not null) TensorPrimitives.Add(ys, b, ys);
+            }
         });
+    }
+
+    /// <summary>y = (x·a + s)·w + b in one pass (the common affine layer_norm).</summary>
+    private static void AffineRow<T>(ReadOnlySpan<T> x, T a, T s, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && y.Length >= Vector<T>.Count)
+        {
+            Vector<T> va = new(a), vs = new(s);
+            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+                ((new Vector<T>(x[i..]) * va + vs) * new Vector<T>(w[i..]) + new Vector<T>(b[i..])).CopyTo(y[i..]);
+        }
+        for (; i < y.Length; i++) y[i] = (x[i] * a + s) * w[i] + b[i];
     }
 
     /// <summary>Rows per chunk of the dw/db partial sums: a function of the shape only, never of the thread count.</summary>
@@ -117,32 +133,81 @@ internal static class LayerNormKernel
         bool partials = dw is not null || db is not null;
         var pw = partials ? new T[chunks][] : null;
         var pb = partials ? new T[chunks][] : null;
+        T[] ones = w ?? Ones<T>(d);
         Parallelism.For(chunks, (long)rows * d * 6, ch =>
         {
             int r0 = (int)((long)rows * ch / chunks), r1 = (int)((long)rows * (ch + 1) / chunks);
-            var xhat = new T[d];
-            var gw = new T[d];
-            T[]? sw = partials ? new T[d] : null, sb = partials ? new T[d] : null;
+            // Partial dw/db of this chunk (scratch when not wanted: the row pass always accumulates them).
+            T[] sw = new T[d], sb = new T[d];
             for (int r = r0; r < r1; r++)
             {
                 var xs = x.AsSpan(r * d, d);
                 var gs = g.AsSpan(r * d, d);
-                T rs = T.CreateTruncating(rstd[r]);
-                NormKernels.Affine<T>(xs, rs, T.CreateTruncating(-mean[r] * rstd[r]), xhat);
-                if (sw is not null) TensorPrimitives.MultiplyAdd(gs, xhat, sw, sw);
-                if (sb is not null) TensorPrimitives.Add(sb, gs, sb);
+                double rs = rstd[r], sh = -mean[r] * rstd[r];
+                var (sumGw, dotGwXhat) = RowSums<T>(xs, gs, ones, T.CreateTruncating(rs), T.CreateTruncating(sh), sw, sb);
                 if (dx is null) continue;
-                ReadOnlySpan<T> gws = gs;
-                if (w is not null) { TensorPrimitives.Multiply(gs, w, gw); gws = gw; }
-                double mg = double.CreateTruncating(TensorPrimitives.Sum(gws)) / d;
-                double mgx = double.CreateTruncating(TensorPrimitives.Dot(gws, xhat)) / d;
-                // dx = rstd·gw − rstd·mgx·x̂ − rstd·mg
-                NormKernels.Combine(gws, rs, xhat, T.CreateTruncating(-rstd[r] * mgx), T.CreateTruncating(-rstd[r] * mg), dx.AsSpan(r * d, d));
+                double mg = double.CreateTruncating(sumGw) / d, mgx = double.CreateTruncating(dotGwXhat) / d;
+                // dx = rstd·gw − rstd·mgx·x̂ − rstd·mg, x̂ = x·rstd + sh
+                RowGrad<T>(xs, gs, ones, T.CreateTruncating(rs), T.CreateTruncating(sh), T.CreateTruncating(-rs * mgx), T.CreateTruncating(-rs * mg), dx.AsSpan(r * d, d));
             }
-            if (partials) { pw![ch] = sw!; pb![ch] = sb!; }
+            if (partials) { pw![ch] = sw; pb![ch] = sb; }
         });
         if (!partials) return;
         if (dw is not null) { Array.Clear(dw); for (int ch = 0; ch < chunks; ch++) TensorPrimitives.Add(dw, pw![ch], dw); }
         if (db is not null) { Array.Clear(db); for (int ch = 0; ch < chunks; ch++) TensorPrimitives.Add(db, pb![ch], db); }
+    }
+
+    private static T[] Ones<T>(int d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var o = new T[d];
+        Array.Fill(o, T.One);
+        return o;
+    }
+
+    /// <summary>
+    /// One pass over a row: x̂ = x·a + s, sw += g·x̂, sb += g, and returns (Σ g·w, Σ g·w·x̂).
+    /// </summary>
+    private static (T SumGw, T DotGwXhat) RowSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> w, T a, T s, Span<T> sw, Span<T> sb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, n = x.Length;
+        T sumGw = T.Zero, dot = T.Zero;
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        {
+            Vector<T> va = new(a), vs = new(s), accS = Vector<T>.Zero, accD = Vector<T>.Zero;
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> vg = new(g[i..]), xh = new Vector<T>(x[i..]) * va + vs, gw = vg * new Vector<T>(w[i..]);
+                (new Vector<T>(sw[i..]) + vg * xh).CopyTo(sw[i..]);
+                (new Vector<T>(sb[i..]) + vg).CopyTo(sb[i..]);
+                accS += gw;
+                accD += gw * xh;
+            }
+            sumGw = Vector.Sum(accS);
+            dot = Vector.Sum(accD);
+        }
+        for (; i < n; i++)
+        {
+            T xh = x[i] * a + s, gw = g[i] * w[i];
+            sw[i] += g[i] * xh;
+            sb[i] += g[i];
+            sumGw += gw;
+            dot += gw * xh;
+        }
+        return (sumGw, dot);
+    }
+
+    /// <summary>dx = g·w·rs + x̂·k2 + k3 in one pass, x̂ = x·rs + sh.</summary>
+    private static void RowGrad<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> w, T rs, T sh, T k2, T k3, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, n = x.Length;
+        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        {
+            Vector<T> vr = new(rs), vs = new(sh), v2 = new(k2), v3 = new(k3);
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+                (new Vector<T>(g[i..]) * new Vector<T>(w[i..]) * vr + (new Vector<T>(x[i..]) * vr + vs) * v2 + v3).CopyTo(dx[i..]);
+        }
+        for (; i < n; i++) dx[i] = g[i] * w[i] * rs + (x[i] * rs + sh) * k2 + k3;
     }
 }

@@ -38,6 +38,9 @@ public class LossGradTests
             d[$"bce weight [3, 4] {red}"] = (t => F.BinaryCrossEntropy(F.Sigmoid(t[0]), F.Sigmoid(t[1]), w34, red), [R([3, 4]), R([3, 4])]);
             d[$"bce weight [4] target constant {red}"] = (t => F.BinaryCrossEntropy(F.Sigmoid(t[0]), F.Sigmoid(t[1]), w4, red), [R([3, 4]), R([3, 4], false)]);
             d[$"bce_with_logits weight pos_weight {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0], F.Sigmoid(t[1]), w34, red, pw), [R([3, 4]), R([3, 4])]);
+            // Constant targets: the fused kernel's dX (BceWithLogitsKernel; pos_weight rows of ≥ 16 entries).
+            d[$"bce_with_logits pos_weight row [16] target constant {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0] * 3.0, F.Sigmoid(t[1]), W([1, 16], seed), red, W([16], seed + 1)), [R([3, 16]), R([3, 16], false)]);
+            d[$"bce_with_logits weight [3, 4] pos_weight scalar target constant {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0] * 3.0, F.Sigmoid(t[1]), w34, red, W([1], seed + 2)), [R([3, 4]), R([3, 4], false)]);
             d[$"bce_with_logits pos_weight {red}"] = (t => F.BinaryCrossEntropyWithLogits(t[0], F.Sigmoid(t[1]), null, red, pw), [R([3, 4]), R([3, 4])]);
             d[$"l1 weight (differentiable) {red}"] = (t => F.L1Loss(t[0], t[1], red, t[2]), [R([3, 4]), R([4]), R([3, 4])]);
             d[$"mse weight (differentiable) {red}"] = (t => F.MseLoss(t[0], t[1], red, t[2]), [R([3, 4]), R([3, 4]), R([3, 4])]);
