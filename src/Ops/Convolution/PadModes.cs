@@ -128,8 +128,8 @@ public static partial class F
     /// The forward gather, a plane (the last two output dims) at a time: each output row is a few block copies (the
     /// runs of consecutive source indices of the last dim's map: the middle of a reflect/replicate row is one run)
     /// from the input row the second-to-last map picks (the identity when only the last dim is padded). The planes'
-    /// input offsets are worked out once per plane, not per row, and planes are split over threads (each output
-    /// element is written by one thread; the gather reads only).
+    /// input offsets are worked out once per plane (per item of up to 64 rows), not per row, and the items are split
+    /// over threads (each output element is written by one thread; the gather reads only).
     /// </summary>
     private static void GatherRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged
     {
@@ -139,8 +139,12 @@ public static partial class F
         int planeSize = w * h, planes = planeSize == 0 ? 0 : y.Length / planeSize;
         int xPlane = rank >= 2 ? xw * xShape[^2] : xw;
         int lead = rank - maps.Length;   // dims before lead are not padded
-        Parallelism.For(planes, y.Length, p =>
+        // Items of up to 64 rows of one plane: a plane each for images, still several items for a tall 2-d input.
+        const int RowsPerItem = 64;
+        int itemsPerPlane = (h + RowsPerItem - 1) / RowsPerItem;
+        Parallelism.For(planes * itemsPerPlane, y.Length, item =>
         {
+            int p = item / itemsPerPlane, row0 = item % itemsPerPlane * RowsPerItem, row1 = Math.Min(h, row0 + RowsPerItem);
             // x's offset of plane p: its leading output coordinates, the padded ones (a 3-d pad's depth) mapped.
             int xBase = 0, rem = p, scale = xPlane;
             for (int d = rank - 3; d >= 0; d--)
@@ -151,7 +155,7 @@ public static partial class F
                 scale *= xShape[d];
             }
             int yBase = p * planeSize;
-            for (int oh = 0; oh < h; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 int xRow = xBase + (hmap is null ? oh : hmap[oh]) * xw, yRow = yBase + oh * w;
                 foreach (var (o, src, n) in runs)

@@ -77,6 +77,7 @@ public class KernelPathOracleTests
         { [3, 7, 5], [1, 3, 2, 0], "reflect", false },         // unbatched 2-d pad
         { [2, 3, 11], [3, 2], "reflect", false },              // 1-d pad of a batch
         { [3, 11], [0, 4], "replicate", true },                // 1-d pad, unbatched
+        { [200, 11], [3, 2], "reflect", false },               // a tall plane: several items of 64 rows
         { [2, 2, 4, 5, 6], [1, 1, 2, 1, 1, 2], "reflect", false },   // 3-d pad: the depth map picks planes
         { [2, 4, 5, 6], [1, 2, 1, 1, 2, 1], "replicate", true },
         { [1, 2, 3, 4, 5], [2, 1, 1, 2, 1, 1], "circular", false },
