@@ -79,7 +79,9 @@ for (int round = 0; round < rounds; round++)
         .AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b => b.Descriptor.WorkloadMethod.Name != nameof(OpBenchmarks.Libtorch)
             || Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null))
         .WithArtifactsPath(Path.Combine(outDir, "bdn", $"round-{round + 1}"))
-        .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+        .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary)
+        // The generated project rebuilds the solution's projects; on a loaded VM that took over the default 2 minutes.
+        .WithBuildTimeout(TimeSpan.FromMinutes(10));
     summaries.Add(BenchmarkRunner.Run<OpBenchmarks>(config));
 }
 Directory.CreateDirectory(outDir);

@@ -268,9 +268,34 @@ internal static class Engine
     {
         if (b.DType != a.DType) b = b.ConvertData(a.DType);
         var r = Tensor.Uninitialized(a.DType, a.Dims);
-        if (a.Storage is float[] f) TensorPrimitives.Add(f, b.Span<float>(), r.Span<float>());
-        else TensorPrimitives.Add(a.Span<double>(), b.Span<double>(), r.Span<double>());
+        if (a.Storage is float[] f) AddBlocks(f, b.Array<float>(), r.Array<float>());
+        else AddBlocks(a.Array<double>(), b.Array<double>(), r.Array<double>());
         return r;
+    }
+
+    // Note [Parallel gradient sums]
+    // Gradients that meet (a tensor read by several ops) are summed here, between nodes: under createGraph or in
+    // a Hessian-vector product these are activation-sized, and summed on one thread they were 7 % of the product
+    // on 2 threads while every kernel around them ran on both. The engine's assembly does not own the thread
+    // setting (Threading.NumThreads lives with the kernels), so the kernels' assembly hands its parallel loop in
+    // here when it loads (Kernels.Parallelism.For: inline below its work threshold, NumThreads honoured); until
+    // then, or when it is absent, the sum runs inline. Elementwise, so the result does not depend on the split.
+    internal static Action<int, long, Action<int>>? ParallelFor { get; set; }
+
+    private static void AddBlocks<T>(T[] a, T[] b, T[] r) where T : unmanaged, System.Numerics.IAdditionOperators<T, T, T>, System.Numerics.IAdditiveIdentity<T, T>
+    {
+        const int Block = 1 << 16;
+        int n = r.Length, blocks = (n + Block - 1) / Block;
+        if (blocks <= 1 || ParallelFor is not { } parallelFor)
+        {
+            TensorPrimitives.Add<T>(a.AsSpan(0, n), b.AsSpan(0, n), r);
+            return;
+        }
+        parallelFor(blocks, n, k =>
+        {
+            int start = k * Block, count = Math.Min(Block, n - start);
+            TensorPrimitives.Add<T>(a.AsSpan(start, count), b.AsSpan(start, count), r.AsSpan(start, count));
+        });
     }
 
     /// <summary>a + b recorded as AddBackward0 (accumulation under createGraph).</summary>

@@ -61,8 +61,11 @@ public static partial class F
         {
             if (GradMode.IsEnabled)   // createGraph: recorded ops (Note [conv2d double backward])
             {
-                var gx = needX ? ConvInputGrad(gy, weight, geo, options, input) : null;
-                var gw = needW ? ConvWeightGrad(input, gy, geo, options, weight) : null;
+                // Both wanted: one fused kernel call (one pass over gy's images, one parallel region), the results
+                // then recorded as the two ops; the kernel computes each the same way alone or fused (bit-identical).
+                var (dxBoth, dwBoth) = needX && needW ? ConvBothGrads(geo, input, weight, gy) : (null, null);
+                var gx = needX ? ConvInputGrad(gy, weight, geo, options, input, computed: dxBoth) : null;
+                var gw = needW ? ConvWeightGrad(input, gy, geo, options, weight, computed: dwBoth) : null;
                 var gb = needB ? ConvBiasGrad(gy, geo, input, weight) : null;
                 return bias is null ? [gx, gw] : [gx, gw, gb];
             }
@@ -73,6 +76,18 @@ public static partial class F
             else Conv2dBackward<double>(geo, input, weight, gy, dx, dw, db);
             return bias is null ? [dx, dw] : [dx, dw, db];
         }, saved: [input, weight], differentiable: true);
+    }
+
+    /// <summary>conv2d's input and weight gradients in one kernel call, as raw tensors (the createGraph path records them).</summary>
+    private static (Tensor Dx, Tensor Dw) ConvBothGrads(in ConvGeometry geo, Tensor input, Tensor weight, Tensor gy)
+    {
+        CheckConvGradTypes(gy, weight);
+        CheckConvGradTypes(input, gy);
+        var dx = Tensor.Uninitialized(input.DType, input.Dims);   // overwritten image by image
+        var dw = Tensor.Empty(weight.DType, weight.Dims);         // zeroed: the kernels add into it
+        if (input.DType == DType.Float32) Conv2dBackward<float>(geo, input, weight, gy, dx, dw, null);
+        else Conv2dBackward<double>(geo, input, weight, gy, dx, dw, null);
+        return (dx, dw);
     }
 
     private static void Conv2dBackward<T>(in ConvGeometry geo, Tensor x, Tensor w, Tensor gy, Tensor? dx, Tensor? dw, Tensor? db)

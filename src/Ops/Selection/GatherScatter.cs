@@ -15,14 +15,15 @@ public static partial class F
     public static Tensor Gather(Tensor x, int dim, Tensor index)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "gather");
-        var values = IndexMaps.Values(index, "gather");
+        IndexMaps.CheckDType(index, "gather");
         if (Math.Max(index.Rank, 1) != Math.Max(x.Rank, 1))
             throw new ArgumentException("gather(): Index tensor must have the same number of dimensions as input tensor", nameof(index));
         int[] ix = IndexMaps.NonEmpty(index.Dims), xs = IndexMaps.NonEmpty(x.Dims);
         for (int i = 0; i < ix.Length; i++)
             if (i != d && ix[i] > xs[i])
                 throw new ArgumentException($"gather(): Size does not match at dimension {i} expected index {ShapeUtil.Format(index.Dims)} to be no larger than self {ShapeUtil.Format(x.Dims)} apart from dimension {d}", nameof(index));
-        var (map, _) = IndexMaps.AlongDim(values, index.Dims, x.Dims, d, null, "gather");
+        if (!Node.NeedsGrad([x]) && GatherDirect.TryRun(x, d, index) is { } direct) return direct;
+        var (map, _) = IndexMaps.AlongDim(IndexMaps.Values(index, "gather"), index.Dims, x.Dims, d, null, "gather");
         return Route(x, map, null, index.Dims, "GatherBackward0", "ScatterAddBackward0");
     }
 

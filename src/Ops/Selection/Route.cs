@@ -76,7 +76,14 @@ internal static class IndexMaps
     /// gather, scatter and index_select; the wording of the error is the op's own).</summary>
     internal static long[] Values(Tensor index, string op, string wording = "int32/int64")
     {
-        if (index.DType is DType.Int64 or DType.Int32) return index.ToArray<long>();
-        throw new ArgumentException($"{op}(): Expected dtype {wording} for index, but got {index.DType.TorchName()}", nameof(index));
+        CheckDType(index, op, wording);
+        return index.ToArray<long>();
+    }
+
+    /// <summary>PyTorch's index dtype check alone (int64 or int32), for paths that read the index in place.</summary>
+    internal static void CheckDType(Tensor index, string op, string wording = "int32/int64")
+    {
+        if (index.DType is not (DType.Int64 or DType.Int32))
+            throw new ArgumentException($"{op}(): Expected dtype {wording} for index, but got {index.DType.TorchName()}", nameof(index));
     }
 }
