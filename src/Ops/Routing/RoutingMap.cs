@@ -52,8 +52,10 @@ public sealed partial class RoutingMap
     /// <summary>The op's PyTorch name ("max_pool2d", "conv2d", or "a → b" for <see cref="Then"/>).</summary>
     public string Op { get; }
 
+    /// <summary>Shape of the op's input: the cells gradient is routed to.</summary>
     public TensorShape InputShape => TensorShape.Of(_inputShape);
 
+    /// <summary>Shape of the op's output: the cells gradient is routed from.</summary>
     public TensorShape OutputShape => TensorShape.Of(_outputShape);
 
     /// <summary>Number of input cells (flat indices 0 … InputCount − 1).</summary>
