@@ -158,6 +158,7 @@ internal sealed class Display
         public void Evaluating() => Console.WriteLine(Inv($"epoch {_epoch}/{epochs} · testing…"));
 
         public void EndEpoch(EpochResult r)
-            => Console.WriteLine(Inv($"epoch {r.Epoch}/{epochs} · mean loss {r.MeanLoss:F4} · {r.ImagesPerSecond:F0} img/s · test accuracy {r.TestAccuracy:P2}"));
+            => Console.WriteLine(Inv($"epoch {r.Epoch}/{epochs} · mean loss {r.MeanLoss:F4} · {r.ImagesPerSecond:F0} img/s · test accuracy {r.TestAccuracy:P2}")
+                + (double.IsNaN(r.SingleViewAccuracy) ? "" : Inv($" (single view {r.SingleViewAccuracy:P2})")));
     }
 }

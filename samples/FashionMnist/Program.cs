@@ -12,6 +12,7 @@ var momentum = new Option<double>("--momentum") { Description = "SGD momentum (c
 var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW's decoupled weight decay (resnet)", DefaultValueFactory = _ => 5e-4 };
 var labelSmoothing = new Option<double?>("--label-smoothing") { Description = "cross_entropy's label smoothing (default 0 for cnn, 0.1 for resnet)" };
 var widths = new Option<string>("--widths") { Description = "Channels of the three residual stages (resnet)", DefaultValueFactory = _ => "24,48,96" };
+var tta = new Option<bool>("--tta") { Description = "Test-time augmentation: classify each test image by the mean of the softmax of it and of its mirror image (the single-view accuracy is printed too)" };
 var save = new Option<string?>("--save") { Description = "Write a checkpoint (model, optimizer, schedule, epoch, loss curve; safetensors) to this file after every epoch" };
 var stopAfter = new Option<int?>("--stop-after") { Description = "End this run after that epoch, as if interrupted (with --save, a later --resume continues it)" };
 var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint from the epoch after it, up to --epochs" };
@@ -35,7 +36,7 @@ limit.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("
 
 var root = new RootCommand("Train a small CNN (or, with --model resnet, a residual CNN) on Fashion-MNIST with the Autograd engine (see docs/training.md).")
 {
-    model, epochs, batchSize, lr, momentum, weightDecay, labelSmoothing, widths, seed, threads, data, limit, logDir, plain, save, resume, stopAfter,
+    model, epochs, batchSize, lr, momentum, weightDecay, labelSmoothing, widths, seed, threads, data, limit, logDir, plain, save, resume, stopAfter, tta,
 };
 root.SetAction(parse =>
 {
@@ -58,7 +59,8 @@ root.SetAction(parse =>
     Plain: parse.GetValue(plain),
     SavePath: parse.GetValue(save),
     ResumePath: parse.GetValue(resume),
-    StopAfter: parse.GetValue(stopAfter)));
+    StopAfter: parse.GetValue(stopAfter),
+    Tta: parse.GetValue(tta)));
 });
 return root.Parse(args).Invoke();
 

@@ -18,7 +18,8 @@ internal sealed record TrainOptions(
     bool Plain,
     string? SavePath,
     string? ResumePath,
-    int? StopAfter)
+    int? StopAfter,
+    bool Tta = false)
 {
     public bool IsResNet => Model == "resnet";
 
@@ -30,5 +31,8 @@ internal sealed record TrainOptions(
         => model == "resnet" ? (128, 3e-3, 0.1) : (64, 0.05, 0.0);
 }
 
-/// <summary>What one epoch achieved.</summary>
-internal sealed record EpochResult(int Epoch, double MeanLoss, double TestAccuracy, double ImagesPerSecond, TimeSpan TrainTime);
+/// <summary>
+/// What one epoch achieved. <paramref name="TestAccuracy"/> is the reported accuracy: with <c>--tta</c> the
+/// flip-averaged one, and <paramref name="SingleViewAccuracy"/> is then the plain one (NaN without --tta).
+/// </summary>
+internal sealed record EpochResult(int Epoch, double MeanLoss, double TestAccuracy, double ImagesPerSecond, TimeSpan TrainTime, double SingleViewAccuracy = double.NaN);

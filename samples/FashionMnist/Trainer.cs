@@ -102,9 +102,9 @@ internal static class Trainer
                 clock.Stop();
                 csv.Flush();
                 progress.Evaluating();
-                var (accuracy, matrix) = Evaluate(model, test);
+                var (accuracy, matrix, single) = Evaluate(model, test, o.Tta);
                 confusion = matrix;
-                var r = new EpochResult(epoch, sum / b, accuracy, seen / clock.Elapsed.TotalSeconds, clock.Elapsed);
+                var r = new EpochResult(epoch, sum / b, accuracy, seen / clock.Elapsed.TotalSeconds, clock.Elapsed, single);
                 results.Add(r);
                 if (o.SavePath is { } savePath) TrainingCheckpoint.Save(savePath, run, o, epoch, losses, results);
                 progress.EndEpoch(r);
@@ -117,34 +117,57 @@ internal static class Trainer
         // The machine-readable last line: accuracy as a fraction in [0, 1], throughput of training.
         Console.Out.Flush();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT epochs={results[^1].Epoch} test_accuracy={results[^1].TestAccuracy:F4} images_per_second={totalImages / totalSeconds:F1}"));
+            $"RESULT epochs={results[^1].Epoch} test_accuracy={results[^1].TestAccuracy:F4} images_per_second={totalImages / totalSeconds:F1}")
+            + (o.Tta ? string.Create(CultureInfo.InvariantCulture, $" tta=flip single_view_accuracy={results[^1].SingleViewAccuracy:F4}") : ""));
         return 0;
     }
 
     /// <summary>Accuracy and confusion matrix (rows: true class, columns: predicted) over the whole set, without recording a graph.</summary>
     internal static (double Accuracy, int[,] Confusion) Evaluate(Module model, Dataset data)
     {
+        var (accuracy, confusion, _) = Evaluate(model, data, tta: false);
+        return (accuracy, confusion);
+    }
+
+    /// <summary>
+    /// As <see cref="Evaluate(Module, Dataset)"/>; with <paramref name="tta"/> each image is classified by the mean
+    /// of softmax(model(x)) and softmax(model(flip(x))) — the model was trained on mirrored images too — and the
+    /// single-view accuracy is returned beside it (NaN without tta). Note [Flip test-time augmentation].
+    /// </summary>
+    internal static (double Accuracy, int[,] Confusion, double SingleView) Evaluate(Module model, Dataset data, bool tta)
+    {
         model.Eval();
         var confusion = new int[Dataset.Classes, Dataset.Classes];
-        int correct = 0;
+        int correct = 0, singleCorrect = 0;
         using (Grad.NoGrad())
         {
             for (int start = 0; start < data.Count; start += EvalBatch)
             {
                 int[] idx = Enumerable.Range(start, Math.Min(EvalBatch, data.Count - start)).ToArray();
-                float[] logits;
-                using (new TensorScope()) logits = model.Forward(data.Images(idx)).ToFloatArray();
+                float[] logits, scores;
+                using (new TensorScope())
+                {
+                    var x = data.Images(idx);
+                    var y = model.Forward(x);
+                    logits = y.ToFloatArray();
+                    // Note [Flip test-time augmentation]: Fashion-MNIST's classes are mirror-symmetric (a shirt
+                    // mirrored is a shirt) and the network was trained on mirrored images, so the two views are
+                    // two honest opinions of one model; averaging their probabilities (not logits) is the
+                    // standard flip TTA. It costs a second forward pass at evaluation only, never at training.
+                    scores = tta ? (F.Softmax(y, 1) + F.Softmax(model.Forward(F.Flip(x, 3)), 1)).ToFloatArray() : logits;
+                }
                 int[] labels = data.LabelsAt(idx);
                 for (int i = 0; i < idx.Length; i++)
                 {
-                    int predicted = ArgMax(logits.AsSpan(i * Dataset.Classes, Dataset.Classes));
+                    if (ArgMax(logits.AsSpan(i * Dataset.Classes, Dataset.Classes)) == labels[i]) singleCorrect++;
+                    int predicted = ArgMax(scores.AsSpan(i * Dataset.Classes, Dataset.Classes));
                     confusion[labels[i], predicted]++;
                     if (predicted == labels[i]) correct++;
                 }
             }
         }
         model.Train();
-        return ((double)correct / data.Count, confusion);
+        return ((double)correct / data.Count, confusion, tta ? (double)singleCorrect / data.Count : double.NaN);
     }
 
     /// <summary>First index of the maximum, like torch.argmax.</summary>

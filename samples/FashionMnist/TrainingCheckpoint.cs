@@ -28,6 +28,7 @@ internal static class TrainingCheckpoint
         ["run.batch_size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["run.train_images"] = trainCount.ToString(CultureInfo.InvariantCulture),
         ["run.widths"] = o.IsResNet ? string.Join(",", o.Widths) : "-",
+        ["run.tta"] = o.Tta ? "1" : "0",   // the reported accuracies of earlier epochs must mean the same
         ["run.label_smoothing"] = o.LabelSmoothing.ToString("R", CultureInfo.InvariantCulture),
     };
 
@@ -35,7 +36,7 @@ internal static class TrainingCheckpoint
     {
         var metadata = RunKey(o, run.Data.Count);
         metadata["epoch"] = epoch.ToString(CultureInfo.InvariantCulture);
-        metadata["results"] = JsonSerializer.Serialize(results.Select(r => new[] { r.Epoch, r.MeanLoss, r.TestAccuracy, r.ImagesPerSecond, r.TrainTime.TotalSeconds }));
+        metadata["results"] = JsonSerializer.Serialize(results.Select(r => new[] { r.Epoch, r.MeanLoss, r.TestAccuracy, r.ImagesPerSecond, r.TrainTime.TotalSeconds, r.SingleViewAccuracy }));
         var (optimizerTensors, optimizerMetadata) = run.Optimizer.StateDict().ToFlat();
         var sections = new Dictionary<string, CheckpointSection>
         {
@@ -64,7 +65,7 @@ internal static class TrainingCheckpoint
             schedule.LoadStateDict(OptionsJson.Deserialize(checkpoint.Section("scheduler").Metadata["state"]));
         var losses = checkpoint.Section("history").Tensors["losses"].ToDoubleArray();
         var results = JsonSerializer.Deserialize<double[][]>(checkpoint.Metadata["results"])!
-            .Select(r => new EpochResult((int)r[0], r[1], r[2], r[3], TimeSpan.FromSeconds(r[4]))).ToList();
+            .Select(r => new EpochResult((int)r[0], r[1], r[2], r[3], TimeSpan.FromSeconds(r[4]), r.Length > 5 ? r[5] : double.NaN)).ToList();
         return (epoch, losses, results);
     }
 }
