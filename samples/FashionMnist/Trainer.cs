@@ -145,16 +145,22 @@ internal static class Trainer
             {
                 int[] idx = Enumerable.Range(start, Math.Min(EvalBatch, data.Count - start)).ToArray();
                 float[] logits, scores;
+                // Note [Flip test-time augmentation]: Fashion-MNIST's classes are mirror-symmetric (a shirt
+                // mirrored is a shirt) and the network was trained on mirrored images, so the two views are
+                // two honest opinions of one model; averaging their probabilities (not logits) is the
+                // standard flip TTA. It costs a second forward pass at evaluation only, never at training;
+                // each view gets its own scope so the pool holds one forward's activations, not two.
                 using (new TensorScope())
                 {
-                    var x = data.Images(idx);
-                    var y = model.Forward(x);
+                    var y = model.Forward(data.Images(idx));
                     logits = y.ToFloatArray();
-                    // Note [Flip test-time augmentation]: Fashion-MNIST's classes are mirror-symmetric (a shirt
-                    // mirrored is a shirt) and the network was trained on mirrored images, so the two views are
-                    // two honest opinions of one model; averaging their probabilities (not logits) is the
-                    // standard flip TTA. It costs a second forward pass at evaluation only, never at training.
-                    scores = tta ? (F.Softmax(y, 1) + F.Softmax(model.Forward(F.Flip(x, 3)), 1)).ToFloatArray() : logits;
+                    scores = tta ? F.Softmax(y, 1).ToFloatArray() : logits;
+                }
+                if (tta)
+                {
+                    float[] mirrored;
+                    using (new TensorScope()) mirrored = F.Softmax(model.Forward(F.Flip(data.Images(idx), 3)), 1).ToFloatArray();
+                    for (int k = 0; k < scores.Length; k++) scores[k] += mirrored[k];
                 }
                 int[] labels = data.LabelsAt(idx);
                 for (int i = 0; i < idx.Length; i++)

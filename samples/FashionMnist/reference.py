@@ -104,14 +104,20 @@ def augment(x, generator):
     return torch.stack([padded[i, :, r:r + 28, c:c + 28] for i, (r, c) in enumerate(offsets.tolist())])
 
 
-def evaluate(net, x, y):
+def evaluate(net, x, y, tta=False):
+    """Test accuracy; with tta, of the mean of softmax(net(x)) and softmax(net(flip(x))) (Note [Flip test-time
+    augmentation] in Trainer.cs), and the single-view accuracy beside it (None without tta)."""
     net.eval()
-    correct = 0
+    correct, single = 0, 0
     with torch.no_grad():
         for i in range(0, len(x), 1000):
-            correct += (net(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
+            xb, yb = x[i:i + 1000], y[i:i + 1000]
+            logits = net(xb)
+            single += (logits.argmax(1) == yb).sum().item()
+            scores = logits.softmax(1) + net(xb.flip(3)).softmax(1) if tta else logits
+            correct += (scores.argmax(1) == yb).sum().item()
     net.train()
-    return correct / len(x)
+    return correct / len(x), (single / len(x) if tta else None)
 
 
 def main():
@@ -122,6 +128,7 @@ def main():
     ap.add_argument("--lr", type=float, default=None, help="SGD 0.05 (cnn), AdamW peak 3e-3 (resnet)")
     ap.add_argument("--weight-decay", type=float, default=5e-4, help="AdamW's decoupled decay (resnet)")
     ap.add_argument("--label-smoothing", type=float, default=None, help="cross_entropy's label smoothing: 0 (cnn), 0.1 (resnet)")
+    ap.add_argument("--tta", action="store_true", help="flip test-time augmentation at evaluation (as the C# sample's --tta)")
     ap.add_argument("--widths", default="24,48,96", help="channels of the three stages (resnet)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
@@ -172,10 +179,11 @@ def main():
         elapsed = time.perf_counter() - start
         total_images += len(order)
         total_time += elapsed
-        accuracy = evaluate(net, test_x, test_y)
+        accuracy, single = evaluate(net, test_x, test_y, args.tta)
         print(f"epoch {epoch}: test_accuracy {accuracy:.4f} images_per_second {len(order) / elapsed:.1f} "
-              f"train_seconds {elapsed:.1f}", flush=True)
-    print(f"RESULT epochs={args.epochs} test_accuracy={accuracy:.4f} images_per_second={total_images / total_time:.1f}")
+              f"train_seconds {elapsed:.1f}" + (f" single_view {single:.4f}" if args.tta else ""), flush=True)
+    print(f"RESULT epochs={args.epochs} test_accuracy={accuracy:.4f} images_per_second={total_images / total_time:.1f}"
+          + (f" tta=flip single_view_accuracy={single:.4f}" if args.tta else ""))
 
 
 if __name__ == "__main__":
