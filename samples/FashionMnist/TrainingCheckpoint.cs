@@ -36,7 +36,9 @@ internal static class TrainingCheckpoint
     {
         var metadata = RunKey(o, run.Data.Count);
         metadata["epoch"] = epoch.ToString(CultureInfo.InvariantCulture);
-        metadata["results"] = JsonSerializer.Serialize(results.Select(r => new[] { r.Epoch, r.MeanLoss, r.TestAccuracy, r.ImagesPerSecond, r.TrainTime.TotalSeconds, r.SingleViewAccuracy }));
+        metadata["results"] = JsonSerializer.Serialize(results.Select(r => double.IsNaN(r.SingleViewAccuracy)   // JSON has no NaN: a run without --tta stores five numbers
+            ? new[] { r.Epoch, r.MeanLoss, r.TestAccuracy, r.ImagesPerSecond, r.TrainTime.TotalSeconds }
+            : new[] { r.Epoch, r.MeanLoss, r.TestAccuracy, r.ImagesPerSecond, r.TrainTime.TotalSeconds, r.SingleViewAccuracy }));
         var (optimizerTensors, optimizerMetadata) = run.Optimizer.StateDict().ToFlat();
         var sections = new Dictionary<string, CheckpointSection>
         {
