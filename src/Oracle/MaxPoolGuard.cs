@@ -9,7 +9,7 @@ namespace Autograd.Oracle;
 /// scatters the gradient through that index, outside the plane: into another plane's gradient or past
 /// the buffer, corrupting the heap (1.13's process died later, somewhere else). PyTorch's forward
 /// output there is -inf. Such a configuration is valid, so ours must handle it (output -inf, index -1,
-/// no gradient), but it is tested on our side alone: <see cref="TorchSharpEngine"/> refuses it with
+/// no gradient), but it is tested on our side alone: <see cref="TorchSharpBackend"/> refuses it with
 /// <see cref="OracleGuardException"/>. Configurations libtorch itself rejects pass through, so error
 /// agreement is still checked against libtorch.
 /// </remarks>

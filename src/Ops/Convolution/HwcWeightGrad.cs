@@ -55,7 +55,7 @@ internal sealed class HwcWeightGrad
     /// slower than the phase-split dot products), long pixel runs and enough output channels.
     /// </summary>
     public static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
+        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
         PaddedIm2Col.Footprint(g) <= Array.MaxLength;
 
     /// <summary>The layout for <paramref name="g"/>, chunks of at most <paramref name="maxImages"/> images.</summary>
@@ -66,12 +66,12 @@ internal sealed class HwcWeightGrad
         Wp = (int)g.PaddedW;
         Length = Hp * Wp * g.Cg;
         ImagesPerCall = Math.Clamp(Math.Min((MinDepth + g.P - 1) / g.P, MaxBuffer / Math.Max(1, Length)), 1, Math.Max(1, maxImages));
-        RowStep = (long)g.SH * Wp * g.Cg;
-        ColStep = (long)g.SW * g.Cg;
+        RowStep = (long)g.StrideH * Wp * g.Cg;
+        ColStep = (long)g.StrideW * g.Cg;
         TapOffset = new long[g.KH * g.KW];
         for (int i = 0; i < g.KH; i++)
             for (int j = 0; j < g.KW; j++)
-                TapOffset[i * g.KW + j] = ((long)i * g.DH * Wp + (long)j * g.DW) * g.Cg;
+                TapOffset[i * g.KW + j] = ((long)i * g.DilationH * Wp + (long)j * g.DilationW) * g.Cg;
     }
 
     /// <summary>Elements of the HWC buffer a chunk needs (<see cref="ImagesPerCall"/> image-groups).</summary>

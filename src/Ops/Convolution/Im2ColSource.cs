@@ -26,7 +26,7 @@ internal sealed class Im2ColTable
     public readonly int PhaseWidth, RowPitch, ChannelPitch;      // ⌈W/s⌉, s·PhaseWidth, H·RowPitch
 
     /// <summary>True when the image-group must be given phase-split (<see cref="SplitPhases"/>).</summary>
-    public bool Phased => Geo.SW > 1;
+    public bool Phased => Geo.StrideW > 1;
 
     /// <summary>Elements of the phase-split copy of one image-group.</summary>
     public int PhasedLength => Geo.Cg * ChannelPitch;
@@ -35,14 +35,14 @@ internal sealed class Im2ColTable
     /// What the phase split costs for <paramref name="g"/> (elements written per image-group; none
     /// without column stride), before any table is built: Note [Bounded convolution].
     /// </summary>
-    internal static long Footprint(in ConvGeometry g) => g.SW == 1 ? 0 :
-        ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), g.H), ConvGeometry.Mul(g.SW, (g.W + g.SW - 1L) / g.SW));
+    internal static long Footprint(in ConvGeometry g) => g.StrideW == 1 ? 0 :
+        ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), g.H), ConvGeometry.Mul(g.StrideW, (g.W + g.StrideW - 1L) / g.StrideW));
 
     public Im2ColTable(in ConvGeometry g)
     {
         Geo = g;
-        PhaseWidth = (g.W + g.SW - 1) / g.SW;
-        RowPitch = g.SW > 1 ? g.SW * PhaseWidth : g.W;
+        PhaseWidth = (g.W + g.StrideW - 1) / g.StrideW;
+        RowPitch = g.StrideW > 1 ? g.StrideW * PhaseWidth : g.W;
         ChannelPitch = g.H * RowPitch;
         ChannelOffset = new int[g.K]; RowOffset = new int[g.K]; Tap = new int[g.K];
         for (int c = 0, kk = 0; c < g.Cg; c++)
@@ -50,14 +50,14 @@ internal sealed class Im2ColTable
                 for (int j = 0; j < g.KW; j++, kk++)
                 {
                     ChannelOffset[kk] = c * ChannelPitch;
-                    RowOffset[kk] = i * g.DH - (int)g.PadTop;   // int: Note [Bounded convolution] bounds every fast-path extent
+                    RowOffset[kk] = i * g.DilationH - (int)g.PadTop;   // int: Note [Bounded convolution] bounds every fast-path extent
                     Tap[kk] = j;
                 }
         ColumnOffset = new int[g.KW]; Lo = new int[g.KW]; Hi = new int[g.KW];
         for (int j = 0; j < g.KW; j++)
         {
-            ColumnOffset[j] = j * g.DW - (int)g.PadLeft;
-            (Lo[j], Hi[j]) = Im2Col.ValidRange(ColumnOffset[j], g.SW, g.W, g.OW);
+            ColumnOffset[j] = j * g.DilationW - (int)g.PadLeft;
+            (Lo[j], Hi[j]) = Im2Col.ValidRange(ColumnOffset[j], g.StrideW, g.W, g.OW);
         }
     }
 
@@ -70,7 +70,7 @@ internal sealed class Im2ColTable
     public unsafe void SplitPhases<T>(T* x, T* dst) where T : unmanaged
     {
         var g = Geo;
-        int s = g.SW, wp = PhaseWidth;
+        int s = g.StrideW, wp = PhaseWidth;
         for (int row = 0; row < g.Cg * g.H; row++)
         {
             T* src = x + (long)row * g.W, d = dst + (long)row * RowPitch;
@@ -105,7 +105,7 @@ internal sealed class Im2ColTable
         while (count > 0)
         {
             int run = Math.Min(count, g.OW - ox), end = ox + run;
-            int iy = oy * g.SH + rowBase;
+            int iy = oy * g.StrideH + rowBase;
             if ((uint)iy >= (uint)g.H) Fill(dst, run, ds);
             else
             {
@@ -113,8 +113,8 @@ internal sealed class Im2ColTable
                 Fill(dst, a - ox, ds);
                 if (b > a)
                 {
-                    int ix = a * g.SW + x0;   // ≥ 0 inside the valid range
-                    T* src = g.SW > 1 ? xc + (long)iy * RowPitch + (ix % g.SW) * PhaseWidth + ix / g.SW : xc + (long)iy * g.W + ix;
+                    int ix = a * g.StrideW + x0;   // ≥ 0 inside the valid range
+                    T* src = g.StrideW > 1 ? xc + (long)iy * RowPitch + (ix % g.StrideW) * PhaseWidth + ix / g.StrideW : xc + (long)iy * g.W + ix;
                     Copy(src, 1, dst + (long)(a - ox) * ds, ds, b - a);
                 }
                 Fill(dst + (long)(b - ox) * ds, end - b, ds);

@@ -22,14 +22,14 @@ internal static class InputGradConv
 {
     /// <summary>Whether the input gradient of <paramref name="g"/> should run as a forward convolution of dY.</summary>
     internal static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
-        g.PadTop <= (long)g.DH * (g.KH - 1) && g.PadBottom <= (long)g.DH * (g.KH - 1) &&
-        g.PadLeft <= (long)g.DW * (g.KW - 1) && g.PadRight <= (long)g.DW * (g.KW - 1);
+        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
+        g.PadTop <= (long)g.DilationH * (g.KH - 1) && g.PadBottom <= (long)g.DilationH * (g.KH - 1) &&
+        g.PadLeft <= (long)g.DilationW * (g.KW - 1) && g.PadRight <= (long)g.DilationW * (g.KW - 1);
 
     /// <summary>The geometry of dX = conv(dY, W'): dY's planes in, X's planes out, the complementary padding.</summary>
     internal static ConvGeometry Geometry(in ConvGeometry g) => new(
-        g.Batched, g.N, g.OutC, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DH, g.DW,
-        (long)g.DH * (g.KH - 1) - g.PadTop, (long)g.DW * (g.KW - 1) - g.PadLeft, (long)g.DH * (g.KH - 1) - g.PadBottom, (long)g.DW * (g.KW - 1) - g.PadRight,
+        g.Batched, g.N, g.OutC, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DilationH, g.DilationW,
+        (long)g.DilationH * (g.KH - 1) - g.PadTop, (long)g.DilationW * (g.KW - 1) - g.PadLeft, (long)g.DilationH * (g.KH - 1) - g.PadBottom, (long)g.DilationW * (g.KW - 1) - g.PadRight,
         g.H, g.W);
 
     /// <summary>dx = conv(dy, W') (overwritten): Note [Input gradient as a convolution].</summary>

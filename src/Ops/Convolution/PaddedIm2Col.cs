@@ -22,7 +22,7 @@ internal sealed class PaddedIm2Col
     public readonly long[] Offset;        // per kk = (c, i, j): c·Hp·Wp + i·dH·Wp + j·dW
 
     /// <summary>Whether the forward of <paramref name="g"/> packs through padded planes (column stride 1).</summary>
-    public static bool Suits(in ConvGeometry g) => !g.Pointwise && g.SW == 1 && Footprint(g) <= Array.MaxLength;
+    public static bool Suits(in ConvGeometry g) => !g.Pointwise && g.StrideW == 1 && Footprint(g) <= Array.MaxLength;
 
     /// <summary>
     /// Elements of the padded planes of one image-group (at least one plane, so that zero channels
@@ -37,12 +37,12 @@ internal sealed class PaddedIm2Col
         Hp = (int)g.PaddedH;   // int: Note [Bounded convolution] bounds the padded planes
         Wp = (int)g.PaddedW;
         Length = g.Cg * Hp * Wp;
-        RowStep = (long)g.SH * Wp;
+        RowStep = (long)g.StrideH * Wp;
         Offset = new long[g.K];
         for (int c = 0, kk = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, kk++)
-                    Offset[kk] = (long)c * Hp * Wp + (long)i * g.DH * Wp + (long)j * g.DW;
+                    Offset[kk] = (long)c * Hp * Wp + (long)i * g.DilationH * Wp + (long)j * g.DilationW;
     }
 
     /// <summary>False when there is no padding: the image-group itself is the plane stack.</summary>

@@ -31,7 +31,7 @@ public class MaxPoolGuardTests
     public void EngineRefusesItWithoutCallingLibtorch()
     {
         OracleFixture.RequireOracle();
-        using var torch = new TorchSharpEngine();
+        using var torch = new TorchSharpBackend();
         var x = torch.From(new double[4], [1, 1, 2, 2], DType.Float64, requiresGrad: true);
         var e = Assert.Throws<OracleGuardException>(() => torch.MaxPool2dWithIndices(x, 2, 2, 1, 3));
         Assert.Contains("covering only padding", e.Message);

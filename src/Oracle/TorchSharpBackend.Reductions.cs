@@ -6,21 +6,21 @@ namespace Autograd.Oracle;
 // prod, var/std, vector norm, logsumexp, cumsum and the pad modes through TorchSharp. Where TorchSharp
 // cannot say what PyTorch can (a correction other than 0 or 1, logsumexp over several dims), the call is
 // composed from libtorch ops the way PyTorch defines it; see each method.
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor Prod(EngineTensor x) => Op(() => U(x).prod());
-    public EngineTensor Prod(EngineTensor x, int dim, bool keepDim = false) => Op(() => U(x).prod(dim, keepDim));
-    public EngineTensor Var(EngineTensor x, double correction = 1) => Moment(x, null, correction, false, std: false);
-    public EngineTensor Var(EngineTensor x, int[] dims, double correction = 1, bool keepDim = false) => Moment(x, dims, correction, keepDim, std: false);
-    public EngineTensor Std(EngineTensor x, double correction = 1) => Moment(x, null, correction, false, std: true);
-    public EngineTensor Std(EngineTensor x, int[] dims, double correction = 1, bool keepDim = false) => Moment(x, dims, correction, keepDim, std: true);
+    public OracleTensor Prod(OracleTensor x) => Op(() => U(x).prod());
+    public OracleTensor Prod(OracleTensor x, int dim, bool keepDim = false) => Op(() => U(x).prod(dim, keepDim));
+    public OracleTensor Var(OracleTensor x, double correction = 1) => Moment(x, null, correction, false, std: false);
+    public OracleTensor Var(OracleTensor x, int[] dims, double correction = 1, bool keepDim = false) => Moment(x, dims, correction, keepDim, std: false);
+    public OracleTensor Std(OracleTensor x, double correction = 1) => Moment(x, null, correction, false, std: true);
+    public OracleTensor Std(OracleTensor x, int[] dims, double correction = 1, bool keepDim = false) => Moment(x, dims, correction, keepDim, std: true);
 
     /// <summary>
     /// torch.var/std: TorchSharp exposes unbiased (correction 1) or not (0) only; another correction is
     /// composed as PyTorch defines it, Σ (x − mean)² / max(0, N − correction) (then √ for std), whose
     /// gradient libtorch derives from those ops (equal to var_backward's wherever N > correction).
     /// </summary>
-    private EngineTensor Moment(EngineTensor x, int[]? dims, double correction, bool keepDim, bool std)
+    private OracleTensor Moment(OracleTensor x, int[]? dims, double correction, bool keepDim, bool std)
     {
         var t = U(x);
         if (correction is 0 or 1)
@@ -47,14 +47,14 @@ public sealed partial class TorchSharpEngine
         });
     }
 
-    public EngineTensor Norm(EngineTensor x, double p = 2, int[]? dims = null, bool keepDim = false)
+    public OracleTensor Norm(OracleTensor x, double p = 2, int[]? dims = null, bool keepDim = false)
         => Op(() => TorchApi.linalg.vector_norm(U(x), p, dims is null || dims.Length == 0 ? null : Longs(dims), keepDim));
 
     /// <summary>
     /// torch.logsumexp(x, dims, keepdim): TorchSharp takes one dim, so several are first moved to the end and
     /// merged (permute + reshape), then reduced as one; keepdim restores the size-1 dims.
     /// </summary>
-    public EngineTensor Logsumexp(EngineTensor x, int[] dims, bool keepDim = false)
+    public OracleTensor Logsumexp(OracleTensor x, int[] dims, bool keepDim = false)
     {
         var t = U(x);
         if (dims.Length == 1) return Op(() => t.logsumexp(dims[0], keepDim));
@@ -72,9 +72,9 @@ public sealed partial class TorchSharpEngine
         });
     }
 
-    public EngineTensor Cumsum(EngineTensor x, int dim) => Op(() => U(x).cumsum(dim));
+    public OracleTensor Cumsum(OracleTensor x, int dim) => Op(() => U(x).cumsum(dim));
 
-    public EngineTensor Pad(EngineTensor input, int[] pad, string mode, double value = 0)
+    public OracleTensor Pad(OracleTensor input, int[] pad, string mode, double value = 0)
     {
         var m = mode switch
         {

@@ -2,20 +2,20 @@ namespace Autograd.Oracle;
 
 // Indexing (tensor.__getitem__, __setitem__, index_put_). The index expression is our TensorIndex, whose index
 // tensors are our Int64/Int32/Bool tensors: each engine translates it (TorchSharp's TensorIndex for libtorch).
-public partial interface IEngine
+public partial interface IOracleBackend
 {
     /// <summary>x[indices] (tensor.__getitem__).</summary>
-    EngineTensor Index(EngineTensor x, TensorIndex[] indices);
+    OracleTensor Index(OracleTensor x, TensorIndex[] indices);
 
     /// <summary>x[indices] = values, in place (tensor.__setitem__); returns x.</summary>
-    EngineTensor SetIndex(EngineTensor x, TensorIndex[] indices, EngineTensor values);
+    OracleTensor SetIndex(OracleTensor x, TensorIndex[] indices, OracleTensor values);
 
     /// <summary>x[indices] = value, a number, in place; returns x.</summary>
-    EngineTensor SetIndex(EngineTensor x, TensorIndex[] indices, double value);
+    OracleTensor SetIndex(OracleTensor x, TensorIndex[] indices, double value);
 
     /// <summary>
     /// x.index_put_(indices, values, accumulate); returns x. With accumulate, libtorch's side is index_add_
     /// (TorchSharp 0.107 has no index_put_ with accumulate): one index tensor, or one per dim of x.
     /// </summary>
-    EngineTensor IndexPut_(EngineTensor x, Tensor[] indices, EngineTensor values, bool accumulate = false);
+    OracleTensor IndexPut_(OracleTensor x, Tensor[] indices, OracleTensor values, bool accumulate = false);
 }

@@ -6,23 +6,23 @@ namespace Autograd.Oracle;
 
 // Indexing on libtorch: our TensorIndex translated to TorchSharp's (at::indexing::TensorIndex, so libtorch's
 // own __getitem__/__setitem__ rules apply: applySlicing, then index / index_put_).
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor Index(EngineTensor x, TensorIndex[] indices) => Op(() => Guard(() => U(x).index(Translate(indices))));
+    public OracleTensor Index(OracleTensor x, TensorIndex[] indices) => Op(() => Guard(() => U(x).index(Translate(indices))));
 
-    public EngineTensor SetIndex(EngineTensor x, TensorIndex[] indices, EngineTensor values)
+    public OracleTensor SetIndex(OracleTensor x, TensorIndex[] indices, OracleTensor values)
     {
         Keep(Run(() => Guard(() => U(x).index_put_(U(values), Translate(indices)))));
         return x;
     }
 
-    public EngineTensor SetIndex(EngineTensor x, TensorIndex[] indices, double value)
+    public OracleTensor SetIndex(OracleTensor x, TensorIndex[] indices, double value)
     {
         Keep(Run(() => Guard(() => U(x).index_put_(value, Translate(indices)))));
         return x;
     }
 
-    public EngineTensor IndexPut_(EngineTensor x, Tensor[] indices, EngineTensor values, bool accumulate = false)
+    public OracleTensor IndexPut_(OracleTensor x, Tensor[] indices, OracleTensor values, bool accumulate = false)
     {
         var t = U(x);
         var idx = indices.Select(Own).ToArray();

@@ -5,9 +5,9 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace Autograd.Oracle;
 
 // conv2d, pad and the pooling family through TorchSharp.
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor Conv2d(EngineTensor input, EngineTensor weight, EngineTensor? bias = null, Pair? stride = null,
+    public OracleTensor Conv2d(OracleTensor input, OracleTensor weight, OracleTensor? bias = null, Pair? stride = null,
         Padding? padding = null, Pair? dilation = null, int groups = 1)
     {
         long[] s = Ints(stride ?? 1), d = Ints(dilation ?? 1);
@@ -40,10 +40,10 @@ public sealed partial class TorchSharpEngine
     }
 
     /// <summary>F.pad(input, pad, mode="constant", value).</summary>
-    public EngineTensor Pad(EngineTensor input, int[] pad, double value = 0)
+    public OracleTensor Pad(OracleTensor input, int[] pad, double value = 0)
         => Op(() => TorchApi.nn.functional.pad(U(input), Longs(pad), global::TorchSharp.PaddingModes.Constant, value));
 
-    public EngineTensor MaxPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
+    public OracleTensor MaxPool2d(OracleTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
         Pair? dilation = null, bool ceilMode = false)
     {
         var x = U(input);
@@ -51,7 +51,7 @@ public sealed partial class TorchSharpEngine
         return Op(() => TorchApi.nn.functional.max_pool2d(x, Ints(kernelSize), Ints(stride ?? kernelSize), Ints(padding ?? 0), Ints(dilation ?? 1), ceilMode));
     }
 
-    public (EngineTensor Output, int[] Indices) MaxPool2dWithIndices(EngineTensor input, Pair kernelSize, Pair? stride = null,
+    public (OracleTensor Output, int[] Indices) MaxPool2dWithIndices(OracleTensor input, Pair kernelSize, Pair? stride = null,
         Pair? padding = null, Pair? dilation = null, bool ceilMode = false)
     {
         var x = U(input);
@@ -59,7 +59,7 @@ public sealed partial class TorchSharpEngine
         return WithIndices(() => TorchApi.nn.functional.max_pool2d_with_indices(x, Ints(kernelSize), Ints(stride ?? kernelSize), Ints(padding ?? 0), Ints(dilation ?? 1), ceilMode));
     }
 
-    public EngineTensor AvgPool2d(EngineTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
+    public OracleTensor AvgPool2d(OracleTensor input, Pair kernelSize, Pair? stride = null, Pair? padding = null,
         bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
         // TorchSharp passes divisor_override 0 as "no override", so libtorch never sees the 0 that PyTorch
@@ -75,7 +75,7 @@ public sealed partial class TorchSharpEngine
     /// F.lp_pool2d composed as functional.py does (TorchSharp's goes through the C++ frontend, which takes
     /// 1 / 0 as ∞ where Python raises): avg_pool2d(x^p), then (sign(out)·relu(|out|))·(kw·kh), then ^(1/p).
     /// </summary>
-    public EngineTensor LpPool2d(EngineTensor input, double normType, Pair kernelSize, Pair? stride = null, bool ceilMode = false)
+    public OracleTensor LpPool2d(OracleTensor input, double normType, Pair kernelSize, Pair? stride = null, bool ceilMode = false)
     {
         if (normType == 0) throw new TorchException("float division by zero (lp_pool2d's 1.0 / norm_type in functional.py)");
         var x = U(input);
@@ -92,12 +92,12 @@ public sealed partial class TorchSharpEngine
         });
     }
 
-    public EngineTensor AdaptiveAvgPool2d(EngineTensor input, Pair outputSize)
+    public OracleTensor AdaptiveAvgPool2d(OracleTensor input, Pair outputSize)
         => Op(() => TorchApi.nn.functional.adaptive_avg_pool2d(U(input), Ints(outputSize)));
 
-    public EngineTensor AdaptiveMaxPool2d(EngineTensor input, Pair outputSize) => AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
+    public OracleTensor AdaptiveMaxPool2d(OracleTensor input, Pair outputSize) => AdaptiveMaxPool2dWithIndices(input, outputSize).Output;
 
-    public (EngineTensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(EngineTensor input, Pair outputSize)
+    public (OracleTensor Output, int[] Indices) AdaptiveMaxPool2dWithIndices(OracleTensor input, Pair outputSize)
         => WithIndices(() => TorchApi.nn.functional.adaptive_max_pool2d_with_indices(U(input), Ints(outputSize)));
 
     /// <summary>
@@ -105,7 +105,7 @@ public sealed partial class TorchSharpEngine
     /// does (strict bounds, 2 or 4 elements), then passed whole, so TorchSharp's C++-frontend defaults
     /// (its stride is only forwarded together with a padding) cannot change the result.
     /// </summary>
-    public EngineTensor MaxUnpool2d(EngineTensor input, int[] indices, Pair kernelSize, Pair? stride = null,
+    public OracleTensor MaxUnpool2d(OracleTensor input, int[] indices, Pair kernelSize, Pair? stride = null,
         Pair? padding = null, int[]? outputSize = null)
     {
         var x = U(input);

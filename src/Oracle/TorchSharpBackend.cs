@@ -9,9 +9,9 @@ namespace Autograd.Oracle;
 public sealed class TorchException(string message) : Exception(message);
 
 /// <summary>
-/// <see cref="IEngine"/> on libtorch 2.10 through TorchSharp: each op calls the function
+/// <see cref="IOracleBackend"/> on libtorch 2.10 through TorchSharp: each op calls the function
 /// torch.nn.functional calls in PyTorch, with every parameter. Owns every tensor it creates and frees
-/// them all on Dispose: use one engine per computation (<c>using var torch = new TorchSharpEngine();</c>).
+/// them all on Dispose: use one engine per computation (<c>using var torch = new TorchSharpBackend();</c>).
 /// </summary>
 /// <remarks>
 /// TorchSharp fills some defaults differently from Python (a missing stride becomes the kernel size,
@@ -20,7 +20,7 @@ public sealed class TorchException(string message) : Exception(message);
 /// it (lp_pool2d, max_unpool2d's output size, mse_loss's broadcast) or refused before libtorch sees it
 /// (<see cref="OracleGuardException"/>). Note [TorchSharp oracle] in docs/oracle.md lists each.
 /// </remarks>
-public sealed partial class TorchSharpEngine : IEngine, IDisposable
+public sealed partial class TorchSharpBackend : IOracleBackend, IDisposable
 {
     private readonly List<TorchTensor> _owned = [];
 
@@ -33,7 +33,7 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
     });
 
     /// <summary>Loads TorchSharp (libtorch single-threaded); throws <see cref="TorchSharpUnavailableException"/> (one line, with the fix) when it cannot.</summary>
-    public TorchSharpEngine()
+    public TorchSharpBackend()
     {
         TorchSharpLibrary.EnsureLoaded();
         _ = SingleThreaded.Value;
@@ -48,80 +48,80 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
     }
 
     /// <summary>The TorchSharp tensor behind an engine tensor of this engine.</summary>
-    public static TorchTensor Unwrap(EngineTensor t) => t is Theirs th ? th.Tensor
-        : throw new ArgumentException($"a tensor of engine '{t.Engine.Name}' was passed to TorchSharp");
+    public static TorchTensor Unwrap(OracleTensor t) => t is Theirs th ? th.Tensor
+        : throw new ArgumentException($"a tensor of engine '{t.Backend.Name}' was passed to TorchSharp");
 
     /// <summary>Takes ownership of <paramref name="t"/> (freed on Dispose).</summary>
-    public EngineTensor Wrap(TorchTensor t)
+    public OracleTensor Wrap(TorchTensor t)
     {
         _owned.Add(t);
         return new Theirs(this, t);
     }
 
-    public EngineTensor From(double[] data, int[] shape, DType dtype, bool requiresGrad = false)
+    public OracleTensor From(double[] data, int[] shape, DType dtype, bool requiresGrad = false)
     {
         long[] s = Longs(shape);
         long n = s.Aggregate(1L, (a, d) => a * d);
-        if (n != data.Length) throw new ArgumentException($"TorchSharpEngine.From: {data.Length} values do not fill shape [{string.Join(", ", shape)}]");
+        if (n != data.Length) throw new ArgumentException($"TorchSharpBackend.From: {data.Length} values do not fill shape [{string.Join(", ", shape)}]");
         return Wrap(dtype == DType.Float32
             ? TorchApi.tensor(Array.ConvertAll(data, v => (float)v), s, TorchApi.ScalarType.Float32, requires_grad: requiresGrad)
             : TorchApi.tensor((double[])data.Clone(), s, TorchApi.ScalarType.Float64, requires_grad: requiresGrad));
     }
 
-    public void Backward(EngineTensor root, EngineTensor? gradient = null)
+    public void Backward(OracleTensor root, OracleTensor? gradient = null)
         => Run(() => { U(root).backward(gradient is null ? null : [U(gradient)]); return 0; });
 
-    public EngineTensor?[] Grad(EngineTensor[] outputs, EngineTensor[] inputs, EngineTensor?[]? gradOutputs = null, bool createGraph = false, bool allowUnused = false)
+    public OracleTensor?[] Grad(OracleTensor[] outputs, OracleTensor[] inputs, OracleTensor?[]? gradOutputs = null, bool createGraph = false, bool allowUnused = false)
     {
         var grads = Run(() => TorchApi.autograd.grad(outputs.Select(U).ToList(), inputs.Select(U).ToList(),
             gradOutputs?.Select(g => g is null ? null! : U(g)).ToList(), retain_graph: createGraph, create_graph: createGraph, allow_unused: allowUnused));   // retain as PyTorch defaults it: TorchSharp does not
         return grads.Select(g => g is null || g.IsInvalid ? null : Wrap(g)).ToArray();
     }
 
-    public EngineTensor Add(EngineTensor a, EngineTensor b) => Op(() => U(a).add(U(b)));
-    public EngineTensor Sub(EngineTensor a, EngineTensor b) => Op(() => U(a).sub(U(b)));
-    public EngineTensor Mul(EngineTensor a, EngineTensor b) => Op(() => U(a).mul(U(b)));
-    public EngineTensor Div(EngineTensor a, EngineTensor b) => Op(() => U(a).div(U(b)));
-    public EngineTensor Add(EngineTensor a, double b) => Op(() => U(a).add(b));
-    public EngineTensor Sub(EngineTensor a, double b) => Op(() => U(a).sub(b));
-    public EngineTensor Mul(EngineTensor a, double b) => Op(() => U(a).mul(b));
-    public EngineTensor Div(EngineTensor a, double b) => Op(() => U(a).div(b));
-    public EngineTensor Neg(EngineTensor x) => Op(() => U(x).neg());
-    public EngineTensor Pow(EngineTensor x, double exponent) => Op(() => U(x).pow(exponent));
-    public EngineTensor Exp(EngineTensor x) => Op(() => U(x).exp());
-    public EngineTensor Log(EngineTensor x) => Op(() => U(x).log());
-    public EngineTensor Sqrt(EngineTensor x) => Op(() => U(x).sqrt());
-    public EngineTensor Abs(EngineTensor x) => Op(() => U(x).abs());
-    public EngineTensor Relu(EngineTensor x) => Op(() => TorchApi.nn.functional.relu(U(x)));
-    public EngineTensor Sigmoid(EngineTensor x) => Op(() => U(x).sigmoid());
-    public EngineTensor Tanh(EngineTensor x) => Op(() => U(x).tanh());
-    public EngineTensor Clamp(EngineTensor x, double? min = null, double? max = null)
+    public OracleTensor Add(OracleTensor a, OracleTensor b) => Op(() => U(a).add(U(b)));
+    public OracleTensor Sub(OracleTensor a, OracleTensor b) => Op(() => U(a).sub(U(b)));
+    public OracleTensor Mul(OracleTensor a, OracleTensor b) => Op(() => U(a).mul(U(b)));
+    public OracleTensor Div(OracleTensor a, OracleTensor b) => Op(() => U(a).div(U(b)));
+    public OracleTensor Add(OracleTensor a, double b) => Op(() => U(a).add(b));
+    public OracleTensor Sub(OracleTensor a, double b) => Op(() => U(a).sub(b));
+    public OracleTensor Mul(OracleTensor a, double b) => Op(() => U(a).mul(b));
+    public OracleTensor Div(OracleTensor a, double b) => Op(() => U(a).div(b));
+    public OracleTensor Neg(OracleTensor x) => Op(() => U(x).neg());
+    public OracleTensor Pow(OracleTensor x, double exponent) => Op(() => U(x).pow(exponent));
+    public OracleTensor Exp(OracleTensor x) => Op(() => U(x).exp());
+    public OracleTensor Log(OracleTensor x) => Op(() => U(x).log());
+    public OracleTensor Sqrt(OracleTensor x) => Op(() => U(x).sqrt());
+    public OracleTensor Abs(OracleTensor x) => Op(() => U(x).abs());
+    public OracleTensor Relu(OracleTensor x) => Op(() => TorchApi.nn.functional.relu(U(x)));
+    public OracleTensor Sigmoid(OracleTensor x) => Op(() => U(x).sigmoid());
+    public OracleTensor Tanh(OracleTensor x) => Op(() => U(x).tanh());
+    public OracleTensor Clamp(OracleTensor x, double? min = null, double? max = null)
         => Op(() => U(x).clamp(min is { } lo ? (global::TorchSharp.Scalar)lo : null, max is { } hi ? (global::TorchSharp.Scalar)hi : null));
 
-    public EngineTensor Sum(EngineTensor x) => Op(() => U(x).sum());
-    public EngineTensor Sum(EngineTensor x, int[] dims, bool keepDim = false) => Op(() => U(x).sum(Longs(dims), keepDim));
-    public EngineTensor Mean(EngineTensor x) => Op(() => U(x).mean());
-    public EngineTensor Mean(EngineTensor x, int[] dims, bool keepDim = false) => Op(() => U(x).mean(Longs(dims), keepDim));
-    public EngineTensor Max(EngineTensor x) => Op(() => U(x).max());
-    public EngineTensor Min(EngineTensor x) => Op(() => U(x).min());
+    public OracleTensor Sum(OracleTensor x) => Op(() => U(x).sum());
+    public OracleTensor Sum(OracleTensor x, int[] dims, bool keepDim = false) => Op(() => U(x).sum(Longs(dims), keepDim));
+    public OracleTensor Mean(OracleTensor x) => Op(() => U(x).mean());
+    public OracleTensor Mean(OracleTensor x, int[] dims, bool keepDim = false) => Op(() => U(x).mean(Longs(dims), keepDim));
+    public OracleTensor Max(OracleTensor x) => Op(() => U(x).max());
+    public OracleTensor Min(OracleTensor x) => Op(() => U(x).min());
 
-    public (EngineTensor Values, int[] Indices) Max(EngineTensor x, int dim, bool keepDim = false) => WithIndices(() => U(x).max(dim, keepDim));
-    public (EngineTensor Values, int[] Indices) Min(EngineTensor x, int dim, bool keepDim = false) => WithIndices(() => U(x).min(dim, keepDim));
+    public (OracleTensor Values, int[] Indices) Max(OracleTensor x, int dim, bool keepDim = false) => WithIndices(() => U(x).max(dim, keepDim));
+    public (OracleTensor Values, int[] Indices) Min(OracleTensor x, int dim, bool keepDim = false) => WithIndices(() => U(x).min(dim, keepDim));
 
-    public EngineTensor Reshape(EngineTensor x, int[] shape) => Op(() => U(x).reshape(Longs(shape)));
-    public EngineTensor View(EngineTensor x, int[] shape) => Op(() => U(x).view(Longs(shape)));
-    public EngineTensor Flatten(EngineTensor x, int startDim = 0, int endDim = -1) => Op(() => U(x).flatten(startDim, endDim));
-    public EngineTensor Permute(EngineTensor x, int[] dims) => Op(() => U(x).permute(Longs(dims)));
-    public EngineTensor Transpose(EngineTensor x, int dim0, int dim1) => Op(() => U(x).transpose(dim0, dim1));
-    public EngineTensor Unsqueeze(EngineTensor x, int dim) => Op(() => U(x).unsqueeze(dim));
-    public EngineTensor Squeeze(EngineTensor x) => Op(() => U(x).squeeze());
-    public EngineTensor Squeeze(EngineTensor x, int dim) => Op(() => U(x).squeeze(dim));
+    public OracleTensor Reshape(OracleTensor x, int[] shape) => Op(() => U(x).reshape(Longs(shape)));
+    public OracleTensor View(OracleTensor x, int[] shape) => Op(() => U(x).view(Longs(shape)));
+    public OracleTensor Flatten(OracleTensor x, int startDim = 0, int endDim = -1) => Op(() => U(x).flatten(startDim, endDim));
+    public OracleTensor Permute(OracleTensor x, int[] dims) => Op(() => U(x).permute(Longs(dims)));
+    public OracleTensor Transpose(OracleTensor x, int dim0, int dim1) => Op(() => U(x).transpose(dim0, dim1));
+    public OracleTensor Unsqueeze(OracleTensor x, int dim) => Op(() => U(x).unsqueeze(dim));
+    public OracleTensor Squeeze(OracleTensor x) => Op(() => U(x).squeeze());
+    public OracleTensor Squeeze(OracleTensor x, int dim) => Op(() => U(x).squeeze(dim));
 
     /// <summary>
     /// torch.matmul. TorchSharp 0.107's native matmul does not catch libtorch's error, so shapes libtorch
     /// rejects would terminate the process: they are refused here first (PyTorch rejects them too).
     /// </summary>
-    public EngineTensor Matmul(EngineTensor a, EngineTensor b)
+    public OracleTensor Matmul(OracleTensor a, OracleTensor b)
     {
         var (x, y) = (U(a), U(b));
         if (MatmulShapeError(x.shape, y.shape) is { } why)
@@ -142,13 +142,13 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
             if (ba[^i] != bb[^i] && ba[^i] != 1 && bb[^i] != 1) return "batch dims do not broadcast";
         return null;
     }
-    public EngineTensor Linear(EngineTensor x, EngineTensor weight, EngineTensor? bias = null)
+    public OracleTensor Linear(OracleTensor x, OracleTensor weight, OracleTensor? bias = null)
         => Op(() => TorchApi.nn.functional.linear(U(x), U(weight), Opt(bias)));
-    public EngineTensor Softmax(EngineTensor x, int dim) => Op(() => TorchApi.nn.functional.softmax(U(x), dim));
-    public EngineTensor LogSoftmax(EngineTensor x, int dim) => Op(() => TorchApi.nn.functional.log_softmax(U(x), dim));
+    public OracleTensor Softmax(OracleTensor x, int dim) => Op(() => TorchApi.nn.functional.softmax(U(x), dim));
+    public OracleTensor LogSoftmax(OracleTensor x, int dim) => Op(() => TorchApi.nn.functional.log_softmax(U(x), dim));
 
     /// <summary>F.cross_entropy with class indices; the target is 0-dim for an unbatched (C) input, as in PyTorch.</summary>
-    public EngineTensor CrossEntropy(EngineTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
+    public OracleTensor CrossEntropy(OracleTensor input, int[] target, Reduction reduction = Reduction.Mean, int ignoreIndex = -100)
     {
         var x = U(input);
         long[] shape = x.dim() == 1 && target.Length == 1 ? [] : [target.Length];
@@ -157,7 +157,7 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
     }
 
     /// <summary>F.mse_loss: broadcasts input and target first, as functional.py does (here without its warning).</summary>
-    public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction = Reduction.Mean)
+    public OracleTensor MseLoss(OracleTensor input, OracleTensor target, Reduction reduction = Reduction.Mean)
         => Op(() =>
         {
             var both = TorchApi.broadcast_tensors(U(input), U(target));
@@ -173,10 +173,10 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(r), r, "unknown reduction"),
     };
 
-    private TorchTensor U(EngineTensor t) => t is Theirs th && th.Owner == this ? th.Tensor
-        : throw new ArgumentException($"a tensor of engine '{t.Engine.Name}' was passed to another engine");
+    private TorchTensor U(OracleTensor t) => t is Theirs th && th.Owner == this ? th.Tensor
+        : throw new ArgumentException($"a tensor of engine '{t.Backend.Name}' was passed to another engine");
 
-    private TorchTensor? Opt(EngineTensor? t) => t is null ? null : U(t);
+    private TorchTensor? Opt(OracleTensor? t) => t is null ? null : U(t);
 
     /// <summary>Runs a TorchSharp call; libtorch's error becomes a <see cref="TorchException"/> with its message alone.</summary>
     private static T Run<T>(Func<T> call)
@@ -185,9 +185,9 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
         catch (ExternalException e) { throw new TorchException(TorchSharpLibrary.ShortMessage(e)); }
     }
 
-    private EngineTensor Op(Func<TorchTensor> call) => Wrap(Run(call));
+    private OracleTensor Op(Func<TorchTensor> call) => Wrap(Run(call));
 
-    private (EngineTensor, int[]) WithIndices(Func<(TorchTensor, TorchTensor)> call)
+    private (OracleTensor, int[]) WithIndices(Func<(TorchTensor, TorchTensor)> call)
     {
         var (v, i) = Run(call);
         using (i) return (Wrap(v), TorchConversions.ReadIndices(i));
@@ -200,11 +200,11 @@ public sealed partial class TorchSharpEngine : IEngine, IDisposable
         return r;
     }
 
-    private sealed class Theirs(TorchSharpEngine owner, TorchTensor tensor) : EngineTensor
+    private sealed class Theirs(TorchSharpBackend owner, TorchTensor tensor) : OracleTensor
     {
-        public TorchSharpEngine Owner => owner;
+        public TorchSharpBackend Owner => owner;
         public TorchTensor Tensor => tensor;
-        public override IEngine Engine => owner;
+        public override IOracleBackend Backend => owner;
         public override int[] Shape => Array.ConvertAll(tensor.shape, d => checked((int)d));
         public override DType DType => AnyDTypeOf(tensor.dtype);
         public override bool RequiresGrad => tensor.requires_grad;

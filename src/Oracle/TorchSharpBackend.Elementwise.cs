@@ -7,20 +7,20 @@ namespace Autograd.Oracle;
 
 // The elementwise math functions and activations through TorchSharp: the tensor methods and the
 // torch.nn.functional activations PyTorch's functional.py calls, with every parameter.
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor Sin(EngineTensor x) => Op(() => U(x).sin());
-    public EngineTensor Cos(EngineTensor x) => Op(() => U(x).cos());
-    public EngineTensor Log1p(EngineTensor x) => Op(() => U(x).log1p());
-    public EngineTensor Expm1(EngineTensor x) => Op(() => U(x).expm1());
-    public EngineTensor Erf(EngineTensor x) => Op(() => U(x).erf());
-    public EngineTensor Rsqrt(EngineTensor x) => Op(() => U(x).rsqrt());
-    public EngineTensor Reciprocal(EngineTensor x) => Op(() => U(x).reciprocal());
-    public EngineTensor Sign(EngineTensor x) => Op(() => U(x).sign());
-    public EngineTensor Round(EngineTensor x) => Op(() => U(x).round());
-    public EngineTensor Softplus(EngineTensor x, double beta = 1, double threshold = 20) => Op(() => TorchApi.nn.functional.softplus(U(x), beta, threshold));
-    public EngineTensor LogSigmoid(EngineTensor x) => Op(() => TorchApi.nn.functional.logsigmoid(U(x)));
-    public EngineTensor Gelu(EngineTensor x, string approximate = "none") => approximate switch
+    public OracleTensor Sin(OracleTensor x) => Op(() => U(x).sin());
+    public OracleTensor Cos(OracleTensor x) => Op(() => U(x).cos());
+    public OracleTensor Log1p(OracleTensor x) => Op(() => U(x).log1p());
+    public OracleTensor Expm1(OracleTensor x) => Op(() => U(x).expm1());
+    public OracleTensor Erf(OracleTensor x) => Op(() => U(x).erf());
+    public OracleTensor Rsqrt(OracleTensor x) => Op(() => U(x).rsqrt());
+    public OracleTensor Reciprocal(OracleTensor x) => Op(() => U(x).reciprocal());
+    public OracleTensor Sign(OracleTensor x) => Op(() => U(x).sign());
+    public OracleTensor Round(OracleTensor x) => Op(() => U(x).round());
+    public OracleTensor Softplus(OracleTensor x, double beta = 1, double threshold = 20) => Op(() => TorchApi.nn.functional.softplus(U(x), beta, threshold));
+    public OracleTensor LogSigmoid(OracleTensor x) => Op(() => TorchApi.nn.functional.logsigmoid(U(x)));
+    public OracleTensor Gelu(OracleTensor x, string approximate = "none") => approximate switch
     {
         "none" => Op(() => TorchApi.nn.functional.gelu(U(x), global::TorchSharp.Modules.GELU.Approximate.none)),
         "tanh" => Op(() => TorchApi.nn.functional.gelu(U(x), global::TorchSharp.Modules.GELU.Approximate.tanh)),
@@ -58,10 +58,10 @@ public sealed partial class TorchSharpEngine
         TorchApi.CheckForErrors();
         return TorchTensor.UnsafeCreateTensor(r);
     }
-    public EngineTensor LeakyRelu(EngineTensor x, double negativeSlope = 0.01) => Op(() => TorchApi.nn.functional.leaky_relu(U(x), negativeSlope));
-    public EngineTensor Elu(EngineTensor x, double alpha = 1) => Op(() => TorchApi.nn.functional.elu(U(x), alpha));
-    public EngineTensor Silu(EngineTensor x) => Op(() => TorchApi.nn.functional.silu(U(x)));
-    public EngineTensor Hardtanh(EngineTensor x, double minVal = -1, double maxVal = 1) => Op(() => NativeHardtanh(U(x), minVal, maxVal));
-    public EngineTensor Maximum(EngineTensor a, EngineTensor b) => Op(() => U(a).maximum(U(b)));
-    public EngineTensor Minimum(EngineTensor a, EngineTensor b) => Op(() => U(a).minimum(U(b)));
+    public OracleTensor LeakyRelu(OracleTensor x, double negativeSlope = 0.01) => Op(() => TorchApi.nn.functional.leaky_relu(U(x), negativeSlope));
+    public OracleTensor Elu(OracleTensor x, double alpha = 1) => Op(() => TorchApi.nn.functional.elu(U(x), alpha));
+    public OracleTensor Silu(OracleTensor x) => Op(() => TorchApi.nn.functional.silu(U(x)));
+    public OracleTensor Hardtanh(OracleTensor x, double minVal = -1, double maxVal = 1) => Op(() => NativeHardtanh(U(x), minVal, maxVal));
+    public OracleTensor Maximum(OracleTensor a, OracleTensor b) => Op(() => U(a).maximum(U(b)));
+    public OracleTensor Minimum(OracleTensor a, OracleTensor b) => Op(() => U(a).minimum(U(b)));
 }

@@ -7,9 +7,9 @@ namespace Autograd.Oracle;
 // calls libtorch directly: binary_cross_entropy's and binary_cross_entropy_with_logits' size checks (ValueError
 // in Python), the weight expand of binary_cross_entropy, the broadcast of l1/smooth_l1/huber inputs, smooth_l1's
 // beta = 0 → l1_loss, nll_loss's ignore_index (TorchSharp lacks it) and kl_div's batchmean (the sum divided by input.size(0)).
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor BinaryCrossEntropy(EngineTensor input, EngineTensor target, EngineTensor? weight, Reduction reduction)
+    public OracleTensor BinaryCrossEntropy(OracleTensor input, OracleTensor target, OracleTensor? weight, Reduction reduction)
         => Op(() =>
         {
             var (x, t) = (U(input), U(target));
@@ -19,7 +19,7 @@ public sealed partial class TorchSharpEngine
             return TorchApi.nn.functional.binary_cross_entropy(x, t, w, ReductionOf(reduction));
         });
 
-    public EngineTensor BinaryCrossEntropyWithLogits(EngineTensor input, EngineTensor target, EngineTensor? weight, Reduction reduction, EngineTensor? posWeight)
+    public OracleTensor BinaryCrossEntropyWithLogits(OracleTensor input, OracleTensor target, OracleTensor? weight, Reduction reduction, OracleTensor? posWeight)
         => Op(() =>
         {
             var (x, t) = (U(input), U(target));
@@ -27,11 +27,11 @@ public sealed partial class TorchSharpEngine
             return TorchApi.nn.functional.binary_cross_entropy_with_logits(x, t, Opt(weight), ReductionOf(reduction), Opt(posWeight));
         });
 
-    public EngineTensor L1Loss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight)
+    public OracleTensor L1Loss(OracleTensor input, OracleTensor target, Reduction reduction, OracleTensor? weight)
         => Op(() => Broadcast(input, target, (x, t) => weight is null ? TorchApi.nn.functional.l1_loss(x, t, ReductionOf(reduction))
             : Weighted(x.sub(t).abs(), U(weight), x, U(input), reduction, meanOverWeights: true)));
 
-    public EngineTensor MseLoss(EngineTensor input, EngineTensor target, Reduction reduction, EngineTensor? weight)
+    public OracleTensor MseLoss(OracleTensor input, OracleTensor target, Reduction reduction, OracleTensor? weight)
         => Op(() => Broadcast(input, target, (x, t) => weight is null ? TorchApi.nn.functional.mse_loss(x, t, ReductionOf(reduction))
             : Weighted(x.sub(t).pow(2), U(weight), x, U(input), reduction, meanOverWeights: true)));
 
@@ -51,12 +51,12 @@ public sealed partial class TorchSharpEngine
         }
     }
 
-    public EngineTensor SmoothL1Loss(EngineTensor input, EngineTensor target, Reduction reduction, double beta)
+    public OracleTensor SmoothL1Loss(OracleTensor input, OracleTensor target, Reduction reduction, double beta)
         => Op(() => Broadcast(input, target, (x, t) => beta == 0
             ? TorchApi.nn.functional.l1_loss(x, t, ReductionOf(reduction))
             : TorchApi.nn.functional.smooth_l1_loss(x, t, ReductionOf(reduction), beta)));
 
-    public EngineTensor HuberLoss(EngineTensor input, EngineTensor target, Reduction reduction, double delta, EngineTensor? weight)
+    public OracleTensor HuberLoss(OracleTensor input, OracleTensor target, Reduction reduction, double delta, OracleTensor? weight)
         => Op(() => Broadcast(input, target, (x, t) =>
         {
             if (weight is null) return TorchApi.nn.functional.huber_loss(x, t, delta, ReductionOf(reduction));
@@ -64,7 +64,7 @@ public sealed partial class TorchSharpEngine
             return Weighted(unweighted, U(weight), x, U(input), reduction, meanOverWeights: false);
         }));
 
-    public EngineTensor KlDiv(EngineTensor input, EngineTensor target, Reduction reduction, bool logTarget)
+    public OracleTensor KlDiv(OracleTensor input, OracleTensor target, Reduction reduction, bool logTarget)
         => Op(() =>
         {
             var x = U(input);
@@ -74,7 +74,7 @@ public sealed partial class TorchSharpEngine
             using (sum) return sum / x.shape[0];
         });
 
-    public EngineTensor NllLoss(EngineTensor input, EngineTensor target, EngineTensor? weight, int ignoreIndex, Reduction reduction)
+    public OracleTensor NllLoss(OracleTensor input, OracleTensor target, OracleTensor? weight, int ignoreIndex, Reduction reduction)
         => Op(() =>
         {
             // TorchSharp's nll_loss has no ignore_index (libtorch's default -100 is used): other ignore
@@ -92,11 +92,11 @@ public sealed partial class TorchSharpEngine
             using (loss) return loss.squeeze(0);
         });
 
-    public EngineTensor CrossEntropy(EngineTensor input, EngineTensor target, EngineTensor? weight, int ignoreIndex, Reduction reduction, double labelSmoothing)
+    public OracleTensor CrossEntropy(OracleTensor input, OracleTensor target, OracleTensor? weight, int ignoreIndex, Reduction reduction, double labelSmoothing)
         => Op(() => TorchApi.nn.functional.cross_entropy(U(input), U(target), Opt(weight), ignoreIndex, ReductionOf(reduction), labelSmoothing));
 
     /// <summary>functional.py's torch.broadcast_tensors(input, target) before the loss.</summary>
-    private TorchTensor Broadcast(EngineTensor input, EngineTensor target, Func<TorchTensor, TorchTensor, TorchTensor> loss)
+    private TorchTensor Broadcast(OracleTensor input, OracleTensor target, Func<TorchTensor, TorchTensor, TorchTensor> loss)
     {
         var both = TorchApi.broadcast_tensors(U(input), U(target));
         try { return loss(both[0], both[1]); }

@@ -4,9 +4,9 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace Autograd.Oracle;
 
 // Layers of issue 15 on libtorch.
-public sealed partial class TorchSharpEngine
+public sealed partial class TorchSharpBackend
 {
-    public EngineTensor ConvTranspose2d(EngineTensor input, EngineTensor weight, EngineTensor? bias = null, Pair? stride = null,
+    public OracleTensor ConvTranspose2d(OracleTensor input, OracleTensor weight, OracleTensor? bias = null, Pair? stride = null,
         Pair? padding = null, Pair? outputPadding = null, int groups = 1, Pair? dilation = null)
     {
         var (x, w, b) = (U(input), U(weight), Opt(bias));
@@ -34,7 +34,7 @@ public sealed partial class TorchSharpEngine
                 "float32 conv_transpose2d invalid geometry: oneDNN terminates", libtorchRejects: true);
     }
 
-    public EngineTensor Interpolate(EngineTensor input, Pair? size = null, ScalePair? scaleFactor = null, string mode = "nearest",
+    public OracleTensor Interpolate(OracleTensor input, Pair? size = null, ScalePair? scaleFactor = null, string mode = "nearest",
         bool? alignCorners = null, bool recomputeScaleFactor = false)
     {
         var m = mode switch
@@ -50,7 +50,7 @@ public sealed partial class TorchSharpEngine
         return Op(() => TorchApi.nn.functional.interpolate(U(input), s, f, m, alignCorners, recomputeScaleFactor));
     }
 
-    public EngineTensor Embedding(EngineTensor input, EngineTensor weight, long? paddingIdx = null, double? maxNorm = null,
+    public OracleTensor Embedding(OracleTensor input, OracleTensor weight, long? paddingIdx = null, double? maxNorm = null,
         double normType = 2, bool scaleGradByFreq = false)
     {
         // TorchSharp 0.107 has no functional embedding; libtorch's Embedding::from_pretrained registers the
