@@ -110,7 +110,7 @@ public partial class Node
         if (_retainers is { } rs)
             for (int slot = 0; slot < rs.Length; slot++)
                 if (rs[slot] is { } t && grads[slot] is { } g)
-                    t.GradValue = t.GradValue is { } prev ? Engine.Sum(prev, g) : (createGraph ? g : g.CloneData());
+                    t.GradValue = t.GradValue is { } prev ? Engine.AddGradients(prev, g) : (createGraph ? g : g.CloneData());
         return grads;
     }
 

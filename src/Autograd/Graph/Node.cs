@@ -77,7 +77,7 @@ public partial class Node
     internal string? CreationTrace { get; }
 
     /// <summary>True once backward freed the saved tensors (a second backward through it will fail).</summary>
-    internal bool Released => _freed;
+    internal bool SavedTensorsFreed => _freed;
 
     internal Edge NextEdge(int i) => new(Next[i]!, NextSlots?[i] ?? 0);
 
