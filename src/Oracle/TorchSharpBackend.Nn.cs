@@ -135,7 +135,7 @@ public sealed partial class TorchSharpBackend
         return [1, 1, o[0], o[1]];
     }
 
-    /// <summary>Note [max_pool2d padding-only windows]: refused before libtorch sees them (<see cref="MaxPoolGuard"/>).</summary>
+    /// <summary>Windows of padding only (Note [Window of padding only]): refused before libtorch sees them (<see cref="MaxPoolGuard"/>).</summary>
     private static void GuardMaxPool(TorchTensor x, Pair kernel, Pair? stride, Pair? padding, Pair? dilation, bool ceilMode)
     {
         var shape = Array.ConvertAll(x.shape, d => d > int.MaxValue ? int.MaxValue : (int)d);

@@ -130,9 +130,12 @@ public sealed class Sigmoid : Module
 }
 
 /// <summary>
-/// torch.nn.Softmax over <paramref name="dim"/>. Note [Implicit softmax dim]: with dim null PyTorch's
-/// deprecated rule applies (dim 0 for 0-, 1- and 3-d input, else 1; PyTorch also warns), kept for ports of old code.
+/// torch.nn.Softmax over <paramref name="dim"/>.
 /// </summary>
+/// <remarks>
+/// Note [Implicit softmax dim]: with dim null PyTorch's deprecated rule applies (dim 0 for 0-, 1- and 3-d
+/// input, else 1; PyTorch also warns), kept for ports of old code.
+/// </remarks>
 public sealed class Softmax(int? dim = null) : Module
 {
     /// <summary>The dimension along which the function is applied, or null for PyTorch's implicit choice (<c>dim</c>).</summary>

@@ -94,7 +94,7 @@ public static partial class CrossCheck
         catch (TorchException e) { torchError = e.Message; }
         catch (OracleGuardException e)
         {
-            // libtorch never saw it (Note [max_pool2d padding-only windows], or TorchSharp cannot express
+            // libtorch never saw it (Note [Window of padding only], or TorchSharp cannot express
             // it); the guard knows what PyTorch does with it, so ours is held to that alone.
             if (mustAccept) return $"{where}: configuration cannot be sent to libtorch ({e.Message}); test it on our side alone";
             if (e.LibtorchRejects)

@@ -3,8 +3,8 @@ using Autograd.Oracle;
 namespace Autograd.Tests.Oracle;
 
 /// <summary>
-/// Note [max_pool2d padding-only windows]: configurations whose dilated window covers only padding make
-/// libtorch's backward write outside the plane, so the engine refuses them. These tests pin that the
+/// Configurations whose dilated window covers only padding make libtorch's backward write outside the
+/// plane (Note [Window of padding only]), so the engine refuses them. These tests pin that the
 /// guard finds exactly those windows, that nothing reaches libtorch, and why the guard is still needed.
 /// </summary>
 [Collection(OracleCollection.Name)]
