@@ -275,8 +275,8 @@ internal static class Engine
 
     // Note [Parallel gradient sums]
     // Gradients that meet (a tensor read by several ops) are summed here, between nodes: under createGraph or in
-    // a Hessian-vector product these are activation-sized, and summed on one thread they were 7 % of the product
-    // on 2 threads while every kernel around them ran on both. The engine's assembly does not own the thread
+    // a Hessian-vector product these are activation-sized, and summed on one thread they were a visible share of
+    // the product while every kernel around them ran on all threads (docs/speed.md, Measurements behind the code). The engine's assembly does not own the thread
     // setting (Threading.NumThreads lives with the kernels), so the kernels' assembly hands its parallel loop in
     // here when it loads (Kernels.Parallelism.For: inline below its work threshold, NumThreads honoured); until
     // then, or when it is absent, the sum runs inline. Elementwise, so the result does not depend on the split.

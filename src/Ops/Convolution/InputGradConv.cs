@@ -9,12 +9,12 @@ namespace Autograd;
 // the forward convolution of dY with the weight transposed per group and rotated 180°,
 // W'[c, o, kH−1−i, kW−1−j] = W[o, c, i, j], padded by d·(k−1) − pad on each side. Run through
 // ConvKernels.Forward (implicit im2col GEMM, depth Og·kH·kW) it needs no column block and no col2im,
-// and the GEMM's depth is Og·kH·kW instead of Og: for 64 channels of 56×56 it is ~15 % faster than
-// Wᵀ·dY + col2im (Note [col2im blocks]), 20 % for 32 channels. It is used where that holds: stride 1,
+// and the GEMM's depth is Og·kH·kW instead of Og, which beats Wᵀ·dY + col2im (Note [col2im blocks]) on
+// wide layers (docs/speed.md, Measurements behind the code). It is used where that holds: stride 1,
 // padding ≤ d·(k−1), at least 32 input channels per group (the GEMM's rows: each packed column panel
 // is reused once per 8 of them) and 32 output channels (its depth, Og·kH·kW; 16 → 64 and 64 → 16
 // channels gained nothing), and images with more than DotGemm.DepthBlock / 2 positions (on 14×14
-// images the per-image GEMMs are too short and the old path wins by 10 %). The few-tap direct kernel
+// images the per-image GEMMs are too short and the old path wins). The few-tap direct kernel
 // (Note [Direct convolution]) keeps its own input gradient.
 // Forward computes every element of dX on one chunk in a fixed order, so the result does not depend
 // on the thread count (Note [conv2d batch chunks]).

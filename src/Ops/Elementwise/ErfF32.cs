@@ -146,7 +146,7 @@ internal static class ErfF32
         ref var t = ref MemoryMarshal.GetArrayDataReference(Table);
         ref float px = ref MemoryMarshal.GetReference(x), pg = ref MemoryMarshal.GetReference(g), pr = ref MemoryMarshal.GetReference(r);
         int n = r.Length, i = 0;
-        // two vectors per step: their polynomials are independent chains, which the core overlaps (~8 % faster)
+        // two vectors per step: their polynomials are independent chains, which the core overlaps (docs/speed.md)
         for (; i + 32 <= n; i += 32)
         {
             var a = TK.Apply(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref pg, (nuint)i), ref t);
