@@ -132,9 +132,6 @@ public partial class Node
         return t;
     }
 
-    /// <summary>True when the node saved at least one tensor (so a second backward needs retainGraph).</summary>
-    internal bool HasSaved => _saved is not null;
-
     /// <summary>The node's name, as PyTorch prints a <c>grad_fn</c> (e.g. <c>&lt;MulBackward0&gt;</c>).</summary>
     public override string ToString() => Name;
 
