@@ -90,7 +90,7 @@ public static partial class Cases
         }, [tx, ty, opt, .. p]);
     };
 
-    /// <summary>The Fashion-MNIST network's forward and loss (see CasesTrain.cs) in torch.nn.functional.</summary>
+    /// <summary>The Fashion-MNIST network's forward and loss (see Cases.Train.cs) in torch.nn.functional.</summary>
     private static TorchTensor TorchSharpForward(TorchTensor tx, IReadOnlyList<TorchTensor> p, TorchTensor ty)
     {
         var h = TorchApi.nn.functional.max_pool2d(TorchApi.nn.functional.relu(TorchApi.nn.functional.conv2d(tx, p[0], p[1], padding: [1, 1])), [2, 2]);
