@@ -2,8 +2,21 @@ using System.Globalization;
 
 namespace Autograd.Nn;
 
-// The activation modules of torch.nn for the F activations of issue 14: each holds its options and calls the
+// The activation modules of torch.nn (ReLU, and those of issue 14): each holds its options and calls the
 // function; the repr is PyTorch's (GELU(approximate='none'), LeakyReLU(negative_slope=0.01), ...).
+
+/// <summary>max(x, 0) elementwise (torch.nn.ReLU); with <paramref name="inplace"/> the input is overwritten (a version-counted write).</summary>
+public sealed class ReLU(bool inplace = false) : Module
+{
+    /// <summary>Whether the operation overwrites its input (<c>inplace</c>).</summary>
+    public bool Inplace { get; } = inplace;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => F.Relu(input, Inplace);
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => Inplace ? "inplace=True" : "";
+}
 
 /// <summary>torch.nn.GELU: <see cref="F.Gelu"/> with approximate "none" or "tanh" (checked when built, as PyTorch checks on the first call).</summary>
 public sealed class GELU : Module

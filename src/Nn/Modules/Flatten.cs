@@ -1,18 +1,5 @@
 namespace Autograd.Nn;
 
-/// <summary>max(x, 0) elementwise (torch.nn.ReLU); with <paramref name="inplace"/> the input is overwritten (a version-counted write).</summary>
-public sealed class ReLU(bool inplace = false) : Module
-{
-    /// <summary>Whether the operation overwrites its input (<c>inplace</c>).</summary>
-    public bool Inplace { get; } = inplace;
-
-    /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Relu(input, Inplace);
-
-    /// <inheritdoc/>
-    protected override string ExtraRepr() => Inplace ? "inplace=True" : "";
-}
-
 /// <summary>Flattens dims startDim..endDim into one (torch.nn.Flatten; defaults keep the batch dim).</summary>
 public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
 {
