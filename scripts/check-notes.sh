@@ -16,7 +16,7 @@ grep -rnP --include=*.md '^(>\s*)?(\*\*Note \[[^\]]+\]\*\*|Note \[[^\]]+\][.:]|#
   | perl -ne 'print "$1\t$2\n" if /^([^:]+:\d+):.*?Note \[([^\]]+)\]/' >> "$tmp/defs"
 
 # file:line:name of every mention ("Note [A]", "Notes [A], [B] and [C]")
-grep -rnP --include=*.cs --include=*.md --include=*.h --include=*.cpp --include=*.csproj --include=*.props --include=*.targets --include=*.sh 'Notes? \[' --exclude=check-notes.sh "${dirs[@]}" scripts Directory.Build.props Directory.Build.targets \
+grep -rnP --include=*.cs --include=*.md --include=*.h --include=*.cpp --include=*.csproj --include=*.props --include=*.targets --include=*.sh 'Notes? \[' --exclude=check-notes.sh "${dirs[@]}" scripts README.md Directory.Build.props Directory.Build.targets \
   | perl -ne 'next unless /^([^:]+:\d+):(.*)$/; my ($at,$t)=($1,$2);
       while ($t =~ /Notes? ((?:\[[^\]]+\](?:,\s*|\s+and\s+)?)+)/g) { my $l=$1; print "$at\t$1\n" while $l =~ /\[([^\]]+)\]/g }' > "$tmp/mentions"
 
