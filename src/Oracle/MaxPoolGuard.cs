@@ -2,15 +2,10 @@ namespace Autograd.Oracle;
 
 /// <summary>Keeps the configurations that make libtorch's max_pool2d write out of bounds away from it.</summary>
 /// <remarks>
-/// Note [max_pool2d padding-only windows]: when a dilated window holds only padding (e.g. H = 2,
-/// kernel 2, dilation 3, padding 1: the window reads rows -1 and 2), libtorch's CPU kernel has no
-/// input cell to pick. 1.13 recorded index -1, 2.10 records the window's first clipped position,
-/// which lies outside the plane (6 in a 2×2 plane for that example); either way its backward then
-/// scatters the gradient through that index, outside the plane: into another plane's gradient or past
-/// the buffer, corrupting the heap (1.13's process died later, somewhere else). PyTorch's forward
-/// output there is -inf. Such a configuration is valid, so ours must handle it (output -inf, index -1,
-/// no gradient), but it is tested on our side alone: <see cref="TorchSharpEngine"/> refuses it with
-/// <see cref="OracleGuardException"/>. Configurations libtorch itself rejects pass through, so error
+/// A max-pooling window that holds only padding makes libtorch's backward write outside the plane
+/// (Note [Window of padding only], src/Ops/Pooling/MaxFold.cs: what libtorch does, and what we do
+/// instead). Such a configuration is tested on our side alone: <see cref="TorchSharpBackend"/> refuses it
+/// with <see cref="OracleGuardException"/>. Configurations libtorch itself rejects pass through, so error
 /// agreement is still checked against libtorch.
 /// </remarks>
 public static class MaxPoolGuard

@@ -199,7 +199,7 @@ public class ConvExtremeArgumentTests
     public void OrdinaryGeometriesKeepTheFastPaths()
     {
         // The bench's three conv2d shapes (bench/Cases.cs), the training sample's two layers
-        // (bench/CasesTrain.cs), and the fast-path grid: the routing must not slow any of them down.
+        // (bench/Cases.Train.cs), and the fast-path grid: the routing must not slow any of them down.
         var ordinary = new List<ConvGeometry>
         {
             Geometry([1, 64, 56, 56], [64, 64, 3, 3], 1, 1, 1),

@@ -181,6 +181,4 @@ public sealed partial class Tensor
             _ => new Tensor(TensorStorage.Allocate<byte>(n, zeroed), shape),
         };
     }
-
-    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged => new(data, shape);
 }

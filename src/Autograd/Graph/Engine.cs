@@ -222,8 +222,8 @@ internal static class Engine
         if (!pending.TryGetValue(edge.Node, out var slots))
             pending[edge.Node] = slots = new Tensor?[edge.Node.OutputCount];
         slots[edge.Slot] = slots[edge.Slot] is not { } prev ? grad
-            : createGraph && (prev.RequiresGrad || grad.RequiresGrad) ? RecordedSum(prev, grad)   // createGraph: the sum stays differentiable
-            : Sum(prev, grad);
+            : createGraph && (prev.RequiresGrad || grad.RequiresGrad) ? RecordedAddGradients(prev, grad)   // createGraph: the sum stays differentiable
+            : AddGradients(prev, grad);
     }
 
     // Note [Gradient ownership]
@@ -254,17 +254,17 @@ internal static class Engine
             else if (callerStorages.Contains(grad.Storage)) leaf.GradValue = grad.CloneData();
             else leaf.GradValue = new Tensor(grad.Storage, leaf.Dims) { BorrowsStorage = true };
         }
-        else if (GradMode.IsEnabled) leaf.GradValue = RecordedSum(current, grad);   // createGraph: out of place, so .Grad stays differentiable (PyTorch's accumulateGrad)
+        else if (GradMode.IsEnabled) leaf.GradValue = RecordedAddGradients(current, grad);   // createGraph: out of place, so .Grad stays differentiable (PyTorch's accumulateGrad)
         else
         {
-            if (current.BorrowsStorage) current.ReplaceStorage(Sum(current, grad).Storage);
+            if (current.BorrowsStorage) current.ReplaceStorage(AddGradients(current, grad).Storage);
             else AddInPlace(current, grad);
             current.BumpVersion();   // an in-place write of .Grad (Note [Version counters])
         }
     }
 
-    /// <summary>a + b into fresh storage (dtype of a).</summary>
-    internal static Tensor Sum(Tensor a, Tensor b)
+    /// <summary>Two gradients that meet (a tensor read by several ops, or .Grad accumulating), summed: a + b into fresh storage (dtype of a), recording nothing (Note [Parallel gradient sums]).</summary>
+    internal static Tensor AddGradients(Tensor a, Tensor b)
     {
         if (b.DType != a.DType) b = b.ConvertData(a.DType);
         var r = Tensor.Uninitialized(a.DType, a.Dims);
@@ -275,8 +275,8 @@ internal static class Engine
 
     // Note [Parallel gradient sums]
     // Gradients that meet (a tensor read by several ops) are summed here, between nodes: under createGraph or in
-    // a Hessian-vector product these are activation-sized, and summed on one thread they were 7 % of the product
-    // on 2 threads while every kernel around them ran on both. The engine's assembly does not own the thread
+    // a Hessian-vector product these are activation-sized, and summed on one thread they were a visible share of
+    // the product while every kernel around them ran on all threads (docs/speed.md, Measurements behind the code). The engine's assembly does not own the thread
     // setting (Threading.NumThreads lives with the kernels), so the kernels' assembly hands its parallel loop in
     // here when it loads (Kernels.Parallelism.For: inline below its work threshold, NumThreads honoured); until
     // then, or when it is absent, the sum runs inline. Elementwise, so the result does not depend on the split.
@@ -299,7 +299,7 @@ internal static class Engine
     }
 
     /// <summary>a + b recorded as AddBackward0 (accumulation under createGraph).</summary>
-    private static Tensor RecordedSum(Tensor a, Tensor b) => Node.Record(Sum(a, b), "AddBackward0", [a, b], g => [g, g], differentiable: true);
+    private static Tensor RecordedAddGradients(Tensor a, Tensor b) => Node.Record(AddGradients(a, b), "AddBackward0", [a, b], g => [g, g], differentiable: true);
 
     /// <summary>
     /// Sums <paramref name="g"/> over the dims it was broadcast along, down to <paramref name="shape"/> (PyTorch's

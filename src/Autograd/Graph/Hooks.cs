@@ -19,43 +19,6 @@ namespace Autograd;
 // test_prehook_ordering and test_post_accumulate_grad_hook_ordering).
 // Hooks are called with grad mode as the backward pass has it (off unless createGraph).
 
-/// <summary>Removes the hook it was returned for (torch.utils.hooks.RemovableHandle); Dispose does the same.</summary>
-public sealed class RemovableHandle : IDisposable
-{
-    private Action? _remove;
-
-    internal RemovableHandle(Action remove) => _remove = remove;
-
-    /// <summary>Removes the hook; later calls do nothing.</summary>
-    public void Remove() => Interlocked.Exchange(ref _remove, null)?.Invoke();
-
-    /// <summary>Removes the hook (same as <see cref="Remove"/>), so <c>using var h = t.RegisterHook(...)</c> scopes it.</summary>
-    public void Dispose() => Remove();
-}
-
-/// <summary>An ordered list of hooks that may be removed (even while the engine iterates it).</summary>
-internal sealed class HookList<T> where T : class
-{
-    private readonly List<(int Id, int Key, T Hook)> _items = [];
-    private int _next;
-
-    /// <summary>Adds a hook; its handle removes this registration (by id: the same delegate may be registered twice).</summary>
-    internal RemovableHandle Add(int key, T hook)
-    {
-        int id;
-        lock (_items) { id = _next++; _items.Add((id, key, hook)); }
-        return new RemovableHandle(() => { lock (_items) _items.RemoveAll(e => e.Id == id); });
-    }
-
-    /// <summary>The hooks registered for <paramref name="key"/>, in registration order (a snapshot).</summary>
-    internal T[] For(int key)
-    {
-        lock (_items) return _items.Where(e => e.Key == key).Select(e => e.Hook).ToArray();
-    }
-
-    internal bool IsEmpty { get { lock (_items) return _items.Count == 0; } }
-}
-
 public partial class Node
 {
     private HookList<Func<Tensor, Tensor?>>? _tensorHooks;
@@ -110,7 +73,7 @@ public partial class Node
         if (_retainers is { } rs)
             for (int slot = 0; slot < rs.Length; slot++)
                 if (rs[slot] is { } t && grads[slot] is { } g)
-                    t.GradValue = t.GradValue is { } prev ? Engine.Sum(prev, g) : (createGraph ? g : g.CloneData());
+                    t.GradValue = t.GradValue is { } prev ? Engine.AddGradients(prev, g) : (createGraph ? g : g.CloneData());
         return grads;
     }
 

@@ -77,7 +77,7 @@ public partial class Node
     internal string? CreationTrace { get; }
 
     /// <summary>True once backward freed the saved tensors (a second backward through it will fail).</summary>
-    internal bool Released => _freed;
+    internal bool SavedTensorsFreed => _freed;
 
     internal Edge NextEdge(int i) => new(Next[i]!, NextSlots?[i] ?? 0);
 
@@ -131,9 +131,6 @@ public partial class Node
         t.SetGradFn(this);
         return t;
     }
-
-    /// <summary>True when the node saved at least one tensor (so a second backward needs retainGraph).</summary>
-    internal bool HasSaved => _saved is not null;
 
     /// <summary>The node's name, as PyTorch prints a <c>grad_fn</c> (e.g. <c>&lt;MulBackward0&gt;</c>).</summary>
     public override string ToString() => Name;

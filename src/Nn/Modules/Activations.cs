@@ -2,8 +2,21 @@ using System.Globalization;
 
 namespace Autograd.Nn;
 
-// The activation modules of torch.nn for the F activations of issue 14: each holds its options and calls the
+// The activation modules of torch.nn (ReLU, and those of issue 14): each holds its options and calls the
 // function; the repr is PyTorch's (GELU(approximate='none'), LeakyReLU(negative_slope=0.01), ...).
+
+/// <summary>max(x, 0) elementwise (torch.nn.ReLU); with <paramref name="inplace"/> the input is overwritten (a version-counted write).</summary>
+public sealed class ReLU(bool inplace = false) : Module
+{
+    /// <summary>Whether the operation overwrites its input (<c>inplace</c>).</summary>
+    public bool Inplace { get; } = inplace;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => F.Relu(input, Inplace);
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => Inplace ? "inplace=True" : "";
+}
 
 /// <summary>torch.nn.GELU: <see cref="F.Gelu"/> with approximate "none" or "tanh" (checked when built, as PyTorch checks on the first call).</summary>
 public sealed class GELU : Module
@@ -130,9 +143,12 @@ public sealed class Sigmoid : Module
 }
 
 /// <summary>
-/// torch.nn.Softmax over <paramref name="dim"/>. Note [Implicit softmax dim]: with dim null PyTorch's
-/// deprecated rule applies (dim 0 for 0-, 1- and 3-d input, else 1; PyTorch also warns), kept for ports of old code.
+/// torch.nn.Softmax over <paramref name="dim"/>.
 /// </summary>
+/// <remarks>
+/// Note [Implicit softmax dim]: with dim null PyTorch's deprecated rule applies (dim 0 for 0-, 1- and 3-d
+/// input, else 1; PyTorch also warns), kept for ports of old code.
+/// </remarks>
 public sealed class Softmax(int? dim = null) : Module
 {
     /// <summary>The dimension along which the function is applied, or null for PyTorch's implicit choice (<c>dim</c>).</summary>

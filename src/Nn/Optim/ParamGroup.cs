@@ -72,6 +72,4 @@ public sealed class ParamGroup
         double[] { Length: 2 } a => (a[0], a[1]),
         var v => throw new InvalidCastException($"param group option '{key}' is a {v.GetType().Name}, not a pair of doubles"),
     };
-
-    internal void AddParams(IEnumerable<Tensor> ps) => _params.AddRange(ps);
 }

@@ -44,7 +44,7 @@ internal static class BoundedConv
     internal static bool Suits(in ConvGeometry g)
     {
         if (g.Pointwise) return false;   // 1×1, stride 1, no padding: no tables, the input is the column matrix
-        if (g.PaddedH + g.SH > int.MaxValue || g.PaddedW + g.SW > int.MaxValue) return true;
+        if (g.PaddedH + g.StrideH > int.MaxValue || g.PaddedW + g.StrideW > int.MaxValue) return true;
         if ((long)g.K * g.P > int.MaxValue) return true;
         long tensors = (long)g.Cg * g.H * g.W + (long)g.Og * g.P + (long)g.Og * g.K;
         long budget = Math.Min(Multiple * tensors + Slack, Array.MaxLength);
@@ -101,8 +101,8 @@ internal static class BoundedConv
     // batch), so it fits an int; the positions first + i·d are inside the input for taps in range.
     private static void Walk<TOp>(in ConvGeometry g, ref TOp op) where TOp : struct, ITapOp
     {
-        var rows = Ranges(g.OH, g.SH, g.PadTop, g.DH, g.KH, g.H);
-        var cols = Ranges(g.OW, g.SW, g.PadLeft, g.DW, g.KW, g.W);
+        var rows = Ranges(g.OH, g.StrideH, g.PadTop, g.DilationH, g.KH, g.H);
+        var cols = Ranges(g.OW, g.StrideW, g.PadLeft, g.DilationW, g.KW, g.W);
         for (int n = 0; n < g.N; n++)
             for (int o = 0; o < g.OutC; o++)
             {
@@ -118,10 +118,10 @@ internal static class BoundedConv
                             for (int c = 0; c < g.Cg; c++)
                                 for (int i = r.Lo; i < r.Hi; i++)
                                 {
-                                    int xRow = ((plane0 + c) * g.H + (int)(r.First + (long)i * g.DH)) * g.W;
+                                    int xRow = ((plane0 + c) * g.H + (int)(r.First + (long)i * g.DilationH)) * g.W;
                                     int wRow = ((o * g.Cg + c) * g.KH + i) * g.KW;
                                     for (int j = s.Lo; j < s.Hi; j++)
-                                        op.Tap(wRow + j, xRow + (int)(s.First + (long)j * g.DW));
+                                        op.Tap(wRow + j, xRow + (int)(s.First + (long)j * g.DilationW));
                                 }
                         op.End(output, o);
                     }

@@ -6,10 +6,29 @@ namespace Autograd;
 /// because "same" with a large dilation pads by d·(k−1)/2, which may exceed int (Note [conv2d size
 /// arithmetic]).
 /// </summary>
+/// <param name="Batched">The input was 4-d (N, C, H, W); else 3-d and <paramref name="N"/> is 1.</param>
+/// <param name="N">Batch size.</param>
+/// <param name="C">Input channels.</param>
+/// <param name="H">Input height.</param>
+/// <param name="W">Input width.</param>
+/// <param name="OutC">Output channels.</param>
+/// <param name="Groups">Channel groups.</param>
+/// <param name="KH">Kernel height.</param>
+/// <param name="KW">Kernel width.</param>
+/// <param name="StrideH">Vertical stride.</param>
+/// <param name="StrideW">Horizontal stride.</param>
+/// <param name="DilationH">Vertical dilation (distance between kernel rows in the input).</param>
+/// <param name="DilationW">Horizontal dilation.</param>
+/// <param name="PadTop">Zero rows above the input.</param>
+/// <param name="PadLeft">Zero columns left of the input.</param>
+/// <param name="PadBottom">Zero rows below the input.</param>
+/// <param name="PadRight">Zero columns right of the input.</param>
+/// <param name="OH">Output height.</param>
+/// <param name="OW">Output width.</param>
 internal readonly record struct ConvGeometry(
     bool Batched, int N, int C, int H, int W,
     int OutC, int Groups, int KH, int KW,
-    int SH, int SW, int DH, int DW,
+    int StrideH, int StrideW, int DilationH, int DilationW,
     long PadTop, long PadLeft, long PadBottom, long PadRight,
     int OH, int OW)
 {
@@ -32,7 +51,7 @@ internal readonly record struct ConvGeometry(
     public long PaddedW => W + PadLeft + PadRight;
 
     /// <summary>True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding).</summary>
-    public bool Pointwise => KH == 1 && KW == 1 && SH == 1 && SW == 1 && PadTop == 0 && PadLeft == 0 && PadBottom == 0 && PadRight == 0;
+    public bool Pointwise => KH == 1 && KW == 1 && StrideH == 1 && StrideW == 1 && PadTop == 0 && PadLeft == 0 && PadBottom == 0 && PadRight == 0;
 
     public int[] OutputShape => Batched ? [N, OutC, OH, OW] : [OutC, OH, OW];
 

@@ -29,12 +29,12 @@ internal sealed class DirectConvPlan
         Geo = g;
         var (reachY, reachX) = Reach(g);
         int maxRow = (int)reachY, maxCol = (int)reachX;
-        ForwardStack = new PlaneStack(g.Cg * g.SH * g.SW, g.OH + maxRow, g.OW + maxCol);
+        ForwardStack = new PlaneStack(g.Cg * g.StrideH * g.StrideW, g.OH + maxRow, g.OW + maxCol);
         ForwardTaps = new ConvTap[g.K];
         for (int c = 0, t = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, t++)
-                    ForwardTaps[t] = new ConvTap((c * g.SH + i * g.DH % g.SH) * g.SW + j * g.DW % g.SW, i * g.DH / g.SH, j * g.DW / g.SW);
+                    ForwardTaps[t] = new ConvTap((c * g.StrideH + i * g.DilationH % g.StrideH) * g.StrideW + j * g.DilationW % g.StrideW, i * g.DilationH / g.StrideH, j * g.DilationW / g.StrideW);
         Forward = wantForward && DirectConv.Suits<float>(g.K, g.OW);
         ForwardOffsets = DirectConv.Offsets(ForwardTaps, ForwardStack);
 
@@ -44,23 +44,23 @@ internal sealed class DirectConvPlan
         GradMarginX = maxCol + 1;
         var phases = new List<Phase>();
         int maxTaps = 0, rows = 0, cols = 0;
-        for (int ry = 0; ry < g.SH; ry++)
-            for (int rx = 0; rx < g.SW; rx++)
+        for (int ry = 0; ry < g.StrideH; ry++)
+            for (int rx = 0; rx < g.StrideW; rx++)
             {
-                int ph = (g.H - ry + g.SH - 1) / g.SH, pw = (g.W - rx + g.SW - 1) / g.SW;
+                int ph = (g.H - ry + g.StrideH - 1) / g.StrideH, pw = (g.W - rx + g.StrideW - 1) / g.StrideW;
                 if (ph <= 0 || pw <= 0) continue;
                 var taps = new List<ConvTap>();
                 var kernel = new List<(int, int, int)>();
                 for (int o = 0; o < g.Og; o++)
                     for (int i = 0; i < g.KH; i++)
                     {
-                        int dyRow = ry + (int)g.PadTop - i * g.DH;
-                        if (Mod(dyRow, g.SH) != 0) continue;
+                        int dyRow = ry + (int)g.PadTop - i * g.DilationH;
+                        if (Mod(dyRow, g.StrideH) != 0) continue;
                         for (int j = 0; j < g.KW; j++)
                         {
-                            int dyCol = rx + (int)g.PadLeft - j * g.DW;
-                            if (Mod(dyCol, g.SW) != 0) continue;
-                            taps.Add(new ConvTap(o, GradMarginY + FloorDiv(dyRow, g.SH), GradMarginX + FloorDiv(dyCol, g.SW)));
+                            int dyCol = rx + (int)g.PadLeft - j * g.DilationW;
+                            if (Mod(dyCol, g.StrideW) != 0) continue;
+                            taps.Add(new ConvTap(o, GradMarginY + FloorDiv(dyRow, g.StrideH), GradMarginX + FloorDiv(dyCol, g.StrideW)));
                             kernel.Add((o, i, j));
                         }
                     }
@@ -75,11 +75,11 @@ internal sealed class DirectConvPlan
         Phases = [.. phases];
         GradStack = new PlaneStack(g.Og, Math.Max(rows, GradMarginY + g.OH), Math.Max(cols, GradMarginX + g.OW));
         foreach (var ph in Phases) ph.Offsets = DirectConv.Offsets(ph.Taps, GradStack);
-        InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.SW - 1) / g.SW);
+        InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.StrideW - 1) / g.StrideW);
     }
 
     /// <summary>How many rows and columns beyond an output position the forward taps reach in the phase planes: d·(k−1)/s.</summary>
-    private static (long Y, long X) Reach(in ConvGeometry g) => ((g.KH - 1L) * g.DH / g.SH, (g.KW - 1L) * g.DW / g.SW);
+    private static (long Y, long X) Reach(in ConvGeometry g) => ((g.KH - 1L) * g.DilationH / g.StrideH, (g.KW - 1L) * g.DilationW / g.StrideW);
 
     /// <summary>
     /// What this plan costs for <paramref name="g"/>, before it is built (Note [Bounded convolution]):
@@ -92,10 +92,10 @@ internal sealed class DirectConvPlan
     internal static long Footprint(in ConvGeometry g)
     {
         var (reachY, reachX) = Reach(g);
-        long phases = (long)g.SH * g.SW;
+        long phases = (long)g.StrideH * g.StrideW;
         long forward = ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), phases), ConvGeometry.Mul(g.OH + reachY, g.OW + reachX));
-        long gradRows = reachY + 1 + Math.Max(g.OH, (g.H + g.SH - 1L) / g.SH + ConvGeometry.Add(g.PadTop, g.SH - 1L) / g.SH);
-        long gradCols = reachX + 1 + Math.Max(g.OW, (g.W + g.SW - 1L) / g.SW + ConvGeometry.Add(g.PadLeft, g.SW - 1L) / g.SW);
+        long gradRows = reachY + 1 + Math.Max(g.OH, (g.H + g.StrideH - 1L) / g.StrideH + ConvGeometry.Add(g.PadTop, g.StrideH - 1L) / g.StrideH);
+        long gradCols = reachX + 1 + Math.Max(g.OW, (g.W + g.StrideW - 1L) / g.StrideW + ConvGeometry.Add(g.PadLeft, g.StrideW - 1L) / g.StrideW);
         long grad = ConvGeometry.Mul(Math.Max(1, g.Og), ConvGeometry.Mul(gradRows, gradCols));
         long scratch = ConvGeometry.Add(ConvGeometry.Add(Math.Max(forward, grad), Math.Max(g.OW + reachX, gradCols) + 64),
             (long)g.Cg * g.H * g.W + (long)g.Cg * g.Og * g.KH * g.KW);
@@ -114,7 +114,7 @@ internal sealed class DirectConvPlan
     public unsafe void RunForward<T>(T* x, T* w, T* y, bool accumulate, T* scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = Geo;
-        DirectConv.Fill(x, g.H, g.W, g.SH, g.SW, (int)g.PadTop, (int)g.PadLeft, ForwardStack, scratch);
+        DirectConv.Fill(x, g.H, g.W, g.StrideH, g.StrideW, (int)g.PadTop, (int)g.PadLeft, ForwardStack, scratch);
         DirectConv.Correlate(g.Og, g.OH, g.OW, y, g.OW, g.P, scratch, ForwardStack, ForwardOffsets, w, accumulate);
     }
 
@@ -124,14 +124,14 @@ internal sealed class DirectConvPlan
         var g = Geo;
         T* planes = scratch, phaseOut = planes + GradStack.Length, phaseW = phaseOut + PhasesLength;
         DirectConv.Fill(dy, g.OH, g.OW, 1, 1, GradMarginY, GradMarginX, GradStack, planes);
-        bool single = g.SH == 1 && g.SW == 1;
-        T*[] outputs = new T*[g.SH * g.SW];
+        bool single = g.StrideH == 1 && g.StrideW == 1;
+        T*[] outputs = new T*[g.StrideH * g.StrideW];
         T* next = phaseOut;
         foreach (var ph in Phases)
         {
             int nt = ph.Taps.Length;
             T* o = single ? dx : next;
-            outputs[ph.Ry * g.SW + ph.Rx] = o;
+            outputs[ph.Ry * g.StrideW + ph.Rx] = o;
             next += (long)g.Cg * ph.Rows * ph.Cols;
             if (nt == 0) { new Span<T>(o, g.Cg * ph.Rows * ph.Cols).Clear(); continue; }
             // The phase's weights, transposed to [c][tap].
@@ -154,10 +154,10 @@ internal sealed class DirectConvPlan
         for (int c = 0; c < g.Cg; c++)
             for (int iy = 0; iy < g.H; iy++)
             {
-                int ry = iy % g.SH, ty = iy / g.SH;
-                int rows = (g.H - ry + g.SH - 1) / g.SH;
+                int ry = iy % g.StrideH, ty = iy / g.StrideH;
+                int rows = (g.H - ry + g.StrideH - 1) / g.StrideH;
                 T* dst = dx + ((long)c * g.H + iy) * g.W;
-                if (g.SW == 2)
+                if (g.StrideW == 2)
                 {
                     T* even = phases[ry * 2] + ((long)c * rows + ty) * wEven;
                     T* odd = phases[ry * 2 + 1] + ((long)c * rows + ty) * (g.W / 2);
@@ -167,8 +167,8 @@ internal sealed class DirectConvPlan
                 }
                 for (int ix = 0; ix < g.W; ix++)
                 {
-                    int rx = ix % g.SW, cols = (g.W - rx + g.SW - 1) / g.SW;
-                    dst[ix] = phases[ry * g.SW + rx][((long)c * rows + ty) * cols + ix / g.SW];
+                    int rx = ix % g.StrideW, cols = (g.W - rx + g.StrideW - 1) / g.StrideW;
+                    dst[ix] = phases[ry * g.StrideW + rx][((long)c * rows + ty) * cols + ix / g.StrideW];
                 }
             }
     }

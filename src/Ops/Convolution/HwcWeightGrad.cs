@@ -6,8 +6,8 @@ namespace Autograd;
 // Note [Weight gradient as GEMM]
 // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ contracts along the output positions P, the contiguous
 // dimension of both operands, so the dot-product kernel (Note [Dot-product GEMM]) pays a horizontal
-// reduction per 4×4 block and a load per FMA (~115 GFLOP/s a core). The packed outer-product GEMM
-// (Note [Blocked GEMM], ~200) needs, for every depth step p, a run of consecutive free indices of
+// reduction per 4×4 block and a load per FMA, and runs well below the packed outer-product GEMM
+// (Note [Blocked GEMM]; rates in docs/speed.md, Measurements behind the code). That GEMM needs, for every depth step p, a run of consecutive free indices of
 // each operand: a transpose of both. For col that transpose is made cheap by reordering K:
 //  * each image-group is copied once into a zero-padded HWC layout xh[(yy·Wp + xx)·Cg + c]
 //    (Hp×Wp pixels of Cg channels; the padding is cleared once per chunk, images rewrite the interior);
@@ -22,16 +22,15 @@ namespace Autograd;
 // (c, i, j) order, into the chunk's partial; how many images go per call depends only on the shapes,
 // so every element is the same sequence of operations whatever the thread count (Note [conv2d batch
 // chunks]). It pays with unit stride, long pixel runs (Cg ≥ MinChannels) and enough output channels
-// to reuse each packed panel (Og ≥ MinOutChannels): 64 channels of 56×56 ~15 % faster than the dot
-// products, 32 → 64 of 14×14 and 64 of 7×7 2–3× (batched dot products). Other shapes keep the dot
-// products.
+// to reuse each packed panel (Og ≥ MinOutChannels), most on small images, where the dot products are
+// batched (docs/speed.md, Measurements behind the code). Other shapes keep the dot products.
 
 /// <summary>The padded HWC layout of the image-groups and the tap offsets into it (Note [Weight gradient as GEMM]).</summary>
 internal sealed class HwcWeightGrad
 {
     /// <summary>
-    /// Input channels per group below which a pixel run is too short for the copies to pay (16 → 16 and
-    /// 16 → 64 channels of 56×56 ran 40 % slower / no faster than the dot products).
+    /// Input channels per group below which a pixel run is too short for the copies to pay (16 → 16
+    /// channels ran slower than the dot products, 16 → 64 no faster).
     /// </summary>
     internal const int MinChannels = 32;
 
@@ -51,11 +50,11 @@ internal sealed class HwcWeightGrad
 
     /// <summary>
     /// Whether this geometry's weight gradient should take the HWC GEMM: unit stride (with stride s the
-    /// HWC copy costs s² times more per multiply-add, and 32 channels of 56×56 at stride 2 ran 10 %
-    /// slower than the phase-split dot products), long pixel runs and enough output channels.
+    /// HWC copy costs s² times more per multiply-add, and 32 channels at stride 2 ran slower than the
+    /// phase-split dot products), long pixel runs and enough output channels.
     /// </summary>
     public static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
+        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
         PaddedIm2Col.Footprint(g) <= Array.MaxLength;
 
     /// <summary>The layout for <paramref name="g"/>, chunks of at most <paramref name="maxImages"/> images.</summary>
@@ -66,12 +65,12 @@ internal sealed class HwcWeightGrad
         Wp = (int)g.PaddedW;
         Length = Hp * Wp * g.Cg;
         ImagesPerCall = Math.Clamp(Math.Min((MinDepth + g.P - 1) / g.P, MaxBuffer / Math.Max(1, Length)), 1, Math.Max(1, maxImages));
-        RowStep = (long)g.SH * Wp * g.Cg;
-        ColStep = (long)g.SW * g.Cg;
+        RowStep = (long)g.StrideH * Wp * g.Cg;
+        ColStep = (long)g.StrideW * g.Cg;
         TapOffset = new long[g.KH * g.KW];
         for (int i = 0; i < g.KH; i++)
             for (int j = 0; j < g.KW; j++)
-                TapOffset[i * g.KW + j] = ((long)i * g.DH * Wp + (long)j * g.DW) * g.Cg;
+                TapOffset[i * g.KW + j] = ((long)i * g.DilationH * Wp + (long)j * g.DilationW) * g.Cg;
     }
 
     /// <summary>Elements of the HWC buffer a chunk needs (<see cref="ImagesPerCall"/> image-groups).</summary>

@@ -23,18 +23,18 @@ internal static class Im2Col
                 for (int j = 0; j < g.KW; j++)
                 {
                     var row = col.Slice(((c * g.KH + i) * g.KW + j) * p, p);
-                    var (lo, hi) = ValidRange(j * g.DW - g.PadLeft, g.SW, w, ow);
-                    int x0 = j * g.DW - (int)g.PadLeft;   // int: Note [Bounded convolution] bounds every fast-path extent
+                    var (lo, hi) = ValidRange(j * g.DilationW - g.PadLeft, g.StrideW, w, ow);
+                    int x0 = j * g.DilationW - (int)g.PadLeft;   // int: Note [Bounded convolution] bounds every fast-path extent
                     for (int oy = 0; oy < oh; oy++)
                     {
                         var dst = row.Slice(oy * ow, ow);
-                        int iy = oy * g.SH + i * g.DH - (int)g.PadTop;
+                        int iy = oy * g.StrideH + i * g.DilationH - (int)g.PadTop;
                         if ((uint)iy >= (uint)h || lo >= hi) { dst.Clear(); continue; }
                         var src = x.Slice((c * h + iy) * w, w);
                         dst[..lo].Clear();
                         dst[hi..].Clear();
-                        if (g.SW == 1) src.Slice(lo + x0, hi - lo).CopyTo(dst[lo..hi]);
-                        else for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * g.SW + x0];
+                        if (g.StrideW == 1) src.Slice(lo + x0, hi - lo).CopyTo(dst[lo..hi]);
+                        else for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * g.StrideW + x0];
                     }
                 }
     }
@@ -51,20 +51,20 @@ internal static class Im2Col
                 for (int j = 0; j < g.KW; j++)
                 {
                     var row = col.Slice(((c * g.KH + i) * g.KW + j) * p, p);
-                    var (lo, hi) = ValidRange(j * g.DW - g.PadLeft, g.SW, w, ow);
+                    var (lo, hi) = ValidRange(j * g.DilationW - g.PadLeft, g.StrideW, w, ow);
                     if (lo >= hi) continue;
-                    int x0 = j * g.DW - (int)g.PadLeft;
+                    int x0 = j * g.DilationW - (int)g.PadLeft;
                     for (int oy = oy0; oy < oy1; oy++)
                     {
-                        int iy = oy * g.SH + i * g.DH - (int)g.PadTop;
+                        int iy = oy * g.StrideH + i * g.DilationH - (int)g.PadTop;
                         if ((uint)iy >= (uint)h) continue;
                         var src = row.Slice((oy - oy0) * ow, ow);
                         var dst = dx.Slice((c * h + iy) * w, w);
-                        if (g.SW == 1)
+                        if (g.StrideW == 1)
                         {
                             SpanMath.AddInPlace(dst.Slice(lo + x0, hi - lo), src[lo..hi]);
                         }
-                        else for (int ox = lo; ox < hi; ox++) dst[ox * g.SW + x0] += src[ox];
+                        else for (int ox = lo; ox < hi; ox++) dst[ox * g.StrideW + x0] += src[ox];
                     }
                 }
     }

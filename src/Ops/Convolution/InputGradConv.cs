@@ -9,12 +9,12 @@ namespace Autograd;
 // the forward convolution of dY with the weight transposed per group and rotated 180°,
 // W'[c, o, kH−1−i, kW−1−j] = W[o, c, i, j], padded by d·(k−1) − pad on each side. Run through
 // ConvKernels.Forward (implicit im2col GEMM, depth Og·kH·kW) it needs no column block and no col2im,
-// and the GEMM's depth is Og·kH·kW instead of Og: for 64 channels of 56×56 it is ~15 % faster than
-// Wᵀ·dY + col2im (Note [col2im blocks]), 20 % for 32 channels. It is used where that holds: stride 1,
+// and the GEMM's depth is Og·kH·kW instead of Og, which beats Wᵀ·dY + col2im (Note [col2im blocks]) on
+// wide layers (docs/speed.md, Measurements behind the code). It is used where that holds: stride 1,
 // padding ≤ d·(k−1), at least 32 input channels per group (the GEMM's rows: each packed column panel
 // is reused once per 8 of them) and 32 output channels (its depth, Og·kH·kW; 16 → 64 and 64 → 16
 // channels gained nothing), and images with more than DotGemm.DepthBlock / 2 positions (on 14×14
-// images the per-image GEMMs are too short and the old path wins by 10 %). The few-tap direct kernel
+// images the per-image GEMMs are too short and the old path wins). The few-tap direct kernel
 // (Note [Direct convolution]) keeps its own input gradient.
 // Forward computes every element of dX on one chunk in a fixed order, so the result does not depend
 // on the thread count (Note [conv2d batch chunks]).
@@ -22,14 +22,14 @@ internal static class InputGradConv
 {
     /// <summary>Whether the input gradient of <paramref name="g"/> should run as a forward convolution of dY.</summary>
     internal static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.SH == 1 && g.SW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
-        g.PadTop <= (long)g.DH * (g.KH - 1) && g.PadBottom <= (long)g.DH * (g.KH - 1) &&
-        g.PadLeft <= (long)g.DW * (g.KW - 1) && g.PadRight <= (long)g.DW * (g.KW - 1);
+        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
+        g.PadTop <= (long)g.DilationH * (g.KH - 1) && g.PadBottom <= (long)g.DilationH * (g.KH - 1) &&
+        g.PadLeft <= (long)g.DilationW * (g.KW - 1) && g.PadRight <= (long)g.DilationW * (g.KW - 1);
 
     /// <summary>The geometry of dX = conv(dY, W'): dY's planes in, X's planes out, the complementary padding.</summary>
     internal static ConvGeometry Geometry(in ConvGeometry g) => new(
-        g.Batched, g.N, g.OutC, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DH, g.DW,
-        (long)g.DH * (g.KH - 1) - g.PadTop, (long)g.DW * (g.KW - 1) - g.PadLeft, (long)g.DH * (g.KH - 1) - g.PadBottom, (long)g.DW * (g.KW - 1) - g.PadRight,
+        g.Batched, g.N, g.OutC, g.OH, g.OW, g.C, g.Groups, g.KH, g.KW, 1, 1, g.DilationH, g.DilationW,
+        (long)g.DilationH * (g.KH - 1) - g.PadTop, (long)g.DilationW * (g.KW - 1) - g.PadLeft, (long)g.DilationH * (g.KH - 1) - g.PadBottom, (long)g.DilationW * (g.KW - 1) - g.PadRight,
         g.H, g.W);
 
     /// <summary>dx = conv(dy, W') (overwritten): Note [Input gradient as a convolution].</summary>

@@ -6,11 +6,11 @@ namespace Autograd;
 // With column stride 1 a forward column panel (Note [Implicit im2col]) is, for each column-matrix row
 // kk = (c, i, j), a run of consecutive output positions: one input-row segment per output row. Solving
 // for the padding on every run (Im2ColTable.Segment: a clamp, two fills, a copy) costs about as much
-// as the copy itself: there are K·OH runs per image (32 K for 64 channels of 56×56) and the pack was
-// ~12 % of the forward's time. So the image-group is first copied into zero-padded Hp×Wp planes (the
+// as the copy itself: there are K·OH runs per image (32 K for 64 channels of 56×56), and the pack was
+// a large share of the forward's time. So the image-group is first copied into zero-padded Hp×Wp planes (the
 // border cleared once per chunk, each image rewrites the interior; no copy at all without padding),
-// after which every run is a plain copy from xp[c, oy·sH + i·dH, ox + j·dW]: the pack takes half as
-// long. The input gradient taken as a convolution (Note [Input gradient as a convolution]) packs the
+// after which every run is a plain copy from xp[c, oy·sH + i·dH, ox + j·dW], and the pack takes about
+// half as long (docs/speed.md, Measurements behind the code). The input gradient taken as a convolution (Note [Input gradient as a convolution]) packs the
 // same way. Column-strided convolutions keep the phase split (Note [Strided im2col]).
 
 /// <summary>The zero-padded plane stack of one image-group and the offset of every column-matrix row in it.</summary>
@@ -22,7 +22,7 @@ internal sealed class PaddedIm2Col
     public readonly long[] Offset;        // per kk = (c, i, j): c·Hp·Wp + i·dH·Wp + j·dW
 
     /// <summary>Whether the forward of <paramref name="g"/> packs through padded planes (column stride 1).</summary>
-    public static bool Suits(in ConvGeometry g) => !g.Pointwise && g.SW == 1 && Footprint(g) <= Array.MaxLength;
+    public static bool Suits(in ConvGeometry g) => !g.Pointwise && g.StrideW == 1 && Footprint(g) <= Array.MaxLength;
 
     /// <summary>
     /// Elements of the padded planes of one image-group (at least one plane, so that zero channels
@@ -37,12 +37,12 @@ internal sealed class PaddedIm2Col
         Hp = (int)g.PaddedH;   // int: Note [Bounded convolution] bounds the padded planes
         Wp = (int)g.PaddedW;
         Length = g.Cg * Hp * Wp;
-        RowStep = (long)g.SH * Wp;
+        RowStep = (long)g.StrideH * Wp;
         Offset = new long[g.K];
         for (int c = 0, kk = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, kk++)
-                    Offset[kk] = (long)c * Hp * Wp + (long)i * g.DH * Wp + (long)j * g.DW;
+                    Offset[kk] = (long)c * Hp * Wp + (long)i * g.DilationH * Wp + (long)j * g.DilationW;
     }
 
     /// <summary>False when there is no padding: the image-group itself is the plane stack.</summary>

@@ -6,11 +6,12 @@ namespace Autograd.Kernels;
 
 // Note [SIMD width ladder]
 // Hot kernels are written once against ISimd<TV, T> and instantiated with the widest vector the
-// hardware accelerates: Vector512 (AVX-512), else Vector256 (AVX2; also what runs with
-// DOTNET_EnableAVX512F=0), else Vector128 (SSE/NEON; correct everywhere). The interface passes the raw
-// vector type as TV, so the JIT specialises each instantiation (TV is a struct) and the locals of the
-// kernel are plain vector registers; the static abstract members inline away. Choose with
-// Simd.Dispatch, which is the single place the width is decided.
+// hardware accelerates: Vector512 (AVX-512), else Vector256 (AVX2; also what runs with AVX-512 switched
+// off, Note [Disabling AVX-512]), else Vector128 (SSE/NEON; correct everywhere). The interface passes the
+// raw vector type as TV, so the JIT specialises each instantiation (TV is a struct) and the locals of the
+// kernel are plain vector registers; the static abstract members inline away. The width is decided once,
+// in Simd.Best; each kernel entry point (Gemm, DotGemm, DirectConv) switches on it to pick its
+// instantiation.
 
 /// <summary>The vector operations a kernel needs, over vector type <typeparamref name="TV"/> of <typeparamref name="T"/>.</summary>
 internal interface ISimd<TV, T> where TV : struct where T : unmanaged

@@ -32,8 +32,8 @@ internal readonly struct MulVec<T> : IVectorOp<T> where T : unmanaged, IFloating
 
 /// <summary>
 /// Elementwise loops over short contiguous spans. TensorPrimitives is the first choice for long
-/// spans, but its per-call overhead dominates on rows of a few dozen elements (a 56-wide conv row:
-/// 0.8 ns/element against 0.2 here), which is what im2col, col2im and the pooling rows feed.
+/// spans, but its per-call overhead dominates on rows of a few dozen elements (a 56-wide conv row: several
+/// times slower than these loops; docs/speed.md), which is what im2col, col2im and the pooling rows feed.
 /// </summary>
 internal static class SpanMath
 {

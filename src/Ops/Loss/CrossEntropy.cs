@@ -11,8 +11,14 @@ namespace Autograd;
 //     t' = t · (1 − ε) + ε / C;  per[n, s] = −Σ_c w[c] · t'[n, c, s] · lp[n, c, s];
 //     None → per; Sum → Σ per; Mean → Σ per / (numel / C)  (not divided by the weights, as PyTorch).
 // The composite branches are recorded ops, so every input that requires grad (x; a probability target) gets
-// its gradient and double backward. ε outside [0, 1]: ε > 1 throws PyTorch's message; ε < 0 is treated as 0
-// (PyTorch only tests ε > 0 and silently ignores a negative one; Note [Negative label smoothing]).
+// its gradient and double backward. ε outside [0, 1]: Note [Negative label smoothing].
+//
+// Note [Negative label smoothing]
+// PyTorch rejects only label_smoothing > 1 ("label_smoothing must be between 0.0 and 1.0") and smooths only
+// when ε > 0, so a negative ε silently means no smoothing. We do the same, so code ported from PyTorch
+// behaves as it did there: ε > 1 throws PyTorch's message, ε < 0 is treated as 0 (NaN, which PyTorch would also treat as 0, is
+// rejected with ε > 1: it is never meant), in F.CrossEntropy
+// and in CrossEntropyLoss (which checks at construction rather than at the first forward).
 public static partial class F
 {
     /// <summary>

@@ -11,7 +11,7 @@ internal struct AvgFold<T> : IWindowFold<T, AvgFold<T>> where T : unmanaged, IFl
 
     public static AvgFold<T> Create(PoolGeometry geo)
     {
-        var block = new ColumnBlock(geo.Cols, divisors: geo.DivisorOverride is null, geo.IncludePad);
+        var block = new ColumnBlock(geo.Cols, divisors: geo.DivisorOverride is null, geo.CountIncludePad);
         return new AvgFold<T>
         {
             Block = block,

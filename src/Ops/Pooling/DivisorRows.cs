@@ -40,7 +40,7 @@ internal sealed class DivisorRows<T> where T : unmanaged, INumberBase<T>
         int n = _block.Length;
         if (_geo.DivisorOverride is not null) return _rows[0].AsSpan(0, n);
         // An adaptive window's factor is its real row count, known already (PoolAxis.DivisorCount would divide again).
-        int rc = _geo.Rows.IsAdaptive ? row.Count : _geo.Rows.DivisorCount(row.Oh, _geo.IncludePad);
+        int rc = _geo.Rows.IsAdaptive ? row.Count : _geo.Rows.DivisorCount(row.Oh, _geo.CountIncludePad);
         var key = (_block.Index, rc);
         for (int s = 0; s < Slots; s++)
             if (_keys[s] == key) return _rows[s].AsSpan(0, n);

@@ -21,9 +21,13 @@ namespace Autograd;
 // is padding. Both layouts of Note [Compact pool axes] visit the taps in this order.
 // Note [Window of padding only]
 // A dilated window can hold only padding (e.g. H = 2, k = 2, d = 3, p = 1: the window reads rows −1
-// and 2). PyTorch outputs −∞ there and its index points outside the plane (libtorch 1.13 then writes
-// out of bounds in backward). We output −∞ with index −1, and the gradient goes nowhere; max_unpool2d
-// rejects −1 as an invalid index, as PyTorch rejects any index outside the output.
+// and 2). PyTorch outputs −∞ there, and libtorch's CPU kernel, with no input cell to pick, records an
+// index outside the plane: 1.13 records −1, 2.10 the window's first clipped position (6 in a 2×2 plane
+// for that example). Its backward then scatters the gradient through that index, into another plane's
+// gradient or past the buffer, corrupting the heap (1.13's process died later, somewhere else). Such a
+// configuration is valid, so we handle it: −∞ with index −1, and the gradient goes nowhere; max_unpool2d
+// rejects −1 as an invalid index, as PyTorch rejects any index outside the output. It is tested on our
+// side alone: the oracle's MaxPoolGuard keeps it from libtorch (src/Oracle/MaxPoolGuard.cs).
 
 /// <summary>The max-pool fold: values and their first-maximum tap (Note [Max pooling order]).</summary>
 internal struct MaxFold<T> : IWindowFold<T, MaxFold<T>> where T : unmanaged, IFloatingPointIeee754<T>

@@ -24,7 +24,7 @@ internal sealed class PoolGeometry
     public PoolAxis Cols { get; }
 
     /// <summary>avg_pool2d's count_include_pad (PyTorch default true).</summary>
-    public bool IncludePad { get; init; } = true;
+    public bool CountIncludePad { get; init; } = true;
 
     /// <summary>avg_pool2d's divisor_override.</summary>
     public int? DivisorOverride { get; init; }
@@ -102,7 +102,7 @@ internal sealed class PoolGeometry
         return new PoolGeometry(batched, n, c, h, w,
             PoolAxis.Fixed(h, (int)oh, kernel.H, s.H, padding.H, dilation.H),
             PoolAxis.Fixed(w, (int)ow, kernel.W, s.W, padding.W, dilation.W))
-        { IncludePad = includePad, DivisorOverride = divisorOverride };
+        { CountIncludePad = includePad, DivisorOverride = divisorOverride };
     }
 
     /// <summary>

@@ -124,7 +124,7 @@ internal static class WindowWalk
         int chunks = Chunks(geo);
         Kernels.Parallelism.For(chunks, geo.Work, c =>
         {
-            var block = new ColumnBlock(geo.Cols, divisors: geo.DivisorOverride is null, geo.IncludePad);
+            var block = new ColumnBlock(geo.Cols, divisors: geo.DivisorOverride is null, geo.CountIncludePad);
             var row = new ColumnBuffer<T>(geo.Cols, block, geo.W, T.Zero);
             var divisors = new DivisorRows<T>(geo, block);
             var g = new T[block.Capacity];

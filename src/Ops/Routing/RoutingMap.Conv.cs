@@ -31,11 +31,11 @@ public sealed partial class RoutingMap
                         for (int c = 0; c < g.Cg; c++)
                             for (int kh = 0; kh < g.KH; kh++)
                             {
-                                long ih = (long)oh * g.SH - g.PadTop + (long)kh * g.DH;
+                                long ih = (long)oh * g.StrideH - g.PadTop + (long)kh * g.DilationH;
                                 if (ih < 0 || ih >= g.H) continue;
                                 for (int kw = 0; kw < g.KW; kw++)
                                 {
-                                    long iw = (long)ow * g.SW - g.PadLeft + (long)kw * g.DW;
+                                    long iw = (long)ow * g.StrideW - g.PadLeft + (long)kw * g.DilationW;
                                     if (iw < 0 || iw >= g.W) continue;
                                     int cell = (int)(((long)(n * g.C + firstChannel + c) * g.H + ih) * g.W + iw);
                                     routes.Add(new Route(cell, output, w[((o * g.Cg + c) * g.KH + kh) * g.KW + kw]));

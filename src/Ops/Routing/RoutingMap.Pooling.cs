@@ -117,7 +117,7 @@ public sealed partial class RoutingMap
                 for (int ow = 0; ow < geo.OW; ow++)
                 {
                     var (c0, cn) = geo.Cols.Window(ow);
-                    long divisor = geo.DivisorOverride ?? (long)geo.Rows.DivisorCount(oh, geo.IncludePad) * geo.Cols.DivisorCount(ow, geo.IncludePad);
+                    long divisor = geo.DivisorOverride ?? (long)geo.Rows.DivisorCount(oh, geo.CountIncludePad) * geo.Cols.DivisorCount(ow, geo.CountIncludePad);
                     int output = (p * geo.OH + oh) * geo.OW + ow, plane = p, rowStart = r0, colStart = c0, rows = rn, cols = cn;
                     yield return (output, Cells(geo, plane, rowStart, rows, colStart, cols), divisor);
                 }

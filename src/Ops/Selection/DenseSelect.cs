@@ -6,7 +6,7 @@ namespace Autograd;
 
 // where's common case: a condition of the result's size, each operand of that size or one element (a number).
 // The select is a bit blend, branch-free: a condition from a comparison is close to random, and a branch per
-// element mispredicts half the time (it cost 8.6 ms on an 8x64x56x56 float32 against libtorch's 3.5 ms). The
+// element mispredicts half the time (more than twice libtorch's time; docs/speed.md, Measurements behind the code). The
 // condition bytes are compared with 0 and sign-extended to the element's width (0 or all ones), then each lane
 // is taken from a or b whole, so NaN or ±∞ on the side not taken never leaks in. Blocks of 16K elements run on
 // the pool's threads; each writes only its own range, so the result does not depend on the thread count.

@@ -12,7 +12,7 @@ namespace Autograd.Tests.Elementwise2;
 [Collection(OracleCollection.Name)]
 public class ElementwiseOpsHvpOracleTests
 {
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         static Case C(string op, string config, params Input[] inputs) => new(op, config, [config], inputs);
         static Input N(params int[] s) => new(s);
@@ -36,7 +36,7 @@ public class ElementwiseOpsHvpOracleTests
         yield return (C("LeakyRelu", "slope 0.2 times x", N(2, 4)), (e, x) => e.Mul(e.LeakyRelu(x[0], 0.2), x[0]));
         yield return (C("Elu", "alpha 0.5 of product", N(4), N(4)), (e, x) => e.Elu(e.Mul(x[0], x[1]), 0.5));
         yield return (C("Hardtanh", "min -0.5 max 2 times x", N(3, 4)), (e, x) => e.Mul(e.Hardtanh(e.Mul(x[0], 2.0), -0.5, 2), x[0]));
-        foreach (var (name, op) in new (string, Func<IEngine, EngineTensor, EngineTensor, EngineTensor>)[] { ("Maximum", (e, a, b) => e.Maximum(a, b)), ("Minimum", (e, a, b) => e.Minimum(a, b)) })
+        foreach (var (name, op) in new (string, Func<IOracleBackend, OracleTensor, OracleTensor, OracleTensor>)[] { ("Maximum", (e, a, b) => e.Maximum(a, b)), ("Minimum", (e, a, b) => e.Minimum(a, b)) })
         {
             yield return (C(name, "plain", N(2, 3), N(2, 3)), (e, x) => op(e, x[0], x[1]));
             yield return (C(name, "broadcast, squares", N(2, 3), N(3)), (e, x) => op(e, e.Mul(x[0], x[0]), e.Mul(x[1], x[1])));

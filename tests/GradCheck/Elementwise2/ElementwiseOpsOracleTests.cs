@@ -15,7 +15,7 @@ public class ElementwiseOpsOracleTests
 
     // Positive: inside the domain of rsqrt (and away from reciprocal's pole); Ties: integers −2..2, so x = 0,
     // x = −1 (log1p's pole) and the kinks of sign, hardtanh, leaky_relu and elu are hit exactly.
-    internal static readonly (string Op, Data[] Kinds, Func<IEngine, EngineTensor, EngineTensor> F)[] Unary =
+    internal static readonly (string Op, Data[] Kinds, Func<IOracleBackend, OracleTensor, OracleTensor> F)[] Unary =
     [
         ("Sin", [Data.Normal, Data.Special, Data.Ties], (e, x) => e.Sin(x)),
         ("Cos", [Data.Normal, Data.Special, Data.Ties], (e, x) => e.Cos(x)),
@@ -63,7 +63,7 @@ public class ElementwiseOpsOracleTests
         from kind in op.Kinds
         from shape in ShapesFor(op.Op, kind)
         select (new Case(op.Op, $"{S(shape)} {kind}", [Tag(kind)], [new Input(shape, kind)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op.F(e, x[0]))));
 
     /// <summary>NaN and ±∞ arriving as the upstream gradient: products and selects in the rules must match PyTorch's.</summary>
     [Theory]
@@ -73,7 +73,7 @@ public class ElementwiseOpsOracleTests
         from op in Unary
         from kind in new[] { Data.Normal, Data.Ties }
         select (new Case(op.Op, $"[4,8] {kind}, upstream ±inf/NaN", ["±inf/NaN upstream gradient"], [new Input([4, 8], kind)]) { Upstream = Data.Special },
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op.F(e, x[0]))));
 
     /// <summary>Large and tiny magnitudes: erf's tails and series/fraction switch, log1p/expm1 near 0, softplus's overflow guard.</summary>
     [Theory]
@@ -84,15 +84,15 @@ public class ElementwiseOpsOracleTests
         from op in Unary
         where op.Op is not ("Rsqrt" or "Round" or "Sign")
         select (new Case(op.Op, $"[40] normal × {scale}", ["scaled inputs"], [new Input([40])]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, e.Mul(x[0], scale)))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op.F(e, e.Mul(x[0], scale)))));
 
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
     public void ActivationOptionsMatchLibtorch(DType dtype)
     {
-        var items = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
-        void Add(string op, string config, string tag, Func<IEngine, EngineTensor, EngineTensor> f)
+        var items = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
+        void Add(string op, string config, string tag, Func<IOracleBackend, OracleTensor, OracleTensor> f)
         {
             foreach (var kind in new[] { Data.Normal, Data.Ties, Data.Special })
                 foreach (var shape in kind == Data.Special ? [[64]] : new[] { new[] { 11 }, [2, 5], [] })
@@ -122,8 +122,8 @@ public class ElementwiseOpsOracleTests
     [InlineData(DType.Float64)]
     public void MaximumMinimumMatchLibtorch(DType dtype)
     {
-        var items = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
-        foreach (var (name, op) in new (string, Func<IEngine, EngineTensor, EngineTensor, EngineTensor>)[] { ("Maximum", (e, a, b) => e.Maximum(a, b)), ("Minimum", (e, a, b) => e.Minimum(a, b)) })
+        var items = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
+        foreach (var (name, op) in new (string, Func<IOracleBackend, OracleTensor, OracleTensor, OracleTensor>)[] { ("Maximum", (e, a, b) => e.Maximum(a, b)), ("Minimum", (e, a, b) => e.Minimum(a, b)) })
             foreach (var (a, b) in BroadcastShapes)
                 foreach (var kind in new[] { Data.Normal, Data.Ties, Data.Special })
                     foreach (var (ga, gb) in new[] { (true, true), (true, false), (false, true) })
@@ -144,7 +144,7 @@ public class ElementwiseOpsOracleTests
     [InlineData(DType.Float64)]
     public void InvalidConfigurationsAreRejectedByBoth(DType dtype)
     {
-        var configs = new (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[]
+        var configs = new (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[]
         {
             ("Gelu", "approximate 'foo'", [new Input([4])], (e, x) => e.Gelu(x[0], "foo")),
             ("Gelu", "approximate 'Tanh' (case-sensitive)", [new Input([4])], (e, x) => e.Gelu(x[0], "Tanh")),
@@ -160,7 +160,7 @@ public class ElementwiseOpsOracleTests
     public void GeluRejectsAnUnknownApproximationWithPyTorchsMessage()
     {
         const string Phrase = "approximate argument must be either none or tanh";
-        using (var torch = new TorchSharpEngine())
+        using (var torch = new TorchSharpBackend())
             Assert.Contains(Phrase, Assert.Throws<TorchException>(() => torch.Gelu(torch.From([1, 2], [2], DType.Float64), "foo")).Message);
         var e = Assert.Throws<ArgumentException>(() => F.Gelu(Tensor.From([1.0, 2]), "foo"));
         Assert.Contains(Phrase, e.Message);
@@ -178,8 +178,8 @@ public class ElementwiseOpsOracleTests
         var g = new Random(2024);
         double[] erfX = [.. Enumerable.Range(0, 20000).Select(i => i % 4 == 0 ? Math.Pow(10, -12 + 12 * g.NextDouble()) * (g.Next(2) * 2 - 1) : (g.NextDouble() * 2 - 1) * 6.5)];
         double[] smallX = [.. Enumerable.Range(0, 20000).Select(i => Math.Pow(10, -15 + 16 * g.NextDouble()) * (g.Next(2) * 2 - 1) * (i % 2 == 0 ? 1 : 0.9))];
-        using var torch = new TorchSharpEngine();
-        foreach (var (name, x, ours, theirs) in new (string, double[], Func<Tensor, Tensor>, Func<EngineTensor, EngineTensor>)[]
+        using var torch = new TorchSharpBackend();
+        foreach (var (name, x, ours, theirs) in new (string, double[], Func<Tensor, Tensor>, Func<OracleTensor, OracleTensor>)[]
                  { ("erf", erfX, F.Erf, torch.Erf), ("log1p", smallX, F.Log1p, torch.Log1p), ("expm1", smallX, F.Expm1, torch.Expm1) })
         {
             var o = ours(Tensor.From(x)).ToDoubleArray();

@@ -37,7 +37,7 @@ public class ConvHvpOracleTests
             return new Case("Conv2d", config, tags, [.. inputs]);
         }
 
-        public EngineTensor Run(IEngine e, EngineTensor[] x)
+        public OracleTensor Run(IOracleBackend e, OracleTensor[] x)
         {
             var y = e.Conv2d(x[0], x[1], Bias ? x[2] : null, Stride, Padding, Dilation, Groups);
             return Square ? e.Mul(y, y) : y;
@@ -65,7 +65,7 @@ public class ConvHvpOracleTests
         return new Conv(1 + r.Next(2), c, h, w, outC, kh, kw, stride, padding, dilation, groups, r.Next(10) < 7, r.Next(4) == 0, r.Next(5) != 0, r.Next(2) == 0);
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items(DType dtype)
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items(DType dtype)
     {
         var r = Sweep.Random(20261202);
         foreach (var c in Enumerable.Range(0, Sweep.Count(32)).Select(_ => RandomValid(r)))

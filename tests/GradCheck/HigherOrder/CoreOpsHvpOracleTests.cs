@@ -7,7 +7,7 @@ namespace Autograd.Tests.HigherOrder;
 [Collection(OracleCollection.Name)]
 public class CoreOpsHvpOracleTests
 {
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         static Case C(string op, string config, params int[][] shapes) => new(op, config, [config], shapes.Select(s => new Input(s)).ToArray());
         yield return (C("Add", "broadcast", [2, 3], [3]), (e, x) => e.Mul(e.Add(x[0], x[1]), e.Add(x[0], x[1])));

@@ -12,7 +12,7 @@ public class LinalgLossHvpOracleTests
 {
     private static string S(int[] s) => $"[{string.Join(",", s)}]";
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         (int[] A, int[] B, string Tag)[] matmul =
         [
@@ -64,7 +64,7 @@ public class LinalgLossHvpOracleTests
     [InlineData(DType.Float64)]
     public void CrossEntropyHessianVectorProductsAgreeWithLibtorch(DType dtype)
     {
-        var items = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var items = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
             int[] target = [2, 0, 4, 1], ignored = [2, -100, 4, -100];

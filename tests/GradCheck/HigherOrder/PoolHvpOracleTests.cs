@@ -15,9 +15,9 @@ public class PoolHvpOracleTests
 {
     private static string Shape(int[] s) => $"x[{string.Join(",", s)}]";
 
-    private static EngineTensor Squared(IEngine e, EngineTensor y, bool square) => square ? e.Mul(y, y) : y;
+    private static OracleTensor Squared(IOracleBackend e, OracleTensor y, bool square) => square ? e.Mul(y, y) : y;
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> MaxAndAvg()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> MaxAndAvg()
     {
         var r = Sweep.Random(1313);
         for (int n = 0, made = 0; made < 36; n++)
@@ -40,7 +40,7 @@ public class PoolHvpOracleTests
         }
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Adaptive()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Adaptive()
     {
         (int[] Shape, Pair Out)[] grid =
         [
@@ -59,7 +59,7 @@ public class PoolHvpOracleTests
         }
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Unpool()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Unpool()
     {
         var r = Sweep.Random(1717);
         for (int i = 0; i < 10; i++)

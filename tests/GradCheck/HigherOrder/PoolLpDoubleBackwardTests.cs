@@ -35,7 +35,7 @@ public class PoolLpHvpOracleTests
 {
     private static string Shape(int[] s) => $"x[{string.Join(",", s)}]";
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Lp()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Lp()
     {
         (int[] Shape, double P, Pair K, Pair? S, bool Ceil)[] grid =
         [

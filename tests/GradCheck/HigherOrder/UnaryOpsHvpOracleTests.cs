@@ -11,7 +11,7 @@ namespace Autograd.Tests.HigherOrder;
 [Collection(OracleCollection.Name)]
 public class UnaryOpsHvpOracleTests
 {
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         static Case C(string op, string config, params Input[] inputs) => new(op, config, [config], inputs);
         static Input N(params int[] s) => new(s);

@@ -5,7 +5,7 @@ using Autograd.Tests.Oracle;
 namespace Autograd.Tests.InPlace;
 
 /// <summary>
-/// Runs an in-place sequence, written once over <see cref="IEngine"/> and <see cref="EngineInPlace"/>,
+/// Runs an in-place sequence, written once over <see cref="IOracleBackend"/> and <see cref="EngineInPlace"/>,
 /// on libtorch 2.10 and on ours with the same inputs, then backward with the same upstream gradient.
 /// Valid sequences must agree on the output, on every input's final values (a no-grad write may change
 /// a leaf) and on every input's gradient (present or not, then values, under <see cref="Tolerance"/>).
@@ -17,14 +17,14 @@ internal static class InPlaceCrossCheck
     private sealed record Outcome(double[]? Output, bool OutputRequiresGrad, double[][] InputValues, double[]?[] Grads, string? Error, string? Phase);
 
     /// <summary>Null when both engines agree, else what differs.</summary>
-    public static string? Compare(string name, DType dtype, Operand[] inputs, Func<IEngine, EngineTensor[], EngineTensor> seq, int seed, string? errorPhrase = null)
+    public static string? Compare(string name, DType dtype, Operand[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> seq, int seed, string? errorPhrase = null)
     {
         OracleFixture.RequireOracle();
         string where = $"{name} ({(dtype == DType.Float32 ? "float32" : "float64")}, seed {seed})";
         var data = inputs.Select((o, i) => InPlaceMembers.Draw(o, seed, i)).ToArray();
         Outcome theirs, ours;
-        using (var torch = new TorchSharpEngine()) theirs = Run(torch, inputs, data, dtype, seq, seed);
-        ours = Run(AutogradEngine.Instance, inputs, data, dtype, seq, seed);
+        using (var torch = new TorchSharpBackend()) theirs = Run(torch, inputs, data, dtype, seq, seed);
+        ours = Run(AutogradBackend.Instance, inputs, data, dtype, seq, seed);
 
         if (errorPhrase is not null)
         {
@@ -60,10 +60,10 @@ internal static class InPlaceCrossCheck
         if (list.Count > 0) Assert.Fail($"{list.Count} of {count} in-place sequences disagree with libtorch:\n" + string.Join("\n", list));
     }
 
-    private static Outcome Run(IEngine e, Operand[] inputs, double[][] data, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> seq, int seed)
+    private static Outcome Run(IOracleBackend e, Operand[] inputs, double[][] data, DType dtype, Func<IOracleBackend, OracleTensor[], OracleTensor> seq, int seed)
     {
         var x = inputs.Select((o, i) => e.From(data[i], o.Shape, o.Type ?? dtype, o.RequiresGrad)).ToArray();
-        EngineTensor output;
+        OracleTensor output;
         try { output = seq(e, x); }
         catch (Exception ex) when (ex is TorchException or InvalidOperationException or ArgumentException)
         {

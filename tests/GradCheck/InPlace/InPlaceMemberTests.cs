@@ -10,7 +10,7 @@ namespace Autograd.Tests.InPlace;
 /// </summary>
 public class InPlaceMemberTests
 {
-    private static readonly AutogradEngine Ours = AutogradEngine.Instance;
+    private static readonly AutogradBackend Ours = AutogradBackend.Instance;
 
     public static TheoryData<string, DType> NamesAndTypes()
     {
@@ -58,11 +58,11 @@ public class InPlaceMemberTests
     public void InPlaceSequencePassesGradCheck(string name)
     {
         var m = InPlaceMembers.Get(name);
-        var inputs = InPlaceMembers.Inputs(Ours, m, DType.Float64, seed: 2).Select(AutogradEngine.Unwrap).ToArray();
+        var inputs = InPlaceMembers.Inputs(Ours, m, DType.Float64, seed: 2).Select(AutogradBackend.Unwrap).ToArray();
         Assert.True(GradCheck.Check(t =>
         {
             var a = t[0] * 1.0;
-            m.InPlace(AutogradEngine.Wrap(a), t[1..].Select(AutogradEngine.Wrap).ToArray());
+            m.InPlace(AutogradBackend.Wrap(a), t[1..].Select(AutogradBackend.Wrap).ToArray());
             return a;
         }, inputs));
     }
@@ -75,9 +75,9 @@ public class InPlaceMemberTests
     {
         var m = InPlaceMembers.Get(name);
         var x = InPlaceMembers.Inputs(Ours, m, DType.Float32, seed: 3);
-        var a = AutogradEngine.Unwrap(x[0]) * 1f;
+        var a = AutogradBackend.Unwrap(x[0]) * 1f;
         Assert.Equal(0, a.Version);
-        m.InPlace(AutogradEngine.Wrap(a), x[1..]);
+        m.InPlace(AutogradBackend.Wrap(a), x[1..]);
         Assert.Equal(m.Node, a.GradFn!.Name);
         Assert.Equal(1, a.Version);
         var first = a.GradFn;
@@ -99,7 +99,7 @@ public class InPlaceMemberTests
         var before = x[0].Values();
         var e = Assert.Throws<InvalidOperationException>(() => m.InPlace(x[0], x[1..]));
         Assert.Contains("a leaf Variable that requires grad is being used in an in-place operation.", e.Message);
-        Assert.Equal(0, AutogradEngine.Unwrap(x[0]).Version);
+        Assert.Equal(0, AutogradBackend.Unwrap(x[0]).Version);
         Assert.Equal(before, x[0].Values());
 
         // Through a view of the leaf (of the same shape, so the operands still fit): PyTorch's
@@ -107,7 +107,7 @@ public class InPlaceMemberTests
         var v = Ours.View(x[0], InPlaceMembers.SelfShape);
         var ev = Assert.Throws<InvalidOperationException>(() => m.InPlace(v, x[1..]));
         Assert.Contains("a view of a leaf Variable that requires grad is being used in an in-place operation.", ev.Message);
-        Assert.Equal(0, AutogradEngine.Unwrap(x[0]).Version);
+        Assert.Equal(0, AutogradBackend.Unwrap(x[0]).Version);
     }
 
     // PyTorch: under torch.no_grad() the same write on a leaf is allowed (that is how optimizers update
@@ -124,7 +124,7 @@ public class InPlaceMemberTests
             expected = m.OutOfPlace(Ours, x[0], x[1..]).Values();
             m.InPlace(x[0], x[1..]);
         }
-        var leaf = AutogradEngine.Unwrap(x[0]);
+        var leaf = AutogradBackend.Unwrap(x[0]);
         Assert.Equal(expected, leaf.ToDoubleArray());
         Assert.Equal(1, leaf.Version);
         Assert.True(leaf.IsLeaf);

@@ -16,8 +16,8 @@ internal sealed record Member(
     string Node,
     Data SelfKind,
     Operand[] Others,
-    Func<EngineTensor, EngineTensor[], EngineTensor> InPlace,
-    Func<IEngine, EngineTensor, EngineTensor[], EngineTensor> OutOfPlace)
+    Func<OracleTensor, OracleTensor[], OracleTensor> InPlace,
+    Func<IOracleBackend, OracleTensor, OracleTensor[], OracleTensor> OutOfPlace)
 {
     public override string ToString() => Name;
 }
@@ -87,7 +87,7 @@ internal static class InPlaceMembers
     public static double[] Draw(Operand o, int seed, int index) => CrossCheck.Draw(o.Shape, o.Kind, seed * 7919 + index);
 
     /// <summary>The case's inputs on <paramref name="e"/>: the tensor written in place first (a leaf; the test makes a non-leaf of it), then the others.</summary>
-    public static EngineTensor[] Inputs(IEngine e, Member m, DType dtype, int seed)
+    public static OracleTensor[] Inputs(IOracleBackend e, Member m, DType dtype, int seed)
     {
         var ops = m.Others.Prepend(new Operand(SelfShape, m.SelfKind)).ToArray();
         return ops.Select((o, i) => e.From(Draw(o, seed, i), o.Shape, o.Type ?? dtype, o.RequiresGrad)).ToArray();

@@ -22,7 +22,7 @@ public class InPlaceOracleTests
     private static Operand Plain(params int[] shape) => new(shape, RequiresGrad: false);
 
     /// <summary>a = x * 1, then an in-place op of a with a itself as the other operand.</summary>
-    private static EngineTensor SelfWrite(EngineTensor x, Func<EngineTensor, EngineTensor> write) => write(x * 1.0);
+    private static OracleTensor SelfWrite(OracleTensor x, Func<OracleTensor, OracleTensor> write) => write(x * 1.0);
 
     // PyTorch: each member on a non-leaf (a = x * 1; a.op_(...)), output and every gradient.
     [Theory]
@@ -37,7 +37,7 @@ public class InPlaceOracleTests
         InPlaceCrossCheck.AssertAll(failures, n);
     }
 
-    private static readonly (string Name, Operand[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> Seq)[] Sequences =
+    private static readonly (string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq)[] Sequences =
     [
         ("mul_, add_(alpha), tanh_ in a row", [In(3, 4), In(3, 4), In(4)], (e, x) => (x[0] * 1.0).Mul_(x[1]).Add_(x[2], 0.5).Tanh_()),
         ("sigmoid_, then read by mul", [In(3, 4), In(3, 4)], (e, x) => (x[0] * 1.0).Sigmoid_() * x[1]),
@@ -192,7 +192,7 @@ public class InPlaceOracleTests
     {
         var other = dtype == DType.Float32 ? DType.Float64 : DType.Float32;
         Operand self = In(3, 4), o = new([3, 4], Type: other), p = new([3, 4], Data.Positive, Type: other), row = new([4], Type: other);
-        (string, Operand[], Func<IEngine, EngineTensor[], EngineTensor>)[] cases =
+        (string, Operand[], Func<IOracleBackend, OracleTensor[], OracleTensor>)[] cases =
         [
             ("mul_ by the other dtype", [self, o], (e, x) => (x[0] * 1.0).Mul_(x[1])),
             ("add_(alpha) of the other dtype", [self, row], (e, x) => (x[0] * 1.0).Add_(x[1], -1.5)),
@@ -205,7 +205,7 @@ public class InPlaceOracleTests
         InPlaceCrossCheck.AssertAll(failures, n);
     }
 
-    private static readonly (string Name, Operand[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> Seq, string Phrase)[] Refusals =
+    private static readonly (string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq, string Phrase)[] Refusals =
     [
         // SavedVariable's version check (test_autograd.py test_inplace_*_error, test_version_counter).
         ("sigmoid, then mul_ its output", [In(3), In(3)], (e, x) => e.Sigmoid(x[0]).Mul_(x[1]), Stale),
@@ -249,19 +249,19 @@ public class InPlaceOracleTests
         ("no-grad view of a non-leaf, written", [In(3)], (e, x) =>
         {
             var a = x[0] * 1.0;
-            EngineTensor v;
+            OracleTensor v;
             using (e.NoGrad()) v = e.View(a, [3]);
             return v.Add_(1.0);
         }, NoGradView),
         ("no-grad view of a leaf, written", [In(3)], (e, x) =>
         {
-            EngineTensor v;
+            OracleTensor v;
             using (e.NoGrad()) v = e.View(x[0], [3]);
             return v.Add_(1.0);
         }, NoGradView),
         ("no-grad view of a plain tensor, written from y", [Plain(3), In(3)], (e, x) =>
         {
-            EngineTensor v;
+            OracleTensor v;
             using (e.NoGrad()) v = e.View(x[0], [3]);
             return v.Add_(x[1]);
         }, NoGradView),
@@ -292,7 +292,7 @@ public class InPlaceOracleTests
     [InlineData(DType.Float64)]
     public void AWriteAfterAnOutputSavingInPlaceOpIsRefusedByBothEngines(DType dtype)
     {
-        (string Name, Func<EngineTensor, EngineTensor> InPlace, string Node)[] ops =
+        (string Name, Func<OracleTensor, OracleTensor> InPlace, string Node)[] ops =
         [
             ("exp_", a => a.Exp_(), "ExpBackward0"), ("sigmoid_", a => a.Sigmoid_(), "SigmoidBackward0"),
             ("tanh_", a => a.Tanh_(), "TanhBackward0"), ("sqrt_", a => a.Sqrt_(), "SqrtBackward0"), ("relu_", a => a.Relu_(), "ReluBackward0"),
@@ -301,14 +301,14 @@ public class InPlaceOracleTests
         foreach (var (name, inPlace, node) in ops)
         {
             var data = CrossCheck.Draw([3, 4], Data.Positive, 400 + n++);
-            using (var torch = new TorchSharpEngine())
+            using (var torch = new TorchSharpBackend())
             {
                 var x = torch.From(data, [3, 4], dtype, requiresGrad: true);
                 var a = inPlace(x * 1.0).Mul_(2.0);
                 var e = Assert.Throws<TorchException>(() => torch.Backward(torch.Sum(a)));
                 Assert.Contains("is at version 2; expected version 1 instead", e.Message);
             }
-            var ours = AutogradEngine.Instance;
+            var ours = AutogradBackend.Instance;
             var xo = ours.From(data, [3, 4], dtype, requiresGrad: true);
             var ao = inPlace(xo * 1.0).Mul_(2.0);
             var oe = Assert.Throws<InvalidOperationException>(() => ours.Backward(ours.Sum(ao)));

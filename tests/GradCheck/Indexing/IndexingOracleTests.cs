@@ -15,10 +15,10 @@ public class IndexingOracleTests
 {
     private static Case C(string op, string config, params int[][] shapes) => new(op, config, [config], shapes.Select(s => new Input(s)).ToArray());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Reads() =>
-        Expressions.Select(kv => (C("Index", kv.Key, kv.Value.Shape), (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.Index(x[0], kv.Value.Ix))));
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Reads() =>
+        Expressions.Select(kv => (C("Index", kv.Key, kv.Value.Shape), (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => e.Index(x[0], kv.Value.Ix))));
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Writes()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Writes()
     {
         foreach (var (name, (shape, ix, value)) in Assignments)
             yield return (C("SetIndex", name, shape, value), (e, x) => e.SetIndex(e.Mul(x[0], 1.0), ix, x[1]));
@@ -47,12 +47,12 @@ public class IndexingOracleTests
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
     public void HessianVectorProductsAgreeWithLibtorch(DType dtype) => CrossCheck.AllHvp(dtype,
-        Reads().Select(r => (r.Item1, (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => { var y = r.Item2(e, x); return e.Mul(y, y); })))
-            .Concat(Writes().Select(w => (w.Item1, (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => { var y = w.Item2(e, x); return e.Mul(e.Mul(y, y), e.Mul(x[0], 1.0)); })))));
+        Reads().Select(r => (r.Item1, (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => { var y = r.Item2(e, x); return e.Mul(y, y); })))
+            .Concat(Writes().Select(w => (w.Item1, (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => { var y = w.Item2(e, x); return e.Mul(e.Mul(y, y), e.Mul(x[0], 1.0)); })))));
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Errors()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Errors()
     {
-        (Case, Func<IEngine, EngineTensor[], EngineTensor>) Read(string name, int[] shape, TensorIndex[] ix) => (C("Index", name, shape), (e, x) => e.Index(x[0], ix));
+        (Case, Func<IOracleBackend, OracleTensor[], OracleTensor>) Read(string name, int[] shape, TensorIndex[] ix) => (C("Index", name, shape), (e, x) => e.Index(x[0], ix));
         yield return Read("index 5 out of bounds", [3, 2], [5]);
         yield return Read("index -4 out of bounds", [3, 2], [-4]);
         yield return Read("^4 out of bounds", [3, 2], [^4]);

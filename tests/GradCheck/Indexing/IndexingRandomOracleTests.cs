@@ -56,7 +56,7 @@ public class IndexingRandomOracleTests
         return (shape, [.. ix], $"[{string.Join(",", shape)}][{string.Join(", ", ix)}]");
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Reads(int seed)
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Reads(int seed)
     {
         var rng = new Random(seed);
         for (int i = 0; i < Expressions; i++)
@@ -66,7 +66,7 @@ public class IndexingRandomOracleTests
         }
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Writes(int seed)
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Writes(int seed)
     {
         var rng = new Random(seed);
         for (int i = 0; i < Expressions; i++)
@@ -80,7 +80,7 @@ public class IndexingRandomOracleTests
         }
     }
 
-    private static void AgreeAll(DType dtype, IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> items)
+    private static void AgreeAll(DType dtype, IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> items)
     {
         var failures = new List<string>();
         int n = 0;

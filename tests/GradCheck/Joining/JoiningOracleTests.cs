@@ -16,7 +16,7 @@ public class JoiningOracleTests
     private static Case C(string op, string config, string tag, params int[][] shapes) => new(op, config, [tag], shapes.Select(s => new Input(s)).ToArray());
 
     /// <summary>The pieces joined back along dim, piece k times k + 1 (a different gradient reaches each piece).</summary>
-    private static EngineTensor Joined(IEngine e, EngineTensor[] pieces, int dim, bool stack = false)
+    private static OracleTensor Joined(IOracleBackend e, OracleTensor[] pieces, int dim, bool stack = false)
     {
         var w = pieces.Select((p, k) => e.Mul(p, k + 1.0)).ToArray();
         return stack ? e.Stack(w, dim) : e.Cat(w, dim);
@@ -29,7 +29,7 @@ public class JoiningOracleTests
         return s;
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Cases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Cases()
     {
         int[][] bases = [[4], [3, 4], [2, 3, 4], [2, 3, 2, 3]];
         foreach (var b in bases)
@@ -94,10 +94,10 @@ public class JoiningOracleTests
     [InlineData(DType.Float64)]
     public void JoiningOpsMatchLibtorch(DType dtype) => CrossCheck.All(dtype, Cases());
 
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, Func<IEngine, EngineTensor[], EngineTensor> f, params int[][] shapes) => (op, why, shapes.Select(s => new Input(s)).ToArray(), f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, Func<IOracleBackend, OracleTensor[], OracleTensor> f, params int[][] shapes) => (op, why, shapes.Select(s => new Input(s)).ToArray(), f);
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Configs =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Configs =
     [
         E("Cat", "empty list", (e, x) => e.Cat([], 0), [2]),
         E("Cat", "ranks differ", (e, x) => e.Cat(x, 0), [2, 3], [3]),
@@ -159,9 +159,9 @@ public class JoiningOracleTests
         CrossCheck.AllAgree(dtype, Configs);
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> HvpItems()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> HvpItems()
     {
-        static EngineTensor Sq(IEngine e, EngineTensor t) => e.Mul(t, t);
+        static OracleTensor Sq(IOracleBackend e, OracleTensor t) => e.Mul(t, t);
         yield return (C("Cat", "squared first input, dim 1", "hvp", [2, 3], [2, 2]), (e, x) => e.Mul(e.Cat([Sq(e, x[0]), x[1]], 1), e.Cat([x[0], Sq(e, x[1])], 1)));
         yield return (C("Stack", "squared, dim -1", "hvp", [2, 3], [2, 3]), (e, x) => e.Mul(e.Stack([Sq(e, x[0]), x[1]], -1), e.Stack([x[1], x[0]], -1)));
         yield return (C("Split", "size 2 of 5, pieces multiplied", "hvp", [5, 2]), (e, x) => { var p = e.Split(x[0], 2); return e.Mul(e.Mul(p[0], p[1]), e.Sum(p[2])); });

@@ -7,7 +7,7 @@ namespace Autograd.Tests.Kernels;
 /// <summary>
 /// The speed paths of issue 14's ops against libtorch 2.10 (TorchSharp) on the same data: gather's direct one-pass
 /// kernel (no gradient to record, Note [Direct gather]), pad's plane-by-plane forward, repeat's direct tiling
-/// (Note [Direct tiling]) and float32 gelu's sign-folded kernel (Note [Gelu's sign fold]). Copies must match
+/// (Note [Direct tiling]) and float32 gelu's AVX-512 kernel (ErfF32.GeluKernel). Copies must match
 /// exactly; gelu within float32's rounding. Shapes include odd sizes (SIMD tails), broadcast-free leading dims,
 /// index tensors smaller than the input, float64 and int32 indices.
 /// </summary>

@@ -11,7 +11,7 @@ namespace Autograd.Tests.Layers;
 [Collection(OracleCollection.Name)]
 public class LayersHvpOracleTests
 {
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> ConvTranspose()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> ConvTranspose()
     {
         (int[] X, int[] W, bool Bias, Pair S, Pair P, Pair Op, Pair D, int G)[] grid =
         [
@@ -36,7 +36,7 @@ public class LayersHvpOracleTests
             }
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> InterpolateAndEmbedding()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> InterpolateAndEmbedding()
     {
         (string Mode, bool? Corners, Pair? Size, ScalePair? Scale)[] grid =
         [

@@ -24,7 +24,7 @@ public class LayersOracleTests
             return new Case("ConvTranspose2d", ToString(), tags, [.. inputs]);
         }
 
-        public EngineTensor Run(IEngine e, EngineTensor[] x)
+        public OracleTensor Run(IOracleBackend e, OracleTensor[] x)
             => e.ConvTranspose2d(x[0], x[1], Bias ? x[2] : null, Stride, Padding, OutputPadding, Groups, Dilation);
     }
 
@@ -63,7 +63,7 @@ public class LayersOracleTests
     {
         var r = Sweep.Random(15001);
         CrossCheck.All(dtype, Enumerable.Range(0, Sweep.Count(150)).Select(_ => RandomValid(r))
-            .Select(c => (c.ToCase(Tags(c)), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+            .Select(c => (c.ToCase(Tags(c)), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     /// <summary>Shapes wide enough for the fast conv paths (the input gradient as a convolution, HWC weight gradient).</summary>
@@ -79,7 +79,7 @@ public class LayersOracleTests
             new(1, 32, 9, 10, 32, 3, 3, 2, 1, 1, 1, 2, false, false, true),    // grouped, output padding
             new(2, 33, 6, 5, 34, 3, 2, 2, 0, 1, 1, 1, true, false, true),      // output padding > padding
         ];
-        CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+        CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     /// <summary>Empty batches, 1×1 inputs, a kernel larger than the output would be without padding.</summary>
@@ -96,7 +96,7 @@ public class LayersOracleTests
             new(1, 2, 2, 2, 2, 2, 2, 3, 0, 2, 1, 1, false, false, true),      // output padding 2 > padding 0: two zero rows
             new(1, 2, 4, 3, 2, 3, 3, 1, 0, 2, 3, 1, true, true, true),        // unbatched, output padding from dilation 3
         ];
-        CrossCheck.All(dtype, edge.Select(c => (c.ToCase([.. Tags(c), "edge shape"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+        CrossCheck.All(dtype, edge.Select(c => (c.ToCase([.. Tags(c), "edge shape"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     private static (string Why, ConvT Conv) Mutate(ConvT c, Random r) => r.Next(9) switch
@@ -125,7 +125,7 @@ public class LayersOracleTests
             var (why, c) = Mutate(RandomValid(r), r);
             if (CrossCheck.Agree(c.ToCase([why]), dtype, c.Run, n) is { } m) failures.Add(m);
         }
-        var extra = new (string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[]
+        var extra = new (string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[]
         {
             ("input rank 2", [new([3, 5]), new([3, 2, 1, 1])], (e, x) => e.ConvTranspose2d(x[0], x[1])),
             ("weight rank 3", [new([1, 3, 5, 5]), new([3, 2, 3])], (e, x) => e.ConvTranspose2d(x[0], x[1])),
@@ -145,7 +145,7 @@ public class LayersOracleTests
     [InlineData(DType.Float64)]
     public void InterpolateMatchesLibtorch(DType dtype)
     {
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         (int H, int W, Pair? Size, ScalePair? Scale, bool Recompute)[] shapes =
         [
             (3, 4, (5, 7), null, false), (4, 4, (8, 8), null, false), (5, 6, (3, 4), null, false), (4, 5, (4, 5), null, false),
@@ -172,7 +172,7 @@ public class LayersOracleTests
     [InlineData(DType.Float64)]
     public void InterpolateRejectsExactlyWhatLibtorchRejects(DType dtype)
     {
-        var bad = new (string Why, Func<IEngine, EngineTensor[], EngineTensor> F)[]
+        var bad = new (string Why, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[]
         {
             ("size and scale", (e, x) => e.Interpolate(x[0], (4, 4), 2.0)),
             ("neither size nor scale", (e, x) => e.Interpolate(x[0])),
@@ -193,7 +193,7 @@ public class LayersOracleTests
     public void EmbeddingMatchesLibtorch(DType dtype)
     {
         long[] idx = [0, 3, 4, 3, 1, 4, 4, 2, 0, 6];
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         foreach (long? pad in new long?[] { null, 3, -3, 0 })
             foreach (bool freq in new[] { false, true })
                 foreach (int[] shape in new[] { new[] { 10 }, new[] { 2, 5 } })
@@ -208,7 +208,7 @@ public class LayersOracleTests
     [InlineData(DType.Float64)]
     public void EmbeddingRejectsExactlyWhatLibtorchRejects(DType dtype)
     {
-        var bad = new (string Why, Func<IEngine, EngineTensor[], EngineTensor> F)[]
+        var bad = new (string Why, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[]
         {
             ("index out of range", (e, x) => e.Embedding(e.FromInt64([0, 7], [2]), x[0])),
             ("negative index", (e, x) => e.Embedding(e.FromInt64([-1], [1]), x[0])),

@@ -14,7 +14,7 @@ public class LossOracleTests
 {
     private static readonly Reduction[] Reductions = [Reduction.Mean, Reduction.Sum, Reduction.None];
 
-    private static (Case, Func<IEngine, EngineTensor[], EngineTensor>) C(string op, string config, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f)
+    private static (Case, Func<IOracleBackend, OracleTensor[], OracleTensor>) C(string op, string config, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f)
         => (new Case(op, config, [config.Split(' ')[0]], inputs), f);
 
     private static Input In(params int[] s) => new(s);
@@ -22,7 +22,7 @@ public class LossOracleTests
     private static Input Weight(params int[] s) => new(s, Data.Positive, false);
     private static string S(int[] s) => "[" + string.Join(", ", s) + "]";
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         foreach (var red in Reductions)
         {
@@ -90,10 +90,10 @@ public class LossOracleTests
     [InlineData(DType.Float64)]
     public void LossesMatchLibtorch(DType dtype) => CrossCheck.All(dtype, Items());
 
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f) => (op, why, inputs, f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f) => (op, why, inputs, f);
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Errors =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Errors =
     [
         E("BinaryCrossEntropy", "input above 1", [In(3)], (e, x) => e.BinaryCrossEntropy(e.Add(e.Sigmoid(x[0]), 1.5), e.Sigmoid(x[0]), null, Reduction.Mean)),
         E("BinaryCrossEntropy", "target size differs", [In(3, 2), In(2)], (e, x) => e.BinaryCrossEntropy(e.Sigmoid(x[0]), e.Sigmoid(x[1]), null, Reduction.Mean)),
@@ -134,7 +134,7 @@ public class LossOracleTests
         CrossCheck.AllAgree(dtype, Errors);
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> HvpItems()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> HvpItems()
     {
         foreach (var red in Reductions)
         {

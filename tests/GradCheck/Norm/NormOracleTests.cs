@@ -11,19 +11,19 @@ namespace Autograd.Tests.Norm;
 [Collection(OracleCollection.Name)]
 public class NormOracleTests
 {
-    private static (Case, Func<IEngine, EngineTensor[], EngineTensor>) C(string op, string config, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f)
+    private static (Case, Func<IOracleBackend, OracleTensor[], OracleTensor>) C(string op, string config, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f)
         => (new Case(op, config, [config.Split(' ')[0]], inputs), f);
 
     private static Input[] N(params int[][] shapes) => shapes.Select(s => new Input(s)).ToArray();
 
     private static string Fmt(int[] s) => "[" + string.Join(",", s) + "]";
 
-    private static EngineTensor Vec(IEngine e, EngineTensor like, double start, double step, int c) =>
+    private static OracleTensor Vec(IOracleBackend e, OracleTensor like, double start, double step, int c) =>
         e.From(Enumerable.Range(0, c).Select(i => start + step * i).ToArray(), [c], like.DType);
 
-    private static EngineTensor Flat(IEngine e, EngineTensor t) => e.Reshape(t, [t.Shape.Aggregate(1, (a, b) => a * b)]);
+    private static OracleTensor Flat(IOracleBackend e, OracleTensor t) => e.Reshape(t, [t.Shape.Aggregate(1, (a, b) => a * b)]);
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         foreach (var shape in new[] { new[] { 5, 3 }, [2, 3, 4], [4, 2, 3, 3], [1, 3, 2, 2], [3, 4, 1, 1], [3, 2, 7, 11] })
         {
@@ -35,7 +35,7 @@ public class NormOracleTests
                 foreach (double momentum in new[] { 0.1, 0.5 })
                     yield return C("BatchNorm", $"training-with-stats {Fmt(shape)} {a} momentum {momentum}", inputs, (e, x) =>
                     {
-                        EngineTensor rm = Vec(e, x[0], -0.2, 0.15, c), rv = Vec(e, x[0], 0.7, 0.4, c);
+                        OracleTensor rm = Vec(e, x[0], -0.2, 0.15, c), rv = Vec(e, x[0], 0.7, 0.4, c);
                         var y = e.BatchNorm(x[0], rm, rv, affine ? x[1] : null, affine ? x[2] : null, training: true, momentum, 1e-5);
                         return e.Cat([Flat(e, y), rm, rv]);
                     });
@@ -48,7 +48,7 @@ public class NormOracleTests
         // Empty batches: an empty output, running stats untouched (libtorch's numel() == 0 branch).
         yield return C("BatchNorm", "empty-batch [0,3,2]", N([0, 3, 2], [3], [3]), (e, x) =>
         {
-            EngineTensor rm = Vec(e, x[0], -0.2, 0.15, 3), rv = Vec(e, x[0], 0.7, 0.4, 3);
+            OracleTensor rm = Vec(e, x[0], -0.2, 0.15, 3), rv = Vec(e, x[0], 0.7, 0.4, 3);
             return e.Cat([Flat(e, e.BatchNorm(x[0], rm, rv, x[1], x[2], training: true)), rm, rv]);
         });
         yield return C("LayerNorm", "empty-rows [0,4]", N([0, 4], [4], [4]), (e, x) => e.LayerNorm(x[0], [4], x[1], x[2]));
@@ -81,10 +81,10 @@ public class NormOracleTests
     [InlineData(DType.Float64)]
     public void NormalisationMatchesLibtorch(DType dtype) => CrossCheck.All(dtype, Items());
 
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f) => (op, why, inputs, f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f) => (op, why, inputs, f);
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Errors =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Errors =
     [
         E("BatchNorm", "running_mean of another size", N([2, 3, 4]), (e, x) => e.BatchNorm(x[0], Vec(e, x[0], 0, 1, 4), Vec(e, x[0], 1, 0, 3), training: true)),
         E("BatchNorm", "running_var of another size", N([2, 3, 4]), (e, x) => e.BatchNorm(x[0], Vec(e, x[0], 0, 1, 3), Vec(e, x[0], 1, 0, 2), training: false)),
@@ -114,7 +114,7 @@ public class NormOracleTests
         CrossCheck.AllAgree(dtype, Errors);
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> HvpItems()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> HvpItems()
     {
         yield return C("BatchNorm", "training square", N([3, 2, 4], [2], [2]), (e, x) => { var y = e.BatchNorm(x[0], null, null, x[1], x[2], training: true); return e.Mul(y, y); });
         yield return C("BatchNorm", "eval square", N([3, 2, 4], [2], [2]), (e, x) => { var y = e.BatchNorm(x[0], Vec(e, x[0], 0.1, 0.2, 2), Vec(e, x[0], 0.5, 1, 2), x[1], x[2]); return e.Mul(y, y); });

@@ -8,7 +8,7 @@ public class CompositeOracleTests
 {
     private const int Seeds = 4;
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Repeat(string name, string tag, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f)
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Repeat(string name, string tag, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f)
         => Enumerable.Range(0, Seeds).Select(i => (new Case("Composite", $"{name} #{i}", [tag], inputs), f));
 
     [Theory]

@@ -115,7 +115,7 @@ public static class Conformance
         sb.AppendLine("*max |Δ|/scale* = worst difference relative to the tensor's magnitude (scale = max(1, max|ref|)); *tol used* = worst fraction of the tolerance used (≤ 1 passes).");
         sb.AppendLine();
         // From, Backward and Grad drive the engines; they are not ops.
-        var ops = typeof(IEngine).GetMethods().Select(m => m.Name).Where(n => n is not ("From" or "Backward" or "Grad") && !n.StartsWith("get_", StringComparison.Ordinal)).Distinct().Order().ToList();
+        var ops = typeof(IOracleBackend).GetMethods().Select(m => m.Name).Where(n => n is not ("From" or "Backward" or "Grad") && !n.StartsWith("get_", StringComparison.Ordinal)).Distinct().Order().ToList();
         var missing = ops.Where(op => !rows.Any(r => r.Key.Op == op && r.Value.Configs > 0)).ToList();
         sb.AppendLine(missing.Count == 0
             ? $"Every op of the oracle's API ({ops.Count}) was compared."

@@ -23,7 +23,7 @@ public class ConvOracleTests
             return new Case("Conv2d", ToString(), tags, [.. inputs]);
         }
 
-        public EngineTensor Run(IEngine e, EngineTensor[] x)
+        public OracleTensor Run(IOracleBackend e, OracleTensor[] x)
             => e.Conv2d(x[0], x[1], Bias ? x[2] : null, Stride, Padding, Dilation, Groups);
     }
 
@@ -68,7 +68,7 @@ public class ConvOracleTests
     {
         var r = Sweep.Random(20240601);
         CrossCheck.All(dtype, Enumerable.Range(0, Sweep.Count(240)).Select(_ => RandomValid(r))
-            .Select(c => (c.ToCase(Tags(c)), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+            .Select(c => (c.ToCase(Tags(c)), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ public class ConvOracleTests
             new(2, 32, 20, 21, 32, 3, 3, (2, 1), 1, 1, 1, true, false, true),          // row stride: padded planes
             new(1, 64, 9, 60, 24, 3, 3, 1, 1, 1, 1, false, true, true),                // unbatched, wide rows: col2im blocks
         ];
-        CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IEngine, EngineTensor[], EngineTensor>)c.Run)));
+        CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public class ConvOracleTests
             (new(2, 4, 6, 7, 6, 3, 3, (3, 2), (30, 40), (30, 40), 2, true, false, true), false),
         ];
         CrossCheck.All(dtype, extreme.Where(e => dtype == DType.Float64 || !e.OneDnnRejects).Select(e =>
-            (e.Conv.ToCase([.. Tags(e.Conv), "extreme stride/padding/dilation (bounded path)"]), (Func<IEngine, EngineTensor[], EngineTensor>)e.Conv.Run)));
+            (e.Conv.ToCase([.. Tags(e.Conv), "extreme stride/padding/dilation (bounded path)"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)e.Conv.Run)));
     }
 
     /// <summary>Invalid variations of valid configurations, each named after what it breaks.</summary>
@@ -157,7 +157,7 @@ public class ConvOracleTests
             if (CrossCheck.Agree(bad, dtype, c.Run, n) is { } m) failures.Add(m);
         }
         // Ranks and bias sizes the record above cannot express.
-        var extra = new (string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[]
+        var extra = new (string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[]
         {
             ("input rank 2", [new([3, 5]), new([2, 3, 1, 1])], (e, x) => e.Conv2d(x[0], x[1])),
             ("input rank 5", [new([1, 1, 3, 5, 5]), new([2, 3, 1, 1])], (e, x) => e.Conv2d(x[0], x[1])),
@@ -178,7 +178,7 @@ public class ConvOracleTests
     public void PadMatchesLibtorch(DType dtype)
     {
         var r = Sweep.Random(31337);
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         for (int i = 0; i < 60; i++)
         {
             int rank = 1 + r.Next(4);

@@ -9,12 +9,12 @@ namespace Autograd.Tests.Oracle;
 [Collection(OracleCollection.Name)]
 public class CoreErrorOracleTests
 {
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f) => (op, why, inputs, f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f) => (op, why, inputs, f);
 
     private static Input[] X(params int[][] shapes) => shapes.Select(s => new Input(s)).ToArray();
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Configs =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Configs =
     [
         E("Add", "shapes do not broadcast", X([2, 3], [4]), (e, x) => x[0] + x[1]),
         E("Mul", "shapes do not broadcast", X([2, 3], [3, 2]), (e, x) => x[0] * x[1]),

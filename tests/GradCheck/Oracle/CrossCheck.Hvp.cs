@@ -11,16 +11,16 @@ public static partial class CrossCheck
     /// of them exist, i.e. on whether a gradient depends on the inputs at all). Records the configuration
     /// in the conformance report's double-backward section. Returns null on agreement.
     /// </summary>
-    public static string? CompareHvp(Case c, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> f, int seed)
+    public static string? CompareHvp(Case c, DType dtype, Func<IOracleBackend, OracleTensor[], OracleTensor> f, int seed)
     {
         OracleFixture.RequireOracle();
         string where = $"{c.Op} double backward [{c.Config}] {(dtype == DType.Float32 ? "float32" : "float64")} seed {seed}";
         var data = c.Inputs.Select((inp, i) => Draw(inp.Shape, inp.Kind, Sweep.Mix(seed * 7919 + i))).ToArray();
-        using var torch = new TorchSharpEngine();
-        var ours = AutogradEngine.Instance;
+        using var torch = new TorchSharpBackend();
+        var ours = AutogradBackend.Instance;
         var cmp = new Comparer(dtype);
-        var results = new (EngineTensor?[] G, EngineTensor?[] H)[2];
-        var engines = new IEngine[] { ours, torch };
+        var results = new (OracleTensor?[] G, OracleTensor?[] H)[2];
+        var engines = new IOracleBackend[] { ours, torch };
         for (int e = 0; e < 2; e++)
         {
             var eng = engines[e];
@@ -31,7 +31,7 @@ public static partial class CrossCheck
                 var y = f(eng, x);
                 var v = eng.From(Draw(y.Shape, Data.Normal, Sweep.Mix(seed * 7919 + 1000)), y.Shape, y.DType);
                 var g = eng.Grad([y], diff, [v], createGraph: true, allowUnused: true);
-                EngineTensor? s = null;
+                OracleTensor? s = null;
                 for (int k = 0; k < g.Length; k++)
                 {
                     if (g[k] is not { RequiresGrad: true } gk) continue;
@@ -39,7 +39,7 @@ public static partial class CrossCheck
                     var term = eng.Sum(eng.Mul(gk, u));
                     s = s is null ? term : eng.Add(s, term);
                 }
-                results[e] = (g, s is null ? new EngineTensor?[diff.Length] : eng.Grad([s], diff, allowUnused: true));
+                results[e] = (g, s is null ? new OracleTensor?[diff.Length] : eng.Grad([s], diff, allowUnused: true));
             }
             catch (Exception ex) when (ex is TorchException || e == 0)
             {
@@ -70,7 +70,7 @@ public static partial class CrossCheck
     }
 
     /// <summary><see cref="CompareHvp"/> over every case; fails with all disagreements.</summary>
-    public static void AllHvp(DType dtype, IEnumerable<(Case Case, Func<IEngine, EngineTensor[], EngineTensor> F)> items)
+    public static void AllHvp(DType dtype, IEnumerable<(Case Case, Func<IOracleBackend, OracleTensor[], OracleTensor> F)> items)
     {
         var failures = new List<string>();
         int n = 0;

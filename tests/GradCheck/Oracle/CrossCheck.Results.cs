@@ -9,8 +9,8 @@ public static partial class CrossCheck
     /// input that requires one), under the same tolerance as the grids; null on agreement. For callers
     /// that must run ours first and decide whether libtorch may run at all (the fuzz test).
     /// </summary>
-    public static string? CompareResults(DType dtype, EngineTensor ours, int[]? ourIndices, EngineTensor torch, int[]? torchIndices,
-        EngineTensor[] ourInputs, EngineTensor[] torchInputs)
+    public static string? CompareResults(DType dtype, OracleTensor ours, int[]? ourIndices, OracleTensor torch, int[]? torchIndices,
+        OracleTensor[] ourInputs, OracleTensor[] torchInputs)
     {
         var cmp = new Comparer(dtype);
         cmp.Tensor("output", ours, torch);
@@ -24,7 +24,7 @@ public static partial class CrossCheck
     /// Ours in one dtype against a reference in another (ours' float32 against ours' float64), values
     /// and input gradients, under <paramref name="tolerance"/>'s rule; null on agreement.
     /// </summary>
-    public static string? CompareAcrossDTypes(DType tolerance, EngineTensor ours, EngineTensor reference, EngineTensor[] ourInputs, EngineTensor[] refInputs)
+    public static string? CompareAcrossDTypes(DType tolerance, OracleTensor ours, OracleTensor reference, OracleTensor[] ourInputs, OracleTensor[] refInputs)
     {
         var cmp = new Comparer(tolerance);
         cmp.Values("output", ours.Values(), reference.Values(), reference.Shape);

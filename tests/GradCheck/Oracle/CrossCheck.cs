@@ -19,7 +19,7 @@ public enum Data
 /// <summary>One input of a cross-checked computation.</summary>
 public sealed record Input(int[] Shape, Data Kind = Data.Normal, bool RequiresGrad = true);
 
-/// <summary>One configuration: the op it proves (an <see cref="IEngine"/> method name), a description for failure messages,
+/// <summary>One configuration: the op it proves (an <see cref="IOracleBackend"/> method name), a description for failure messages,
 /// the option tags it counts for in the conformance report, and its inputs.</summary>
 public sealed record Case(string Op, string Config, string[] Tags, Input[] Inputs)
 {
@@ -28,26 +28,26 @@ public sealed record Case(string Op, string Config, string[] Tags, Input[] Input
 }
 
 /// <summary>
-/// Runs one computation, written once over <see cref="IEngine"/>, on libtorch and on ours with the
+/// Runs one computation, written once over <see cref="IOracleBackend"/>, on libtorch and on ours with the
 /// same input values, and compares the outputs, any integer indices and every input gradient
 /// (after backward with the same random upstream gradient). Returns null on agreement, else a
 /// message; grid tests collect the messages and fail with all of them at once.
 /// </summary>
 public static partial class CrossCheck
 {
-    public delegate (EngineTensor Output, int[]? Indices) Graph(IEngine e, EngineTensor[] x);
+    public delegate (OracleTensor Output, int[]? Indices) Graph(IOracleBackend e, OracleTensor[] x);
 
-    public static string? Compare(Case c, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> f, int seed)
+    public static string? Compare(Case c, DType dtype, Func<IOracleBackend, OracleTensor[], OracleTensor> f, int seed)
         => Run(c, dtype, (e, x) => (f(e, x), null), seed, mustAccept: true);
 
     public static string? CompareWithIndices(Case c, DType dtype, Graph f, int seed) => Run(c, dtype, f, seed, mustAccept: true);
 
     /// <summary>Error agreement: both engines reject the configuration, or both accept it (and then agree on every tensor).</summary>
-    public static string? Agree(Case c, DType dtype, Func<IEngine, EngineTensor[], EngineTensor> f, int seed)
+    public static string? Agree(Case c, DType dtype, Func<IOracleBackend, OracleTensor[], OracleTensor> f, int seed)
         => Run(c, dtype, (e, x) => (f(e, x), null), seed, mustAccept: false);
 
     /// <summary>Error agreement over a table of (op, why, inputs, f) rows, each seeded by its position; fails with every disagreement.</summary>
-    public static void AllAgree(DType dtype, IEnumerable<(string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)> rows)
+    public static void AllAgree(DType dtype, IEnumerable<(string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)> rows)
     {
         var failures = new List<string>();
         int n = 0;
@@ -57,7 +57,7 @@ public static partial class CrossCheck
     }
 
     /// <summary>Compares every case (seeded by its position, so both dtypes see the same values) and fails with all disagreements.</summary>
-    public static void All(DType dtype, IEnumerable<(Case Case, Func<IEngine, EngineTensor[], EngineTensor> F)> items)
+    public static void All(DType dtype, IEnumerable<(Case Case, Func<IOracleBackend, OracleTensor[], OracleTensor> F)> items)
     {
         var failures = new List<string>();
         int n = 0;
@@ -82,19 +82,19 @@ public static partial class CrossCheck
         // libtorch terminates the process (as 2.10 does on some inputs, docs/oracle.md).
         if (Environment.GetEnvironmentVariable("AUTOGRAD_TRACE") is not null) { Console.Error.WriteLine("TRACE " + where); Console.Error.Flush(); }
         var data = c.Inputs.Select((inp, i) => Draw(inp.Shape, inp.Kind, Sweep.Mix(seed * 7919 + i))).ToArray();
-        using var torch = new TorchSharpEngine();
-        var ours = AutogradEngine.Instance;
+        using var torch = new TorchSharpBackend();
+        var ours = AutogradBackend.Instance;
         var tx = c.Inputs.Select((inp, i) => torch.From(data[i], inp.Shape, dtype, inp.RequiresGrad)).ToArray();
         var ox = c.Inputs.Select((inp, i) => ours.From(data[i], inp.Shape, dtype, inp.RequiresGrad)).ToArray();
 
-        (EngineTensor Output, int[]? Indices) t, o;
+        (OracleTensor Output, int[]? Indices) t, o;
         string? torchError = null, ourError = null;
         t = o = default;
         try { t = f(torch, tx); }
         catch (TorchException e) { torchError = e.Message; }
         catch (OracleGuardException e)
         {
-            // libtorch never saw it (Note [max_pool2d padding-only windows], or TorchSharp cannot express
+            // libtorch never saw it (Note [Window of padding only], or TorchSharp cannot express
             // it); the guard knows what PyTorch does with it, so ours is held to that alone.
             if (mustAccept) return $"{where}: configuration cannot be sent to libtorch ({e.Message}); test it on our side alone";
             if (e.LibtorchRejects)
@@ -198,7 +198,7 @@ public static partial class CrossCheck
         public int Count;
         public double WorstAbs, WorstScaled, WorstUsed;
 
-        public void Tensor(string what, EngineTensor ours, EngineTensor torch)
+        public void Tensor(string what, OracleTensor ours, OracleTensor torch)
         {
             if (Failure is not null) return;
             if (!ours.Shape.SequenceEqual(torch.Shape)) { Failure = $"{what}: shape [{Join(ours.Shape)}], libtorch [{Join(torch.Shape)}]"; return; }
@@ -206,7 +206,7 @@ public static partial class CrossCheck
             Values(what, ours.Values(), torch.Values(), ours.Shape);
         }
 
-        public void Grad(string what, EngineTensor ours, EngineTensor torch)
+        public void Grad(string what, OracleTensor ours, OracleTensor torch)
         {
             if (Failure is not null) return;
             double[]? o = ours.GradValues(), t = torch.GradValues();

@@ -12,7 +12,7 @@ public class ElementwiseOracleTests
         ([3, 17], [3, 17]), ([2, 3, 1, 5], [4, 1]), ([7], []), ([2, 1, 3], [2, 4, 1]),
     ];
 
-    private static readonly (string Name, Func<IEngine, EngineTensor, EngineTensor, EngineTensor> F)[] Binary =
+    private static readonly (string Name, Func<IOracleBackend, OracleTensor, OracleTensor, OracleTensor> F)[] Binary =
     [
         ("Add", (e, a, b) => e.Add(a, b)), ("Sub", (e, a, b) => e.Sub(a, b)),
         ("Mul", (e, a, b) => e.Mul(a, b)), ("Div", (e, a, b) => e.Div(a, b)),
@@ -23,7 +23,7 @@ public class ElementwiseOracleTests
     [InlineData(DType.Float64)]
     public void BinaryOpsWithBroadcastingMatchLibtorch(DType dtype) => CrossCheck.All(dtype, BinaryCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> BinaryCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> BinaryCases()
     {
         foreach (var (name, op) in Binary)
             foreach (var (a, b) in BroadcastShapes)
@@ -44,7 +44,7 @@ public class ElementwiseOracleTests
     public void ScalarOperandsMatchLibtorch(DType dtype)
     {
         double[] scalars = [2.5, -0.75, 1e-3, 3];
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         foreach (var s in scalars)
         {
             var x = new[] { new Input([3, 4]) };
@@ -63,5 +63,5 @@ public class ElementwiseOracleTests
     public void NegMatchesLibtorch(DType dtype) => CrossCheck.All(dtype,
         new[] { new[] { 5 }, [2, 3], [], [2, 1, 4] }.Select(s =>
             (new Case("Neg", $"[{string.Join(",", s)}]", [s.Length == 0 ? "0-dim" : "n-dim"], [new Input(s)]),
-             (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => -x[0]))));
+             (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => -x[0]))));
 }

@@ -24,7 +24,7 @@ public class LinalgLossOracleTests
             from sh in shapes
             from g in new[] { (true, true), (true, false), (false, true) }
             select (new Case("Matmul", $"{S(sh.A)} @ {S(sh.B)} grad {g.Item1}/{g.Item2}", [sh.Tag], [new Input(sh.A, Data.Normal, g.Item1), new Input(sh.B, Data.Normal, g.Item2)]),
-                (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.Matmul(x[0], x[1]))));
+                (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => e.Matmul(x[0], x[1]))));
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public class LinalgLossOracleTests
         from bias in new[] { true, false }
         select (new Case("Linear", $"x{S(x)} w[5,6]{(bias ? " bias" : "")}", [bias ? "bias" : "no bias", x.Length == 2 ? "2-D input" : $"{x.Length}-D input"],
                 bias ? [new Input(x), new Input([5, 6]), new Input([5])] : [new Input(x), new Input([5, 6])]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, t) => e.Linear(t[0], t[1], bias ? t[2] : null))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, t) => e.Linear(t[0], t[1], bias ? t[2] : null))));
 
     [Theory]
     [InlineData(DType.Float32)]
@@ -48,14 +48,14 @@ public class LinalgLossOracleTests
         from op in new[] { "Softmax", "LogSoftmax" }
         select (new Case(op, $"{S(c.Shape)} dim {c.Dim} scale {scale} {kind}",
                 [c.Dim < 0 ? "negative dim" : "dim", scale > 1 ? "large logits" : kind == Data.Special ? "±inf/NaN inputs" : "normal inputs"], [new Input(c.Shape, kind)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op == "Softmax" ? e.Softmax(x[0] * scale, c.Dim) : e.LogSoftmax(x[0] * scale, c.Dim))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op == "Softmax" ? e.Softmax(x[0] * scale, c.Dim) : e.LogSoftmax(x[0] * scale, c.Dim))));
 
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
     public void CrossEntropyMatchesLibtorch(DType dtype)
     {
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         var r = Sweep.Random(99);
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
@@ -89,5 +89,5 @@ public class LinalgLossOracleTests
         select (new Case("MseLoss", $"{S(s.In)} vs {S(s.Target)} {red} target grad {tg}",
                 [$"reduction {red}", s.In.SequenceEqual(s.Target) ? "same shape" : "broadcast target", tg ? "target requires grad" : "target without grad"],
                 [new Input(s.In), new Input(s.Target, Data.Normal, tg)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.MseLoss(x[0], x[1], red))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => e.MseLoss(x[0], x[1], red))));
 }

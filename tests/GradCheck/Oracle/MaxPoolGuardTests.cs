@@ -3,8 +3,8 @@ using Autograd.Oracle;
 namespace Autograd.Tests.Oracle;
 
 /// <summary>
-/// Note [max_pool2d padding-only windows]: configurations whose dilated window covers only padding make
-/// libtorch's backward write outside the plane, so the engine refuses them. These tests pin that the
+/// Configurations whose dilated window covers only padding make libtorch's backward write outside the
+/// plane (Note [Window of padding only]), so the engine refuses them. These tests pin that the
 /// guard finds exactly those windows, that nothing reaches libtorch, and why the guard is still needed.
 /// </summary>
 [Collection(OracleCollection.Name)]
@@ -31,7 +31,7 @@ public class MaxPoolGuardTests
     public void EngineRefusesItWithoutCallingLibtorch()
     {
         OracleFixture.RequireOracle();
-        using var torch = new TorchSharpEngine();
+        using var torch = new TorchSharpBackend();
         var x = torch.From(new double[4], [1, 1, 2, 2], DType.Float64, requiresGrad: true);
         var e = Assert.Throws<OracleGuardException>(() => torch.MaxPool2dWithIndices(x, 2, 2, 1, 3));
         Assert.Contains("covering only padding", e.Message);

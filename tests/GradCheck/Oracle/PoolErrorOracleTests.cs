@@ -43,7 +43,7 @@ public class PoolErrorOracleTests
                 : CrossCheck.Agree(cs, dtype, (e, x) => c.Avg(e, x[0]), n++);
             if (m is not null) failures.Add(m);
         }
-        var extra = new (string Op, string Why, int[] Shape, Func<IEngine, EngineTensor, EngineTensor> F)[]
+        var extra = new (string Op, string Why, int[] Shape, Func<IOracleBackend, OracleTensor, OracleTensor> F)[]
         {
             ("MaxPool2d", "input rank 2", [5, 5], (e, x) => e.MaxPool2d(x, 2)),
             ("MaxPool2d", "input rank 5", [1, 1, 1, 5, 5], (e, x) => e.MaxPool2d(x, 2)),
@@ -92,10 +92,10 @@ public class PoolErrorOracleTests
     public void AdaptivePoolingToAnEmptyOutputRejectsItsBackwardAsLibtorchDoes(bool max)
     {
         OracleFixture.RequireOracle();
-        using var torch = new TorchSharpEngine();
-        var ours = AutogradEngine.Instance;
+        using var torch = new TorchSharpBackend();
+        var ours = AutogradBackend.Instance;
         var data = CrossCheck.Draw([1, 2, 4, 4], Data.Normal, 1);
-        EngineTensor Pool(IEngine e, EngineTensor x) => max ? e.AdaptiveMaxPool2d(x, (0, 2)) : e.AdaptiveAvgPool2d(x, (0, 2));
+        OracleTensor Pool(IOracleBackend e, OracleTensor x) => max ? e.AdaptiveMaxPool2d(x, (0, 2)) : e.AdaptiveAvgPool2d(x, (0, 2));
 
         var tx = torch.From(data, [1, 2, 4, 4], DType.Float64, requiresGrad: true);
         var ty = Pool(torch, tx);

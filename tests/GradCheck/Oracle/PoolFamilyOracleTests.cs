@@ -115,7 +115,7 @@ public class PoolFamilyOracleTests
     public void LpPool2dMatchesLibtorch(DType dtype)
     {
         var r = Sweep.Random(313);
-        var cases = new List<(Case, Func<IEngine, EngineTensor[], EngineTensor>)>();
+        var cases = new List<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)>();
         for (int i = 0; i < 90; i++)
         {
             double norm = new[] { 1.0, 2, 3, 1.5, 4, 0.5 }[r.Next(6)];

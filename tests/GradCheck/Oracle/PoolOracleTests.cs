@@ -18,7 +18,7 @@ public class PoolOracleTests
 
         public bool GuardTrips => MaxPoolGuard.HasPaddingOnlyWindow(Shape, Kernel, Stride ?? Kernel, Padding, Dilation, Ceil);
 
-        public EngineTensor Avg(IEngine e, EngineTensor x) => e.AvgPool2d(x, Kernel, Stride, Padding, Ceil, CountIncludePad, Divisor);
+        public OracleTensor Avg(IOracleBackend e, OracleTensor x) => e.AvgPool2d(x, Kernel, Stride, Padding, Ceil, CountIncludePad, Divisor);
     }
 
     internal static Pool RandomValid(Random r, bool max)
@@ -77,7 +77,7 @@ public class PoolOracleTests
         CrossCheck.All(dtype, Enumerable.Range(0, Sweep.Count(240)).Select(_ => RandomValid(r, max: false)).Select(c =>
             (new Case("AvgPool2d", c.Describe(max: false), [.. CommonTags(c), c.CountIncludePad ? "count_include_pad" : "count_include_pad=False",
                     c.Divisor is null ? "no divisor_override" : c.Divisor < 0 ? "negative divisor_override" : "divisor_override"], [new Input(c.Shape, c.Kind)]),
-             (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => c.Avg(e, x[0])))));
+             (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => c.Avg(e, x[0])))));
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public class ReductionOracleTests
     [InlineData(DType.Float64)]
     public void SumAndMeanMatchLibtorch(DType dtype) => CrossCheck.All(dtype, Cases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Cases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Cases()
     {
         foreach (var shape in new[] { new[] { 7 }, [3, 4], [2, 3, 5], [], [2, 1, 65] })
         {

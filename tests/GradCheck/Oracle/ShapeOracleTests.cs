@@ -6,7 +6,7 @@ namespace Autograd.Tests.Oracle;
 [Collection(OracleCollection.Name)]
 public class ShapeOracleTests
 {
-    private static (Case, Func<IEngine, EngineTensor[], EngineTensor>) C(string op, int[] shape, string cfg, string tag, Func<IEngine, EngineTensor, EngineTensor> f)
+    private static (Case, Func<IOracleBackend, OracleTensor[], OracleTensor>) C(string op, int[] shape, string cfg, string tag, Func<IOracleBackend, OracleTensor, OracleTensor> f)
         => (new Case(op, $"[{string.Join(",", shape)}] {cfg}", [tag], [new Input(shape)]), (e, x) => f(e, x[0]));
 
     [Theory]
@@ -14,7 +14,7 @@ public class ShapeOracleTests
     [InlineData(DType.Float64)]
     public void ShapeOpsMatchLibtorch(DType dtype) => CrossCheck.All(dtype, Cases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Cases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Cases()
     {
         foreach (var (shape, to) in new[] { (new[] { 2, 3, 4 }, new[] { 6, 4 }), ([2, 3, 4], [-1]), ([2, 3, 4], [4, -1, 2]), ([6], [1, 6, 1]), ([], [1]), ([1], []) })
         {

@@ -8,7 +8,7 @@ public class UnaryOracleTests
 {
     private static readonly int[][] Shapes = [[7], [3, 5], [], [2, 3, 4], [33], [2, 1, 17]];
 
-    private static readonly (string Op, Data[] Kinds, Func<IEngine, EngineTensor, EngineTensor> F)[] Ops =
+    private static readonly (string Op, Data[] Kinds, Func<IOracleBackend, OracleTensor, OracleTensor> F)[] Ops =
     [
         ("Exp", [Data.Normal, Data.Special], (e, x) => e.Exp(x)),
         ("Log", [Data.Positive, Data.Special, Data.Ties], (e, x) => e.Log(x)),
@@ -37,7 +37,7 @@ public class UnaryOracleTests
         from kind in op.Kinds
         from shape in Shapes
         select (new Case(op.Op, $"[{string.Join(",", shape)}] {kind}", [Tag(kind)], [new Input(shape, kind)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op.F(e, x[0]))));
 
     /// <summary>NaN and ±∞ arriving as the upstream gradient (as they do inside lp_pool2d): products vs selects in the rules.</summary>
     [Theory]
@@ -47,7 +47,7 @@ public class UnaryOracleTests
         from op in Ops.Concat([("Pow", [Data.Ties], (e, x) => e.Pow(x, 2.5)), ("Pow", [Data.Ties], (e, x) => e.Pow(x, 0))])
         from kind in op.Kinds.Append(Data.Ties).Distinct()
         select (new Case(op.Op, $"[4,9] {kind}, upstream ±inf/NaN", ["±inf/NaN upstream gradient"], [new Input([4, 9], kind)]) { Upstream = Data.Special },
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => op.F(e, x[0]))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => op.F(e, x[0]))));
 
     /// <summary>
     /// torch.clamp over its bound options: both, one side, min > max (every element becomes max), bounds
@@ -65,7 +65,7 @@ public class UnaryOracleTests
         from kind in new[] { Data.Normal, Data.Ties, Data.Special }
         from shape in new[] { new[] { 9 }, [2, 5], [] }
         select (new Case("Clamp", $"[{string.Join(",", shape)}] min {b.Min?.ToString() ?? "None"} max {b.Max?.ToString() ?? "None"} {kind}", [b.Tag, Tag(kind)], [new Input(shape, kind)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.Clamp(x[0], b.Min, b.Max))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => e.Clamp(x[0], b.Min, b.Max))));
 
     /// <summary>clamp with neither bound: both engines refuse it ("At least one of 'min' or 'max' must not be None").</summary>
     [Theory]
@@ -74,9 +74,9 @@ public class UnaryOracleTests
     public void ClampWithoutBoundsIsRejectedByBoth(DType dtype)
     {
         const string Phrase = "At least one of 'min' or 'max' must not be None";
-        using (var torch = new TorchSharpEngine())
+        using (var torch = new TorchSharpBackend())
             Assert.Contains(Phrase, Assert.Throws<TorchException>(() => torch.Clamp(torch.From([1, 2], [2], dtype))).Message);
-        Assert.Contains(Phrase, Assert.Throws<ArgumentException>(() => AutogradEngine.Instance.Clamp(AutogradEngine.Instance.From([1, 2], [2], dtype))).Message);
+        Assert.Contains(Phrase, Assert.Throws<ArgumentException>(() => AutogradBackend.Instance.Clamp(AutogradBackend.Instance.From([1, 2], [2], dtype))).Message);
         // Agree also counts the rejection in the conformance report's error-agreement table.
         var c = new Case("Clamp", "[4] min None max None", ["no bound"], [new Input([4])]);
         Assert.Null(CrossCheck.Agree(c, dtype, (e, x) => e.Clamp(x[0]), 0));
@@ -93,7 +93,7 @@ public class UnaryOracleTests
         select (new Case("Pow", $"[{string.Join(",", shape)}] ^ {p} {kind}",
                 [Tag(kind), p == Math.Floor(p) ? (p < 0 ? "negative integer exponent" : "integer exponent") : "fractional exponent"],
                 [new Input(shape, kind)]),
-            (Func<IEngine, EngineTensor[], EngineTensor>)((e, x) => e.Pow(x[0], p))));
+            (Func<IOracleBackend, OracleTensor[], OracleTensor>)((e, x) => e.Pow(x[0], p))));
 
     [Theory]
     [InlineData(DType.Float32)]

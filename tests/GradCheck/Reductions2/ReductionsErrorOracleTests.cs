@@ -7,10 +7,10 @@ namespace Autograd.Tests.Reductions2;
 [Collection(OracleCollection.Name)]
 public class ReductionsErrorOracleTests
 {
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, int[] shape, Func<IEngine, EngineTensor[], EngineTensor> f) => (op, why, [new Input(shape)], f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, int[] shape, Func<IOracleBackend, OracleTensor[], OracleTensor> f) => (op, why, [new Input(shape)], f);
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Configs =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Configs =
     [
         E("Prod", "dim out of range", [2, 3], (e, x) => e.Prod(x[0], 2)),
         E("Prod", "negative dim out of range", [2, 3], (e, x) => e.Prod(x[0], -3)),

@@ -7,7 +7,7 @@ namespace Autograd.Tests.Reductions2;
 [Collection(OracleCollection.Name)]
 public class ReductionsHvpOracleTests
 {
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         static Case C(string op, string config, int[] shape, Data kind = Data.Normal) => new(op, config, [config], [new Input(shape, kind)]);
         yield return (C("Prod", "all", [2, 3]), (e, x) => e.Prod(x[0]));

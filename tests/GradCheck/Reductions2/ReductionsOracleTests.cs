@@ -27,7 +27,7 @@ public class ReductionsOracleTests
     [InlineData(DType.Float64)]
     public void ProdMatchesLibtorch(DType dtype) => CrossCheck.All(dtype, ProdCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> ProdCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> ProdCases()
     {
         // Ties draws integers −2..2: lanes with no, one and several zeros (PyTorch's three backward cases).
         foreach (var kind in new[] { Data.Normal, Data.Ties })
@@ -46,7 +46,7 @@ public class ReductionsOracleTests
     [InlineData(DType.Float64)]
     public void VarAndStdMatchLibtorch(DType dtype) => CrossCheck.All(dtype, MomentCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> MomentCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> MomentCases()
     {
         foreach (var shape in new[] { new[] { 7 }, [3, 4], [2, 3, 5], [] , [1] })
             foreach (var c in new[] { 0.0, 1 })
@@ -77,7 +77,7 @@ public class ReductionsOracleTests
     [InlineData(DType.Float64)]
     public void NormMatchesLibtorch(DType dtype) => CrossCheck.All(dtype, NormCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> NormCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> NormCases()
     {
         double[] ps = [2, 1, 3, 1.5, 0.5, -1, -2.5, double.PositiveInfinity, double.NegativeInfinity, 0, 4];
         foreach (var p in ps)
@@ -99,7 +99,7 @@ public class ReductionsOracleTests
     [InlineData(DType.Float64)]
     public void LogsumexpAndCumsumMatchLibtorch(DType dtype) => CrossCheck.All(dtype, LseCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> LseCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> LseCases()
     {
         foreach (var (shape, dims) in Selections.Append(([], [0])).Append(([2, 3], [])))
             foreach (var keep in new[] { false, true })
@@ -118,7 +118,7 @@ public class ReductionsOracleTests
     [InlineData(DType.Float64)]
     public void PadModesMatchLibtorch(DType dtype) => CrossCheck.All(dtype, PadCases());
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> PadCases()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> PadCases()
     {
         (int[] Shape, int[] Pad)[] grid =
         [

@@ -12,14 +12,14 @@ namespace Autograd.Tests.Selection;
 [Collection(OracleCollection.Name)]
 public class SelectionOracleTests
 {
-    private static (Case, Func<IEngine, EngineTensor[], EngineTensor>) C(string op, string config, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f)
+    private static (Case, Func<IOracleBackend, OracleTensor[], OracleTensor>) C(string op, string config, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f)
         => (new Case(op, config, [config.Split(' ')[0]], inputs), f);
 
     private static Input[] N(params int[][] shapes) => shapes.Select(s => new Input(s)).ToArray();
 
     private static int Norm(int dim, int rank) => (dim + rank) % rank;
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> Items()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> Items()
     {
         int seed = 11;
         foreach (var (c, a, b) in new (int[], int[], int[])[] { ([4], [4], [4]), ([2, 3], [3], [2, 1]), ([2, 1, 4], [3, 1], [2, 3, 4]), ([1, 2, 3, 2], [2, 1, 2], [3, 1]), ([], [2, 2], []) })
@@ -93,7 +93,7 @@ public class SelectionOracleTests
         {
             Input[] none = [new Input([1], Data.Normal, false)];
             long[] v = [3, -1, 4, 1, -5, 9, 2, 6, 5, 3, 5, 8];
-            EngineTensor L(IEngine e) => e.FromInt64(v, [3, 4]);
+            OracleTensor L(IOracleBackend e) => e.FromInt64(v, [3, 4]);
             var m = Mask([3, 4], 77);
             yield return C("Gather", "int64-data", none, (e, _) => e.Gather(L(e), 1, e.FromInt64([3, 0, 1, 1, 2, 2], [3, 2])));
             yield return C("IndexSelect", "int64-data", none, (e, _) => e.IndexSelect(L(e), 0, e.FromInt64([2, 0, 2], [3])));
@@ -122,10 +122,10 @@ public class SelectionOracleTests
     [InlineData(DType.Float64)]
     public void SelectionOpsMatchLibtorch(DType dtype) => CrossCheck.All(dtype, Items());
 
-    private static (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F) E(
-        string op, string why, Input[] inputs, Func<IEngine, EngineTensor[], EngineTensor> f) => (op, why, inputs, f);
+    private static (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F) E(
+        string op, string why, Input[] inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> f) => (op, why, inputs, f);
 
-    private static readonly (string Op, string Why, Input[] Inputs, Func<IEngine, EngineTensor[], EngineTensor> F)[] Errors =
+    private static readonly (string Op, string Why, Input[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> F)[] Errors =
     [
         E("Gather", "index out of bounds", N([3, 4]), (e, x) => e.Gather(x[0], 0, e.FromInt64([0, 5, 1, 2], [1, 4]))),
         E("Gather", "negative index", N([3, 4]), (e, x) => e.Gather(x[0], 1, e.FromInt64([0, -1], [1, 2]))),
@@ -173,7 +173,7 @@ public class SelectionOracleTests
         CrossCheck.AllAgree(dtype, Errors);
     }
 
-    private static IEnumerable<(Case, Func<IEngine, EngineTensor[], EngineTensor>)> HvpItems()
+    private static IEnumerable<(Case, Func<IOracleBackend, OracleTensor[], OracleTensor>)> HvpItems()
     {
         var m = Mask([2, 3], 3);
         yield return C("Where", "squared branches", N([2, 3], [3]), (e, x) => e.Where(e.FromBool(m, [2, 3]), e.Mul(x[0], x[0]), e.Mul(x[1], x[1])));

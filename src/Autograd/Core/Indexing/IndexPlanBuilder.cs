@@ -178,8 +178,8 @@ internal static class IndexPlanBuilder
     /// <summary>
     /// position · stride of each nonzero byte of <paramref name="m"/> (<paramref name="count"/> of them), in order:
     /// with AVX-512, 16 bytes a step packed by vpcompressd; else 64 (or 32) bytes compared with 0 at a time and
-    /// the set bits walked with trailing-zero counts. (It was a long[] of positions, then a per-element
-    /// broadcast and bounds-check loop: 10-17 ms of an 8x64x56x56 x[x > 0], against libtorch's ~9 ms in all.)
+    /// the set bits walked with trailing-zero counts. (A long[] of positions, then a per-element broadcast and
+    /// bounds-check loop, alone took longer than libtorch's whole x[x > 0]: docs/speed.md, Measurements behind the code.)
     /// </summary>
     private static int[] MaskOffsets(ReadOnlySpan<byte> m, int count, int stride)
     {

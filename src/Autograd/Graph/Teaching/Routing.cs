@@ -19,7 +19,7 @@ internal static class Routing
         long inNumel = inShape.Aggregate(1L, (a, d) => a * d);
         if ((long)oh * ow > maxCells || (long)oh * ow * inNumel > MaxVisits)
             return new JsonObject { ["skipped"] = $"output plane {oh}×{ow} is larger than the {maxCells} cells (or {MaxVisits} cell-visits) mapped; the map is computed for small examples" };
-        if (n.Released) return new JsonObject { ["skipped"] = "the node's saved tensors were freed by an earlier backward" };
+        if (n.SavedTensorsFreed) return new JsonObject { ["skipped"] = "the node's saved tensors were freed by an earlier backward" };
         var cells = new JsonArray[ih * iw];
         for (int c = 0; c < cells.Length; c++) cells[c] = [];
         using (GradMode.Set(false))

@@ -4,7 +4,7 @@ using CsCheck;
 
 namespace Autograd.Tests.Reliability.Fuzz;
 
-/// <summary>One drawn configuration: a computation over <see cref="IEngine"/>, its inputs, and the names its errors may use.</summary>
+/// <summary>One drawn configuration: a computation over <see cref="IOracleBackend"/>, its inputs, and the names its errors may use.</summary>
 public sealed record FuzzCase(string Op, string Config, DType DType, Input[] Inputs, CrossCheck.Graph F, string[] Names)
 {
     /// <summary>Set when libtorch is known to differ here by a documented decision (ours then runs alone).</summary>

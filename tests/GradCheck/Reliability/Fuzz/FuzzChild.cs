@@ -53,10 +53,10 @@ public static class FuzzChild
 
     private static (string Verdict, string Detail) RunCase(FuzzCase c, int index, Action beforeTorch)
     {
-        var ours = AutogradEngine.Instance;
+        var ours = AutogradBackend.Instance;
         var data = c.Inputs.Select((inp, k) => CrossCheck.Draw(inp.Shape, inp.Kind, index * 31 + k)).ToArray();
         var ox = c.Inputs.Select((inp, k) => ours.From(data[k], inp.Shape, c.DType, inp.RequiresGrad)).ToArray();
-        (EngineTensor Output, int[]? Indices) o;
+        (OracleTensor Output, int[]? Indices) o;
         double[] up;
         try
         {
@@ -107,11 +107,11 @@ public static class FuzzChild
         return (verdict, detail);
     }
 
-    private static (string Verdict, string Detail) CompareWithTorch(FuzzCase c, double[][] data, EngineTensor[] ox, (EngineTensor Output, int[]? Indices) o, double[] up)
+    private static (string Verdict, string Detail) CompareWithTorch(FuzzCase c, double[][] data, OracleTensor[] ox, (OracleTensor Output, int[]? Indices) o, double[] up)
     {
-        using var torch = new TorchSharpEngine();
+        using var torch = new TorchSharpBackend();
         var tx = c.Inputs.Select((inp, k) => torch.From(data[k], inp.Shape, c.DType, inp.RequiresGrad)).ToArray();
-        (EngineTensor Output, int[]? Indices) t;
+        (OracleTensor Output, int[]? Indices) t;
         try
         {
             t = c.F(torch, tx);
