@@ -5,6 +5,9 @@ using TorchApi = TorchSharp.torch;
 
 namespace Autograd.Tests.Ops.Conv2d;
 
+// The layer; inside this namespace the bare name Conv2d is the namespace itself.
+using Conv2d = Autograd.Nn.Conv2d;
+
 /// <summary>
 /// nn.Conv2d's padding_mode against torch.nn.Conv2d (libtorch 2.10 through TorchSharp) with the same weights:
 /// outputs and the gradients of input, weight and bias; and the layer equals F.Pad then F.Conv2d with padding 0.
