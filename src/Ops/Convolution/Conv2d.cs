@@ -7,6 +7,7 @@ namespace Autograd;
 //   dW = Σₙ dY·col(X)ᵀ                   (the valid correlation of X with dY)
 //   dX = col2im(Wᵀ·dY)                   (the full convolution of dY with W rotated 180°)
 //   db = Σₙ Σₚ dY
+// Executable spec: tests/GradCheck/Support/NaiveConv.cs (the direct seven loops; tests/GradCheck/Ops/Conv2d).
 //
 // Note [conv2d double backward]
 // The three gradients are bilinear or linear in (X, W, dY), so their derivatives are the same three

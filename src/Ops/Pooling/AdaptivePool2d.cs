@@ -5,6 +5,8 @@ namespace Autograd;
 // The windows go through the same tables, folds and backward walks as fixed pooling:
 //   adaptive_avg_pool2d: y = window mean;   dX[i] = Σ_{w ∋ i} dY[w] / |w|
 //   adaptive_max_pool2d: y = window max;    dX = scatter_add(dY, argmax)   (Note [Max pooling order])
+// Executable spec: tests/GradCheck/Support/NaivePool.cs, NaivePool.Avg/Max with the adaptive windows
+// (tests/GradCheck/Ops/Pooling/PoolNaiveReferenceTests).
 public static partial class F
 {
     /// <summary>

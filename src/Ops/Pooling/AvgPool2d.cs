@@ -8,6 +8,7 @@ namespace Autograd;
 // op (AvgPoolBackward, node AvgPool2DBackwardBackward0) whose derivative is A again: this op.
 // divisor(w): divisor_override if given; else with count_include_pad the window's size counting
 // padding but not the part of a ceil-mode window beyond the padded input; else its real cells only.
+// Executable spec: tests/GradCheck/Support/NaivePool.cs, NaivePool.Avg (tests/GradCheck/Ops/Pooling).
 public static partial class F
 {
     /// <summary>

@@ -6,6 +6,7 @@ namespace Autograd;
 // Under createGraph the scatter-add is itself a recorded op (IndexScatterAdd, node
 // MaxPool2DWithIndicesBackwardBackward0): its derivative is the gather of the incoming gradient by the
 // same argmax (a max pool by indices), and zero with respect to x.
+// Executable spec: tests/GradCheck/Support/NaivePool.cs, NaivePool.Max/MaxBackward (tests/GradCheck/Ops/Pooling).
 public static partial class F
 {
     /// <summary>

@@ -90,12 +90,7 @@ public class OptimizerTorchTests
     // mul_/add_ where torch 2.x (and we) use lerp_, and in float32 that ulp difference grows to ~2e-6
     // relative by step 50; elsewhere the trajectories agree to 2e-6 (float32) and 1e-12 (float64).
     internal static void AssertClose(double[] ours, double[] torch, bool f32, string what, bool centeredLoose = false)
-    {
-        double tol = f32 ? (centeredLoose ? 2e-5 : 2e-6) : 1e-12;
-        for (int i = 0; i < ours.Length; i++)
-            Assert.True(Math.Abs(ours[i] - torch[i]) <= tol * Math.Max(1, Math.Abs(torch[i])),
-                $"{what} element {i}: ours {ours[i]:R}, torch {torch[i]:R}");
-    }
+        => TestData.AssertClose(torch, ours, f32 ? (centeredLoose ? 2e-5 : 2e-6) : 1e-12, what);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -9,12 +9,7 @@ public class TraceHtmlTests
     private static double[] Numbers(JsonNode? text) =>
         ((string)text!).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
-    private static void AssertClose(double[] expected, double[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"value {i}: expected {expected[i]}, page shows {actual[i]}");
-    }
+    private static void AssertClose(double[] expected, double[] actual) => TestData.AssertClose(expected, actual, 1e-5, "page value");
 
     private static string TempHtml() => Path.Combine(Path.GetTempPath(), $"trace-{Guid.NewGuid():N}.html");
 

@@ -1,0 +1,94 @@
+namespace Autograd.Tests.Ops.Conv2d;
+
+/// <summary>
+/// conv2d's fast paths against the seven-loop reference (Support/NaiveConv.cs): the direct
+/// kernel (few taps, wide rows: Note [Direct convolution]) including strided phase splits and the
+/// per-phase input gradient, the implicit-im2col GEMM (phase-split or padded planes: Note [Padded
+/// im2col]), the dot-product weight gradient (many taps), the weight gradient through the HWC copy
+/// (Note [Weight gradient as GEMM]) and the input gradient as a convolution of dY (Note [Input
+/// gradient as a convolution]).
+/// </summary>
+public class ConvFastPathTests
+{
+    public static TheoryData<int[], int[], int, int, int, int, int, int, int> Configs => new()
+    {
+        // x shape, w shape, sH, sW, pH, pW, dH, dW, groups
+        { [2, 3, 34, 33], [5, 3, 5, 5], 1, 1, 0, 0, 1, 1, 1 },      // like the 32×3×32×32 k5 case, odd width
+        { [2, 8, 40, 41], [8, 2, 3, 3], 2, 2, 1, 1, 1, 1, 4 },      // grouped, stride 2 (phase split, sub-pixel dX)
+        { [1, 4, 45, 50], [6, 4, 3, 2], 3, 2, 2, 1, 1, 2, 1 },      // stride 3×2, dilation, padding > 0
+        { [1, 2, 30, 64], [3, 2, 4, 4], 2, 2, 3, 0, 1, 1, 1 },      // even kernel: some dX phases meet few taps
+        { [1, 2, 36, 40], [4, 1, 1, 3], 1, 3, 0, 1, 1, 1, 2 },      // kernel narrower than the stride
+        { [2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 1, 1, 1, 1, 2 },   // K = 90: direct forward, GEMM elsewhere
+        { [1, 24, 18, 22], [10, 24, 3, 3], 1, 2, 1, 1, 2, 1, 1 },   // K = 216: implicit im2col GEMM, strided
+        { [1, 64, 9, 60], [24, 64, 3, 3], 1, 1, 1, 1, 1, 1, 1 },    // K = 576, wide rows: col2im in row blocks (Note [col2im blocks])
+        { [1, 24, 20, 21], [8, 24, 3, 3], 2, 1, 1, 1, 1, 1, 1 },    // row stride only: padded planes (Note [Padded im2col]), every other row
+        // Notes [Weight gradient as GEMM] (the HWC GEMM) and [Input gradient as a convolution] (the first
+        // two): channel runs and Og not multiples of any SIMD width.
+        { [2, 66, 23, 27], [66, 33, 3, 3], 1, 1, 1, 2, 1, 1, 2 },   // grouped, Cg = Og = 33 (a ragged row panel), padding 2 = k − 1
+        { [1, 35, 30, 31], [33, 35, 2, 4], 1, 1, 0, 3, 2, 1, 1 },   // even kernel, dilation 2, padding 0 / 3 per axis
+        { [18, 32, 12, 13], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // small images: the chunk's 2 images in one GEMM call
+        { [40, 32, 24, 24], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // chunks of 2 or 3 images, GEMM calls of 2 (+ 1) accumulate
+    };
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void MatchesTheNaiveLoops(int[] xs, int[] ws, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
+        => ConvNaiveReferenceTests.AssertMatchesNaive(xs.Sum() * 5 + ws.Sum(), xs, ws, sh, sw, ph, pw, dh, dw, groups, 1e-11, 5e-4, paramFactor: 20);
+
+    [Fact]
+    public void TheConfigurationsReachTheFastPaths()
+    {
+        // Guards the grid above against heuristic changes that would route it all to one path.
+        var direct = new DirectConvPlan(Geometry([2, 3, 34, 33], [5, 3, 5, 5], 1, 0, 1), true, true);
+        Assert.True(direct.Forward);
+        var strided = new DirectConvPlan(Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4), true, true);
+        Assert.True(strided.Forward && strided.InputGradient);
+        Assert.Equal(4, strided.Phases.Length);
+        var gemm = new DirectConvPlan(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1), true, true);
+        Assert.False(gemm.Forward);
+        Assert.True(HwcWeightGrad.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
+        Assert.False(HwcWeightGrad.Suits(Geometry([2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 2)));   // 10 channels: dot products
+        Assert.False(HwcWeightGrad.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided: phases
+        Assert.Equal(2, new HwcWeightGrad(Geometry([40, 32, 24, 24], [16, 32, 3, 3], 1, 1, 1), maxImages: 3).ImagesPerCall);
+        Assert.True(InputGradConv.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
+        Assert.True(InputGradConv.Suits(ConvGeometry.Create(Tensor.Zeros([1, 35, 30, 31]), Tensor.Zeros([33, 35, 2, 4]), null, 1, (0, 3), (2, 1), 1)));
+        Assert.False(InputGradConv.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided
+        Assert.False(InputGradConv.Suits(Geometry([1, 32, 30, 30], [32, 32, 3, 3], 1, 3, 1)));        // padding beyond the kernel
+    }
+
+    [Fact]
+    public void AnEmptyBatchGivesAZeroWeightGradientOnTheHwcPath()
+    {
+        // A first call returns a dirty permuted-gradient buffer to the pool; the empty batch must not add it in.
+        var w = Tensor.Randn([16, 32, 3, 3], requiresGrad: true);
+        F.Sum(F.Conv2d(Tensor.Randn([1, 32, 8, 8]), w, padding: 1)).Backward();
+        Assert.True(HwcWeightGrad.Suits(Geometry([0, 32, 8, 8], [16, 32, 3, 3], 1, 1, 1)));
+        w.Grad = null;
+        F.Sum(F.Conv2d(Tensor.Zeros([0, 32, 8, 8]), w, padding: 1)).Backward();
+        Assert.All(w.Grad!.ToFloatArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void InputGradientAsAConvolutionHandlesAsymmetricPadding()
+    {
+        // "same" with an even kernel pads (top 1, bottom 2, left 0, right 1): the complementary padding of
+        // Note [Input gradient as a convolution] differs per side. Reference: the naive loops on the
+        // explicitly padded input, cropped back.
+        int[] xs = [2, 32, 24, 25], ws = [32, 32, 4, 2], ps = [2, 32, 27, 26];
+        Assert.True(InputGradConv.Suits(ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, 1, "same", 1, 1)));
+        var gen = new Generator(3);
+        var x64 = Tensor.Randn(xs, DType.Float64, generator: gen);
+        var w64 = Tensor.Randn(ws, DType.Float64, generator: gen);
+        var padded = F.Pad(x64, [0, 1, 1, 2]).ToDoubleArray();
+        var (y, dxPadded, dwRef, _, gy) = NaiveConv.Run(padded, ps, w64.ToDoubleArray(), ws, new double[ws[0]], 1, 1, 0, 0, 1, 1, 1);
+        var dxRef = new double[xs.Aggregate(1, (a, b) => a * b)];
+        for (int nc = 0; nc < xs[0] * xs[1]; nc++)
+            for (int r = 0; r < xs[2]; r++)
+                for (int c = 0; c < xs[3]; c++)
+                    dxRef[(nc * xs[2] + r) * xs[3] + c] = dxPadded[(nc * ps[2] + r + 1) * ps[3] + c];
+        NaiveConv.AssertMatches((x, w, _) => F.Conv2d(x, w, padding: "same"), x64, w64, null, (y, dxRef, dwRef, Array.Empty<double>(), gy), 1e-11, 5e-4, paramFactor: 20);
+    }
+
+    private static ConvGeometry Geometry(int[] xs, int[] ws, Pair stride, Pair pad, int groups) =>
+        ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, stride, pad, 1, groups);
+}

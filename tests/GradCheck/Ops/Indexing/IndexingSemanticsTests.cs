@@ -1,0 +1,232 @@
+using static Autograd.TensorIndex;
+using static Autograd.Tests.Ops.Indexing.IndexCases;
+
+namespace Autograd.Tests.Ops.Indexing;
+
+/// <summary>
+/// What indexing does besides its values and gradients (checked against libtorch in IndexingOracleTests): reads
+/// are copies (Note [Indexing copies]), assignment follows the in-place rules (leaf refused, version bumped, saved
+/// tensors invalidated, history rebased), every dtype indexes, PyTorch's node names and error messages.
+/// Expected values are written by hand from PyTorch's documented semantics.
+/// </summary>
+public class IndexingSemanticsTests
+{
+    private static Tensor Arange(int n, params int[] shape) => Tensor.From(Enumerable.Range(0, n).Select(i => (double)i).ToArray(), shape);
+
+    [Fact]
+    public void ReadsAreCopies()
+    {
+        var x = Arange(6, 2, 3);
+        var y = x[0];
+        y.Add_(1);
+        Assert.Equal([0.0, 1, 2, 3, 4, 5], x.ToDoubleArray());
+        Assert.Equal([1.0, 2, 3], y.ToDoubleArray());
+        Assert.Equal(0, x.Version);
+    }
+
+    [Fact]
+    public void ValuesOfCSharpSyntax()
+    {
+        var x = Arange(24, 2, 3, 4);   // x[i, j, k] = 12i + 4j + k
+        Assert.Equal([15.0, 19, 23], x[1, .., ^1].ToDoubleArray());
+        Assert.Equal([3], x[1, .., ^1].Shape.ToArray());
+        Assert.Equal([13.0, 14], x[1, 0, 1..^1].ToDoubleArray());
+        Assert.Equal([0.0, 2, 12, 14], x[.., 0, Slice(0, null, 2)].ToDoubleArray());
+        Assert.Equal([2, 1, 3, 1], x[.., None, .., -1, NewAxis].Shape.ToArray());
+        Assert.Equal([4.0, 16], x[Ellipsis, 1, 0].ToDoubleArray());
+        Assert.Equal(23.0, x[-1, -1, -1].Item());
+        Assert.Equal([], x[-1, -1, -1].Shape.ToArray());
+        // advanced: x[[1, 0], :, [3, 0]] puts the index dims first (not adjacent): shape [2, 3]
+        var a = x[Long(1, 0), .., Long(3, 0)];
+        Assert.Equal([2, 3], a.Shape.ToArray());
+        Assert.Equal([15.0, 19, 23, 0, 4, 8], a.ToDoubleArray());
+        // adjacent: x[:, [2, 0], [1, 1]] keeps them in place: shape [2, 2]
+        Assert.Equal([9.0, 1, 21, 13], x[.., Long(2, 0), Long(1, 1)].ToDoubleArray());
+        // a mask over the first two dims: the selected rows in row-major order
+        var m = x[Mask([false, true, false, true, false, false], [2, 3])];
+        Assert.Equal([2, 4], m.Shape.ToArray());
+        Assert.Equal([4.0, 5, 6, 7, 12, 13, 14, 15], m.ToDoubleArray());
+        // a comparison as the mask: x[x > 20]
+        Assert.Equal([21.0, 22, 23], x[x > 20.0].ToDoubleArray());
+    }
+
+    [Fact]
+    public void EveryDTypeIndexesAndAssigns()
+    {
+        var l = Tensor.From(new long[] { 10, 11, 12, 13, 14, 15 }, [2, 3]);
+        Assert.Equal(DType.Int64, l[1].DType);
+        Assert.Equal([12L, 15], l[.., ^1].ToArray<long>());
+        l[l > 12L] = 0;
+        Assert.Equal([10L, 11, 12, 0, 0, 0], l.ToArray<long>());
+        var b = Tensor.From(new[] { true, false, true, true }, [4]);
+        Assert.Equal([true, true], b[Long(0, 3)].ToArray<bool>());
+        b[1..3] = false;
+        Assert.Equal([true, false, false, true], b.ToArray<bool>());
+        var u = Tensor.From(new byte[] { 1, 2, 3, 4 }, [2, 2]);
+        u[.., 0] = 9L;
+        Assert.Equal([9, 2, 9, 4], u.ToArray<byte>());
+        var i = Tensor.From(new[] { 5, 6, 7 });
+        i.IndexPut_([Long(0, 0, 2)], Tensor.From(new[] { 1, 1, 1 }), accumulate: true);
+        Assert.Equal([7, 6, 8], i.ToArray<int>());
+        var t = Tensor.Zeros([2, 3]);
+        t.IndexPut_(Tensor.From([7f]), 1, TensorIndex.Slice(1));   // TorchSharp's order: value, then the index
+        Assert.Equal([0f, 0, 0, 0, 7, 7], t.ToArray<float>());
+        Assert.Equal([1, 2, 3], t[TensorIndex.Bool(true)].Shape.ToArray());
+        var f = Tensor.From(new float[] { 1, 2, 3 });
+        f[Long(1)] = 2.5;   // a number takes the tensor's dtype
+        Assert.Equal([1f, 2.5f, 3], f.ToArray<float>());
+    }
+
+    [Fact]
+    public void IndexPutAccumulateSumsRepeatedPositions()
+    {
+        var x = Tensor.Zeros([3], DType.Float64);
+        x.IndexPut_([Long(0, 0, 2, 0)], Tensor.From([1.0, 2, 3, 4]), accumulate: true);
+        Assert.Equal([7.0, 0, 3], x.ToDoubleArray());
+        var y = Tensor.Zeros([2, 2], DType.Float64);
+        y.IndexPut_([Long(1, 0), Long(0, 1)], Tensor.From([5.0, 6]));
+        Assert.Equal([0.0, 6, 5, 0], y.ToDoubleArray());
+        var z = Tensor.Ones([2, 2], DType.Float64);
+        var r = z.IndexPut([Long(1)], Tensor.From([3.0]), accumulate: true);   // out of place: z unchanged
+        Assert.Equal([1.0, 1, 4, 4], r.ToDoubleArray());
+        Assert.Equal([1.0, 1, 1, 1], z.ToDoubleArray());
+    }
+
+    [Fact]
+    public void AssignmentBumpsTheVersionAndInvalidatesSavedTensors()
+    {
+        var a = Arange(6, 2, 3).RequiresGrad_();
+        var b = a * 1.0;
+        var c = b * b;   // MulBackward0 saves b at version 0
+        int v = b.Version;
+        b[0, 1] = 7.0;
+        Assert.Equal(v + 1, b.Version);
+        var e = Assert.Throws<InvalidOperationException>(() => c.Sum().Backward());
+        Assert.Contains("modified by an inplace operation", e.Message);
+        b.IndexPut_([Long(1)], Tensor.From([1.0]), accumulate: true);
+        Assert.Equal(v + 2, b.Version);
+    }
+
+    [Fact]
+    public void AssignmentRefusesALeafThatRequiresGradUnlessGradIsOff()
+    {
+        var a = Arange(4, 4).RequiresGrad_();
+        var e = Assert.Throws<InvalidOperationException>(() => a[0] = 1.0);
+        Assert.Contains("a leaf Variable that requires grad is being used in an in-place operation", e.Message);
+        Assert.Throws<InvalidOperationException>(() => a.IndexPut_([Long(0)], Tensor.From([1.0])));
+        Assert.Throws<InvalidOperationException>(() => a.IndexPut_([Long(9)], Tensor.From([1.0])));   // index_put_: the leaf check first
+        Assert.Throws<ArgumentOutOfRangeException>(() => a[9] = 1.0);   // __setitem__: the index first
+        using (Grad.NoGrad()) a[Long(1, 2)] = 0.0;   // an optimizer-style write
+        Assert.Equal([0.0, 0, 0, 3], a.ToDoubleArray());
+        Assert.Equal(1, a.Version);
+        Assert.True(a.IsLeaf);
+    }
+
+    [Fact]
+    public void AssignmentRebasesTheHistory()
+    {
+        var a = Arange(8, 4, 2).RequiresGrad_();
+        var v = Tensor.From([1.0, 2], [2], requiresGrad: true);
+        var y = a * 1.0;
+        y[1..3] = v * 3.0;
+        Assert.Equal("CopySlices", y.GradFn!.Name);
+        Assert.Equal([0.0, 1, 3, 6, 3, 6, 6, 7], y.ToDoubleArray());
+        (y * Arange(8, 4, 2)).Sum().Backward();
+        Assert.Equal([0.0, 1, 0, 0, 0, 0, 6, 7], a.Grad!.ToDoubleArray());   // the overwritten rows get no gradient
+        Assert.Equal([3.0 * (2 + 4), 3.0 * (3 + 5)], v.Grad!.ToDoubleArray());   // summed over the broadcast rows
+
+        var w = Tensor.From([1.0, 2], [2], requiresGrad: true);
+        var z = Tensor.Zeros([3], DType.Float64);   // no history: the write gives it one
+        z[Long(2, 0)] = w;
+        Assert.Equal("IndexPutBackward0", z.GradFn!.Name);
+        Assert.False(z.IsLeaf);
+        z.Backward(Tensor.From([10.0, 20, 30]));
+        Assert.Equal([30.0, 10], w.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void AssignmentThroughAViewWritesItsBase()
+    {
+        var a = Arange(6, 2, 3).RequiresGrad_();
+        var b = a * 1.0;
+        var flat = b.Reshape([6]);   // a whole-storage view
+        flat[0] = 5.0;
+        Assert.Equal(5.0, b[0, 0].Item());
+        Assert.Equal("CopySlices", b.GradFn!.Name);
+        b.Sum().Backward();
+        Assert.Equal([0.0, 1, 1, 1, 1, 1], a.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void NodeNamesAreTorchs()
+    {
+        var x = Arange(12, 3, 4).RequiresGrad_();
+        Assert.Equal("SelectBackward0", x[1].GradFn!.Name);
+        Assert.Equal("SliceBackward0", x[1..].GradFn!.Name);
+        Assert.Equal("SelectBackward0", x[1.., 0].GradFn!.Name);
+        Assert.Equal("UnsqueezeBackward0", x[None].GradFn!.Name);
+        Assert.Equal("IndexBackward0", x[Long(0, 2)].GradFn!.Name);
+        Assert.Equal("IndexBackward0", x[x > 3.0].GradFn!.Name);
+        Assert.Equal("AliasBackward0", x[..].GradFn!.Name);
+    }
+
+    [Fact]
+    public void AdvancedReadFreesItsIndicesAfterBackwardBasicDoesNot()
+    {
+        var x = Arange(4, 4).RequiresGrad_();
+        var s = x[1..3].Sum();
+        s.Backward();
+        s.Backward();   // SliceBackward0 saves nothing, as in PyTorch
+        Assert.Equal([0.0, 2, 2, 0], x.Grad!.ToDoubleArray());
+        var t = x[Long(1, 1)].Sum();
+        t.Backward();
+        var e = Assert.Throws<InvalidOperationException>(() => t.Backward());
+        Assert.Contains("backward through the graph a second time", e.Message);
+    }
+
+    [Fact]
+    public void DoubleBackwardNodesAreDifferentiable()
+    {
+        var x = Tensor.From([1.0, 2, 3], [3], requiresGrad: true);
+        var y = x[Long(0, 0, 2)];
+        var g = Grad.Compute([(y * y).Sum()], [x], createGraph: true)[0]!;
+        Assert.Equal([4.0, 0, 6], g.ToDoubleArray());   // 2·x summed over the repeats
+        Assert.Equal("IndexPutBackward0", g.GradFn!.Name);
+        var gg = Grad.Compute([g.Sum()], [x])[0]!;
+        Assert.Equal([4.0, 0, 2], gg.ToDoubleArray());
+    }
+
+    [Theory]
+    [InlineData("int", "index 5 is out of bounds for dimension 0 with size 3")]
+    [InlineData("negative", "index -4 is out of bounds for dimension 0 with size 3")]
+    [InlineData("tensor", "index 5 is out of bounds for dimension 0 with size 3")]
+    [InlineData("too many", "too many indices for tensor of dimension 2")]
+    [InlineData("mask", "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [4, 2] at index 0")]
+    [InlineData("mask 1-D", "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [4] at index 0")]
+    [InlineData("step", "step must be greater than zero")]
+    [InlineData("float", "tensors used as indices must be long, int, byte or bool tensors")]
+    [InlineData("broadcast", "shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]")]
+    [InlineData("value", "shape mismatch: value tensor of shape [4] cannot be broadcast to indexing result of shape [2, 2]")]
+    [InlineData("dtype", "Index put requires the source and destination dtypes match, got Float for the destination and Double for the source.")]
+    public void ErrorsAreTorchs(string what, string message)
+    {
+        var x3 = Tensor.Zeros([3, 2]);
+        var x4 = Tensor.Zeros([4, 2]);
+        Action act = what switch
+        {
+            "int" => () => _ = x3[5],
+            "negative" => () => _ = x3[-4],
+            "tensor" => () => _ = x3[Long(0, 5)],
+            "too many" => () => _ = x3[0, 0, 0],
+            "mask" => () => _ = x4[Mask([true, false, true], [3])],
+            "mask 1-D" => () => _ = Tensor.Zeros([4])[Mask([true, false, true], [3])],
+            "step" => () => _ = x3[Slice(0, null, -1)],
+            "float" => () => _ = x3[Tensor.From([0.0])],
+            "broadcast" => () => _ = x3[Long(0, 1), Long(0, 1, 0)],
+            "value" => () => x4[1..3] = Tensor.Zeros([4]),
+            _ => () => x4.IndexPut_([Long(0)], Tensor.Zeros([2], DType.Float64)),
+        };
+        var e = Assert.ThrowsAny<ArgumentException>(act);
+        Assert.Contains(message, e.Message);
+    }
+}
