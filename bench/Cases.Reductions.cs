@@ -16,25 +16,7 @@ public static partial class Cases
             x => TorchApi.nn.functional.pad(x, [1L, 1, 1, 1], global::TorchSharp.PaddingModes.Reflect)),
     ];
 
+    // A local shape: Cases.All is built during static initialisation, before other static fields.
     private static BenchCase Reduction(string name, int[] ys, Func<Tensor, Tensor> ours, Func<TorchTensor, TorchTensor> theirs)
-    {
-        int[] xs = [8, 64, 56, 56];   // a local: Cases.All is built during static initialisation, before other static fields
-        var x = Data(Numel(xs), 14);
-        return new BenchCase(name,
-            pass =>
-            {
-                bool bwd = pass == Pass.FwdBwd;
-                Tensor tx = Tensor.From(x.Value, xs, bwd), gy = Tensor.Ones(ys);
-                if (!bwd) return new Runner(() => ours(tx));
-                return new Runner(() => { tx.Grad = null; ours(tx).Backward(gy); });
-            },
-            null,
-            pass =>
-            {
-                bool bwd = pass == Pass.FwdBwd;
-                TorchTensor tx = T(x.Value, xs, bwd), gy = TorchApi.ones(Longs(ys));
-                if (!bwd) return TorchSharpRunner(() => theirs(tx), tx, gy);
-                return TorchSharpRunner(() => { tx.grad = null; theirs(tx).backward([gy]); }, tx, gy);
-            });
-    }
+        => Layer(name, [8, 64, 56, 56], ys, ours, theirs, seed: 14);
 }
