@@ -5,7 +5,7 @@
 # Usage: scripts/check-notes.sh (a maintenance check, not part of the test command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dirs=(src tests bench samples docs native/src native/include)
+dirs=(src tests bench samples docs tools native/src native/include)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # file:line:name of every definition: a comment whose text opens with the note's name (alone, or
