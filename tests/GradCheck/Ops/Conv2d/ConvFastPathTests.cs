@@ -39,13 +39,11 @@ public class ConvFastPathTests
     public void TheConfigurationsReachTheFastPaths()
     {
         // Guards the grid above against heuristic changes that would route it all to one path.
-        var direct = new DirectConvPlan(Geometry([2, 3, 34, 33], [5, 3, 5, 5], 1, 0, 1), true, true);
-        Assert.True(direct.Forward);
-        var strided = new DirectConvPlan(Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4), true, true);
-        Assert.True(strided.Forward && strided.InputGradient);
-        Assert.Equal(4, strided.Phases.Length);
-        var gemm = new DirectConvPlan(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1), true, true);
-        Assert.False(gemm.Forward);
+        Assert.Equal(ConvForwardPath.Direct, ConvPlan.For(Geometry([2, 3, 34, 33], [5, 3, 5, 5], 1, 0, 1)).Forward);
+        var strided = Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4);
+        Assert.Equal((ConvForwardPath.Direct, ConvInputGradPath.Direct), (ConvPlan.For(strided).Forward, ConvPlan.For(strided).InputGrad));
+        Assert.Equal(4, new DirectConvPlan(strided).Phases.Length);
+        Assert.Equal(ConvForwardPath.Im2ColGemm, ConvPlan.For(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)).Forward);
         Assert.True(HwcWeightGrad.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
         Assert.False(HwcWeightGrad.Suits(Geometry([2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 2)));   // 10 channels: dot products
         Assert.False(HwcWeightGrad.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided: phases
