@@ -91,6 +91,7 @@ public class ConvOracleTests
             new(3, 32, 12, 13, 16, 3, 3, 1, 1, 1, 1, true, false, true),               // small images, several per GEMM call
             new(2, 32, 20, 21, 32, 3, 3, (2, 1), 1, 1, 1, true, false, true),          // row stride: padded planes
             new(1, 64, 9, 60, 24, 3, 3, 1, 1, 1, 1, false, true, true),                // unbatched, wide rows: col2im blocks
+            new(3, 33, 12, 11, 17, 4, 4, 2, 1, 1, 1, true, false, true),               // small strided images: HWC dW with stride 2
         ];
         CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
