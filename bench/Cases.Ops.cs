@@ -38,7 +38,10 @@ public static partial class Cases
                     y.Backward(gy);
                 }, tx, tw, tb, gy);
             },
-            TorchSharpConv(x, w, b, xs, ws, ys, stride, pad, groups));
+            TorchSharpConv(x, w, b, xs, ws, ys, stride, pad, groups))
+        {
+            Plan = () => ConvPlan.For(ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, stride, pad, 1, groups)).ToString(),
+        };
     }
 
     private static BenchCase Pool(string name, bool max, int k, int stride, int pad)

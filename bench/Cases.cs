@@ -27,7 +27,11 @@ public sealed class Disposer(Action action) : IDisposable
 /// case the 1.13 shim cannot run (the Hessian-vector product: no create_graph); its Libtorch benchmarks
 /// are filtered out and the summary leaves that baseline's columns empty.
 /// </summary>
-public sealed record BenchCase(string Name, Func<Pass, Runner> Ours, Func<Pass, Runner>? Torch, Func<Pass, Runner> TorchSharp);
+public sealed record BenchCase(string Name, Func<Pass, Runner> Ours, Func<Pass, Runner>? Torch, Func<Pass, Runner> TorchSharp)
+{
+    /// <summary>Which kernels ours runs (a conv case's ConvPlan, Note [Conv plan]), printed before the run; null when there is nothing to choose.</summary>
+    public Func<string>? Plan { get; init; }
+}
 
 /// <summary>The cases of issue 6, in the order the summary lists them.</summary>
 public static partial class Cases

@@ -25,6 +25,8 @@ if (OracleLibrary.Candidates().FirstOrDefault(File.Exists) is not { } shim)
     throw new OracleUnavailableException($"libtorch 1.13 shim not found (looked for {string.Join(", ", OracleLibrary.Candidates().Take(3))}). {OracleLibrary.InstallHint}");
 Console.WriteLine($"baselines: libtorch 1.13 ({shim}) and libtorch {Autograd.TorchSharp.TorchSharpLibrary.LibTorchVersion} (TorchSharp); " +
                   $"SIMD {Autograd.Kernels.Simd.Best}; ours {(Cases.OursInScope ? "in" : "without")} a TensorScope; {Environment.ProcessorCount} cores; load {LoadAverage()}");
+foreach (var c in Cases.Select(filter))
+    if (c.Plan is { } plan) Console.WriteLine($"plan {c.Name}: {plan()}");   // which kernels ours runs (Note [Conv plan])
 
 // Note [Benchmark job]: each benchmark in its own process (BenchmarkDotNet's default toolchain: the two
 // libtorchs cannot share one, Note [One libtorch per process]), one launch, 3 warmup and 9 measured

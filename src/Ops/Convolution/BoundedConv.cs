@@ -11,7 +11,7 @@ namespace Autograd;
 // the input; for an extreme stride, padding or dilation they are not: a 1×1 input at stride 65536
 // built 2^32 phases (15 s forward, 15 s backward, for one multiply), padding 2^30 asks for 2^60-element
 // planes, and their int index arithmetic wraps. PyTorch answers such calls instantly.
-// So Suits, called by ConvKernels before any table is built, asks each fast path for its footprint
+// So Suits, called by ConvPlan (Note [Conv plan]) before any table is built, asks each fast path for its footprint
 // (computed in saturating long arithmetic by the class that owns the tables: the larger of the
 // elements it would allocate and the iterations of its set-up loops) and sends the geometry here when
 // any footprint exceeds Multiple × (input + output + weight) of one image-group (plus a small constant
@@ -58,20 +58,19 @@ internal static class BoundedConv
         Walk(g, ref op);
     }
 
-    /// <summary>dx (overwritten) and dw (added to) for upstream gradient dy; either may be null.</summary>
-    internal static void Backward<T>(in ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>dx (overwritten) for upstream gradient dy.</summary>
+    internal static void InputGrad<T>(in ConvGeometry g, T[] w, T[] dy, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (dx is not null)
-        {
-            Array.Clear(dx);
-            var op = new InputGradOp<T>(w, dy, dx);
-            Walk(g, ref op);
-        }
-        if (dw is not null)
-        {
-            var op = new WeightGradOp<T>(x, dy, dw);
-            Walk(g, ref op);
-        }
+        Array.Clear(dx);
+        var op = new InputGradOp<T>(w, dy, dx);
+        Walk(g, ref op);
+    }
+
+    /// <summary>dw (added to) for upstream gradient dy.</summary>
+    internal static void WeightGrad<T>(in ConvGeometry g, T[] x, T[] dy, T[] dw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new WeightGradOp<T>(x, dy, dw);
+        Walk(g, ref op);
     }
 
     /// <summary>What happens at each output element (flat index into y/dy, its channel) and at each of its taps.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -7,11 +6,14 @@ namespace Autograd.Kernels;
 
 // Note [conv2d batch chunks]
 // The batch is cut into chunks whose number depends only on the shapes (never on the machine's
-// thread count or Threading.NumThreads); each chunk owns one rented column buffer (input gradient) and, for the weight gradient, one partial
+// thread count or Threading.NumThreads); each chunk owns one rented scratch buffer and, for the weight gradient, one partial
 // sum that it accumulates over its images in order. The partials are then added in chunk order. So
 // forward, input gradient and weight gradient are bit-for-bit the same whether the chunks run on one
 // thread or many (Note [Deterministic parallelism]). Small problems use a single chunk and run inline.
-internal static unsafe class ConvKernels
+//
+// Which kernel runs for each pass is the geometry's ConvPlan (Note [Conv plan]); this class runs it,
+// one method per path (the forward's here, the gradients' in ConvKernels.Backward.cs).
+internal static unsafe partial class ConvKernels
 {
     /// <summary>Upper bound on chunks (and so on weight-gradient partial buffers).</summary>
     private const int MaxChunks = 16;
@@ -33,60 +35,119 @@ internal static unsafe class ConvKernels
     private static void ForEachChunk(int chunks, in ConvGeometry g, Action<int> body)
         => Parallelism.For(chunks, (long)g.N * g.OutC * g.K * g.P, body);
 
-    /// <summary>y[n, o] = Σ W[o]·col(x[n]) + b[o] for every image, group by group.</summary>
+    /// <summary>One image of a chunk, with the chunk's scratch (null when none was asked for).</summary>
+    private delegate void ImageBody<T>(int n, T* scratch) where T : unmanaged;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for every image, the batch cut into chunks (Note [conv2d batch
+    /// chunks]); each chunk rents <paramref name="scratchLength"/> elements (cleared once when
+    /// <paramref name="clear"/>: a border its images never write).
+    /// </summary>
+    private static void ForEachImage<T>(in ConvGeometry g, int scratchLength, bool clear, ImageBody<T> body) where T : unmanaged
+    {
+        int chunks = Chunks(g, 0), n = g.N;
+        ForEachChunk(chunks, g, chunk =>
+        {
+            var (start, end) = ChunkRange(chunk, chunks, n);
+            T[]? scratch = scratchLength > 0 ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
+            if (clear) scratch?.AsSpan(0, scratchLength).Clear();
+            try
+            {
+                fixed (T* sp = scratch)
+                    for (int i = start; i < end; i++) body(i, sp);
+            }
+            finally { if (scratch is not null) ArrayPool<T>.Shared.Return(scratch); }
+        });
+    }
+
+    /// <summary>y[n, o] = Σ W[o]·col(x[n]) + b[o] for every image, group by group, on the plan's forward path.</summary>
     internal static void Forward<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // An empty batch has nothing to compute (and its per-image sizes need not fit an int).
         if (g.N == 0) return;
-        if (BoundedConv.Suits(g))
+        switch (ConvPlan.For(g, inputGrad: false, weightGrad: false).Forward)
         {
-            BoundedConv.Forward(g, x, w, b, y);   // Note [Bounded convolution]
-            return;
+            case ConvForwardPath.Bounded: BoundedConv.Forward(g, x, w, b, y); break;   // Note [Bounded convolution]
+            case ConvForwardPath.PointwiseGemm: ForwardPointwise(g, x, w, b, y); break;
+            case ConvForwardPath.Direct: ForwardDirect(g, x, w, b, y); break;
+            case ConvForwardPath.PaddedIm2ColGemm: ForwardPaddedIm2Col(g, x, w, b, y); break;
+            default: ForwardIm2Col(g, x, w, b, y); break;
         }
-        int chunks = Chunks(g, 0);
+    }
+
+    /// <summary>y[n] = b, broadcast over each output plane (the paths then accumulate); nothing without a bias.</summary>
+    private static void FillBias<T>(in ConvGeometry g, T[]? b, T* y) where T : unmanaged
+    {
+        if (b is null) return;
+        for (int o = 0; o < g.OutC; o++) new Span<T>(y + (long)o * g.P, g.P).Fill(b[o]);
+    }
+
+    /// <summary>1×1, unit stride, no padding: Y_g = W_g · X_g, the image-group itself the column matrix.</summary>
+    private static void ForwardPointwise<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
-        var table = g.Pointwise ? null : new Im2ColTable(g);   // Note [Implicit im2col]
-        var direct = g.Pointwise ? null : new DirectConvPlan(g, wantForward: true, wantInputGradient: false);
-        if (direct is { Forward: false }) direct = null;        // Note [Direct convolution]
-        var padded = direct is null && PaddedIm2Col.Suits(g) ? new PaddedIm2Col(g) : null;   // Note [Padded im2col]
-        ForEachChunk(chunks, g, chunk =>
+        ForEachImage<T>(g, 0, false, (n, _) =>
         {
-            var (start, end) = ChunkRange(chunk, chunks, g.N);
-            T[]? phased = direct is not null ? ArrayPool<T>.Shared.Rent(direct.ScratchLength)
-                        : padded is not null ? (padded.NeedsCopy ? ArrayPool<T>.Shared.Rent(padded.Length) : null)
-                        : table is { Phased: true } ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
-            if (padded is not null) phased?.AsSpan(0, padded.Length).Clear();   // the border, once per chunk
-            try
+            fixed (T* yp = y) FillBias(g, b, yp + n * yImage);
+            var yn = y.AsSpan(n * yImage, yImage);
+            for (int grp = 0; grp < g.Groups; grp++)
+                Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P,
+                    yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
+        });
+    }
+
+    /// <summary>Few taps on wide rows: the direct kernel over phase-split padded planes (Note [Direct convolution]).</summary>
+    private static void ForwardDirect<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        var direct = new DirectConvPlan(g);
+        ForEachImage<T>(g, direct.ScratchLength, false, (n, scratch) =>
+        {
+            fixed (T* xp = x, wp = w, yp = y)
             {
-                for (int n = start; n < end; n++)
-                {
-                    var yn = y.AsSpan(n * yImage, yImage);
-                    if (b is not null)
-                        for (int o = 0; o < g.OutC; o++) yn.Slice(o * g.P, g.P).Fill(b[o]);
-                    for (int grp = 0; grp < g.Groups; grp++)
-                    {
-                        if (table is null)
-                        {
-                            Gemm.Run<T>(false, false, g.Og, g.P, g.K, w.AsSpan(grp * wGroup, wGroup), g.K, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P,
-                                yn.Slice(grp * yGroup, yGroup), g.P, accumulate: b is not null);
-                            continue;
-                        }
-                        // Y_g[Og, P] (+)= W_g[Og, K] · col[K, P], col packed straight from the image.
-                        fixed (T* xp = x, wp = w, yp = y, ph = phased)
-                            if (direct is not null)
-                                direct.RunForward(xp + n * xImage + grp * xGroup, wp + grp * wGroup, yp + n * yImage + grp * yGroup, b is not null, ph);
-                            else if (padded is not null) Gemm.Run<T, MatrixSource<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K,
-                                new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
-                                new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, ph)),
-                                yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
-                            else Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
-                                new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
-                                new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, ph)),
-                                yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
-                    }
-                }
+                FillBias(g, b, yp + n * yImage);
+                for (int grp = 0; grp < g.Groups; grp++)
+                    direct.RunForward(xp + n * xImage + grp * xGroup, wp + grp * wGroup, yp + n * yImage + grp * yGroup, b is not null, scratch);
             }
-            finally { if (phased is not null) ArrayPool<T>.Shared.Return(phased); }
+        });
+    }
+
+    /// <summary>Column stride 1: Y_g (+)= W_g · col, col packed from zero-padded planes (Note [Padded im2col]).</summary>
+    private static void ForwardPaddedIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        var padded = new PaddedIm2Col(g);
+        // The border is cleared once per chunk; each image rewrites only the interior.
+        ForEachImage<T>(g, padded.NeedsCopy ? padded.Length : 0, true, (n, scratch) =>
+        {
+            fixed (T* xp = x, wp = w, yp = y)
+            {
+                FillBias(g, b, yp + n * yImage);
+                for (int grp = 0; grp < g.Groups; grp++)
+                    Gemm.Run<T, MatrixSource<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K,
+                        new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
+                        new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, scratch)),
+                        yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
+            }
+        });
+    }
+
+    /// <summary>Y_g (+)= W_g · col, col packed straight from the (phase-split) image (Notes [Implicit im2col], [Strided im2col]).</summary>
+    private static void ForwardIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        var table = new Im2ColTable(g);
+        ForEachImage<T>(g, table.Phased ? table.PhasedLength : 0, false, (n, scratch) =>
+        {
+            fixed (T* xp = x, wp = w, yp = y)
+            {
+                FillBias(g, b, yp + n * yImage);
+                for (int grp = 0; grp < g.Groups; grp++)
+                    Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
+                        new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
+                        new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, scratch)),
+                        yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
+            }
         });
     }
 
@@ -96,137 +157,6 @@ internal static unsafe class ConvKernels
         if (!table.Phased) return x;
         table.SplitPhases(x, phased);
         return phased;
-    }
-
-    /// <summary>
-    /// dX[n] = col2im(Wᵀ·dY[n]) into dx (when not null; or as a convolution of dY, Note [Input gradient
-    /// as a convolution]), dW = Σₙ dY[n]·col(x[n])ᵀ into dw (when not null),
-    /// group by group. dw arrives zeroed; dx is overwritten (each image-group is cleared, while in cache,
-    /// where col2im adds into it). Only dx reads w and only dw reads x, so the other may be empty
-    /// (ConvInputGrad and ConvWeightGrad compute one of the two).
-    /// </summary>
-    internal static void Backward<T>(ConvGeometry g, T[] x, T[] w, T[] dy, T[]? dx, T[]? dw) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (g.N == 0) return;   // dx is empty, dw arrived zeroed
-        if (BoundedConv.Suits(g))
-        {
-            BoundedConv.Backward(g, x, w, dy, dx, dw);   // Note [Bounded convolution]
-            return;
-        }
-        int wSize = g.OutC * g.K;
-        int chunks = Chunks(g, dw is null ? 0 : wSize);
-        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
-        // Chunk 0 accumulates straight into dw; the others into rented partials added afterwards in order.
-        var partials = new T[]?[chunks];
-        var table = g.Pointwise ? null : new Im2ColTable(g);
-        var direct = g.Pointwise || dx is null ? null : new DirectConvPlan(g, wantForward: false, wantInputGradient: true);
-        var hwc = dw is not null && HwcWeightGrad.Suits(g) ? new HwcWeightGrad(g, (g.N + chunks - 1) / chunks) : null;   // Note [Weight gradient as GEMM]
-        bool batchedDw = hwc is null && table is { Phased: false } && g.P <= DotGemm.DepthBlock / 2;
-        // ~512 kB of column block; K·OW·size in long (it may pass int), the block itself ≤ K·P ≤ int (BoundedConv.Suits).
-        int blockRows = (int)Math.Clamp((1 << 19) / Math.Max(1, (long)g.K * g.OW * Unsafe.SizeOf<T>()), 1, Math.Max(1, g.OH));
-        if (direct is { InputGradient: false }) direct = null;
-        if (dx is not null && direct is null && InputGradConv.Suits(g))
-        {
-            InputGradConv.Run(g, w, dy, dx);   // Note [Input gradient as a convolution]
-            dx = null;
-        }
-        if (dx is null && dw is null) return;
-        try
-        {
-            if (dw is not null)
-                for (int k = 1; k < chunks; k++) { partials[k] = ArrayPool<T>.Shared.Rent(wSize); partials[k].AsSpan(0, wSize).Clear(); }
-            ForEachChunk(chunks, g, chunk =>
-            {
-                var (start, end) = ChunkRange(chunk, chunks, g.N);
-                var dwPart = dw is null ? null : chunk == 0 ? dw : partials[chunk];
-                T[]? col = g.Pointwise || dx is null || direct is not null ? null : ArrayPool<T>.Shared.Rent(g.K * blockRows * g.OW);
-                T[]? scratch = direct is null ? null : ArrayPool<T>.Shared.Rent(direct.ScratchLength);
-                T[]? phased = table is { Phased: true } && dwPart is not null && hwc is null ? ArrayPool<T>.Shared.Rent(table.PhasedLength) : null;
-                // The HWC image's padding is cleared once here; each image rewrites only its interior.
-                T[]? xh = hwc is null || dwPart is null ? null : ArrayPool<T>.Shared.Rent(hwc.BufferLength);
-                T[]? dwPerm = xh is null ? null : ArrayPool<T>.Shared.Rent(wSize);
-                xh?.AsSpan(0, hwc!.BufferLength).Clear();
-                try
-                {
-                    // Note [Small images]: with few output positions per image the weight gradient's
-                    // dot products run over the chunk's images together, so the depth is long enough
-                    // to amortise the 4×4 reductions (and each call's overhead). Only for shapes the
-                    // HWC GEMM below does not take (few channels).
-                    if (batchedDw && dwPart is not null)
-                        for (int grp = 0; grp < g.Groups; grp++)
-                            fixed (T* xp = x, dyp = dy, dwp = dwPart)
-                                DotGemm.Run<T, ImageRows<T>, Im2ColImageRows<T>>(g.Og, g.K, (end - start) * g.P,
-                                    new ImageRows<T>(dyp + start * yImage + grp * yGroup, yImage, g.P, g.Og, g.P),
-                                    new Im2ColImageRows<T>(table!, xp + start * xImage + grp * xGroup, xImage),
-                                    dwp + grp * wGroup, g.K, accumulate: true);
-                    // Note [Weight gradient as GEMM]: ImagesPerCall images per call, then permuted into dwPart
-                    // (an empty batch's one chunk has no image: dwPerm would stay as rented).
-                    if (hwc is not null && dwPerm is not null && end > start)
-                        fixed (T* xp = x, dyp = dy, hp = xh, pp = dwPerm, dwp = dwPart)
-                            for (int grp = 0; grp < g.Groups; grp++)
-                            {
-                                for (int n = start; n < end; n += hwc.ImagesPerCall)
-                                    hwc.Accumulate(xp + n * xImage + grp * xGroup, xImage, dyp + n * yImage + grp * yGroup, yImage,
-                                        Math.Min(hwc.ImagesPerCall, end - n), hp, pp + grp * wGroup, accumulate: n > start);
-                                hwc.AddPermuted(pp + grp * wGroup, dwp + grp * wGroup);
-                            }
-                    for (int n = start; n < end; n++)
-                        for (int grp = 0; grp < g.Groups; grp++)
-                        {
-                            ReadOnlySpan<T> dyg = dy.AsSpan(n * yImage + grp * yGroup, yGroup);
-                            if (dwPart is not null && !batchedDw && hwc is null)
-                            {
-                                // dW_g[Og, K] += dY_g[Og, P] · col[K, P]ᵀ: dot products along P, col rows cut
-                                // straight from the image (Note [Dot-product GEMM]).
-                                if (table is null)
-                                    Gemm.Run<T>(false, true, g.Og, g.K, g.P, dyg, g.P, x.AsSpan(n * xImage + grp * xGroup, xGroup), g.P, dwPart.AsSpan(grp * wGroup, wGroup), g.K, accumulate: true);
-                                else
-                                    fixed (T* xp = x, dyp = dy, dwp = dwPart, ph = phased)
-                                        DotGemm.Run<T, MatrixRows<T>, Im2ColRows<T>>(g.Og, g.K, g.P,
-                                            new MatrixRows<T>(dyp + n * yImage + grp * yGroup, g.P, g.Og),
-                                            new Im2ColRows<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, ph)),
-                                            dwp + grp * wGroup, g.K, accumulate: true);
-                            }
-                            if (dx is not null)
-                            {
-                                var dxg = dx.AsSpan(n * xImage + grp * xGroup, xGroup);
-                                ReadOnlySpan<T> wg = w.AsSpan(grp * wGroup, wGroup);
-                                // dcol[K, P] = W_g[Og, K]ᵀ · dY_g[Og, P]; pointwise: dcol is dX itself.
-                                if (direct is not null)
-                                    fixed (T* dyp = dy, wp = w, dxp = dx, sp = scratch)
-                                        direct.RunInputGradient(dyp + n * yImage + grp * yGroup, wp + grp * wGroup, dxp + n * xImage + grp * xGroup, sp);
-                                else if (g.Pointwise) Gemm.Run<T>(true, false, g.K, g.P, g.Og, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
-                                else
-                                {
-                                    // Note [col2im blocks]: a few output rows at a time, so the column block
-                                    // stays in L2 between the GEMM that writes it and col2im that reads it.
-                                    dxg.Clear();
-                                    for (int oy0 = 0; oy0 < g.OH; oy0 += blockRows)
-                                    {
-                                        int oy1 = Math.Min(g.OH, oy0 + blockRows), pb = (oy1 - oy0) * g.OW;
-                                        Gemm.Run<T>(true, false, g.K, pb, g.Og, wg, g.K, dyg[(oy0 * g.OW)..], g.P, col, pb, accumulate: false);
-                                        Im2Col.Backward<T>(col.AsSpan(0, g.K * pb), dxg, g, oy0, oy1);
-                                    }
-                                }
-                            }
-                        }
-                }
-                finally
-                {
-                    if (col is not null) ArrayPool<T>.Shared.Return(col);
-                    if (xh is not null) ArrayPool<T>.Shared.Return(xh);
-                    if (dwPerm is not null) ArrayPool<T>.Shared.Return(dwPerm);
-                    if (phased is not null) ArrayPool<T>.Shared.Return(phased);
-                    if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
-                }
-            });
-            if (dw is not null)
-                for (int k = 1; k < chunks; k++) TensorPrimitives.Add(dw, partials[k].AsSpan(0, wSize), dw);
-        }
-        finally
-        {
-            foreach (var p in partials) if (p is not null) ArrayPool<T>.Shared.Return(p);
-        }
     }
 
     /// <summary>

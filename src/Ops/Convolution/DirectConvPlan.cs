@@ -11,7 +11,6 @@ namespace Autograd;
 internal sealed class DirectConvPlan
 {
     public readonly ConvGeometry Geo;
-    public readonly bool Forward, InputGradient;
     public readonly PlaneStack ForwardStack, GradStack;
     public readonly ConvTap[] ForwardTaps;
     public readonly long[] ForwardOffsets;
@@ -24,7 +23,7 @@ internal sealed class DirectConvPlan
         public long[] Offsets { get; set; } = [];
     }
 
-    public DirectConvPlan(in ConvGeometry g, bool wantForward, bool wantInputGradient)
+    public DirectConvPlan(in ConvGeometry g)
     {
         Geo = g;
         var (reachY, reachX) = Reach(g);
@@ -35,7 +34,6 @@ internal sealed class DirectConvPlan
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, t++)
                     ForwardTaps[t] = new ConvTap((c * g.StrideH + i * g.DilationH % g.StrideH) * g.StrideW + j * g.DilationW % g.StrideW, i * g.DilationH / g.StrideH, j * g.DilationW / g.StrideW);
-        Forward = wantForward && DirectConv.Suits<float>(g.K, g.OW);
         ForwardOffsets = DirectConv.Offsets(ForwardTaps, ForwardStack);
 
         // dX phase (ry, rx): dX[c, ty·sH + ry, tx·sW + rx] = Σ w[o, c, i, j]·dY[o, ty + (ry + padTop − i·dH)/sH, ...]
@@ -43,7 +41,7 @@ internal sealed class DirectConvPlan
         GradMarginY = maxRow + 1;
         GradMarginX = maxCol + 1;
         var phases = new List<Phase>();
-        int maxTaps = 0, rows = 0, cols = 0;
+        int rows = 0, cols = 0;
         for (int ry = 0; ry < g.StrideH; ry++)
             for (int rx = 0; rx < g.StrideW; rx++)
             {
@@ -69,13 +67,34 @@ internal sealed class DirectConvPlan
                     rows = Math.Max(rows, ph + t.Row);
                     cols = Math.Max(cols, pw + t.Col);
                 }
-                maxTaps = Math.Max(maxTaps, taps.Count);
                 phases.Add(new Phase(ry, rx, ph, pw, [.. taps], [.. kernel]));
             }
         Phases = [.. phases];
         GradStack = new PlaneStack(g.Og, Math.Max(rows, GradMarginY + g.OH), Math.Max(cols, GradMarginX + g.OW));
         foreach (var ph in Phases) ph.Offsets = DirectConv.Offsets(ph.Taps, GradStack);
-        InputGradient = wantInputGradient && maxTaps > 0 && DirectConv.Suits<float>(maxTaps, (g.W + g.StrideW - 1) / g.StrideW);
+    }
+
+    /// <summary>
+    /// The most taps any phase of dX meets (0 when none does), without building the phases: phase
+    /// (ry, rx) meets Og·(rows i with sH | ry + padTop − i·dH)·(columns j likewise), and the phases that
+    /// exist are ry &lt; min(sH, H), rx &lt; min(sW, W). The conv plan (Note [Conv plan]) asks it before
+    /// choosing the direct input gradient; call it only for geometries off the bounded path.
+    /// </summary>
+    internal static int MaxPhaseTaps(in ConvGeometry g)
+    {
+        static int MaxHits(int phases, int stride, int pad, int dilation, int kernel)
+        {
+            int best = 0;
+            for (int r = 0; r < phases; r++)
+            {
+                int hits = 0;
+                for (int i = 0; i < kernel; i++) if (Mod(r + pad - i * dilation, stride) == 0) hits++;
+                best = Math.Max(best, hits);
+            }
+            return best;
+        }
+        return g.Og * MaxHits(Math.Min(g.StrideH, g.H), g.StrideH, (int)g.PadTop, g.DilationH, g.KH)
+                    * MaxHits(Math.Min(g.StrideW, g.W), g.StrideW, (int)g.PadLeft, g.DilationW, g.KW);
     }
 
     /// <summary>How many rows and columns beyond an output position the forward taps reach in the phase planes: d·(k−1)/s.</summary>

@@ -49,12 +49,15 @@ internal sealed class HwcWeightGrad
     public readonly long[] TapOffset;                    // per tap (i, j): xh offset of (i·dH, j·dW)
 
     /// <summary>
-    /// Whether this geometry's weight gradient should take the HWC GEMM: unit stride (with stride s the
-    /// HWC copy costs s² times more per multiply-add, and 32 channels at stride 2 ran slower than the
-    /// phase-split dot products), long pixel runs and enough output channels.
+    /// Whether this geometry's weight gradient should take the HWC GEMM: long pixel runs, enough output
+    /// channels, and unit stride (with stride s the HWC copy costs s² times more per multiply-add, and 32
+    /// channels at stride 2 ran slower than the phase-split dot products) unless the images are small:
+    /// then the phase-split dot products cannot batch images (Note [Small images]) and run one short
+    /// depth per image, while the GEMM still takes several images per call (conv_transpose2d's weight
+    /// gradient, docs/speed.md).
     /// </summary>
     public static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
+        !g.Pointwise && (g.StrideH == 1 && g.StrideW == 1 || g.P <= DotGemm.DepthBlock / 2) && g.Cg >= MinChannels && g.Og >= MinOutChannels &&
         PaddedIm2Col.Footprint(g) <= Array.MaxLength;
 
     /// <summary>The layout for <paramref name="g"/>, chunks of at most <paramref name="maxImages"/> images.</summary>

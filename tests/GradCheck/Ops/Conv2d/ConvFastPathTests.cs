@@ -28,6 +28,7 @@ public class ConvFastPathTests
         { [1, 35, 30, 31], [33, 35, 2, 4], 1, 1, 0, 3, 2, 1, 1 },   // even kernel, dilation 2, padding 0 / 3 per axis
         { [18, 32, 12, 13], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // small images: the chunk's 2 images in one GEMM call
         { [40, 32, 24, 24], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // chunks of 2 or 3 images, GEMM calls of 2 (+ 1) accumulate
+        { [5, 34, 13, 15], [18, 34, 4, 3], 2, 2, 1, 0, 1, 2, 1 },   // small strided images: the HWC GEMM with strides and dilation
     };
 
     [Theory]
@@ -39,16 +40,16 @@ public class ConvFastPathTests
     public void TheConfigurationsReachTheFastPaths()
     {
         // Guards the grid above against heuristic changes that would route it all to one path.
-        var direct = new DirectConvPlan(Geometry([2, 3, 34, 33], [5, 3, 5, 5], 1, 0, 1), true, true);
-        Assert.True(direct.Forward);
-        var strided = new DirectConvPlan(Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4), true, true);
-        Assert.True(strided.Forward && strided.InputGradient);
-        Assert.Equal(4, strided.Phases.Length);
-        var gemm = new DirectConvPlan(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1), true, true);
-        Assert.False(gemm.Forward);
+        Assert.Equal(ConvForwardPath.Direct, ConvPlan.For(Geometry([2, 3, 34, 33], [5, 3, 5, 5], 1, 0, 1)).Forward);
+        var strided = Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4);
+        Assert.Equal((ConvForwardPath.Direct, ConvInputGradPath.Direct), (ConvPlan.For(strided).Forward, ConvPlan.For(strided).InputGrad));
+        Assert.Equal(4, new DirectConvPlan(strided).Phases.Length);
+        Assert.Equal(ConvForwardPath.Im2ColGemm, ConvPlan.For(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)).Forward);
         Assert.True(HwcWeightGrad.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
         Assert.False(HwcWeightGrad.Suits(Geometry([2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 2)));   // 10 channels: dot products
         Assert.False(HwcWeightGrad.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided: phases
+        Assert.True(HwcWeightGrad.Suits(ConvGeometry.Create(Tensor.Zeros([5, 34, 13, 15]), Tensor.Zeros([18, 34, 4, 3]), null, 2, (1, 0), (1, 2), 1)));   // small strided images
+        Assert.False(HwcWeightGrad.Suits(Geometry([1, 34, 60, 60], [18, 34, 3, 3], 2, 1, 1)));   // strided, 30×30 > 512 positions: phases
         Assert.Equal(2, new HwcWeightGrad(Geometry([40, 32, 24, 24], [16, 32, 3, 3], 1, 1, 1), maxImages: 3).ImagesPerCall);
         Assert.True(InputGradConv.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
         Assert.True(InputGradConv.Suits(ConvGeometry.Create(Tensor.Zeros([1, 35, 30, 31]), Tensor.Zeros([33, 35, 2, 4]), null, 1, (0, 3), (2, 1), 1)));

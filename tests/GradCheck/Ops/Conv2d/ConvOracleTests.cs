@@ -91,8 +91,35 @@ public class ConvOracleTests
             new(3, 32, 12, 13, 16, 3, 3, 1, 1, 1, 1, true, false, true),               // small images, several per GEMM call
             new(2, 32, 20, 21, 32, 3, 3, (2, 1), 1, 1, 1, true, false, true),          // row stride: padded planes
             new(1, 64, 9, 60, 24, 3, 3, 1, 1, 1, 1, false, true, true),                // unbatched, wide rows: col2im blocks
+            new(3, 33, 12, 11, 17, 4, 4, 2, 1, 1, 1, true, false, true),               // small strided images: HWC dW with stride 2
         ];
         CrossCheck.All(dtype, wide.Select(c => (c.ToCase([.. Tags(c), "wide layer (fast paths)"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
+    }
+
+    /// <summary>
+    /// One geometry per path of every pass (Note [Conv plan]): the test first asserts that together
+    /// they select every forward, input-gradient and weight-gradient path, then that each agrees with libtorch.
+    /// </summary>
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void EveryConvPlanPathMatchesLibtorch(DType dtype)
+    {
+        Conv[] paths =
+        [
+            new(2, 6, 7, 9, 4, 1, 1, 1, 0, 1, 1, true, false, true),                   // pointwise GEMMs
+            new(2, 8, 20, 41, 8, 3, 3, 2, 1, 1, 4, true, false, true),                 // direct forward and input gradient, dot dW
+            new(2, 3, 16, 36, 16, 5, 5, 1, 0, 1, 1, true, false, true),                // direct forward, col2im, batched dot dW
+            new(2, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true),               // padded im2col, dX as a convolution, HWC dW
+            new(1, 24, 18, 22, 10, 3, 3, (1, 2), 1, 1, 1, true, false, true),          // phase-split im2col, col2im, dot dW
+            new(1, 2, 6, 7, 2, 3, 3, 1, 1000, 999, 1, true, false, true),              // bounded loops
+        ];
+        var plans = paths.Select(c => ConvPlan.For(ConvGeometry.Create(Tensor.Zeros(c.InputShape), Tensor.Zeros(c.WeightShape), null,
+            c.Stride, c.Padding, c.Dilation, c.Groups))).ToArray();
+        Assert.Equal(Enum.GetValues<ConvForwardPath>().Skip(1), plans.Select(p => p.Forward).Distinct().Order());
+        Assert.Equal(Enum.GetValues<ConvInputGradPath>().Skip(1), plans.Select(p => p.InputGrad).Distinct().Order());
+        Assert.Equal(Enum.GetValues<ConvWeightGradPath>().Skip(1), plans.Select(p => p.WeightGrad).Distinct().Order());
+        CrossCheck.All(dtype, paths.Select(c => (c.ToCase([.. Tags(c), "every plan path"]), (Func<IOracleBackend, OracleTensor[], OracleTensor>)c.Run)));
     }
 
     /// <summary>
