@@ -44,12 +44,15 @@ public static partial class Cases
         };
     }
 
-    private static BenchCase Pool(string name, bool max, int k, int stride, int pad)
+    // A pool or mean of an n×c×hw×hw input: 8×64×112×112 in the main cases, smaller in the size-scaling
+    // family (bench/Cases.Scaling.cs). The default is written out here: Cases.All is built during static
+    // initialisation, before other static fields.
+    private static BenchCase Pool(string name, bool max, int k, int stride, int pad, int n = 8, int c = 64, int hw = 112)
     {
-        int[] xs = [8, 64, 112, 112];
+        int[] xs = [n, c, hw, hw];
         var x = Data(Numel(xs), 4);
-        int o = (112 + 2 * pad - k) / stride + 1;
-        int[] ys = [8, 64, o, o];
+        int o = (hw + 2 * pad - k) / stride + 1;
+        int[] ys = [n, c, o, o];
         return new BenchCase(name,
             pass =>
             {
@@ -70,9 +73,9 @@ public static partial class Cases
             TorchSharpPool(x, xs, ys, max, k, stride, pad));
     }
 
-    private static BenchCase Mean(string name)
+    private static BenchCase Mean(string name, int n = 8, int c = 64, int hw = 112)
     {
-        int[] xs = [8, 64, 112, 112];
+        int[] xs = [n, c, hw, hw];
         var x = Data(Numel(xs), 5);
         return new BenchCase(name,
             pass =>

@@ -59,6 +59,7 @@ public static partial class Cases
         .. NormCases,
         .. LayersCases,
         .. LossesCases,
+        .. ScalingCases,
     ];
 
     /// <summary>Cases whose name contains one of the comma-separated filters (all when empty).</summary>

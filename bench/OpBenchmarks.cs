@@ -40,6 +40,7 @@ public class OpBenchmarks
     [GlobalSetup(Target = nameof(Ours))]
     public void SetupOurs()
     {
+        LogCase();
         Threading.NumThreads = Threads;
         var inner = Cases.Get(Case).Ours(Pass);
         _ours = !Cases.OursInScope ? inner : new Runner(() =>
@@ -52,6 +53,7 @@ public class OpBenchmarks
     [GlobalSetup(Target = nameof(Libtorch))]
     public void SetupLibtorch()
     {
+        LogCase();
         ThreadControl.SetLibtorch113(Threads);
         // Program.cs filters these benchmarks out for a case without a shim version; reaching here is a bug.
         var torch = Cases.Get(Case).Torch ?? throw new NotSupportedException($"{Case}: no libtorch 1.13 (shim) version of this case");
@@ -61,9 +63,14 @@ public class OpBenchmarks
     [GlobalSetup(Target = nameof(TorchSharp))]
     public void SetupTorchSharp()
     {
+        LogCase();
         Autograd.TorchSharp.TorchSharpLibrary.NumThreads = Threads;
         _torchSharp = Cases.Get(Case).TorchSharp(Pass);
     }
+
+    // BenchmarkDotNet shortens long parameter values in its log ("scale(...)64x14"); the full name lets a
+    // reader (or a script) of an interrupted run's log tell the cases apart.
+    private void LogCase() => Console.WriteLine($"// case {Case}, threads {Threads}, pass {Pass}");
 
     [GlobalCleanup]
     public void Cleanup()

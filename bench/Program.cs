@@ -11,6 +11,13 @@ using BenchmarkDotNet.Running;
 
 // Usage: dotnet run -c Release --project bench -- [--cases conv,mean] [--threads 1,2] [--rounds 3] [--out bench/results] [--no-scope] [--in-process]
 // (scripts/bench.sh installs OpenBLAS, builds the libtorch 1.13 shim and runs this; TorchSharp's libtorch 2.10 comes from NuGet.)
+// Or: dotnet run -c Release --project bench -- --plot SUMMARY.csv OUT.svg   (the size-scaling plot; Note [Size-scaling family])
+if (Array.IndexOf(args, "--plot") is var plotAt and >= 0)
+{
+    if (plotAt + 2 >= args.Length) throw new ArgumentException("--plot expects two paths: SUMMARY.csv OUT.svg");
+    Console.WriteLine($"plotted {ScalingPlot.Write(args[plotAt + 1], args[plotAt + 2])} points into {args[plotAt + 2]}");
+    return 0;
+}
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
 int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
@@ -58,9 +65,11 @@ var job = Job.Default
     .WithId("Short");
 // Note [In-process benchmarks]: --in-process runs every benchmark inside this process (BenchmarkDotNet's
 // in-process toolchain: no generated project to build, whose 2-minute build timeout a machine under heavy
-// load exceeds). Only for cases without a libtorch 1.13 shim benchmark (Note [One libtorch per process]);
+// load exceeds). The libtorch 1.13 shim's benchmarks are left out (Note [One libtorch per process]: this
+// process has TorchSharp's libtorch loaded), so the 1.13 columns stay empty;
 // the job's environment variables do not apply, so export DOTNET_TieredCompilation=0 before the run.
-if (Array.IndexOf(args, "--in-process") >= 0)
+bool inProcess = Array.IndexOf(args, "--in-process") >= 0;
+if (inProcess)
 {
     if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
         Console.WriteLine("warning: --in-process without DOTNET_TieredCompilation=0 measures tiered code (Note [Benchmark warm-up])");
@@ -79,7 +88,7 @@ for (int round = 0; round < rounds; round++)
         .AddExporter(CsvExporter.Default)
         // A case the 1.13 shim cannot run (Cases.Get(name).Torch is null: hvp, no create_graph) has no Libtorch benchmark.
         .AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b => b.Descriptor.WorkloadMethod.Name != nameof(OpBenchmarks.Libtorch)
-            || Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null))
+            || (!inProcess && Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null)))
         .WithArtifactsPath(Path.Combine(outDir, "bdn", $"round-{round + 1}"))
         .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary)
         // The generated project rebuilds the solution's projects; on a loaded VM that took over the default 2 minutes.
