@@ -29,14 +29,10 @@ public static partial class F
         var p = new PlaneGroups(n * numGroups, cg, cg, 1, c, s);
         int groups = n * numGroups;
         var mean = new double[groups];
-        var var = new double[groups];
-        var y = Tensor.Uninitialized(input.DType, input.Dims);
         var rstd = new double[groups];
-        if (input.DType == DType.Float32) NormKernels.PlaneStats(input.Array<float>(), p, mean, var);
-        else NormKernels.PlaneStats(input.Array<double>(), p, mean, var);
-        for (int k = 0; k < groups; k++) rstd[k] = 1 / Math.Sqrt(var[k] + eps);
-        if (input.DType == DType.Float32) NormKernels.PlaneApply(input.Array<float>(), weight?.Array<float>(), bias?.Array<float>(), y.Array<float>(), p, mean, rstd);
-        else NormKernels.PlaneApply(input.Array<double>(), weight?.Array<double>(), bias?.Array<double>(), y.Array<double>(), p, mean, rstd);
+        var y = Tensor.Uninitialized(input.DType, input.Dims);
+        if (input.DType == DType.Float32) NormKernels.PlaneNormalize(input.Array<float>(), weight?.Array<float>(), bias?.Array<float>(), y.Array<float>(), p, eps, mean, rstd);
+        else NormKernels.PlaneNormalize(input.Array<double>(), weight?.Array<double>(), bias?.Array<double>(), y.Array<double>(), p, eps, mean, rstd);
 
         Tensor[] inputs = [input, .. weight is null ? Array.Empty<Tensor>() : [weight], .. bias is null ? Array.Empty<Tensor>() : [bias]];
         if (!Node.NeedsGrad(inputs)) return y;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using Autograd.Kernels;
 
 namespace Autograd;
@@ -19,6 +18,13 @@ namespace Autograd;
 // plane order, so results do not depend on the thread count (Note [Deterministic parallelism]).
 // Sums of a plane accumulate in T (SIMD lanes), across planes in double; the variance is the mean of
 // squared deviations from the mean (two passes: no cancellation when |μ| ≫ σ).
+//
+// Note [Fused group normalisation]
+// group_norm's statistics of a group depend on that group alone, so PlaneNormalize computes them and
+// applies the affine in the same parallel item: the group's planes (Cg·H·W values, 12.5 KB for 4 planes
+// of 28×28 floats) come from memory once and the second statistics pass and the affine read them from
+// L1/L2. Separate statistics and affine loops read the whole input from memory (or L3) twice. batch_norm
+// cannot do this: it updates the running stats between the two.
 internal readonly record struct PlaneGroups(int Groups, int PerGroup, int GroupStride, int PlaneStride, int Channels, int PlaneSize)
 {
     internal int Plane(int group, int j) => group * GroupStride + j * PlaneStride;
@@ -31,31 +37,61 @@ internal static class NormKernels
     internal static void PlaneStats<T>(T[] x, PlaneGroups p, double[] mean, double[] var) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (NormColumns.Applies(p)) { NormColumns.Stats(x, p, mean, var); return; }   // Note [Batch norm on (N, C)]
-        Parallelism.For(p.Groups, p.Groups * p.GroupSize, k =>
-        {
-            double s = 0;
-            for (int j = 0; j < p.PerGroup; j++) s += double.CreateTruncating(TensorPrimitives.Sum<T>(x.AsSpan(p.Plane(k, j) * p.PlaneSize, p.PlaneSize)));
-            double mu = p.GroupSize == 0 ? double.NaN : s / p.GroupSize, q = 0;
-            for (int j = 0; j < p.PerGroup; j++) q += double.CreateTruncating(SquaredDeviation<T>(x.AsSpan(p.Plane(k, j) * p.PlaneSize, p.PlaneSize), T.CreateTruncating(mu)));
-            mean[k] = mu;
-            var[k] = p.GroupSize == 0 ? double.NaN : q / p.GroupSize;
-        });
+        Parallelism.For(p.Groups, p.Groups * p.GroupSize, k => (mean[k], var[k]) = GroupStats(x, p, k));
     }
 
     /// <summary>y = x·(w_c·rstd) + (b_c − μ·w_c·rstd) per plane.</summary>
     internal static void PlaneApply<T>(T[] x, T[]? w, T[]? b, T[] y, PlaneGroups p, double[] mean, double[] rstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (NormColumns.Applies(p)) { NormColumns.Apply(x, w, b, y, p, mean, rstd); return; }
-        Parallelism.For(p.Groups, p.Groups * p.GroupSize, k =>
+        Parallelism.For(p.Groups, p.Groups * p.GroupSize, k => ApplyGroup(x, w, b, y, p, k, mean[k], rstd[k]));
+    }
+
+    /// <summary>
+    /// Statistics and affine of each group in one parallel loop, rstd = 1/√(σ² + eps): a group's planes are read
+    /// from memory once and stay in L1/L2 for the second statistics pass and the affine (Note [Fused group
+    /// normalisation]). For statistics that need more than the group's own values (batch_norm's running stats
+    /// are updated in between) use <see cref="PlaneStats{T}"/> and <see cref="PlaneApply{T}"/>.
+    /// </summary>
+    internal static void PlaneNormalize<T>(T[] x, T[]? w, T[]? b, T[] y, PlaneGroups p, double eps, double[] mean, double[] rstd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (NormColumns.Applies(p))
         {
-            for (int j = 0; j < p.PerGroup; j++)
-            {
-                int plane = p.Plane(k, j), c = plane % p.Channels;
-                double a = (w is null ? 1 : double.CreateTruncating(w[c])) * rstd[k];
-                double s = (b is null ? 0 : double.CreateTruncating(b[c])) - mean[k] * a;
-                Affine<T>(x.AsSpan(plane * p.PlaneSize, p.PlaneSize), T.CreateTruncating(a), T.CreateTruncating(s), y.AsSpan(plane * p.PlaneSize, p.PlaneSize));
-            }
+            var var = new double[p.Groups];
+            NormColumns.Stats(x, p, mean, var);
+            for (int k = 0; k < p.Groups; k++) rstd[k] = 1 / Math.Sqrt(var[k] + eps);
+            NormColumns.Apply(x, w, b, y, p, mean, rstd);
+            return;
+        }
+        Parallelism.For(p.Groups, 3 * p.Groups * p.GroupSize, k =>
+        {
+            (mean[k], double v) = GroupStats(x, p, k);
+            rstd[k] = 1 / Math.Sqrt(v + eps);
+            ApplyGroup(x, w, b, y, p, k, mean[k], rstd[k]);
         });
+    }
+
+    /// <summary>Mean and biased variance of group <paramref name="k"/>, two passes (NaN for an empty group).</summary>
+    private static (double Mean, double Var) GroupStats<T>(T[] x, PlaneGroups p, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (p.GroupSize == 0) return (double.NaN, double.NaN);
+        double s = 0, q = 0;
+        for (int j = 0; j < p.PerGroup; j++) s += double.CreateTruncating(NormSimd.Sum<T>(x.AsSpan(p.Plane(k, j) * p.PlaneSize, p.PlaneSize)));
+        double mu = s / p.GroupSize;
+        for (int j = 0; j < p.PerGroup; j++) q += double.CreateTruncating(SquaredDeviation<T>(x.AsSpan(p.Plane(k, j) * p.PlaneSize, p.PlaneSize), T.CreateTruncating(mu)));
+        return (mu, q / p.GroupSize);
+    }
+
+    private static void ApplyGroup<T>(T[] x, T[]? w, T[]? b, T[] y, PlaneGroups p, int k, double mean, double rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < p.PerGroup; j++)
+        {
+            int plane = p.Plane(k, j), c = plane % p.Channels;
+            double a = (w is null ? 1 : double.CreateTruncating(w[c])) * rstd;
+            double s = (b is null ? 0 : double.CreateTruncating(b[c])) - mean * a;
+            Affine<T>(x.AsSpan(plane * p.PlaneSize, p.PlaneSize), T.CreateTruncating(a), T.CreateTruncating(s), y.AsSpan(plane * p.PlaneSize, p.PlaneSize));
+        }
     }
 
     /// <summary>
@@ -112,25 +148,8 @@ internal static class NormKernels
         }
     }
 
-    /// <summary>Σ (x − μ)², SIMD lanes.</summary>
-    internal static T SquaredDeviation<T>(ReadOnlySpan<T> x, T mu) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        T s = T.Zero;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
-        {
-            var vm = new Vector<T>(mu);
-            var acc = Vector<T>.Zero;
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var d = new Vector<T>(x[i..]) - vm;
-                acc += d * d;
-            }
-            s = Vector.Sum(acc);
-        }
-        for (; i < x.Length; i++) { T d = x[i] - mu; s += d * d; }
-        return s;
-    }
+    /// <summary>Σ (x − μ)² (Note [Normalisation rows at full width]).</summary>
+    internal static T SquaredDeviation<T>(ReadOnlySpan<T> x, T mu) where T : unmanaged, IFloatingPointIeee754<T> => NormSimd.SquaredDeviation(x, mu);
 
     /// <summary>(Σ g, Σ g·(x − μ)) in one pass, SIMD lanes.</summary>
     internal static (T Sum, T Dot) SumAndDotDeviation<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, T mu) where T : unmanaged, IFloatingPointIeee754<T>
@@ -154,18 +173,9 @@ internal static class NormKernels
         return (s, d);
     }
 
-    /// <summary>y = x·a + s.</summary>
+    /// <summary>y = x·a + s (Note [Normalisation rows at full width]).</summary>
     internal static void Affine<T>(ReadOnlySpan<T> x, T a, T s, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && y.Length >= Vector<T>.Count)
-        {
-            Vector<T> va = new(a), vs = new(s);
-            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
-                (new Vector<T>(x[i..]) * va + vs).CopyTo(y[i..]);
-        }
-        for (; i < y.Length; i++) y[i] = x[i] * a + s;
-    }
+        => NormSimd.Affine(x, a, s, default, default, y);
 
     /// <summary>d = g·k1 + x·k2 + k3 in one pass.</summary>
     internal static void Combine<T>(ReadOnlySpan<T> g, T k1, ReadOnlySpan<T> x, T k2, T k3, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>

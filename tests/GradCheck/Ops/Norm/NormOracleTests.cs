@@ -74,6 +74,10 @@ public class NormOracleTests
                 yield return C("GroupNorm", $"{(affine ? "affine" : "plain")} {Fmt(shape)} groups {g}", affine ? N(shape, [c], [c]) : N(shape),
                     (e, x) => e.GroupNorm(x[0], g, affine ? x[1] : null, affine ? x[2] : null, 1e-5));
             }
+        // Last, so the cases above keep their position seeds. Bias without weight: the row kernel gets a weight
+        // of ones (Note [Layer norm rows in chunks]); rows of 77 cover the two-vector loop, one more vector and
+        // a scalar tail at every SIMD width.
+        yield return C("LayerNorm", "bias-only [3,77] over [77]", N([3, 77], [77]), (e, x) => e.LayerNorm(x[0], [77], null, x[1], 1e-5));
     }
 
     [Theory]
