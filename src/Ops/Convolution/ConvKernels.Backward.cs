@@ -58,9 +58,10 @@ internal static unsafe partial class ConvKernels
         });
     }
 
+    // Note [col2im blocks]: the im2col input gradient runs a few output rows at a time, so the column
+    // block stays in L2 between the GEMM that writes it and col2im that reads it.
     /// <summary>
-    /// dcol[K, P] = W_gᵀ · dY_g, then col2im into dX, a few output rows at a time (Note [col2im blocks]):
-    /// the column block stays in L2 between the GEMM that writes it and col2im that reads it.
+    /// dcol[K, P] = W_gᵀ · dY_g, then col2im into dX, a few output rows at a time (see the note above).
     /// Each image-group is cleared, while in cache, where col2im adds into it.
     /// </summary>
     private static void InputGradCol2Im<T>(ConvGeometry g, T[] w, T[] dy, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
