@@ -57,7 +57,15 @@ var job = Job.Default
         // compilation off every method is fully optimised from its first call, as a long-running
         // process has it (measured: 22.7 ms); the ratios are about steady state (cold starts are
         // issue 18's). Counting every call as hot instead (TC_CallCountThreshold=1) made it worse.
-        new EnvironmentVariable("DOTNET_TieredCompilation", "0"))
+        // With tiered compilation off the runtime also keeps the framework's precompiled (ReadyToRun)
+        // code for good, where a long-running process re-JITs its hot methods for the CPU it runs on.
+        // On the Intel Xeon this VM moved to (2026-12-02) that precompiled code made our kernels 2-5x
+        // slower: avg_pool2d of 64x64x14x14 took 6.8 ms with TieredCompilation=0 against 1.0 ms with
+        // tiered code warmed up and 1.0 ms with ReadyToRun=0 as well; the training step 52 ms against
+        // 34 ms. So ReadyToRun is off too: every method, ours and the framework's, is compiled for
+        // this CPU from its first call, which is the steady state a user's training loop reaches.
+        new EnvironmentVariable("DOTNET_TieredCompilation", "0"),
+        new EnvironmentVariable("DOTNET_ReadyToRun", "0"))
     // BenchmarkDotNet's generated project skips Directory.Build.targets, which brings Autograd.TorchSharp's
     // build targets to project references here (the libstdc++ fix, docs/torchsharp.md): import them directly.
     .WithArguments([new MsBuildArgument("/p:CustomAfterMicrosoftCommonTargets=" +
@@ -67,12 +75,12 @@ var job = Job.Default
 // in-process toolchain: no generated project to build, whose 2-minute build timeout a machine under heavy
 // load exceeds). The libtorch 1.13 shim's benchmarks are left out (Note [One libtorch per process]: this
 // process has TorchSharp's libtorch loaded), so the 1.13 columns stay empty;
-// the job's environment variables do not apply, so export DOTNET_TieredCompilation=0 before the run.
+// the job's environment variables do not apply, so export DOTNET_TieredCompilation=0 and DOTNET_ReadyToRun=0 before the run.
 bool inProcess = Array.IndexOf(args, "--in-process") >= 0;
 if (inProcess)
 {
-    if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
-        Console.WriteLine("warning: --in-process without DOTNET_TieredCompilation=0 measures tiered code (Note [Benchmark warm-up])");
+    if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0" || Environment.GetEnvironmentVariable("DOTNET_ReadyToRun") != "0")
+        Console.WriteLine("warning: --in-process without DOTNET_TieredCompilation=0 and DOTNET_ReadyToRun=0 measures tiered or precompiled code (Note [Benchmark warm-up])");
     job = job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
 }
 var summaries = new List<Summary>();
