@@ -40,7 +40,8 @@ public static partial class F
     private static T[] AvgForward<T>(PoolGeometry geo, T[] x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var y = TensorStorage.Allocate<T>(geo.Planes * geo.OH * geo.OW, zeroed: false);
-        WindowWalk.Forward<T, AvgFold<T>>(geo, x, y, null);
+        if (PairPool.Applies(geo)) PairPool.AvgForward(geo, x, y);   // Note [Pair pooling]
+        else WindowWalk.Forward<T, AvgFold<T>>(geo, x, y, null);
         return y;
     }
 }

@@ -16,9 +16,10 @@ public static partial class F
     internal static Tensor AvgPoolBackward(PoolGeometry geo, Tensor g, Tensor input, string nodeName, string? emptyGradCheck)
     {
         int[] inShape = geo.InputShape;
+        bool pairs = PairPool.Applies(geo);   // Note [Pair pooling]
         var dx = g.DType == DType.Float32
-            ? new Tensor(WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
-            : new Tensor(WindowWalk.SumBackward(geo, g.Array<double>()), inShape);
+            ? new Tensor(pairs ? PairPool.SumBackward(geo, g.Array<float>()) : WindowWalk.SumBackward(geo, g.Array<float>()), inShape)
+            : new Tensor(pairs ? PairPool.SumBackward(geo, g.Array<double>()) : WindowWalk.SumBackward(geo, g.Array<double>()), inShape);
         if (!Node.NeedsGrad([g, input])) return dx;
         return Node.Record(dx, DoubleBackwardName(nodeName), [g, input], gg => [AvgPoolRun(geo, gg, nodeName, emptyGradCheck), null],
             default, differentiable: true);

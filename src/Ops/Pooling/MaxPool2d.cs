@@ -64,7 +64,8 @@ public static partial class F
     private static T[] MaxForward<T>(PoolGeometry geo, T[] x, int[] indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var y = TensorStorage.Allocate<T>(geo.Planes * geo.OH * geo.OW, zeroed: false);
-        WindowWalk.Forward<T, MaxFold<T>>(geo, x, y, indices);
+        if (PairPool.Applies(geo)) PairPool.MaxForward(geo, x, y, indices);   // Note [Pair pooling]
+        else WindowWalk.Forward<T, MaxFold<T>>(geo, x, y, indices);
         return y;
     }
 }

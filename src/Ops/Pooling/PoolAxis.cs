@@ -49,6 +49,12 @@ internal sealed class PoolAxis
         Dilation = dilation;
     }
 
+    /// <summary>
+    /// Fixed windows of 2 taps at stride 2 with no padding or dilation, every window inside the input
+    /// (Out = In / 2: floor mode, or ceil mode on an even size): the layout of Note [Pair pooling].
+    /// </summary>
+    public bool IsPairs => !IsAdaptive && _kernel == 2 && _stride == 2 && _padding == 0 && Dilation == 1 && Out == In / 2;
+
     /// <summary>Adaptive windows (no kernel, stride or padding), else fixed ones.</summary>
     public bool IsAdaptive { get; }
 
