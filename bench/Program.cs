@@ -56,9 +56,10 @@ var job = Job.Default
     .WithId("Short");
 // Note [In-process benchmarks]: --in-process runs every benchmark inside this process (BenchmarkDotNet's
 // in-process toolchain: no generated project to build, whose 2-minute build timeout a machine under heavy
-// load exceeds). Only for cases without a libtorch 1.13 shim benchmark (Note [One libtorch per process]);
+// load exceeds). Its runs skip the libtorch 1.13 (shim) benchmarks (Note [One libtorch per process]);
 // the job's environment variables do not apply, so export DOTNET_TieredCompilation=0 before the run.
-if (Array.IndexOf(args, "--in-process") >= 0)
+bool inProcess = Array.IndexOf(args, "--in-process") >= 0;
+if (inProcess)
 {
     if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
         Console.WriteLine("warning: --in-process without DOTNET_TieredCompilation=0 measures tiered code (Note [Benchmark warm-up])");
@@ -75,9 +76,10 @@ for (int round = 0; round < rounds; round++)
         .AddColumn(StatisticColumn.Median)
         .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
         .AddExporter(CsvExporter.Default)
-        // A case the 1.13 shim cannot run (Cases.Get(name).Torch is null: hvp, no create_graph) has no Libtorch benchmark.
+        // A case the 1.13 shim cannot run (Cases.Get(name).Torch is null: hvp, no create_graph) has no Libtorch benchmark,
+        // nor has any case in-process: the shim would share the process with TorchSharp (Note [One libtorch per process]).
         .AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b => b.Descriptor.WorkloadMethod.Name != nameof(OpBenchmarks.Libtorch)
-            || Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null))
+            || (!inProcess && Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null)))
         .WithArtifactsPath(Path.Combine(outDir, "bdn", $"round-{round + 1}"))
         .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary)
         // The generated project rebuilds the solution's projects; on a loaded VM that took over the default 2 minutes.
