@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Autograd;
 
 /// <summary>
-/// Where storage comes from: pooled exact-length arrays inside a <see cref="TensorScope"/>, the GC
-/// heap otherwise. Kernels allocate their outputs (and large residuals) here.
+/// Where storage comes from: pooled exact-length arrays inside a <see cref="TensorScope"/>; outside one,
+/// the pool's free arrays (gradients backward gave back, Note [Recycled gradients]) or the GC heap.
+/// Kernels allocate their outputs (and large residuals) here.
 /// </summary>
 internal static class TensorStorage
 {
