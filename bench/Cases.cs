@@ -49,6 +49,7 @@ public static partial class Cases
         Matmul("matmul_1024", 1024),
         RecordSmall("record_8_small_ops"),
         TrainStep("train_step_fmnist_b64", batch: 64),
+        TrainStep("train_step_fmnist_b8", batch: 8),   // a small step, where unscoped allocation weighs most (issue 18, point 5)
         Hvp("hvp_fmnist_b64", batch: 64),
         .. ElementwiseCases,
         .. ReductionCases,

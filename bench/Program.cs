@@ -94,7 +94,8 @@ for (int round = 0; round < rounds; round++)
         .AddColumn(StatisticColumn.Median)
         .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
         .AddExporter(CsvExporter.Default)
-        // A case the 1.13 shim cannot run (Cases.Get(name).Torch is null: hvp, no create_graph) has no Libtorch benchmark.
+        // A case the 1.13 shim cannot run (Cases.Get(name).Torch is null: hvp, no create_graph) has no Libtorch benchmark,
+        // nor has any case in-process: the shim would share the process with TorchSharp (Note [One libtorch per process]).
         .AddFilter(new BenchmarkDotNet.Filters.SimpleFilter(b => b.Descriptor.WorkloadMethod.Name != nameof(OpBenchmarks.Libtorch)
             || (!inProcess && Cases.Get((string)b.Parameters[nameof(OpBenchmarks.Case)]).Torch is not null)))
         .WithArtifactsPath(Path.Combine(outDir, "bdn", $"round-{round + 1}"))

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Autograd;
 
 /// <summary>
-/// Where storage comes from: pooled exact-length arrays inside a <see cref="TensorScope"/>, the GC
-/// heap otherwise. Kernels allocate their outputs (and large residuals) here.
+/// Where storage comes from: pooled exact-length arrays inside a <see cref="TensorScope"/>; outside one,
+/// the pool's free arrays (gradients backward gave back, Note [Recycled gradients]) or the GC heap.
+/// Kernels allocate their outputs (and large residuals) here.
 /// </summary>
 internal static class TensorStorage
 {
@@ -23,9 +24,19 @@ internal static class TensorStorage
     }
 
     private static readonly ConditionalWeakTable<Array, Lease> Leases = new();
-    private static readonly Dictionary<(Type, int), Stack<Array>> Free = [];
+    private static readonly Dictionary<(Type, int), Bucket> Free = [];
     private static long _pooledBytes;
     private static volatile bool _everScoped;
+
+    /// <summary>Free arrays of one type and length, and the trim epoch in which one was last taken or given back.</summary>
+    private sealed class Bucket
+    {
+        internal readonly Stack<Array> Arrays = new();
+        internal int LastUsed;
+    }
+
+    // Arrays the current backward node allocated on this thread (Note [Recycled gradients]); null when nobody watches.
+    [ThreadStatic] private static List<Array>? _watched;
 
     /// <summary>False until the first TensorScope begins: until then nothing needs the current scope.</summary>
     internal static bool EverScoped => _everScoped;
@@ -36,23 +47,21 @@ internal static class TensorStorage
     internal static T[] Allocate<T>(int n, bool zeroed) where T : unmanaged
     {
         if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
-        var scope = (long)n * Unsafe.SizeOf<T>() < MinPooledBytes || !_everScoped ? null : TensorScope.Current;
-        if (scope is null)
+        if ((long)n * Unsafe.SizeOf<T>() < MinPooledBytes)
             return NewArray<T>(n, zeroed);
-        T[]? array = null;
-        lock (Free)
-        {
-            if (Free.TryGetValue((typeof(T), n), out var stack) && stack.TryPop(out var a))
-            {
-                array = (T[])a;
-                _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
-            }
-        }
+        var scope = _everScoped ? TensorScope.Current : null;
+        // Outside a scope the pool still serves: it holds the gradients the engine recycled (Note [Recycled gradients]).
+        T[]? array = Interlocked.Read(ref _pooledBytes) > 0 ? Take<T>(n) : null;
         // A fresh array must honour `zeroed` too: GC.AllocateUninitializedArray hands back whatever the
         // freed memory held (NaNs from a previous step), which silently corrupted accumulating kernels
-        // (conv2d's weight gradient) in a scope's first step.
+        // (conv2d's weight gradient) in a scope's first step. A pooled one holds its last user's numbers.
         if (array is null) array = NewArray<T>(n, zeroed);
         else if (zeroed) Array.Clear(array);
+        if (scope is null)
+        {
+            _watched?.Add(array);
+            return array;
+        }
         var lease = new Lease(array, scope);
         Leases.AddOrUpdate(array, lease);
         scope.Add(lease);
@@ -128,14 +137,96 @@ internal static class TensorStorage
         lease.Revoked = true;
         var array = lease.Array;
         Leases.Remove(array);
+        Give(array, checkTwice: false);
+    }
+
+    /// <summary>
+    /// Starts recording the arrays this thread allocates outside a scope into <paramref name="log"/> (null stops);
+    /// returns the previous log, to be restored (Note [Recycled gradients]).
+    /// </summary>
+    internal static List<Array>? Watch(List<Array>? log)
+    {
+        var previous = _watched;
+        _watched = log;
+        return previous;
+    }
+
+    /// <summary>
+    /// Gives back an array that nothing references any more (the engine's dead gradients, Note [Recycled
+    /// gradients]). Arrays of a scope (leased) and small ones are left alone; an array already in the pool
+    /// is not added twice.
+    /// </summary>
+    internal static void Recycle(Array array)
+    {
+        if (Buffer.ByteLength(array) < MinPooledBytes || LeaseOf(array) is not null) return;
+        Give(array, checkTwice: true);
+    }
+
+    private static T[]? Take<T>(int n) where T : unmanaged
+    {
+        lock (Free)
+        {
+            if (!Free.TryGetValue((typeof(T), n), out var bucket) || !bucket.Arrays.TryPop(out var a)) return null;
+            bucket.LastUsed = _epoch;
+            _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
+            return (T[])a;
+        }
+    }
+
+    private static void Give(Array array, bool checkTwice)
+    {
         long bytes = Buffer.ByteLength(array);
         lock (Free)
         {
             if (_pooledBytes + bytes > MaxPooledBytes) return;
             var key = (array.GetType().GetElementType()!, array.Length);
-            if (!Free.TryGetValue(key, out var stack)) Free[key] = stack = new Stack<Array>();
-            stack.Push(array);
+            if (!Free.TryGetValue(key, out var bucket)) Free[key] = bucket = new Bucket();
+            if (checkTwice && bucket.Arrays.Contains(array)) return;   // a few arrays per length: a cheap guard against handing one out twice
+            bucket.Arrays.Push(array);
+            bucket.LastUsed = _epoch;
             _pooledBytes += bytes;
+            if (!_trimming) { _trimming = true; _ = new Gen2Trimmer(); }   // not stored: it must stay unreachable
+        }
+    }
+
+    // Note [Pool trimming]
+    // The pool keeps arrays for the next step's allocations; a program that stops training (or changes its
+    // sizes) would otherwise hold them forever, up to MaxPooledBytes. As ArrayPool<T>.Shared does, it is
+    // trimmed when the GC runs a gen-2 collection: a length whose arrays nobody took or gave back since the
+    // previous gen-2 collection is dropped, and the GC reclaims its arrays. A loop that allocates each
+    // length every step keeps its arrays across any number of collections.
+    private static int _epoch;
+    private static bool _trimming;
+
+    /// <summary>Drops the lengths unused since the previous call; called on every gen-2 collection (and by tests).</summary>
+    internal static void Trim()
+    {
+        lock (Free)
+        {
+            _epoch++;
+            foreach (var (key, bucket) in Free)
+            {
+                if (bucket.LastUsed >= _epoch - 1 || bucket.Arrays.Count == 0) continue;
+                foreach (var a in bucket.Arrays) _pooledBytes -= Buffer.ByteLength(a);
+                bucket.Arrays.Clear();
+            }
+        }
+    }
+
+    /// <summary>Bytes the pool holds now (tests).</summary>
+    internal static long PooledBytes { get { lock (Free) return _pooledBytes; } }
+
+    /// <summary>
+    /// Unreachable once made, so its finalizer runs when the GC collects its generation; it re-registers
+    /// itself, and once promoted to gen 2 it runs on every gen-2 collection (the runtime's Gen2GcCallback).
+    /// </summary>
+    private sealed class Gen2Trimmer
+    {
+        ~Gen2Trimmer()
+        {
+            if (Environment.HasShutdownStarted) return;
+            Trim();
+            GC.ReRegisterForFinalize(this);
         }
     }
 }

@@ -46,7 +46,7 @@ internal static class Engine
 
     private static void RunHere(Task task)
     {
-        var pass = new Pass(task);
+        var pass = new Pass(task, GradientRecycler.For(task));
         using var _ = GradMode.EnterBackward(task.CreateGraph);
         using var depth = Reentrant.Enter();
         foreach (var node in pass.Order) pass.Step(node);
@@ -66,17 +66,19 @@ internal static class Engine
         private readonly HashSet<Node>? _needed;
         private readonly Dictionary<Node, Tensor?[]> _pending = [];
         private readonly HashSet<Array> _callerStorages;
+        private readonly GradientRecycler? _recycler;
 
-        internal Pass(Task task)
+        internal Pass(Task task, GradientRecycler? recycler = null)
         {
             _task = task;
+            _recycler = recycler;
             Order = Engine.Order(task.Roots.Select(r => r.GradientEdge.Node)).Nodes;
             _targets = task.Inputs?.Select(t => t.GradientEdge).ToArray();
             _needed = _targets is null ? null : Needed(Order, _targets, runTargets: !task.Capture);
             if (task.Capture) task.Captured = new Tensor?[_targets!.Length];
             _callerStorages = new HashSet<Array>(task.RootGrads.Select(g => g.Storage), ReferenceEqualityComparer.Instance);
             for (int i = 0; i < task.Roots.Length; i++)
-                Deliver(_pending, task.Roots[i].GradientEdge, task.RootGrads[i], task.CreateGraph);
+                Deliver(_pending, task.Roots[i].GradientEdge, task.RootGrads[i], task.CreateGraph, null);
         }
 
         /// <summary>The nodes in the order backward visits them.</summary>
@@ -91,21 +93,26 @@ internal static class Engine
         {
             var task = _task;
             if (!_pending.Remove(node, out var grads)) return null;   // reachable but no gradient arrived
+            if (node.HasHooks) _recycler?.Disown(grads);
             if (node.HasHooks) grads = node.RunTensorHooks(grads, task.CreateGraph);
             if (task.Capture) Capture(task, _targets!, node, grads);
             if (node is AccumulateGrad acc)
             {
+                _recycler?.Disown(grads);   // .Grad borrows it (Note [Gradient ownership])
                 if (!task.Capture && (_targets is null || Array.IndexOf(_targets, new Edge(acc, 0)) >= 0))
                     RunAccumulateGrad(acc, grads, _callerStorages);
                 return new StepResult(grads, null);
             }
             if (_needed is not null && !_needed.Contains(node)) return new StepResult(grads, null);   // only a capture point (Note [Partial graphs])
-            var results = Execute(node, grads, task);
+            _recycler?.Begin(node);
+            Tensor?[]? results = null;
+            try { results = Execute(node, grads, task); }
+            finally { _recycler?.End(grads, results); }   // Note [Recycled gradients]
             for (int i = 0; i < node.Next.Length; i++)
             {
                 if (node.Next[i] is not { } next || results[i] is not { } g) continue;
                 var edge = node.NextEdge(i);
-                if (_needed is null || _needed.Contains(next) || Array.IndexOf(_targets!, edge) >= 0) Deliver(_pending, edge, g, task.CreateGraph);
+                if (_needed is null || _needed.Contains(next) || Array.IndexOf(_targets!, edge) >= 0) Deliver(_pending, edge, g, task.CreateGraph, _recycler);
             }
             return new StepResult(grads, results);
         }
@@ -217,13 +224,18 @@ internal static class Engine
         return (order, order.Count);
     }
 
-    private static void Deliver(Dictionary<Node, Tensor?[]> pending, Edge edge, Tensor grad, bool createGraph)
+    private static void Deliver(Dictionary<Node, Tensor?[]> pending, Edge edge, Tensor grad, bool createGraph, GradientRecycler? recycler)
     {
         if (!pending.TryGetValue(edge.Node, out var slots))
             pending[edge.Node] = slots = new Tensor?[edge.Node.OutputCount];
-        slots[edge.Slot] = slots[edge.Slot] is not { } prev ? grad
-            : createGraph && (prev.RequiresGrad || grad.RequiresGrad) ? RecordedAddGradients(prev, grad)   // createGraph: the sum stays differentiable
-            : AddGradients(prev, grad);
+        if (slots[edge.Slot] is not { } prev) slots[edge.Slot] = grad;
+        else if (createGraph && (prev.RequiresGrad || grad.RequiresGrad)) slots[edge.Slot] = RecordedAddGradients(prev, grad);   // createGraph: the sum stays differentiable
+        else
+        {
+            var sum = AddGradients(prev, grad);
+            recycler?.Summed(prev, grad, sum);
+            slots[edge.Slot] = sum;
+        }
     }
 
     // Note [Gradient ownership]

@@ -90,6 +90,16 @@ public partial class Node
         using (GradMode.Set(false)) return fn(gradOutputs[0]!);   // a rule of raw kernels (Note [Double backward])
     }
 
+    /// <summary>
+    /// True when <paramref name="rule"/> (the node's, or null) is the library's own (defined in one of <paramref name="builtIn"/>, not a custom
+    /// Function): it keeps none of the gradients it is given (Note [Recycled gradients]).
+    /// </summary>
+    internal static bool HasBuiltInRule(Node node, BackwardFn? rule, System.Reflection.Assembly[] builtIn) =>
+        node is not FunctionNode && Array.IndexOf(builtIn, rule is null ? node.GetType().Assembly : rule.Method.Module.Assembly) >= 0;
+
+    /// <summary>The rule, read before backward releases it (Note [Recycled gradients]).</summary>
+    internal BackwardFn? Rule => _backward;
+
     /// <summary>Throws if the graph's scope ended, the saved tensors were freed, or one was modified in place.</summary>
     internal void CheckUsable()
     {

@@ -88,11 +88,12 @@ public sealed class SGD : Optimizer
         ReadOnlySpan<T> d = g;
         if (maximize || weightDecay != 0)
         {
-            scratch = new T[p.Length];
-            if (maximize) TensorPrimitives.Negate(g, scratch);
-            else g.CopyTo(scratch);
-            if (weightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateChecked(weightDecay), scratch, scratch);
-            d = scratch;
+            scratch = System.Buffers.ArrayPool<T>.Shared.Rent(p.Length);   // a temporary: pooled, not a fresh (large-object) array per step
+            var s = scratch.AsSpan(0, p.Length);
+            if (maximize) TensorPrimitives.Negate(g, s);
+            else g.CopyTo(s);
+            if (weightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateChecked(weightDecay), s, s);
+            d = s;
         }
         if (momentum != 0)
         {
@@ -113,12 +114,13 @@ public sealed class SGD : Optimizer
             }
             if (nesterov)
             {
-                scratch ??= new T[p.Length];
-                TensorPrimitives.MultiplyAdd(buf, mom, d, scratch);
-                d = scratch;
+                scratch ??= System.Buffers.ArrayPool<T>.Shared.Rent(p.Length);
+                TensorPrimitives.MultiplyAdd(buf, mom, d, scratch.AsSpan(0, p.Length));
+                d = scratch.AsSpan(0, p.Length);
             }
             else d = buf;
         }
         TensorPrimitives.MultiplyAdd(d, T.CreateChecked(-lr), p, p);
+        if (scratch is not null) System.Buffers.ArrayPool<T>.Shared.Return(scratch);
     }
 }
