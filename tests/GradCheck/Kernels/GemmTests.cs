@@ -13,6 +13,9 @@ public class GemmTests
         { 1, 1, 1 }, { 1, 7, 3 }, { 5, 1, 9 }, { 3, 4, 0 }, { 6, 32, 17 }, { 7, 33, 65 },
         { 13, 31, 257 }, { 64, 64, 64 }, { 65, 129, 31 }, { 127, 17, 300 }, { 1, 300, 300 },
         { 300, 1, 300 }, { 300, 300, 1 }, { 130, 250, 513 }, { 7, 4100, 3 }, { 2, 4099, 40 },
+        // Note [Skinny products]: A·Bᵀ with up to 16 rows (dot products, depth past DotGemm's block of 1024,
+        // ragged 4×4 tiles), one row more (packed again), and depths up to 4 (row updates).
+        { 1, 128, 3136 }, { 16, 130, 1100 }, { 3, 5, 2050 }, { 17, 33, 600 }, { 40, 500, 4 }, { 9, 70, 2 },
     };
 
     [Theory]
