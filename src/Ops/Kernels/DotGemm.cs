@@ -51,6 +51,18 @@ internal static unsafe class DotGemm
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
         where TA : struct, IRowSource<T> where TB : struct, IRowSource<T>
     {
+        // Groups of 4-column blocks on the pool's threads: each C element is summed by one item over the
+        // depth blocks in order, so the result does not depend on the split (Note [Deterministic parallelism]).
+        int colBlocks = (n + 3) / 4;
+        int items = Math.Min(colBlocks, 4 * Threading.NumThreads);
+        Parallelism.For(items, (long)m * n * k, item =>
+            Columns<T, TV, S, TA, TB>(m, n, k, a, b, c, ldc, 4 * (int)((long)colBlocks * item / items), 4 * (int)((long)colBlocks * (item + 1) / items)));
+    }
+
+    private static void Columns<T, TV, S, TA, TB>(int m, int n, int k, TA a, TB b, T* c, int ldc, int jStart, int jEnd)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+        where TA : struct, IRowSource<T> where TB : struct, IRowSource<T>
+    {
         int blockLen = Math.Min(DepthBlock, k);
         T* scratchB = stackalloc T[4 * blockLen];
         T* scratchA = stackalloc T[4 * blockLen];
@@ -58,7 +70,7 @@ internal static unsafe class DotGemm
         for (int q0 = 0; q0 < k; q0 += DepthBlock)
         {
             int qc = Math.Min(DepthBlock, k - q0);
-            for (int j0 = 0; j0 < n; j0 += 4)
+            for (int j0 = jStart; j0 < Math.Min(jEnd, n); j0 += 4)
             {
                 int nj = Math.Min(4, n - j0);
                 // Missing rows of a ragged edge repeat row 0; their sums are never stored.
