@@ -28,11 +28,12 @@ internal static class TensorStorage
     private static long _pooledBytes;
     private static volatile bool _everScoped;
 
-    /// <summary>Free arrays of one type and length, and the trim epoch in which one was last taken or given back.</summary>
+    /// <summary>Free arrays of one type and length, and the trim epoch and time (Environment.TickCount64) at which one was last taken or given back.</summary>
     private sealed class Bucket
     {
         internal readonly Stack<Array> Arrays = new();
         internal int LastUsed;
+        internal long LastUsedTicks;
     }
 
     // Arrays the current backward node allocated on this thread (Note [Recycled gradients]); null when nobody watches.
@@ -167,7 +168,7 @@ internal static class TensorStorage
         lock (Free)
         {
             if (!Free.TryGetValue((typeof(T), n), out var bucket) || !bucket.Arrays.TryPop(out var a)) return null;
-            bucket.LastUsed = _epoch;
+            (bucket.LastUsed, bucket.LastUsedTicks) = (_epoch, Environment.TickCount64);
             _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
             return (T[])a;
         }
@@ -183,7 +184,7 @@ internal static class TensorStorage
             if (!Free.TryGetValue(key, out var bucket)) Free[key] = bucket = new Bucket();
             if (checkTwice && bucket.Arrays.Contains(array)) return;   // a few arrays per length: a cheap guard against handing one out twice
             bucket.Arrays.Push(array);
-            bucket.LastUsed = _epoch;
+            (bucket.LastUsed, bucket.LastUsedTicks) = (_epoch, Environment.TickCount64);
             _pooledBytes += bytes;
             if (!_trimming) { _trimming = true; _ = new Gen2Trimmer(); }   // not stored: it must stay unreachable
         }
@@ -193,20 +194,30 @@ internal static class TensorStorage
     // The pool keeps arrays for the next step's allocations; a program that stops training (or changes its
     // sizes) would otherwise hold them forever, up to MaxPooledBytes. As ArrayPool<T>.Shared does, it is
     // trimmed when the GC runs a gen-2 collection: a length whose arrays nobody took or gave back since the
-    // previous gen-2 collection is dropped, and the GC reclaims its arrays. A loop that allocates each
-    // length every step keeps its arrays across any number of collections.
+    // previous gen-2 collection AND for the last IdleMilliseconds is dropped, and the GC reclaims its arrays.
+    // A loop that allocates each length every step keeps its arrays across any number of collections.
+    // The time matters: gen-2 collections can come back to back (GC.Collect twice, as BenchmarkDotNet does
+    // between iterations, or several large-object collections inside one step), and an epoch count alone
+    // then emptied the whole pool before every step. Each step's arrays came fresh from the GC, and a fresh
+    // page costs ~3.5 µs on this VM: the Hessian-vector product bench measured 104 ms (149 MB allocated per
+    // call) instead of 80 ms (2.4 MB).
+    private const long IdleMilliseconds = 10_000;
     private static int _epoch;
     private static bool _trimming;
 
-    /// <summary>Drops the lengths unused since the previous call; called on every gen-2 collection (and by tests).</summary>
-    internal static void Trim()
+    /// <summary>
+    /// Drops the lengths unused since the previous call and for <paramref name="idleMilliseconds"/>; called on
+    /// every gen-2 collection with the default (tests pass 0).
+    /// </summary>
+    internal static void Trim(long idleMilliseconds = IdleMilliseconds)
     {
         lock (Free)
         {
             _epoch++;
+            long now = Environment.TickCount64;
             foreach (var (key, bucket) in Free)
             {
-                if (bucket.LastUsed >= _epoch - 1 || bucket.Arrays.Count == 0) continue;
+                if (bucket.LastUsed >= _epoch - 1 || now - bucket.LastUsedTicks < idleMilliseconds || bucket.Arrays.Count == 0) continue;
                 foreach (var a in bucket.Arrays) _pooledBytes -= Buffer.ByteLength(a);
                 bucket.Arrays.Clear();
             }

@@ -194,7 +194,7 @@ public class RecycledGradientTests
     }
 
     [Fact]
-    public void PoolGivesBackWhatWasRecycledUntilTwoTrimsPassUnused()
+    public void PoolGivesBackWhatWasRecycledUntilTwoTrimsPassItUnusedAndIdle()
     {
         const int Odd = 50_021;
         var a = new float[Odd];
@@ -203,10 +203,18 @@ public class RecycledGradientTests
         Assert.Same(a, Tensor.Uninitialized(DType.Float32, [Odd]).Storage);
         Assert.NotSame(a, Tensor.Uninitialized(DType.Float32, [Odd]).Storage);
 
+        // Two gen-2 collections back to back (GC.Collect twice) keep a length used a moment ago.
         var b = new float[Odd];
         TensorStorage.Recycle(b);
         TensorStorage.Trim();
         TensorStorage.Trim();
-        Assert.NotSame(b, Tensor.Uninitialized(DType.Float32, [Odd]).Storage);
+        Assert.Same(b, Tensor.Uninitialized(DType.Float32, [Odd]).Storage);
+
+        // Idle long enough as well (0 ms here): dropped.
+        var c = new float[Odd];
+        TensorStorage.Recycle(c);
+        TensorStorage.Trim(idleMilliseconds: 0);
+        TensorStorage.Trim(idleMilliseconds: 0);
+        Assert.NotSame(c, Tensor.Uninitialized(DType.Float32, [Odd]).Storage);
     }
 }
