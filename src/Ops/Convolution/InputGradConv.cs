@@ -13,16 +13,19 @@ namespace Autograd;
 // wide layers (docs/speed.md, Measurements behind the code). It is used where that holds: stride 1,
 // padding ≤ d·(k−1), at least 32 input channels per group (the GEMM's rows: each packed column panel
 // is reused once per 8 of them) and 32 output channels (its depth, Og·kH·kW; 16 → 64 and 64 → 16
-// channels gained nothing), and images with more than DotGemm.DepthBlock / 2 positions (on 14×14
-// images the per-image GEMMs are too short and the old path wins). The few-tap direct kernel
-// (Note [Direct convolution]) keeps its own input gradient.
+// channels gained nothing), and images with more than DotGemm.DepthBlock / 8 = 128 positions. (The bound was
+// 512 on the AMD EPYC this was first measured on, where 14×14 images' per-image GEMMs were too short to win;
+// on the Intel Xeon of 2026-12-02 the 64×32×14×14 → 64 layer of the Fashion-MNIST network is faster as a
+// convolution: forward+backward at one thread 18.4–22.6 ms against 20.0–25.9 ms with col2im, three
+// alternating pairs, each pair won by the convolution; the training step 22.5–27.1 against 25.7–29.2 ms.)
+// The few-tap direct kernel (Note [Direct convolution]) keeps its own input gradient.
 // Forward computes every element of dX on one chunk in a fixed order, so the result does not depend
 // on the thread count (Note [conv2d batch chunks]).
 internal static class InputGradConv
 {
     /// <summary>Whether the input gradient of <paramref name="g"/> should run as a forward convolution of dY.</summary>
     internal static bool Suits(in ConvGeometry g) =>
-        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 2 &&
+        !g.Pointwise && g.StrideH == 1 && g.StrideW == 1 && g.Cg >= 32 && g.Og >= 32 && (long)g.H * g.W > DotGemm.DepthBlock / 8 &&
         g.PadTop <= (long)g.DilationH * (g.KH - 1) && g.PadBottom <= (long)g.DilationH * (g.KH - 1) &&
         g.PadLeft <= (long)g.DilationW * (g.KW - 1) && g.PadRight <= (long)g.DilationW * (g.KW - 1);
 

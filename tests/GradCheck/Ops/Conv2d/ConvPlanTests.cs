@@ -31,6 +31,11 @@ public class ConvPlanTests
         // channels (too few to be a convolution) → col2im; 784 positions > 512 → one dot GEMM per image.
         Assert.Equal(new ConvPlan(ConvForwardPath.Direct, ConvInputGradPath.GemmCol2Im, ConvWeightGradPath.Dot),
             ConvPlan.For(Geometry([32, 3, 32, 32], [16, 3, 5, 5], 1, 0)));
+        // The Fashion-MNIST network's second layer, 32 → 64 on 14×14 (196 positions > 128): dX as a
+        // convolution; its pooled 7×7 maps (49 positions) keep col2im.
+        Assert.Equal("forward=PaddedIm2ColGemm input=AsConvolution weight=HwcGemm",
+            ConvPlan.For(Geometry([64, 32, 14, 14], [64, 32, 3, 3], 1, 1)).ToString());
+        Assert.Equal(ConvInputGradPath.GemmCol2Im, ConvPlan.For(Geometry([64, 32, 7, 7], [64, 32, 3, 3], 1, 1)).InputGrad);
         // Groups of 8 → 8, stride 2, padding 1: 72 taps → direct; a dX phase meets at most 8·2·2 = 32
         // taps on 28-wide phase rows → direct; strided → dot products over phase-split images.
         Assert.Equal(new ConvPlan(ConvForwardPath.Direct, ConvInputGradPath.Direct, ConvWeightGradPath.Dot),
