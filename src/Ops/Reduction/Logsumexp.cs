@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Autograd;
 
@@ -61,7 +63,21 @@ public static partial class F
             }
             x.AsSpan(block, inner).CopyTo(m);
             for (int k = 1; k < size; k++) TensorPrimitives.Max(m, x.AsSpan(block + k * inner, inner), m);
-            for (int i = 0; i < inner; i++) if (T.IsInfinity(m[i])) m[i] = T.Zero;
+            bool infinite = false;
+            for (int i = 0; i < inner; i++) if (T.IsInfinity(m[i])) { m[i] = T.Zero; infinite = true; }
+            if (!infinite && typeof(T) == typeof(float) && SimdMath.IsSupported)
+            {
+                // Note [Fused logsumexp]: every x − m ≤ 0 here (m is each lane's finite max, or NaN, which
+                // propagates), so SimdMath's exp for non-positive arguments applies, and the shift, exp and
+                // sum are one pass over each row instead of three. A lane whose max
+                // was ±∞ (shift 0: x − 0 may be positive or +∞) keeps the general path below.
+                var mf = MemoryMarshal.Cast<T, float>(m);
+                var sf = MemoryMarshal.Cast<T, float>(sum.AsSpan());
+                for (int k = 0; k < size; k++) AddExpShifted(MemoryMarshal.Cast<T, float>(x.AsSpan(block + k * inner, inner)), mf, sf);
+                TensorPrimitives.Log<T>(sum, sum);
+                TensorPrimitives.Add(sum, m, m);
+                return;
+            }
             for (int k = 0; k < size; k++)
             {
                 TensorPrimitives.Subtract(x.AsSpan(block + k * inner, inner), m, tmp);
@@ -97,6 +113,14 @@ public static partial class F
             }
             var yr = y.AsSpan(o * inner, inner);
             var gr = g.AsSpan(o * inner, inner);
+            if (typeof(T) == typeof(float) && SimdMath.IsSupported)
+            {
+                // x − y ≤ 0 (y = m + log Σ ≥ every x; NaN and ∞ give NaN as exp would): one pass per row (Note [Fused logsumexp]).
+                for (int k = 0; k < size; k++)
+                    ScaleExpShifted(MemoryMarshal.Cast<T, float>(x.AsSpan(block + k * inner, inner)), MemoryMarshal.Cast<T, float>(yr),
+                        MemoryMarshal.Cast<T, float>(gr), MemoryMarshal.Cast<T, float>(dx.AsSpan(block + k * inner, inner)));
+                return;
+            }
             for (int k = 0; k < size; k++)
             {
                 var d = dx.AsSpan(block + k * inner, inner);
@@ -105,6 +129,28 @@ public static partial class F
                 TensorPrimitives.Multiply(d, gr, d);
             }
         });
+    }
+
+    /// <summary>sum[i] += exp(x[i] − m[i]), every x[i] − m[i] ≤ 0 (or NaN), 16 lanes at a time.</summary>
+    private static void AddExpShifted(ReadOnlySpan<float> x, ReadOnlySpan<float> m, Span<float> sum)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x), pm = ref MemoryMarshal.GetReference(m), ps = ref MemoryMarshal.GetReference(sum);
+        for (; i + 16 <= n; i += 16)
+            (Vector512.LoadUnsafe(ref ps, (nuint)i) + SimdMath.ExpNonPositive(Vector512.LoadUnsafe(ref px, (nuint)i) - Vector512.LoadUnsafe(ref pm, (nuint)i)))
+                .StoreUnsafe(ref ps, (nuint)i);
+        for (; i < n; i++) sum[i] += MathF.Exp(x[i] - m[i]);
+    }
+
+    /// <summary>d[i] = exp(x[i] − y[i])·g[i], every x[i] − y[i] ≤ 0 (or NaN), 16 lanes at a time.</summary>
+    private static void ScaleExpShifted(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> d)
+    {
+        int n = x.Length, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x), py = ref MemoryMarshal.GetReference(y), pg = ref MemoryMarshal.GetReference(g), pd = ref MemoryMarshal.GetReference(d);
+        for (; i + 16 <= n; i += 16)
+            (SimdMath.ExpNonPositive(Vector512.LoadUnsafe(ref px, (nuint)i) - Vector512.LoadUnsafe(ref py, (nuint)i)) * Vector512.LoadUnsafe(ref pg, (nuint)i))
+                .StoreUnsafe(ref pd, (nuint)i);
+        for (; i < n; i++) d[i] = MathF.Exp(x[i] - y[i]) * g[i];
     }
 
     /// <summary>torch.logsumexp(x, dim, keepdim).</summary>

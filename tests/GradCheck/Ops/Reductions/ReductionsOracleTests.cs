@@ -108,6 +108,11 @@ public class ReductionsOracleTests
         foreach (var dims in new[] { new[] { 1 }, [0], [0, 1], [] })
             yield return (new Case("Logsumexp", $"[6,5] special values dims [{string.Join(",", dims)}]", ["special values"], [new Input([6, 5], Data.Special)]), (e, x) => e.Logsumexp(x[0], dims));
         yield return (new Case("Logsumexp", "[4,6,5] special values dims [0,2]", ["special values"], [new Input([4, 6, 5], Data.Special)]), (e, x) => e.Logsumexp(x[0], [0, 2]));
+        // Rows of 37 lanes (two 16-lane vectors and a tail): the float32 AVX-512 pass (Note [Fused logsumexp]),
+        // with and without ±∞/NaN lanes in the block, and spread values (shifts far below 0).
+        yield return (new Case("Logsumexp", "[3,6,37] special values dims [1]", ["special values"], [new Input([3, 6, 37], Data.Special)]), (e, x) => e.Logsumexp(x[0], [1]));
+        yield return (new Case("Logsumexp", "[3,6,37] dims [1]", ["dim"], [new Input([3, 6, 37])]), (e, x) => e.Logsumexp(x[0], [1], true));
+        yield return (new Case("Logsumexp", "[2,5,40] spread values dims [1]", ["large values"], [new Input([2, 5, 40])]), (e, x) => e.Logsumexp(e.Mul(x[0], 60.0), [1]));
         yield return (new Case("Logsumexp", "[3,4] large values dims [0]", ["large values"], [new Input([3, 4])]), (e, x) => e.Logsumexp(e.Mul(x[0], 300.0), [0]));
         foreach (var (shape, dim) in new (int[], int)[] { ([7], 0), ([3, 4], 0), ([3, 4], 1), ([2, 3, 4], -2), ([2, 3, 4], 2), ([], 0), ([5, 0], 0), ([4, 33], 1) })
             yield return (new Case("Cumsum", $"[{string.Join(",", shape)}] dim {dim}", [dim < 0 ? "negative dim" : "dim"], [new Input(shape)]), (e, x) => e.Cumsum(x[0], dim));
