@@ -38,7 +38,12 @@ public static partial class Cases
                 Func<TorchTensor> f = () => TorchApi.nn.functional.conv_transpose2d(tx, tw, tb, [2L, 2], [1L, 1]);
                 if (!bwd) return TorchSharpRunner(() => f(), tx, tw, tb, gy);
                 return TorchSharpRunner(() => { tx.grad = null; tw.grad = null; tb.grad = null; f().backward([gy]); }, tx, tw, tb, gy);
-            });
+            })
+        {
+            // conv_transpose2d runs on conv2d's geometry G (Note [conv_transpose2d as an input gradient]): its forward is
+            // G's input gradient, its backward G's forward (dX) and weight gradient (dW).
+            Plan = () => "conv2d geometry G: " + ConvPlan.For(TransposedGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), Tensor.Zeros(bs), 2, 1, 0, 1, 1).Conv),
+        };
     }
 
     /// <summary>A one-input op on data drawn with <paramref name="seed"/>: forward, and forward+backward from a ones gradient of shape <paramref name="ys"/>.</summary>

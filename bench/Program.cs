@@ -18,12 +18,17 @@ if (Array.IndexOf(args, "--plot") is var plotAt and >= 0)
     Console.WriteLine($"plotted {ScalingPlot.Write(args[plotAt + 1], args[plotAt + 2])} points into {args[plotAt + 2]}");
     return 0;
 }
+// Or: dotnet run -c Release --project bench -- --cold [--cases ...] [--threads 2] [--out DIR]   (first calls against warmed ones; Note [Cold starts])
+if (Array.IndexOf(args, "--cold-child") is var childAt and >= 0)
+    return ColdStart.ChildMain(args[childAt + 1], args[childAt + 2], int.Parse(args[childAt + 3], CultureInfo.InvariantCulture));
 string? filter = Arg("--cases");
 string outDir = Path.GetFullPath(Arg("--out") ?? Path.Combine(RepoRoot(), "bench", "results"));
 int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
 if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), $"--rounds must be at least 1, got {rounds}");
 if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(int.Parse).ToArray();
 OpBenchmarks.CaseFilter = filter;
+if (Array.IndexOf(args, "--cold") >= 0)
+    return ColdStart.Run(filter, OpBenchmarks.ThreadCounts.Max(), outDir);
 Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 
 // Only TorchSharp is loaded here (Note [One libtorch per process]); the shim is checked for, not loaded.

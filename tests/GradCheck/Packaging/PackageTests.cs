@@ -73,6 +73,12 @@ public sealed class PackageTests
 
             Assert.Matches(new Regex(@"^tensor\(-?\d+\.\d{4}, grad_fn=<AddBackward0>\)$", RegexOptions.Multiline), output);
             Assert.Contains("CHECK 14 2,4,6 True 2", output);
+            // The package's buildTransitive props reached the app (Note [Cold starts]): loops compiled optimised from the first call.
+            foreach (var tfm in new[] { "net10.0", "net8.0" })
+            {
+                var config = File.ReadAllText(Path.Combine(app, "bin", "Release", tfm, "app.runtimeconfig.json"));
+                Assert.Matches(new Regex(@"""System\.Runtime\.TieredCompilation\.QuickJitForLoops"":\s*false"), config);
+            }
         }
         finally
         {
@@ -100,6 +106,8 @@ public sealed class PackageTests
                 Assert.True(names.Contains($"lib/{tfm}/{f}"), $"{Path.GetFileName(nupkg)} lacks lib/{tfm}/{f}; it has: {string.Join(", ", names)}");
         Assert.Contains("README.md", names);
         Assert.Contains("LICENSE", names);
+        if (Path.GetFileName(nupkg).StartsWith("Autograd.0", StringComparison.Ordinal))
+            Assert.Contains("buildTransitive/Autograd.props", names);   // Note [Cold starts]
     }
 
     /// <summary>The first ```csharp block of README.md.</summary>
