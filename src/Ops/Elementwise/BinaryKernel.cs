@@ -12,6 +12,9 @@ internal interface IBinaryOp
 
     /// <summary>The op on integers (int64 arithmetic, wrapping), for integer and bool tensors.</summary>
     static virtual long Apply(long a, long b) => throw new NotSupportedException($"{typeof(IBinaryOp).Name}: no integer form");
+
+    /// <summary>d[i] = op(a[i], s), or op(s, a[i]) when <paramref name="scalarFirst"/>, as one vector kernel; false when the op has none (BinaryKernel then loops over the scalar form).</summary>
+    static virtual bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
 internal struct AddOp : IBinaryOp
@@ -19,6 +22,12 @@ internal struct AddOp : IBinaryOp
     public static long Apply(long a, long b) => unchecked(a + b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
+    public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (scalarFirst) TensorPrimitives.Add(a, s, d);
+        else TensorPrimitives.Add(a, s, d);
+        return true;
+    }
 }
 
 internal struct SubOp : IBinaryOp
@@ -26,6 +35,12 @@ internal struct SubOp : IBinaryOp
     public static long Apply(long a, long b) => unchecked(a - b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, d);
+    public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (scalarFirst) TensorPrimitives.Subtract(s, a, d);
+        else TensorPrimitives.Subtract(a, s, d);
+        return true;
+    }
 }
 
 internal struct MulOp : IBinaryOp
@@ -33,12 +48,24 @@ internal struct MulOp : IBinaryOp
     public static long Apply(long a, long b) => unchecked(a * b);
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, d);
+    public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (scalarFirst) TensorPrimitives.Multiply(a, s, d);
+        else TensorPrimitives.Multiply(a, s, d);
+        return true;
+    }
 }
 
 internal struct DivOp : IBinaryOp
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, d);
+    public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (scalarFirst) TensorPrimitives.Divide(s, a, d);
+        else TensorPrimitives.Divide(a, s, d);
+        return true;
+    }
 }
 
 /// <summary>Non-differentiable broadcasting kernels; the differentiable ops wrap them.</summary>
@@ -77,7 +104,12 @@ internal static class BinaryKernel
     private static void Run<TOp, T>(Tensor a, Tensor b, Tensor r) where TOp : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] x = a.Array<T>(), y = b.Array<T>(), z = r.Array<T>();
-        if (x.Length == z.Length && y.Length == z.Length) { TOp.Apply<T>(x, y, z); return; }
+        // Note [Parallel binary ops]: equal shapes and a single-number operand (x * 2, x - m of shape [1]) run
+        // in blocks on the pool's threads; a 1-element operand used to take the general broadcast walk, one
+        // generic call per element (8x64x56x56 * 2: 2.2 ms against 0.43 for relu's pass over the same data).
+        if (x.Length == z.Length && y.Length == z.Length) { Pointwise.Blocks(z.Length, (s, n) => TOp.Apply<T>(x.AsSpan(s, n), y.AsSpan(s, n), z.AsSpan(s, n))); return; }
+        if (x.Length == z.Length && y.Length == 1) { T v = y[0]; Pointwise.Blocks(z.Length, (s, n) => WithScalar<TOp, T>(x.AsSpan(s, n), v, z.AsSpan(s, n), scalarFirst: false)); return; }
+        if (y.Length == z.Length && x.Length == 1) { T v = x[0]; Pointwise.Blocks(z.Length, (s, n) => WithScalar<TOp, T>(y.AsSpan(s, n), v, z.AsSpan(s, n), scalarFirst: true)); return; }
         if (x.Length == z.Length && RowBroadcast.IsSuffix(b.Dims, r.Dims, y.Length)) { RowBroadcast.Binary<TOp, T>(x, y, z, rowFirst: false); return; }
         if (y.Length == z.Length && RowBroadcast.IsSuffix(a.Dims, r.Dims, x.Length)) { RowBroadcast.Binary<TOp, T>(y, x, z, rowFirst: true); return; }
         var sa = Broadcast.Strides(a.Dims, r.Dims);
@@ -89,6 +121,12 @@ internal static class BinaryKernel
             if (ia == 1 && ib == 1) TOp.Apply<T>(x.AsSpan(oa, inner), y.AsSpan(ob, inner), z.AsSpan(o, inner));
             else for (int i = 0; i < inner; i++) z[o + i] = TOp.Apply(x[oa + i * ia], y[ob + i * ib]);
         });
+    }
+
+    private static void WithScalar<TOp, T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where TOp : IBinaryOp where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (TOp.TryApply(a, s, d, scalarFirst)) return;
+        for (int i = 0; i < d.Length; i++) d[i] = scalarFirst ? TOp.Apply(s, a[i]) : TOp.Apply(a[i], s);
     }
 
     /// <summary>Sums a broadcast gradient back to an input's shape (PyTorch's sum_to_size).</summary>

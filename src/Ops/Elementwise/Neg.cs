@@ -9,9 +9,9 @@ public static partial class F
     public static Tensor Neg(Tensor x)
     {
         if (!x.DType.IsFloatingPoint()) return NegIntegers(x);
-        var r = Tensor.Empty(x.DType, x.Dims);
-        if (x.DType == DType.Float32) TensorPrimitives.Negate(x.Span<float>(), r.Span<float>());
-        else TensorPrimitives.Negate(x.Span<double>(), r.Span<double>());
+        var r = Tensor.Uninitialized(x.DType, x.Dims);   // every element written (Note [Parallel binary ops])
+        if (x.DType == DType.Float32) { float[] a = x.Array<float>(), d = r.Array<float>(); Pointwise.Blocks(d.Length, (s, n) => TensorPrimitives.Negate(a.AsSpan(s, n), d.AsSpan(s, n))); }
+        else { double[] a = x.Array<double>(), d = r.Array<double>(); Pointwise.Blocks(d.Length, (s, n) => TensorPrimitives.Negate(a.AsSpan(s, n), d.AsSpan(s, n))); }
         return Node.Record(r, "NegBackward0", [x], g => [Neg(g)], default, differentiable: true);
     }
 

@@ -15,6 +15,37 @@ public class ScalarAndCastGradTests
     }
 
     [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void ScalarOperandsOverManyBlocksEqualElementByElementArithmetic(DType dtype)
+    {
+        // Note [Parallel binary ops]: a single-number operand (a C# number, a [1] or [1, 1] tensor, either side)
+        // and -x run in parallel blocks; each element must equal the same IEEE operation done one by one.
+        int n = 70_007;   // 7 rows of 10,001: several 16K blocks and a ragged last one
+        var data = Enumerable.Range(0, n).Select(i => Math.Sin(i * 0.37) * (i % 11 - 5)).ToArray();
+        var x = Tensor.From(data, [7, n / 7]).To(dtype);
+        var xs = x.ToDoubleArray();
+        double s = dtype == DType.Float32 ? (float)1.7 : 1.7;
+        var one = Tensor.From([1.7], [1, 1]).To(dtype);
+        (Tensor Got, Func<double, double> Want)[] cases =
+        [
+            (x * 1.7, v => v * s), (1.7 * x, v => s * v), (x + 1.7, v => v + s), (x - 1.7, v => v - s), (1.7 - x, v => s - v),
+            (x / 1.7, v => v / s), (1.7 / x, v => s / v), (x * one, v => v * s), (one - x, v => s - v), (-x, v => -v),
+        ];
+        foreach (var (got, want) in cases)
+        {
+            Assert.Equal(x.Dims, got.Dims);
+            var g = got.ToDoubleArray();
+            for (int i = 0; i < n; i++)
+            {
+                double w = dtype == DType.Float32 ? (float)want(xs[i]) : want(xs[i]);
+                if (BitConverter.DoubleToInt64Bits(g[i]) != BitConverter.DoubleToInt64Bits(w))
+                    Assert.Fail($"element {i} of {dtype}: got {g[i]:R}, want {w:R}");
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(TestData.Shapes), MemberType = typeof(TestData))]
     public void ScalarOperatorsPassGradCheck(int[] shape)
     {
