@@ -24,8 +24,7 @@ internal struct AddOp : IBinaryOp
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
     public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (scalarFirst) TensorPrimitives.Add(a, s, d);
-        else TensorPrimitives.Add(a, s, d);
+        TensorPrimitives.Add(a, s, d);   // commutative: the order does not matter
         return true;
     }
 }
@@ -50,8 +49,7 @@ internal struct MulOp : IBinaryOp
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, d);
     public static bool TryApply<T>(ReadOnlySpan<T> a, T s, Span<T> d, bool scalarFirst) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (scalarFirst) TensorPrimitives.Multiply(a, s, d);
-        else TensorPrimitives.Multiply(a, s, d);
+        TensorPrimitives.Multiply(a, s, d);   // commutative: the order does not matter
         return true;
     }
 }

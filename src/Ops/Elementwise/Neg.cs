@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Autograd;
@@ -9,10 +10,13 @@ public static partial class F
     public static Tensor Neg(Tensor x)
     {
         if (!x.DType.IsFloatingPoint()) return NegIntegers(x);
-        var r = Tensor.Uninitialized(x.DType, x.Dims);   // every element written (Note [Parallel binary ops])
-        if (x.DType == DType.Float32) { float[] a = x.Array<float>(), d = r.Array<float>(); Pointwise.Blocks(d.Length, (s, n) => TensorPrimitives.Negate(a.AsSpan(s, n), d.AsSpan(s, n))); }
-        else { double[] a = x.Array<double>(), d = r.Array<double>(); Pointwise.Blocks(d.Length, (s, n) => TensorPrimitives.Negate(a.AsSpan(s, n), d.AsSpan(s, n))); }
+        var r = UnaryKernel.Run<NegOp>(x);   // parallel blocks (Note [Parallel binary ops])
         return Node.Record(r, "NegBackward0", [x], g => [Neg(g)], default, differentiable: true);
+    }
+
+    private struct NegOp : IUnaryOp
+    {
+        public static void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
     }
 
     private static Tensor NegIntegers(Tensor x)
