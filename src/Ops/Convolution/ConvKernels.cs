@@ -115,40 +115,73 @@ internal static unsafe partial class ConvKernels
     /// <summary>Column stride 1: Y_g (+)= W_g · col, col packed from zero-padded planes (Note [Padded im2col]).</summary>
     private static void ForwardPaddedIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var padded = new PaddedIm2Col(g);
-        // The border is cleared once per chunk; each image rewrites only the interior.
-        ForEachImage<T>(g, padded.NeedsCopy ? padded.Length : 0, true, (n, scratch) =>
+        var weights = new PackedWeights<T>(g, w);
+        try
         {
-            fixed (T* xp = x, wp = w, yp = y)
+            // The border is cleared once per chunk; each image rewrites only the interior.
+            ForEachImage<T>(g, padded.NeedsCopy ? padded.Length : 0, true, (n, scratch) =>
             {
-                FillBias(g, b, yp + n * yImage);
-                for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Run<T, MatrixSource<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K,
-                        new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
-                        new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, scratch)),
-                        yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
-            }
-        });
+                fixed (T* xp = x, wp = weights.Panels, yp = y)
+                {
+                    FillBias(g, b, yp + n * yImage);
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Run<T, PackedPanels<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K, weights.Group(wp, grp),
+                            new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, scratch)),
+                            yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
+                }
+            });
+        }
+        finally { weights.Dispose(); }
     }
 
     /// <summary>Y_g (+)= W_g · col, col packed straight from the (phase-split) image (Notes [Implicit im2col], [Strided im2col]).</summary>
     private static void ForwardIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var table = new Im2ColTable(g);
-        ForEachImage<T>(g, table.Phased ? table.PhasedLength : 0, false, (n, scratch) =>
+        var weights = new PackedWeights<T>(g, w);
+        try
         {
-            fixed (T* xp = x, wp = w, yp = y)
+            ForEachImage<T>(g, table.Phased ? table.PhasedLength : 0, false, (n, scratch) =>
             {
-                FillBias(g, b, yp + n * yImage);
+                fixed (T* xp = x, wp = weights.Panels, yp = y)
+                {
+                    FillBias(g, b, yp + n * yImage);
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        Gemm.Run<T, PackedPanels<T>, Im2ColSource<T>>(g.Og, g.P, g.K, weights.Group(wp, grp),
+                            new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, scratch)),
+                            yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
+                }
+            });
+        }
+        finally { weights.Dispose(); }
+    }
+
+    /// <summary>
+    /// The weight of every group packed once into the GEMM's A panels (Note [Prepacked weights]), in a pooled
+    /// buffer: each image's product then copies its panels instead of transposing W again.
+    /// </summary>
+    private readonly struct PackedWeights<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly int _og, _k, _mr, _groupLength;
+        public readonly T[] Panels;
+
+        public PackedWeights(in ConvGeometry g, T[] w)
+        {
+            (_og, _k, _mr) = (g.Og, g.K, Gemm.PanelRows<T>());
+            _groupLength = PackedPanels<T>.Length(_og, _k, _mr);
+            Panels = ArrayPool<T>.Shared.Rent(Math.Max(1, g.Groups * _groupLength));
+            fixed (T* wp = w, pp = Panels)
                 for (int grp = 0; grp < g.Groups; grp++)
-                    Gemm.Run<T, MatrixSource<T>, Im2ColSource<T>>(g.Og, g.P, g.K,
-                        new MatrixSource<T>(wp + grp * wGroup, g.K, 1, g.Og),
-                        new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, scratch)),
-                        yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
-            }
-        });
+                    PackedPanels<T>.PackInto(new MatrixSource<T>(wp + (long)grp * _og * _k, _k, 1, _og), _k, _mr, pp + (long)grp * _groupLength);
+        }
+
+        /// <summary>Group <paramref name="grp"/>'s panels as a GEMM operand (<paramref name="panels"/>: <see cref="Panels"/> pinned).</summary>
+        public PackedPanels<T> Group(T* panels, int grp) => new(panels + (long)grp * _groupLength, _og, _k, _mr);
+
+        public void Dispose() => ArrayPool<T>.Shared.Return(Panels);
     }
 
     /// <summary>The image-group as the column sources read it: phase-split into <paramref name="phased"/> for strided convolutions.</summary>

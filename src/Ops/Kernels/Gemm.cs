@@ -92,6 +92,14 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>Rows of the register tile (MR) the blocked path uses for <typeparamref name="T"/> here: the panel height of <see cref="PackedPanels{T}"/>.</summary>
+    internal static int PanelRows<T>() where T : unmanaged, IFloatingPointIeee754<T> => Simd.Best switch
+    {
+        Simd.Width.V512 => GemmKernel.MR<T, Vector512<T>, Simd512<T>>(),
+        Simd.Width.V256 => GemmKernel.MR<T, Vector256<T>, Simd256<T>>(),
+        _ => GemmKernel.MR<T, Vector128<T>, Simd128<T>>(),
+    };
+
     /// <summary>Operands of one product; pointers stay pinned by the caller so parallel tasks can share them.</summary>
     private readonly struct Job<T, TA, TB>(int m, int n, int k, TA a, TB b, T* c, int ldc, bool accumulate)
         where T : unmanaged where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>

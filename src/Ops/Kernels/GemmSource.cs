@@ -70,3 +70,36 @@ internal readonly unsafe struct MatrixSource<T>(T* ptr, long fStride, long pStri
         return fStride == 1 ? ptr + f0 + p0 * pStride : null;
     }
 }
+
+// Note [Prepacked weights]
+// conv2d runs one GEMM per image (and group) with the same weight matrix W as A, and Gemm packs A into
+// MR-row panels on every call: a transposing copy of W (Og × K, depth contiguous) per image, ~8 % of a
+// 64×32×14² → 64 forward. PackedPanels packs W once per call into the layout Blocked reads (panel i,
+// depth p at [i·MR·K + p·MR + r]); each GEMM's A "pack" is then one contiguous copy of the block it asks for.
+
+/// <summary>
+/// An operand packed once into MR-row panels over its whole depth (Note [Prepacked weights]): Pack copies
+/// the requested (panel, depth block) contiguously. Only for Gemm's A, which asks for whole panels.
+/// </summary>
+internal readonly unsafe struct PackedPanels<T>(T* panels, int extent, int depth, int mr) : IGemmSource<T> where T : unmanaged
+{
+    public int Extent => extent;
+
+    /// <summary>Elements <see cref="PackInto"/> writes for an operand of <paramref name="extent"/> rows, <paramref name="depth"/> deep.</summary>
+    public static int Length(int extent, int depth, int mr) => (extent + mr - 1) / mr * mr * depth;
+
+    /// <summary>Packs <paramref name="source"/> (extent × depth) into <paramref name="dst"/> (<see cref="Length"/> elements).</summary>
+    public static void PackInto<TS>(TS source, int depth, int mr, T* dst) where TS : struct, IGemmSource<T>
+    {
+        for (int f = 0; f < source.Extent; f += mr) source.Pack(f, mr, 0, depth, dst + (long)f * depth, mr);
+    }
+
+    public void Pack(int f0, int width, int p0, int kc, T* dst, int ld)
+    {
+        if (width != mr || ld != mr || f0 % mr != 0)
+            throw new InvalidOperationException($"gemm: a prepacked operand is read by whole {mr}-row panels, asked for {width} rows at {f0} (ld {ld})");
+        new ReadOnlySpan<T>(panels + (long)f0 * depth + (long)p0 * mr, kc * mr).CopyTo(new Span<T>(dst, kc * mr));
+    }
+
+    public T* InPlace(int f0, int p0, out long stride) { stride = 0; return null; }
+}

@@ -80,6 +80,42 @@ public class GemmTests
         Assert.All(c, v => Assert.Equal(0f, v));
     }
 
+    // Note [Prepacked weights]: A packed once into panels (conv2d's weight) gives the naive product, and the same
+    // bits as packing A on every call (the kernel sees identical panels), over ragged panels and depth blocks.
+    [Theory]
+    [InlineData(64, 196, 288)]
+    [InlineData(13, 70, 700)]
+    [InlineData(1, 33, 5)]
+    [InlineData(9, 1, 321)]
+    public void PrepackedPanelsGiveTheNaiveProductAndTheSameBitsAsPackingEachCall(int m, int n, int k)
+    {
+        var p = Problem.Create(false, false, m, n, k, pad: 0, seed: m + n + k);
+        PrepackedMatches<float>(p, 2e-6);
+        PrepackedMatches<double>(p, 1e-14);
+    }
+
+    private static unsafe void PrepackedMatches<T>(Problem p, double tol) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Array.ConvertAll(p.A, T.CreateChecked), b = Array.ConvertAll(p.B, T.CreateChecked);
+        var viaPanels = new T[p.M * p.N];
+        var viaMatrix = new T[p.M * p.N];
+        int mr = Gemm.PanelRows<T>();
+        var panels = new T[PackedPanels<T>.Length(p.M, p.K, mr)];
+        fixed (T* pa = a, pb = b, pp = panels, c1 = viaPanels, c2 = viaMatrix)
+        {
+            PackedPanels<T>.PackInto(new MatrixSource<T>(pa, p.K, 1, p.M), p.K, mr, pp);
+            var sb = new MatrixSource<T>(pb, 1, p.N, p.N);
+            Gemm.Run<T, PackedPanels<T>, MatrixSource<T>>(p.M, p.N, p.K, new PackedPanels<T>(pp, p.M, p.K, mr), sb, c1, p.N, accumulate: false);
+            Gemm.Run<T, MatrixSource<T>, MatrixSource<T>>(p.M, p.N, p.K, new MatrixSource<T>(pa, p.K, 1, p.M), sb, c2, p.N, accumulate: false);
+        }
+        for (int i = 0; i < viaPanels.Length; i++)
+        {
+            Assert.Equal(viaMatrix[i], viaPanels[i]);
+            double got = double.CreateChecked(viaPanels[i]);
+            Assert.True(Math.Abs(got - p.Product[i]) <= tol * (p.Magnitude[i] + 1), $"{typeof(T).Name} {p.M}x{p.N}x{p.K}: C[{i}] = {got}, expected {p.Product[i]}");
+        }
+    }
+
     internal static void Check<T>(bool ta, bool tb, int m, int n, int k, bool accumulate, int pad, int seed)
         where T : unmanaged, IFloatingPointIeee754<T> => Problem.Create(ta, tb, m, n, k, pad, seed).Check<T>(accumulate);
 
