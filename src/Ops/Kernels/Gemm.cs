@@ -208,7 +208,8 @@ internal static unsafe class Gemm
                             GemmKernel.Tile<T, TV, S>(kc, pa, pb, (int)ldbp, c, j.Ldc, add);
                             continue;
                         }
-                        GemmKernel.Tile<T, TV, S>(kc, pa, pb, (int)ldbp, edge, nr, add: false);
+                        if (cols <= nr / 2) GemmKernel.Tile<T, TV, S, GemmKernel.Half>(kc, pa, pb, (int)ldbp, edge, nr, add: false);   // Note [Half-width edge tiles]
+                        else GemmKernel.Tile<T, TV, S>(kc, pa, pb, (int)ldbp, edge, nr, add: false);
                         for (int r = 0; r < rows; r++)
                             for (int q = 0; q < cols; q++)
                             {

@@ -24,9 +24,25 @@ internal static unsafe class GemmKernel
     // read in place). Each element's sum runs over p in order, one FMA per p, so its value depends only
     // on the operands, never on the thread, the tile or whether B was packed. Rows 6 and 7 exist only
     // in the 8-row instantiation: MR is a JIT-time constant, so the 6-row one drops them entirely.
+    //
+    // Note [Half-width edge tiles]
+    // A ragged last column panel of at most NR/2 columns (conv2d's 14×14 images: 196 = 6·32 + 4) runs the
+    // one-vector instantiation (TW = Half): half the FMAs of a full tile for the same result, instead of
+    // a full tile over zero padding (1/8 of all the kernel's work at 196 columns). Each element's sum is
+    // still one FMA per p in order, so the values are those of the full tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile<T, TV, S>(int kc, T* a, T* b, int ldbp, T* c, int ldc, bool add)
         where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T>
+        => Tile<T, TV, S, Full>(kc, a, b, ldbp, c, ldc, add);
+
+    /// <summary>Which columns a tile computes: both vectors (Full) or the first only (Half); a JIT-time constant.</summary>
+    internal interface ITileWidth { static abstract bool Two { get; } }
+    internal struct Full : ITileWidth { public static bool Two => true; }
+    internal struct Half : ITileWidth { public static bool Two => false; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile<T, TV, S, TW>(int kc, T* a, T* b, int ldbp, T* c, int ldc, bool add)
+        where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T> where TW : struct, ITileWidth
     {
         int l = S.Lanes, mr = MR<T, TV, S>();
         TV c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
@@ -34,44 +50,62 @@ internal static unsafe class GemmKernel
         TV c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero;
         for (int p = 0; p < kc; p++)
         {
-            TV b0 = S.Load(ref b[0]), b1 = S.Load(ref b[l]);
-            TV av = S.Splat(a[0]); c00 = S.MulAdd(av, b0, c00); c01 = S.MulAdd(av, b1, c01);
-            av = S.Splat(a[1]); c10 = S.MulAdd(av, b0, c10); c11 = S.MulAdd(av, b1, c11);
-            av = S.Splat(a[2]); c20 = S.MulAdd(av, b0, c20); c21 = S.MulAdd(av, b1, c21);
-            av = S.Splat(a[3]); c30 = S.MulAdd(av, b0, c30); c31 = S.MulAdd(av, b1, c31);
-            av = S.Splat(a[4]); c40 = S.MulAdd(av, b0, c40); c41 = S.MulAdd(av, b1, c41);
-            av = S.Splat(a[5]); c50 = S.MulAdd(av, b0, c50); c51 = S.MulAdd(av, b1, c51);
-            if (mr == 8)
+            if (TW.Two)
             {
-                av = S.Splat(a[6]); c60 = S.MulAdd(av, b0, c60); c61 = S.MulAdd(av, b1, c61);
-                av = S.Splat(a[7]); c70 = S.MulAdd(av, b0, c70); c71 = S.MulAdd(av, b1, c71);
+                TV b0 = S.Load(ref b[0]), b1 = S.Load(ref b[l]);
+                TV av = S.Splat(a[0]); c00 = S.MulAdd(av, b0, c00); c01 = S.MulAdd(av, b1, c01);
+                av = S.Splat(a[1]); c10 = S.MulAdd(av, b0, c10); c11 = S.MulAdd(av, b1, c11);
+                av = S.Splat(a[2]); c20 = S.MulAdd(av, b0, c20); c21 = S.MulAdd(av, b1, c21);
+                av = S.Splat(a[3]); c30 = S.MulAdd(av, b0, c30); c31 = S.MulAdd(av, b1, c31);
+                av = S.Splat(a[4]); c40 = S.MulAdd(av, b0, c40); c41 = S.MulAdd(av, b1, c41);
+                av = S.Splat(a[5]); c50 = S.MulAdd(av, b0, c50); c51 = S.MulAdd(av, b1, c51);
+                if (mr == 8)
+                {
+                    av = S.Splat(a[6]); c60 = S.MulAdd(av, b0, c60); c61 = S.MulAdd(av, b1, c61);
+                    av = S.Splat(a[7]); c70 = S.MulAdd(av, b0, c70); c71 = S.MulAdd(av, b1, c71);
+                }
+            }
+            else
+            {
+                TV b0 = S.Load(ref b[0]);
+                c00 = S.MulAdd(S.Splat(a[0]), b0, c00);
+                c10 = S.MulAdd(S.Splat(a[1]), b0, c10);
+                c20 = S.MulAdd(S.Splat(a[2]), b0, c20);
+                c30 = S.MulAdd(S.Splat(a[3]), b0, c30);
+                c40 = S.MulAdd(S.Splat(a[4]), b0, c40);
+                c50 = S.MulAdd(S.Splat(a[5]), b0, c50);
+                if (mr == 8)
+                {
+                    c60 = S.MulAdd(S.Splat(a[6]), b0, c60);
+                    c70 = S.MulAdd(S.Splat(a[7]), b0, c70);
+                }
             }
             a += mr;
             b += ldbp;
         }
-        StoreRow<T, TV, S>(c, l, c00, c01, add);
-        StoreRow<T, TV, S>(c + ldc, l, c10, c11, add);
-        StoreRow<T, TV, S>(c + 2 * ldc, l, c20, c21, add);
-        StoreRow<T, TV, S>(c + 3 * ldc, l, c30, c31, add);
-        StoreRow<T, TV, S>(c + 4 * ldc, l, c40, c41, add);
-        StoreRow<T, TV, S>(c + 5 * ldc, l, c50, c51, add);
+        StoreRow<T, TV, S, TW>(c, l, c00, c01, add);
+        StoreRow<T, TV, S, TW>(c + ldc, l, c10, c11, add);
+        StoreRow<T, TV, S, TW>(c + 2 * ldc, l, c20, c21, add);
+        StoreRow<T, TV, S, TW>(c + 3 * ldc, l, c30, c31, add);
+        StoreRow<T, TV, S, TW>(c + 4 * ldc, l, c40, c41, add);
+        StoreRow<T, TV, S, TW>(c + 5 * ldc, l, c50, c51, add);
         if (mr == 8)
         {
-            StoreRow<T, TV, S>(c + 6 * ldc, l, c60, c61, add);
-            StoreRow<T, TV, S>(c + 7 * ldc, l, c70, c71, add);
+            StoreRow<T, TV, S, TW>(c + 6 * ldc, l, c60, c61, add);
+            StoreRow<T, TV, S, TW>(c + 7 * ldc, l, c70, c71, add);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<T, TV, S>(T* c, int l, TV v0, TV v1, bool add)
-        where T : unmanaged where TV : struct where S : ISimd<TV, T>
+    private static void StoreRow<T, TV, S, TW>(T* c, int l, TV v0, TV v1, bool add)
+        where T : unmanaged where TV : struct where S : ISimd<TV, T> where TW : struct, ITileWidth
     {
         if (add)
         {
             v0 = S.Add(S.Load(ref c[0]), v0);
-            v1 = S.Add(S.Load(ref c[l]), v1);
+            if (TW.Two) v1 = S.Add(S.Load(ref c[l]), v1);
         }
         S.Store(v0, ref c[0]);
-        S.Store(v1, ref c[l]);
+        if (TW.Two) S.Store(v1, ref c[l]);
     }
 }
