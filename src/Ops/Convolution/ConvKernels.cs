@@ -115,43 +115,41 @@ internal static unsafe partial class ConvKernels
     /// <summary>Column stride 1: Y_g (+)= W_g · col, col packed from zero-padded planes (Note [Padded im2col]).</summary>
     private static void ForwardPaddedIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var padded = new PaddedIm2Col(g);
-        var weights = new PackedWeights<T>(g, w);
-        try
-        {
-            // The border is cleared once per chunk; each image rewrites only the interior.
-            ForEachImage<T>(g, padded.NeedsCopy ? padded.Length : 0, true, (n, scratch) =>
-            {
-                fixed (T* xp = x, wp = weights.Panels, yp = y)
-                {
-                    FillBias(g, b, yp + n * yImage);
-                    for (int grp = 0; grp < g.Groups; grp++)
-                        Gemm.Run<T, PackedPanels<T>, PaddedIm2ColSource<T>>(g.Og, g.P, g.K, weights.Group(wp, grp),
-                            new PaddedIm2ColSource<T>(padded, padded.Planes(xp + n * xImage + grp * xGroup, scratch)),
-                            yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
-                }
-            });
-        }
-        finally { weights.Dispose(); }
+        // The border is cleared once per chunk; each image rewrites only the interior.
+        ForwardColumns<T, PaddedIm2ColSource<T>>(g, x, w, b, y, padded.NeedsCopy ? padded.Length : 0, true,
+            (image, scratch) => new PaddedIm2ColSource<T>(padded, padded.Planes(image, scratch)));
     }
 
     /// <summary>Y_g (+)= W_g · col, col packed straight from the (phase-split) image (Notes [Implicit im2col], [Strided im2col]).</summary>
     private static void ForwardIm2Col<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var table = new Im2ColTable(g);
+        ForwardColumns<T, Im2ColSource<T>>(g, x, w, b, y, table.Phased ? table.PhasedLength : 0, false,
+            (image, scratch) => new Im2ColSource<T>(table, ImageGroup(table, image, scratch)));
+    }
+
+    /// <summary>The column source of one image-group (given with its chunk's scratch).</summary>
+    private delegate TB ColumnSource<T, TB>(T* imageGroup, T* scratch) where T : unmanaged;
+
+    /// <summary>
+    /// Y_g (+)= W_g · col for every image and group, W packed once (Note [Prepacked weights]), col from
+    /// <paramref name="source"/>; each chunk rents <paramref name="scratchLength"/> elements for it.
+    /// </summary>
+    private static void ForwardColumns<T, TB>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y, int scratchLength, bool clear, ColumnSource<T, TB> source)
+        where T : unmanaged, IFloatingPointIeee754<T> where TB : struct, IGemmSource<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var weights = new PackedWeights<T>(g, w);
         try
         {
-            ForEachImage<T>(g, table.Phased ? table.PhasedLength : 0, false, (n, scratch) =>
+            ForEachImage<T>(g, scratchLength, clear, (n, scratch) =>
             {
                 fixed (T* xp = x, wp = weights.Panels, yp = y)
                 {
                     FillBias(g, b, yp + n * yImage);
                     for (int grp = 0; grp < g.Groups; grp++)
-                        Gemm.Run<T, PackedPanels<T>, Im2ColSource<T>>(g.Og, g.P, g.K, weights.Group(wp, grp),
-                            new Im2ColSource<T>(table, ImageGroup(table, xp + n * xImage + grp * xGroup, scratch)),
+                        Gemm.Run<T, PackedPanels<T>, TB>(g.Og, g.P, g.K, weights.Group(wp, grp), source(xp + n * xImage + grp * xGroup, scratch),
                             yp + n * yImage + grp * yGroup, g.P, accumulate: b is not null);
                 }
             });

@@ -87,9 +87,13 @@ public class ConcurrencyTests
         // exception, a foreign storage or a half-built tensor.
         var w = Tensor.Ones([4096], DType.Float64, requiresGrad: true);
         using var stop = new CancellationTokenSource();
+        using var started = new ManualResetEventSlim();
         int reads = 0;
-        var reader = Task.Run(() =>
+        // A dedicated thread, running before the writers start: on the pool the reader could be queued behind
+        // other tests' work until the 600 passes were over (reads = 0, seen once on this 2-core machine).
+        var reader = Task.Factory.StartNew(() =>
         {
+            started.Set();
             while (!stop.IsCancellationRequested)
             {
                 if (w.Grad is not { } g) continue;
@@ -98,7 +102,8 @@ public class ConcurrencyTests
                 Assert.All(a, v => Assert.True(v >= 1 && v <= 600 && v == Math.Floor(v), $"read {v}"));
                 reads++;
             }
-        });
+        }, TaskCreationOptions.LongRunning);
+        started.Wait();
         OnThreads(2, thread =>
         {
             for (int i = 0; i < 300; i++) (w * 1.0).Sum().Backward();
