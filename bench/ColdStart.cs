@@ -59,10 +59,8 @@ internal static class ColdStart
 
     private static string Child(string name, string engine, int threads, string? quickJitForLoops)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Under `dotnet bench.dll` the process is dotnet and the assembly its first argument; an apphost is the program itself.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(ColdStart).Assembly.Location);
-        foreach (var a in new[] { "--cold-child", name, engine, threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        var psi = SelfStartInfo("--cold-child", name, engine, threads.ToString(CultureInfo.InvariantCulture));
+        psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         foreach (var v in new[] { "DOTNET_TieredCompilation", "DOTNET_ReadyToRun", "DOTNET_TieredPGO", "DOTNET_TC_QuickJitForLoops" })
             psi.Environment.Remove(v);
         if (quickJitForLoops is not null) psi.Environment["DOTNET_TC_QuickJitForLoops"] = quickJitForLoops;
@@ -104,6 +102,16 @@ internal static class ColdStart
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cold {first:F4},{second:F4},{tenth:F4},{last[MedianCalls / 2]:F4}"));
         }
         return 0;
+    }
+
+    /// <summary>A start of this bench program again with <paramref name="args"/> (the --cold and --paired children).</summary>
+    internal static ProcessStartInfo SelfStartInfo(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!);
+        // Under `dotnet bench.dll` the process is dotnet and the assembly its first argument; an apphost is the program itself.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(ColdStart).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
     }
 
     private static double Time(Runner r)

@@ -27,9 +27,7 @@ internal static class Paired
     /// <summary>Parent: re-runs this program as a child with the job's runtime settings and forwards its output.</summary>
     public static int Run(string? filter, int threads, string outDir)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!);
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(Paired).Assembly.Location);
-        foreach (var a in new[] { "--paired-child", filter ?? "", threads.ToString(CultureInfo.InvariantCulture), outDir }) psi.ArgumentList.Add(a);
+        var psi = ColdStart.SelfStartInfo("--paired-child", filter ?? "", threads.ToString(CultureInfo.InvariantCulture), outDir);
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.Environment["DOTNET_ReadyToRun"] = "0";
         using var p = Process.Start(psi)!;
