@@ -65,11 +65,19 @@ internal static unsafe partial class ConvKernels
     {
         // An empty batch has nothing to compute (and its per-image sizes need not fit an int).
         if (g.N == 0) return;
-        switch (ConvPlan.For(g, inputGrad: false, weightGrad: false).Forward)
+        Forward(ConvPlan.For(g, inputGrad: false, weightGrad: false).Forward, g, x, w, b, y);
+    }
+
+    /// <summary>The forward on a given path (tests compare paths on one geometry; the path must suit it).</summary>
+    internal static void Forward<T>(ConvForwardPath path, ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.N == 0) return;
+        switch (path)
         {
             case ConvForwardPath.Bounded: BoundedConv.Forward(g, x, w, b, y); break;   // Note [Bounded convolution]
             case ConvForwardPath.PointwiseGemm: ForwardPointwise(g, x, w, b, y); break;
             case ConvForwardPath.Direct: ForwardDirect(g, x, w, b, y); break;
+            case ConvForwardPath.WideRowGemm: ForwardWideRows(g, x, w, b, y); break;
             case ConvForwardPath.PaddedIm2ColGemm: ForwardPaddedIm2Col(g, x, w, b, y); break;
             default: ForwardIm2Col(g, x, w, b, y); break;
         }
@@ -110,6 +118,45 @@ internal static unsafe partial class ConvKernels
                     direct.RunForward(xp + n * xImage + grp * xGroup, wp + grp * wGroup, yp + n * yImage + grp * yGroup, b is not null, scratch);
             }
         });
+    }
+
+    /// <summary>
+    /// Unit strides: Y_g (+)= W_g · col with col read in place from zero-padded planes, over wide rows
+    /// (Note [Wide-row convolution]). Inside a chunk's parallel loop each image runs inline; a single chunk splits its columns.
+    /// </summary>
+    private static void ForwardWideRows<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
+        var wide = new WideRowConv(g);
+        var weights = new PackedWeights<T>(g, w);
+        int panels = wide.Panels<T>();
+        long imageWork = (long)g.OutC * g.K * g.P;
+        try
+        {
+            ForEachImage<T>(g, wide.ScratchLength, true, (n, scratch) =>
+            {
+                T* planes = scratch, block = scratch + wide.PlanesLength;
+                fixed (T* xp = x, wp = weights.Panels, yp = y)
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        wide.Planes(xp + n * xImage + grp * xGroup, planes);
+                        if (b is not null) wide.FillBias(block, b.AsSpan(grp * g.Og, g.Og));
+                        T* pw = weights.Group(wp, grp).Panels;
+                        bool bias = b is not null;
+                        if (Parallelism.Worth(panels, imageWork))
+                        {
+                            // A single chunk (a batch of one, say): the image's column panels are spread over the
+                            // threads instead, a few per item; each element is still computed on one thread.
+                            int per = Math.Max(1, panels / (4 * Threading.NumThreads)), items = (panels + per - 1) / per;
+                            T* pl = planes, bl = block;
+                            Parallelism.For(items, imageWork, i => wide.Tiles(pw, pl, bl, bias, i * per, Math.Min(panels, (i + 1) * per)));
+                        }
+                        else wide.Tiles(pw, planes, block, bias, 0, panels);
+                        wide.Scatter(block, yp + n * yImage + grp * yGroup);
+                    }
+            });
+        }
+        finally { weights.Dispose(); }
     }
 
     /// <summary>Column stride 1: Y_g (+)= W_g · col, col packed from zero-padded planes (Note [Padded im2col]).</summary>

@@ -10,7 +10,8 @@ namespace Autograd;
 // shows it), so tests assert which path a geometry takes. The rules, in order:
 //  * any footprint too large for the fast paths' tables → Bounded for every pass (Note [Bounded convolution]);
 //  * 1×1 kernel, unit stride, no padding → the input is the column matrix: plain GEMMs (Pointwise);
-//  * forward: few taps on wide rows → Direct (Note [Direct convolution]); else column stride 1 →
+//  * forward: few taps on wide rows → Direct (Note [Direct convolution]); else unit strides with few
+//    discarded columns → WideRowGemm (Note [Wide-row convolution]); else column stride 1 →
 //    PaddedIm2ColGemm (Note [Padded im2col]); else Im2ColGemm (phase-split, Note [Strided im2col]);
 //  * input gradient: Direct when its per-phase taps suit the direct kernel; else AsConvolution where
 //    Note [Input gradient as a convolution] holds; else GemmCol2Im (Note [col2im blocks]);
@@ -18,7 +19,7 @@ namespace Autograd;
 //    images (Note [Small images]); else Dot, one dot-product GEMM per image (Note [Dot-product GEMM]).
 
 /// <summary>How conv2d's forward runs (Note [Conv plan]).</summary>
-internal enum ConvForwardPath { None, Bounded, PointwiseGemm, Direct, PaddedIm2ColGemm, Im2ColGemm }
+internal enum ConvForwardPath { None, Bounded, PointwiseGemm, Direct, WideRowGemm, PaddedIm2ColGemm, Im2ColGemm }
 
 /// <summary>How conv2d's input gradient runs (Note [Conv plan]).</summary>
 internal enum ConvInputGradPath { None, Bounded, PointwiseGemm, Direct, AsConvolution, GemmCol2Im }
@@ -44,6 +45,7 @@ internal readonly record struct ConvPlan(ConvForwardPath Forward, ConvInputGradP
     private static ConvForwardPath ForwardPath(in ConvGeometry g) =>
         g.Pointwise ? ConvForwardPath.PointwiseGemm
         : DirectConv.Suits<float>(g.K, g.OW) ? ConvForwardPath.Direct
+        : WideRowConv.Suits(g) ? ConvForwardPath.WideRowGemm
         : PaddedIm2Col.Suits(g) ? ConvForwardPath.PaddedIm2ColGemm
         : ConvForwardPath.Im2ColGemm;
 

@@ -100,6 +100,13 @@ internal static unsafe class Gemm
         _ => GemmKernel.MR<T, Vector128<T>, Simd128<T>>(),
     };
 
+    /// <summary>
+    /// The depth of each block of a k-deep product: blocks of equal size (576 = 288 + 288, not 256 + 256 + 64),
+    /// since a short last block would pay a whole pass over C for little arithmetic. Every element's sum is
+    /// split at these depths, so a kernel that must match this GEMM bit for bit uses the same blocks.
+    /// </summary>
+    internal static int DepthBlock(int k) => (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+
     /// <summary>Operands of one product; pointers stay pinned by the caller so parallel tasks can share them.</summary>
     private readonly struct Job<T, TA, TB>(int m, int n, int k, TA a, TB b, T* c, int ldc, bool accumulate)
         where T : unmanaged where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
@@ -123,9 +130,7 @@ internal static unsafe class Gemm
         where TA : struct, IGemmSource<T> where TB : struct, IGemmSource<T>
     {
         int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>();
-        // Depth blocks of equal size (576 = 288 + 288, not 256 + 256 + 64): a short last block would
-        // pay a whole pass over C for little arithmetic.
-        int kcMax = (j.K + (j.K + KC - 1) / KC - 1) / ((j.K + KC - 1) / KC);
+        int kcMax = DepthBlock(j.K);
         int mPanels = (j.M + mr - 1) / mr, mBlocks = (j.M + MC - 1) / MC;
         var mode = j.M <= DirectBMaxRows && j.B.InPlace(0, 0, out _) is not null ? BMode.InPlace
                  : mBlocks == 1 ? BMode.OnDemand : BMode.Shared;

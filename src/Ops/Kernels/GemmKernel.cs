@@ -43,6 +43,20 @@ internal static unsafe class GemmKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tile<T, TV, S, TW>(int kc, T* a, T* b, int ldbp, T* c, int ldc, bool add)
         where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T> where TW : struct, ITileWidth
+        => Tile<T, TV, S, TW, Strided>(kc, a, b, ldbp, null, c, ldc, add);
+
+    /// <summary>Where the kernel finds B's row for each depth step; a JIT-time constant.</summary>
+    internal interface IRowMode { static abstract bool Offsets { get; } }
+
+    /// <summary>B's rows ldbp elements apart (packed panels, or B read in place).</summary>
+    internal struct Strided : IRowMode { public static bool Offsets => false; }
+
+    /// <summary>B's row for depth p at b + offsets[p] (Note [Wide-row convolution]: rows cut from padded planes).</summary>
+    internal struct ByOffset : IRowMode { public static bool Offsets => true; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tile<T, TV, S, TW, TR>(int kc, T* a, T* b, long ldbp, long* offsets, T* c, int ldc, bool add)
+        where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T> where TW : struct, ITileWidth where TR : struct, IRowMode
     {
         int l = S.Lanes, mr = MR<T, TV, S>();
         TV c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
@@ -50,9 +64,10 @@ internal static unsafe class GemmKernel
         TV c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero;
         for (int p = 0; p < kc; p++)
         {
+            T* bp = TR.Offsets ? b + offsets[p] : b;
             if (TW.Two)
             {
-                TV b0 = S.Load(ref b[0]), b1 = S.Load(ref b[l]);
+                TV b0 = S.Load(ref bp[0]), b1 = S.Load(ref bp[l]);
                 TV av = S.Splat(a[0]); c00 = S.MulAdd(av, b0, c00); c01 = S.MulAdd(av, b1, c01);
                 av = S.Splat(a[1]); c10 = S.MulAdd(av, b0, c10); c11 = S.MulAdd(av, b1, c11);
                 av = S.Splat(a[2]); c20 = S.MulAdd(av, b0, c20); c21 = S.MulAdd(av, b1, c21);
@@ -67,7 +82,7 @@ internal static unsafe class GemmKernel
             }
             else
             {
-                TV b0 = S.Load(ref b[0]);
+                TV b0 = S.Load(ref bp[0]);
                 c00 = S.MulAdd(S.Splat(a[0]), b0, c00);
                 c10 = S.MulAdd(S.Splat(a[1]), b0, c10);
                 c20 = S.MulAdd(S.Splat(a[2]), b0, c20);
@@ -81,7 +96,7 @@ internal static unsafe class GemmKernel
                 }
             }
             a += mr;
-            b += ldbp;
+            if (!TR.Offsets) b += ldbp;
         }
         StoreRow<T, TV, S, TW>(c, l, c00, c01, add);
         StoreRow<T, TV, S, TW>(c + ldc, l, c10, c11, add);

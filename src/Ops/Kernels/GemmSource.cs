@@ -85,6 +85,9 @@ internal readonly unsafe struct PackedPanels<T>(T* panels, int extent, int depth
 {
     public int Extent => extent;
 
+    /// <summary>The panels themselves (panel i, depth p at [i·MR·depth + p·MR + r]), for kernels that read them in place.</summary>
+    public T* Panels => panels;
+
     /// <summary>Elements <see cref="PackInto"/> writes for an operand of <paramref name="extent"/> rows, <paramref name="depth"/> deep.</summary>
     public static int Length(int extent, int depth, int mr) => (extent + mr - 1) / mr * mr * depth;
 

@@ -1,3 +1,5 @@
+using Autograd.Kernels;
+
 namespace Autograd.Tests.Ops.Conv2d;
 
 /// <summary>
@@ -29,6 +31,9 @@ public class ConvFastPathTests
         { [18, 32, 12, 13], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // small images: the chunk's 2 images in one GEMM call
         { [40, 32, 24, 24], [16, 32, 3, 3], 1, 1, 1, 1, 1, 1, 1 },  // chunks of 2 or 3 images, GEMM calls of 2 (+ 1) accumulate
         { [5, 34, 13, 15], [18, 34, 4, 3], 2, 2, 1, 0, 1, 2, 1 },   // small strided images: the HWC GEMM with strides and dilation
+        // Note [Wide-row convolution]: the GEMM over padded rows, read in place (dX of the rows above runs it too).
+        { [1, 40, 20, 19], [12, 40, 3, 3], 1, 1, 1, 1, 1, 1, 1 },   // a batch of one: columns split over threads; Og = 12 (ragged panel)
+        { [3, 64, 9, 11], [20, 32, 3, 3], 1, 1, 2, 2, 2, 2, 2 },    // grouped, dilation 2, K = 288 per group
     };
 
     [Theory]
@@ -88,6 +93,70 @@ public class ConvFastPathTests
                 for (int c = 0; c < xs[3]; c++)
                     dxRef[(nc * xs[2] + r) * xs[3] + c] = dxPadded[(nc * ps[2] + r + 1) * ps[3] + c];
         NaiveConv.AssertMatches((x, w, _) => F.Conv2d(x, w, padding: "same"), x64, w64, null, (y, dxRef, dwRef, Array.Empty<double>(), gy), 1e-11, 5e-4, paramFactor: 20);
+    }
+
+    /// <summary>
+    /// Note [Wide-row convolution] promises the values of the padded-im2col GEMM bit for bit (same FMAs per
+    /// element, same depth blocks, the bias first): both paths on one geometry, float32 and float64, with and
+    /// without a bias, on one thread and two. The grid: Og not a multiple of MR (a zero-padded weight panel),
+    /// K = 576 (two depth blocks), groups, dilation, "same" padding that differs per side,
+    /// no padding at all, a batch of one (its columns split over the threads) and a plane stride that would be a
+    /// power of two without the rounding (62 + 2 = 64). The naive loops check the path's values (grid above).
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { 2, 32, 14, 14 }, new[] { 20, 32, 3, 3 }, 1, 1, 1)]
+    [InlineData(new[] { 3, 64, 9, 11 }, new[] { 16, 64, 3, 3 }, 1, 1, 1)]
+    [InlineData(new[] { 1, 128, 12, 12 }, new[] { 40, 64, 3, 3 }, 1, 2, 2)]
+    [InlineData(new[] { 2, 24, 12, 30 }, new[] { 10, 12, 3, 5 }, 2, 3, 2)]
+    [InlineData(new[] { 2, 16, 10, 13 }, new[] { 8, 16, 4, 2 }, 1, -1, 1)]
+    [InlineData(new[] { 2, 16, 10, 13 }, new[] { 8, 16, 3, 3 }, 1, 0, 1)]
+    [InlineData(new[] { 1, 24, 62, 62 }, new[] { 24, 24, 3, 3 }, 1, 1, 1)]
+    public void WideRowsGiveThePaddedIm2ColBits(int[] xs, int[] ws, int dilation, int pad, int groups)
+    {
+        var g = ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, 1, pad < 0 ? (Padding)"same" : (Padding)pad, dilation, groups);
+        Assert.Equal(ConvForwardPath.WideRowGemm, ConvPlan.For(g).Forward);
+        Assert.True(PaddedIm2Col.Suits(g));
+        int threads = Threading.NumThreads;
+        try
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                foreach (bool bias in new[] { false, true })
+                    foreach (int t in new[] { 1, 2 })
+                    {
+                        Threading.NumThreads = t;
+                        var gen = new Generator(xs.Sum() + 7 * ws.Sum());
+                        var x = Tensor.Randn(xs, dtype, generator: gen);
+                        var w = Tensor.Randn(ws, dtype, generator: gen);
+                        var b = bias ? Tensor.Randn([ws[0]], dtype, generator: gen) : null;
+                        var yShape = g.OutputShape;
+                        if (dtype == DType.Float32) Compare(x.Array<float>(), w.Array<float>(), b?.Array<float>());
+                        else Compare(x.Array<double>(), w.Array<double>(), b?.Array<double>());
+
+                        void Compare<T>(T[] xa, T[] wa, T[]? ba) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+                        {
+                            var expected = new T[yShape.Aggregate(1, (p, d) => p * d)];
+                            var actual = new T[expected.Length];
+                            actual.AsSpan().Fill(T.NaN);   // every element must be written
+                            ConvKernels.Forward(ConvForwardPath.PaddedIm2ColGemm, g, xa, wa, ba, expected);
+                            ConvKernels.Forward(ConvForwardPath.WideRowGemm, g, xa, wa, ba, actual);
+                            for (int i = 0; i < expected.Length; i++)
+                                if (!expected[i].Equals(actual[i]))
+                                    Assert.Fail($"{dtype} bias={bias} threads={t}: element {i} is {actual[i]} on the wide rows, {expected[i]} through padded im2col");
+                        }
+                    }
+        }
+        finally { Threading.NumThreads = threads; }
+    }
+
+    [Fact]
+    public void WideRowsAreOnlyTakenWithFewDiscardedColumns()
+    {
+        // 14×14 with padding 1: rows of 16, 2 discarded (12.5 %) → wide rows. 5×5 with padding 1: rows of 7, 2
+        // discarded (29 %) → padded im2col. A row stride (2, 1) reads every other row → padded im2col.
+        Assert.True(WideRowConv.Suits(Geometry([1, 32, 14, 14], [8, 32, 3, 3], 1, 1, 1)));
+        Assert.False(WideRowConv.Suits(Geometry([1, 32, 5, 5], [8, 32, 3, 3], 1, 1, 1)));
+        Assert.Equal(ConvForwardPath.PaddedIm2ColGemm, ConvPlan.For(Geometry([1, 32, 5, 5], [8, 32, 3, 3], 1, 1, 1)).Forward);
+        Assert.Equal(ConvForwardPath.PaddedIm2ColGemm, ConvPlan.For(Geometry([1, 24, 20, 21], [8, 24, 3, 3], (2, 1), 1, 1)).Forward);
     }
 
     private static ConvGeometry Geometry(int[] xs, int[] ws, Pair stride, Pair pad, int groups) =>

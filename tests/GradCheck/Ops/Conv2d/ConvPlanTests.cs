@@ -23,17 +23,18 @@ public class ConvPlanTests
     [Fact]
     public void TheBenchShapesTakeTheirPaths()
     {
-        // 64 → 64, 3×3, padding 1: K = 576 taps (too many for the direct kernel), unit column stride →
-        // padded im2col; 64 channels each way on 56×56 → dX as a convolution; 64 ≥ 32 channels → HWC dW.
-        Assert.Equal("forward=PaddedIm2ColGemm input=AsConvolution weight=HwcGemm",
+        // 64 → 64, 3×3, padding 1: K = 576 taps (too many for the direct kernel), unit strides with 2 of
+        // each 58-wide padded row discarded → wide rows; 64 channels each way on 56×56 → dX as a
+        // convolution; 64 ≥ 32 channels → HWC dW.
+        Assert.Equal("forward=WideRowGemm input=AsConvolution weight=HwcGemm",
             ConvPlan.For(Geometry([8, 64, 56, 56], [64, 64, 3, 3], 1, 1)).ToString());
         // 3 → 16, 5×5: 75 taps on 28-wide rows → direct; dX meets 16·25 = 400 taps (too many) and 3
         // channels (too few to be a convolution) → col2im; 784 positions > 512 → one dot GEMM per image.
         Assert.Equal(new ConvPlan(ConvForwardPath.Direct, ConvInputGradPath.GemmCol2Im, ConvWeightGradPath.Dot),
             ConvPlan.For(Geometry([32, 3, 32, 32], [16, 3, 5, 5], 1, 0)));
         // The Fashion-MNIST network's second layer, 32 → 64 on 14×14 (196 positions > 128): dX as a
-        // convolution; its pooled 7×7 maps (49 positions) keep col2im.
-        Assert.Equal("forward=PaddedIm2ColGemm input=AsConvolution weight=HwcGemm",
+        // convolution; 2 of 16 padded columns discarded → wide rows; its pooled 7×7 maps (49 positions) keep col2im.
+        Assert.Equal("forward=WideRowGemm input=AsConvolution weight=HwcGemm",
             ConvPlan.For(Geometry([64, 32, 14, 14], [64, 32, 3, 3], 1, 1)).ToString());
         Assert.Equal(ConvInputGradPath.GemmCol2Im, ConvPlan.For(Geometry([64, 32, 7, 7], [64, 32, 3, 3], 1, 1)).InputGrad);
         // Groups of 8 → 8, stride 2, padding 1: 72 taps → direct; a dX phase meets at most 8·2·2 = 32

@@ -1,0 +1,153 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Autograd.Kernels;
+
+namespace Autograd;
+
+// Note [Wide-row convolution]
+// y[o, q] = b[o] + Σ_kk W[o, kk]·col[kk, q], kk = (c, i, j). With unit strides the column row kk is the
+// padded plane c shifted by (i·dH, j·dW): col[kk, oy·OW + ox] = xp[c, oy + i·dH, ox + j·dW]. Index the
+// outputs by the padded row width instead, q' = oy·Wp + ox, and every column row becomes one contiguous
+// run of the plane stack: col'[kk, q'] = xp[Offset[kk] + q'], Offset[kk] = c·PlaneStride + i·dH·Wp + j·dW.
+// So the GEMM reads B in place, row p of a panel at planes + Offset[p0 + p] + q'0 (GemmKernel's ByOffset
+// rows), and nothing is packed: the im2col pack (~16 % of a 64×32×14² → 64 forward, 4032 copies of
+// 14 elements per image) is gone, and so is the half-width last panel (16·14 = 224 = 7·32 columns).
+// The price is Wp − OW discarded columns per output row (2 of 16 at 14×14 with padding 1, 12.5 % more
+// FMAs; 2 of 58 at 56×56), which is why the plan takes this path only while they are at most a quarter
+// of the row; the rest go through PaddedIm2Col. The wide block y'[Og, Ld] is then copied into y by rows.
+// The weight is packed once per call (Note [Prepacked weights]) and its panels read in place as A.
+// Each element is still one FMA per kk in ascending order per depth block (the blocks of Gemm.DepthBlock),
+// added to the bias or the previous block's sum as Gemm does, so the values are bit for bit those of the
+// PaddedIm2Col GEMM (tested), on any thread count.
+// The plane stack is the image-group copied into a zero border, planes PlaneStride apart (an odd number
+// of cache lines: a power-of-two stride would put every channel's row of a panel in the same L1 sets),
+// with zero slack after the last plane, so even the last panel's discarded columns read inside the buffer.
+
+/// <summary>The layout of one image-group's plane stack and wide output block (Note [Wide-row convolution]).</summary>
+internal sealed unsafe class WideRowConv
+{
+    public readonly ConvGeometry Geo;
+    public readonly int Wp;             // padded row width: the wide output's row stride
+    public readonly int PlaneStride;    // elements between padded planes
+    public readonly int PlanesLength;   // the plane stack with its slack
+    public readonly int Ld;             // columns of the wide block: OH·Wp rounded up to the GEMM's NR
+    public readonly int Rows;           // rows of the wide block: Og rounded up to the GEMM's MR
+    public readonly long[] Offset;      // per kk = (c, i, j): c·PlaneStride + i·dH·Wp + j·dW
+
+    /// <summary>
+    /// Unit strides, a kernel larger than 1×1 (or padded), at most a quarter of each wide row discarded, and
+    /// buffers within an array's reach.
+    /// </summary>
+    public static bool Suits(in ConvGeometry g)
+    {
+        if (g.Pointwise || g.StrideH != 1 || g.StrideW != 1) return false;
+        long wp = g.PaddedW;
+        if (4 * (wp - g.OW) > wp) return false;
+        var (planes, ld, rows) = Sizes(g);
+        return planes + (long)rows * ld <= Array.MaxLength;
+    }
+
+    private static (long Planes, long Ld, int Rows) Sizes(in ConvGeometry g)
+    {
+        // float32's NR is a multiple of float64's and MR is the same for both, so one layout serves either.
+        int nr = Nr<float>(), mr = Gemm.PanelRows<float>();
+        long wp = g.PaddedW, stride = PlaneStrideFor(g.PaddedH, wp);
+        long ld = ConvGeometry.Mul(g.OH, wp);
+        ld = ld > long.MaxValue - nr ? long.MaxValue : (ld + nr - 1) / nr * nr;
+        long lastOffset = ConvGeometry.Add(ConvGeometry.Mul(Math.Max(0, g.Cg - 1), stride),
+            ConvGeometry.Add(ConvGeometry.Mul((long)(g.KH - 1) * g.DilationH, wp), (long)(g.KW - 1) * g.DilationW));
+        return (ConvGeometry.Add(lastOffset, ld), ld, (g.Og + mr - 1) / mr * mr);
+    }
+
+    private static long PlaneStrideFor(long hp, long wp)
+    {
+        const int line = 16;   // elements of a cache line (float32; double gets the same count, two lines)
+        long s = ConvGeometry.Mul(hp, wp);
+        if (s > long.MaxValue / 4) return long.MaxValue;
+        s = (s + line - 1) / line * line;
+        return (s / line & 1) == 0 ? s + line : s;
+    }
+
+    public WideRowConv(in ConvGeometry g)
+    {
+        Geo = g;
+        var (planes, ld, rows) = Sizes(g);
+        Wp = (int)g.PaddedW;
+        PlaneStride = (int)PlaneStrideFor(g.PaddedH, g.PaddedW);
+        PlanesLength = (int)planes;
+        Ld = (int)ld;
+        Rows = rows;
+        Offset = new long[g.K];
+        for (int c = 0, kk = 0; c < g.Cg; c++)
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++, kk++)
+                    Offset[kk] = (long)c * PlaneStride + (long)i * g.DilationH * Wp + (long)j * g.DilationW;
+    }
+
+    /// <summary>Scratch elements per chunk: the plane stack, then the wide block.</summary>
+    public int ScratchLength => PlanesLength + Rows * Ld;
+
+    /// <summary>Copies the image-group's interior into the plane stack (its border and slack stay as cleared).</summary>
+    public void Planes<T>(T* x, T* xp) where T : unmanaged
+    {
+        var g = Geo;
+        for (int c = 0; c < g.Cg; c++)
+            for (int y = 0; y < g.H; y++)
+                Im2ColTable.Copy(x + ((long)c * g.H + y) * g.W, 1, xp + (long)c * PlaneStride + (y + g.PadTop) * Wp + g.PadLeft, 1, g.W);
+    }
+
+    /// <summary>Column panels of the wide block (each NR wide).</summary>
+    public int Panels<T>() where T : unmanaged, IFloatingPointIeee754<T> => Ld / Nr<T>();
+
+    private static int Nr<T>() where T : unmanaged, IFloatingPointIeee754<T> => Simd.Best switch
+    {
+        Simd.Width.V512 => GemmKernel.NR<T, Vector512<T>, Simd512<T>>(),
+        Simd.Width.V256 => GemmKernel.NR<T, Vector256<T>, Simd256<T>>(),
+        _ => GemmKernel.NR<T, Vector128<T>, Simd128<T>>(),
+    };
+
+    /// <summary>
+    /// Wide block columns of panels [from, to): y'[r, q'] (+)= Σ_kk A[r, kk]·xp[Offset[kk] + q'] over the
+    /// depth blocks in order; the block starts from the bias (filled by the caller) when <paramref name="bias"/>.
+    /// </summary>
+    public void Tiles<T>(T* panels, T* xp, T* wide, bool bias, int from, int to) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (Simd.Best)
+        {
+            case Simd.Width.V512: Tiles<T, Vector512<T>, Simd512<T>>(panels, xp, wide, bias, from, to); break;
+            case Simd.Width.V256: Tiles<T, Vector256<T>, Simd256<T>>(panels, xp, wide, bias, from, to); break;
+            default: Tiles<T, Vector128<T>, Simd128<T>>(panels, xp, wide, bias, from, to); break;
+        }
+    }
+
+    private void Tiles<T, TV, S>(T* panels, T* xp, T* wide, bool bias, int from, int to)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+    {
+        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>(), k = Geo.K, kcMax = Gemm.DepthBlock(k);
+        fixed (long* offsets = Offset)
+            for (int p0 = 0; p0 < k; p0 += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - p0);
+                bool add = bias || p0 > 0;
+                for (int jr = from * nr; jr < to * nr; jr += nr)
+                    for (int ir = 0; ir < Rows; ir += mr)
+                        GemmKernel.Tile<T, TV, S, GemmKernel.Full, GemmKernel.ByOffset>(kc, panels + (long)ir * k + (long)p0 * mr,
+                            xp + jr, 0, offsets + p0, wide + (long)ir * Ld + jr, Ld, add);
+            }
+    }
+
+    /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>
+    public void FillBias<T>(T* wide, ReadOnlySpan<T> b) where T : unmanaged
+    {
+        for (int o = 0; o < Geo.Og; o++) new Span<T>(wide + (long)o * Ld, Ld).Fill(b[o]);
+    }
+
+    /// <summary>y[o, oy, ox] = y'[o, oy·Wp + ox]: the wide block's kept columns, row by row.</summary>
+    public void Scatter<T>(T* wide, T* y) where T : unmanaged
+    {
+        var g = Geo;
+        for (int o = 0; o < g.Og; o++)
+            for (int oy = 0; oy < g.OH; oy++)
+                Im2ColTable.Copy(wide + (long)o * Ld + (long)oy * Wp, 1, y + ((long)o * g.OH + oy) * g.OW, 1, g.OW);
+    }
+}
