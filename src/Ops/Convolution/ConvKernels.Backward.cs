@@ -175,35 +175,41 @@ internal static unsafe partial class ConvKernels
     }
 
     /// <summary>
-    /// Note [Weight gradient as GEMM]: ImagesPerCall images per packed GEMM call over an HWC copy, then
-    /// permuted into the chunk's partial. The HWC image's padding is cleared once per chunk.
+    /// Note [Weight gradient as GEMM]: ImagesPerCall images per packed GEMM call over an HWC copy, into the
+    /// chunk's permuted partial dW'; the partials are summed in chunk order, still permuted, and the sum is
+    /// permuted back into dw once (a permutation commutes with the sums: the values of adding each chunk's
+    /// permuted partial, as ForEachChunkPartial does, at one permutation instead of one per chunk). The HWC
+    /// image's padding is cleared once per chunk.
     /// </summary>
     private static void WeightGradHwc<T>(ConvGeometry g, T[] x, T[] dy, T[] dw) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P, wGroup = g.Og * g.K;
-        int wSize = g.OutC * g.K, chunks = Chunks(g, wSize);
+        int wSize = g.OutC * g.K, chunks = Chunks(g, wSize), n = g.N;
         var hwc = new HwcWeightGrad(g, (g.N + chunks - 1) / chunks);
-        ForEachChunkPartial(g, dw, (start, end, dwPart) =>
+        T[] perms = ArrayPool<T>.Shared.Rent(chunks * wSize);   // chunk k's dW' at k·wSize
+        try
         {
-            if (end <= start) return;   // an empty chunk: the permuted buffer would stay as rented
-            T[] xh = ArrayPool<T>.Shared.Rent(hwc.BufferLength), dwPerm = ArrayPool<T>.Shared.Rent(wSize);
-            xh.AsSpan(0, hwc.BufferLength).Clear();
-            try
+            ForEachChunk(chunks, g, chunk =>
             {
-                fixed (T* xp = x, dyp = dy, hp = xh, pp = dwPerm, dwp = dwPart)
-                    for (int grp = 0; grp < g.Groups; grp++)
-                    {
-                        for (int n = start; n < end; n += hwc.ImagesPerCall)
-                            hwc.Accumulate(xp + n * xImage + grp * xGroup, xImage, dyp + n * yImage + grp * yGroup, yImage,
-                                Math.Min(hwc.ImagesPerCall, end - n), hp, pp + grp * wGroup, accumulate: n > start);
-                        hwc.AddPermuted(pp + grp * wGroup, dwp + grp * wGroup);
-                    }
-            }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(xh);
-                ArrayPool<T>.Shared.Return(dwPerm);
-            }
-        });
+                var (start, end) = ChunkRange(chunk, chunks, n);
+                if (end <= start) { perms.AsSpan(chunk * wSize, wSize).Clear(); return; }   // an empty chunk adds nothing
+                T[] xh = ArrayPool<T>.Shared.Rent(hwc.BufferLength);
+                xh.AsSpan(0, hwc.BufferLength).Clear();
+                try
+                {
+                    fixed (T* xp = x, dyp = dy, hp = xh, pp = perms)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                            for (int i = start; i < end; i += hwc.ImagesPerCall)
+                                hwc.Accumulate(xp + i * xImage + grp * xGroup, xImage, dyp + i * yImage + grp * yGroup, yImage,
+                                    Math.Min(hwc.ImagesPerCall, end - i), hp, pp + (long)chunk * wSize + grp * wGroup, accumulate: i > start);
+                }
+                finally { ArrayPool<T>.Shared.Return(xh); }
+            });
+            var sum = perms.AsSpan(0, wSize);
+            for (int k = 1; k < chunks; k++) TensorPrimitives.Add(sum, perms.AsSpan(k * wSize, wSize), sum);
+            fixed (T* pp = perms, dwp = dw)
+                for (int grp = 0; grp < g.Groups; grp++) hwc.AddPermuted(pp + grp * wGroup, dwp + grp * wGroup);
+        }
+        finally { ArrayPool<T>.Shared.Return(perms); }
     }
 }

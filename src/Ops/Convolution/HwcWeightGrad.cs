@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Autograd.Kernels;
 
@@ -15,11 +16,15 @@ namespace Autograd;
 //    (i·kW + j)·Cg + c of a B panel runs along the channels of one pixel: for each p = (oy, ox) the
 //    panel row is a contiguous copy of xh at pixel (oy + i·dH, ox + j·dW), never a gather, and
 //    padding and dilation are just offsets (no bounds tests);
-//  * dY is A as it is: MatrixSource's transposing pack of 8 rows per panel (64 × P per image).
+//  * dY is A as it is: MatrixSource's transposing pack of 8 rows per panel (64 × P per image, Note
+//    [Transposing pack]), packed once per call over the whole depth;
+//  * when Cg is a multiple of the GEMM's NR, a B panel is NR channels of one tap and its row for p is
+//    those channels of one pixel: read in place by offsets (Note [Offset GEMM]), nothing packed; other
+//    channel counts pack the rows (HwcColumns) through Gemm, with the same values bit for bit.
 // The depth runs over ImagesPerCall images per call (one when P ≥ MinDepth), so small images still
 // give the GEMM a long depth (what Note [Small images] does for the dot products). dW' accumulates over
-// the chunk's images in a rented [OutC, K] buffer and is added once, permuted back to the weight's
-// (c, i, j) order, into the chunk's partial; how many images go per call depends only on the shapes,
+// the chunk's images in the chunk's [OutC, K] slot of a rented buffer; the slots are summed in chunk
+// order and the sum permuted back to the weight's (c, i, j) order once; how many images go per call depends only on the shapes,
 // so every element is the same sequence of operations whatever the thread count (Note [conv2d batch
 // chunks]). It pays with unit stride, long pixel runs (Cg ≥ MinChannels) and enough output channels
 // to reuse each packed panel (Og ≥ MinOutChannels), most on small images, where the dot products are
@@ -82,15 +87,58 @@ internal sealed class HwcWeightGrad
     /// <summary>
     /// dwPerm[Og, K'] (+)= Σ over <paramref name="count"/> images of dY_g · col'ᵀ: image-group i at
     /// x + i·xImage (Cg×H×W), its upstream gradient at dy + i·yImage (Og×P); xh is the chunk's HWC
-    /// buffer, its padding already zero.
+    /// buffer, its padding already zero. <paramref name="packColumns"/> forces the packing GEMM (tests compare the two).
     /// </summary>
-    public unsafe void Accumulate<T>(T* x, long xImage, T* dy, long yImage, int count, T* xh, T* dwPerm, bool accumulate)
+    public unsafe void Accumulate<T>(T* x, long xImage, T* dy, long yImage, int count, T* xh, T* dwPerm, bool accumulate, bool packColumns = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = Geo;
         for (int i = 0; i < count; i++) ToHwc(x + i * xImage, xh + (long)i * Length);
-        Gemm.Run<T, ImageMatrixSource<T>, HwcColumns<T>>(g.Og, g.K, count * g.P,
-            new ImageMatrixSource<T>(dy, yImage, g.P, g.Og), new HwcColumns<T>(this, xh), dwPerm, g.K, accumulate);
+        var a = new ImageMatrixSource<T>(dy, yImage, g.P, g.Og);
+        if (!packColumns && g.Cg % OffsetGemm.PanelWidth<T>() == 0) ColumnsInPlace(a, count, xh, dwPerm, accumulate);
+        else Gemm.Run<T, ImageMatrixSource<T>, HwcColumns<T>>(g.Og, g.K, count * g.P, a, new HwcColumns<T>(this, xh), dwPerm, g.K, accumulate);
+    }
+
+    /// <summary>
+    /// The same product with B read in place (Note [Offset GEMM]): when Cg is a multiple of NR each column
+    /// panel is NR channels of one tap, and its row for depth p = (n, oy, ox) is those channels of one pixel,
+    /// at xh + TapOffset[tap] + c0 + n·Length + oy·RowStep + ox·ColStep. dY is packed into panels once.
+    /// A call with a single chunk (a batch of one) spreads its panels over the threads.
+    /// </summary>
+    private unsafe void ColumnsInPlace<T>(ImageMatrixSource<T> dy, int count, T* xh, T* dwPerm, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = Geo;
+        int depth = count * g.P, mr = Gemm.PanelRows<T>(), nr = OffsetGemm.PanelWidth<T>(), panels = g.K / nr;
+        T[] a = ArrayPool<T>.Shared.Rent(PackedPanels<T>.Length(g.Og, depth, mr));
+        long[] rows = ArrayPool<long>.Shared.Rent(depth), cols = ArrayPool<long>.Shared.Rent(panels);
+        try
+        {
+            for (int n = 0, p = 0; n < count; n++)
+                for (int oy = 0; oy < g.OH; oy++)
+                    for (int ox = 0; ox < g.OW; ox++, p++)
+                        rows[p] = n * (long)Length + oy * RowStep + ox * ColStep;
+            for (int i = 0; i < panels; i++) cols[i] = TapOffset[i * nr / g.Cg] + i * nr % g.Cg;
+            fixed (T* pa = a)
+            fixed (long* pr = rows, pc = cols)
+            {
+                PackedPanels<T>.PackInto(dy, depth, mr, pa);
+                long work = (long)g.Og * g.K * depth;
+                if (Parallelism.Worth(panels, work))
+                {
+                    T* ap = pa;
+                    long* rp = pr, cp = pc;
+                    Parallelism.For(panels, work, i => OffsetGemm.Run(g.Og, depth, ap, xh, rp, cp, i, i + 1, dwPerm, g.K, accumulate));
+                }
+                else OffsetGemm.Run(g.Og, depth, pa, xh, pr, pc, 0, panels, dwPerm, g.K, accumulate);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(a);
+            ArrayPool<long>.Shared.Return(rows);
+            ArrayPool<long>.Shared.Return(cols);
+        }
     }
 
     /// <summary>The interior of the padded HWC copy: xh[((y + padTop)·Wp + x + padLeft)·Cg + c] = x[c, y, x].</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Autograd.Kernels;
 
 namespace Autograd;
@@ -9,8 +8,8 @@ namespace Autograd;
 // padded plane c shifted by (i·dH, j·dW): col[kk, oy·OW + ox] = xp[c, oy + i·dH, ox + j·dW]. Index the
 // outputs by the padded row width instead, q' = oy·Wp + ox, and every column row becomes one contiguous
 // run of the plane stack: col'[kk, q'] = xp[Offset[kk] + q'], Offset[kk] = c·PlaneStride + i·dH·Wp + j·dW.
-// So the GEMM reads B in place, row p of a panel at planes + Offset[p0 + p] + q'0 (GemmKernel's ByOffset
-// rows), and nothing is packed: the im2col pack (~16 % of a 64×32×14² → 64 forward, 4032 copies of
+// So the GEMM reads B in place, row p of a panel at planes + Offset[p0 + p] + q'0 (Note [Offset GEMM]),
+// and nothing is packed: the im2col pack (~16 % of a 64×32×14² → 64 forward, 4032 copies of
 // 14 elements per image) is gone, and so is the half-width last panel (16·14 = 224 = 7·32 columns).
 // The price is Wp − OW discarded columns per output row (2 of 16 at 14×14 with padding 1, 12.5 % more
 // FMAs; 2 of 58 at 56×56), which is why the plan takes this path only while they are at most a quarter
@@ -50,7 +49,7 @@ internal sealed unsafe class WideRowConv
     private static (long Planes, long Ld, int Rows) Sizes(in ConvGeometry g)
     {
         // float32's NR is a multiple of float64's and MR is the same for both, so one layout serves either.
-        int nr = Nr<float>(), mr = Gemm.PanelRows<float>();
+        int nr = OffsetGemm.PanelWidth<float>(), mr = Gemm.PanelRows<float>();
         long wp = g.PaddedW, stride = PlaneStrideFor(g.PaddedH, wp);
         long ld = ConvGeometry.Mul(g.OH, wp);
         ld = ld > long.MaxValue - nr ? long.MaxValue : (ld + nr - 1) / nr * nr;
@@ -97,43 +96,16 @@ internal sealed unsafe class WideRowConv
     }
 
     /// <summary>Column panels of the wide block (each NR wide).</summary>
-    public int Panels<T>() where T : unmanaged, IFloatingPointIeee754<T> => Ld / Nr<T>();
-
-    private static int Nr<T>() where T : unmanaged, IFloatingPointIeee754<T> => Simd.Best switch
-    {
-        Simd.Width.V512 => GemmKernel.NR<T, Vector512<T>, Simd512<T>>(),
-        Simd.Width.V256 => GemmKernel.NR<T, Vector256<T>, Simd256<T>>(),
-        _ => GemmKernel.NR<T, Vector128<T>, Simd128<T>>(),
-    };
+    public int Panels<T>() where T : unmanaged, IFloatingPointIeee754<T> => Ld / OffsetGemm.PanelWidth<T>();
 
     /// <summary>
-    /// Wide block columns of panels [from, to): y'[r, q'] (+)= Σ_kk A[r, kk]·xp[Offset[kk] + q'] over the
-    /// depth blocks in order; the block starts from the bias (filled by the caller) when <paramref name="bias"/>.
+    /// Wide block columns of panels [from, to): y'[r, q'] (+)= Σ_kk A[r, kk]·xp[Offset[kk] + q'] (Note [Offset
+    /// GEMM]); the block starts from the bias (filled by the caller) when <paramref name="bias"/>.
     /// </summary>
     public void Tiles<T>(T* panels, T* xp, T* wide, bool bias, int from, int to) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (Simd.Best)
-        {
-            case Simd.Width.V512: Tiles<T, Vector512<T>, Simd512<T>>(panels, xp, wide, bias, from, to); break;
-            case Simd.Width.V256: Tiles<T, Vector256<T>, Simd256<T>>(panels, xp, wide, bias, from, to); break;
-            default: Tiles<T, Vector128<T>, Simd128<T>>(panels, xp, wide, bias, from, to); break;
-        }
-    }
-
-    private void Tiles<T, TV, S>(T* panels, T* xp, T* wide, bool bias, int from, int to)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
-    {
-        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>(), k = Geo.K, kcMax = Gemm.DepthBlock(k);
         fixed (long* offsets = Offset)
-            for (int p0 = 0; p0 < k; p0 += kcMax)
-            {
-                int kc = Math.Min(kcMax, k - p0);
-                bool add = bias || p0 > 0;
-                for (int jr = from * nr; jr < to * nr; jr += nr)
-                    for (int ir = 0; ir < Rows; ir += mr)
-                        GemmKernel.Tile<T, TV, S, GemmKernel.Full, GemmKernel.ByOffset>(kc, panels + (long)ir * k + (long)p0 * mr,
-                            xp + jr, 0, offsets + p0, wide + (long)ir * Ld + jr, Ld, add);
-            }
+            OffsetGemm.Run(Rows, Geo.K, panels, xp, offsets, null, from, to, wide, Ld, bias);
     }
 
     /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>

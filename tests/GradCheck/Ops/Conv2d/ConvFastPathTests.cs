@@ -148,6 +148,58 @@ public class ConvFastPathTests
         finally { Threading.NumThreads = threads; }
     }
 
+    /// <summary>
+    /// Note [Offset GEMM] on the weight gradient: with Cg a multiple of NR the HWC columns are read in place,
+    /// promised bit for bit equal to the packing GEMM. Both on one geometry, float32 and float64, one and two
+    /// threads, a first call and an accumulating one: Og = 20 (a ragged row panel), 64 channels (two panels per
+    /// tap), padding 2 and dilation 2, several images per call (14×14 → 6) and a stride of 2 on small images.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { 7, 32, 14, 14 }, new[] { 20, 32, 3, 3 }, 1, 1, 1)]
+    [InlineData(new[] { 2, 64, 9, 10 }, new[] { 16, 64, 3, 3 }, 1, 2, 2)]
+    [InlineData(new[] { 3, 64, 12, 12 }, new[] { 24, 64, 3, 3 }, 2, 1, 1)]
+    public unsafe void InPlaceHwcColumnsGiveThePackedGemmBits(int[] xs, int[] ws, int stride, int pad, int dilation)
+    {
+        var g = ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, stride, pad, dilation, 1);
+        Assert.True(HwcWeightGrad.Suits(g));
+        var hwc = new HwcWeightGrad(g, g.N);
+        int threads = Threading.NumThreads;
+        try
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                foreach (int t in new[] { 1, 2 })
+                {
+                    Threading.NumThreads = t;
+                    var gen = new Generator(xs.Sum() + 3 * ws.Sum());
+                    var x = Tensor.Randn(xs, dtype, generator: gen);
+                    var dy = Tensor.Randn(g.OutputShape, dtype, generator: gen);
+                    if (dtype == DType.Float32) Compare(x.Array<float>(), dy.Array<float>());
+                    else Compare(x.Array<double>(), dy.Array<double>());
+
+                    void Compare<T>(T[] xa, T[] dya) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+                    {
+                        var packed = Run<T>(xa, dya, pack: true);
+                        var inPlace = Run<T>(xa, dya, pack: false);
+                        for (int i = 0; i < packed.Length; i++)
+                            if (!packed[i].Equals(inPlace[i]))
+                                Assert.Fail($"{dtype} threads={t}: dW' element {i} is {inPlace[i]} in place, {packed[i]} packed");
+                    }
+                }
+        }
+        finally { Threading.NumThreads = threads; }
+
+        T[] Run<T>(T[] xa, T[] dya, bool pack) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var xh = new T[hwc.BufferLength];
+            var dw = new T[g.OutC * g.K];
+            int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P;
+            fixed (T* xp = xa, dyp = dya, hp = xh, dwp = dw)
+                for (int n = 0; n < g.N; n += hwc.ImagesPerCall)   // the first call overwrites, the others accumulate
+                    hwc.Accumulate(xp + n * xImage, xImage, dyp + n * yImage, yImage, Math.Min(hwc.ImagesPerCall, g.N - n), hp, dwp, n > 0, pack);
+            return dw;
+        }
+    }
+
     [Fact]
     public void WideRowsAreOnlyTakenWithFewDiscardedColumns()
     {

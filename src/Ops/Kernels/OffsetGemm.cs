@@ -1,0 +1,74 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Autograd.Kernels;
+
+// Note [Offset GEMM]
+// Some B operands need no packing at all: each NR-wide panel's row for depth p is already a contiguous
+// run in memory, at b + PanelOffset[panel] + RowOffset[p]. conv2d's forward over wide rows (Note [Wide-row
+// convolution]: the row is a shifted padded plane) and its weight gradient over HWC copies (Note [Weight
+// gradient as GEMM]: the row is one pixel's channels) are of that form. OffsetGemm runs the blocked GEMM's
+// register tile straight over such rows (GemmKernel's ByOffset mode) with A already in MR-row panels (Note
+// [Prepacked weights]), over the same depth blocks as Gemm (Gemm.DepthBlock) and adding each block's sum to
+// C as Gemm does, so every element gets the same operations as through Gemm with B packed: the callers'
+// tests compare the two bit for bit. A ragged last row panel goes through a small buffer as in Gemm.Macro.
+
+/// <summary>C[rows, panels·NR] (+)= A · B with B's rows read in place by offsets (Note [Offset GEMM]).</summary>
+internal static unsafe class OffsetGemm
+{
+    /// <summary>Columns per panel (the GEMM's NR) for <typeparamref name="T"/> here.</summary>
+    internal static int PanelWidth<T>() where T : unmanaged, IFloatingPointIeee754<T> => Simd.Best switch
+    {
+        Simd.Width.V512 => GemmKernel.NR<T, Vector512<T>, Simd512<T>>(),
+        Simd.Width.V256 => GemmKernel.NR<T, Vector256<T>, Simd256<T>>(),
+        _ => GemmKernel.NR<T, Vector128<T>, Simd128<T>>(),
+    };
+
+    /// <summary>
+    /// Column panels [from, to) of C (row stride ldc): C[r, panel·NR + q] (+)= Σ_p A[r, p]·b[panelOffset[panel] +
+    /// rowOffset[p] + q] for r &lt; rows, p &lt; k (panelOffset null: panel·NR); A in MR-row panels over the whole depth (panel i, depth p at
+    /// a[i·MR·k + p·MR + r], rows past <paramref name="rows"/> zero). Starts from C when <paramref name="add"/>.
+    /// </summary>
+    internal static void Run<T>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int from, int to, T* c, int ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (Simd.Best)
+        {
+            case Simd.Width.V512: Run<T, Vector512<T>, Simd512<T>>(rows, k, a, b, rowOffset, panelOffset, from, to, c, ldc, add); break;
+            case Simd.Width.V256: Run<T, Vector256<T>, Simd256<T>>(rows, k, a, b, rowOffset, panelOffset, from, to, c, ldc, add); break;
+            default: Run<T, Vector128<T>, Simd128<T>>(rows, k, a, b, rowOffset, panelOffset, from, to, c, ldc, add); break;
+        }
+    }
+
+    private static void Run<T, TV, S>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int from, int to, T* c, int ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
+    {
+        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>(), kcMax = Gemm.DepthBlock(k);
+        T* edge = stackalloc T[8 * 32];   // the largest MR × NR
+        for (int p0 = 0; p0 < k; p0 += kcMax)
+        {
+            int kc = Math.Min(kcMax, k - p0);
+            bool blockAdd = add || p0 > 0;
+            for (int panel = from; panel < to; panel++)
+            {
+                T* pb = b + (panelOffset is null ? (long)panel * nr : panelOffset[panel]), cp = c + (long)panel * nr;
+                for (int ir = 0; ir < rows; ir += mr)
+                {
+                    T* pa = a + (long)ir * k + (long)p0 * mr;
+                    if (ir + mr <= rows)
+                    {
+                        GemmKernel.Tile<T, TV, S, GemmKernel.Full, GemmKernel.ByOffset>(kc, pa, pb, 0, rowOffset + p0, cp + (long)ir * ldc, ldc, blockAdd);
+                        continue;
+                    }
+                    GemmKernel.Tile<T, TV, S, GemmKernel.Full, GemmKernel.ByOffset>(kc, pa, pb, 0, rowOffset + p0, edge, nr, add: false);
+                    for (int r = 0; r < rows - ir; r++)
+                        for (int q = 0; q < nr; q++)
+                        {
+                            ref T dst = ref cp[(long)(ir + r) * ldc + q];
+                            dst = blockAdd ? dst + edge[r * nr + q] : edge[r * nr + q];
+                        }
+                }
+            }
+        }
+    }
+}
