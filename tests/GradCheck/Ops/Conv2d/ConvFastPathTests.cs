@@ -108,8 +108,8 @@ public class ConvFastPathTests
     [InlineData(new[] { 3, 64, 9, 11 }, new[] { 16, 64, 3, 3 }, 1, 1, 1)]
     [InlineData(new[] { 1, 128, 12, 12 }, new[] { 40, 64, 3, 3 }, 1, 2, 2)]
     [InlineData(new[] { 2, 24, 12, 30 }, new[] { 10, 12, 3, 5 }, 2, 3, 2)]
-    [InlineData(new[] { 2, 16, 10, 13 }, new[] { 8, 16, 4, 2 }, 1, -1, 1)]
-    [InlineData(new[] { 2, 16, 10, 13 }, new[] { 8, 16, 3, 3 }, 1, 0, 1)]
+    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 4, 2 }, 1, -1, 1)]
+    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 3, 3 }, 1, 0, 1)]
     [InlineData(new[] { 1, 24, 62, 62 }, new[] { 24, 24, 3, 3 }, 1, 1, 1)]
     public void WideRowsGiveThePaddedIm2ColBits(int[] xs, int[] ws, int dilation, int pad, int groups)
     {
