@@ -14,10 +14,15 @@ namespace Autograd;
 // The price is Wp − OW discarded columns per output row (2 of 16 at 14×14 with padding 1, 12.5 % more
 // FMAs; 2 of 58 at 56×56), which is why the plan takes this path only while they are at most a quarter
 // of the row; the rest go through PaddedIm2Col. The wide block y'[Og, Ld] is then copied into y by rows.
+// Strides s = (sH, sW) first split each padded plane into its s_H·s_W phases, phase (a, b) holding the
+// rows ≡ a (mod sH) and columns ≡ b (mod sW) (Note [Strided im2col] does the same): input row
+// oy·sH + i·dH is row oy + ⌊i·dH/sH⌋ of phase (i·dH) mod sH, so tap (i, j) reads one phase plane shifted by
+// (⌊i·dH/sH⌋, ⌊j·dW/sW⌋), and every column row is again one run, now of a phase plane ⌈Wp/sW⌉ wide (the row
+// width Wp below; 1 of 29 columns discarded for 3×3, stride 2, padding 1 on 56×56).
 // The weight is packed once per call (Note [Prepacked weights]) and its panels read in place as A.
 // Each element is still one FMA per kk in ascending order per depth block (the blocks of Gemm.DepthBlock),
 // added to the bias or the previous block's sum as Gemm does, so the values are bit for bit those of the
-// PaddedIm2Col GEMM (tested), on any thread count.
+// padded or phase-split im2col GEMM (tested), on any thread count.
 // The plane stack is the image-group copied into a zero border, planes PlaneStride apart (an odd number
 // of cache lines: a power-of-two stride would put every channel's row of a panel in the same L1 sets),
 // with zero slack after the last plane, so even the last panel's discarded columns read inside the buffer.
@@ -26,35 +31,40 @@ namespace Autograd;
 internal sealed unsafe class WideRowConv
 {
     public readonly ConvGeometry Geo;
-    public readonly int Wp;             // padded row width: the wide output's row stride
-    public readonly int PlaneStride;    // elements between padded planes
+    public readonly int Wp;             // row width of a (phase) plane: the wide output's row stride
+    public readonly int PlaneStride;    // elements between (phase) planes
     public readonly int PlanesLength;   // the plane stack with its slack
     public readonly int Ld;             // columns of the wide block: OH·Wp rounded up to the GEMM's NR
     public readonly int Rows;           // rows of the wide block: Og rounded up to the GEMM's MR
-    public readonly long[] Offset;      // per kk = (c, i, j): c·PlaneStride + i·dH·Wp + j·dW
+    public readonly long[] Offset;      // per kk = (c, i, j): the phase plane's start + ⌊i·dH/sH⌋·Wp + ⌊j·dW/sW⌋
 
     /// <summary>
-    /// Unit strides, a kernel larger than 1×1 (or padded), at most a quarter of each wide row discarded, and
-    /// buffers within an array's reach.
+    /// Not a plain 1×1 GEMM, at most a quarter of each wide row discarded, and buffers within an array's reach.
     /// </summary>
     public static bool Suits(in ConvGeometry g)
     {
-        if (g.Pointwise || g.StrideH != 1 || g.StrideW != 1) return false;
-        long wp = g.PaddedW;
+        if (g.Pointwise) return false;
+        long wp = RowWidth(g);
         if (4 * (wp - g.OW) > wp) return false;
         var (planes, ld, rows) = Sizes(g);
-        return planes + (long)rows * ld <= Array.MaxLength;
+        return PlaneStrideFor(PhaseHeight(g), wp) <= Array.MaxLength && ConvGeometry.Add(planes, ConvGeometry.Mul(rows, ld)) <= Array.MaxLength;
     }
+
+    /// <summary>⌈Wp/sW⌉: the width of a phase plane (the padded width itself at unit stride).</summary>
+    private static long RowWidth(in ConvGeometry g) => (g.PaddedW + g.StrideW - 1) / g.StrideW;
+
+    private static long PhaseHeight(in ConvGeometry g) => (g.PaddedH + g.StrideH - 1) / g.StrideH;
 
     private static (long Planes, long Ld, int Rows) Sizes(in ConvGeometry g)
     {
         // float32's NR is a multiple of float64's and MR is the same for both, so one layout serves either.
         int nr = OffsetGemm.PanelWidth<float>(), mr = Gemm.PanelRows<float>();
-        long wp = g.PaddedW, stride = PlaneStrideFor(g.PaddedH, wp);
+        long wp = RowWidth(g), stride = PlaneStrideFor(PhaseHeight(g), wp);
         long ld = ConvGeometry.Mul(g.OH, wp);
         ld = ld > long.MaxValue - nr ? long.MaxValue : (ld + nr - 1) / nr * nr;
-        long lastOffset = ConvGeometry.Add(ConvGeometry.Mul(Math.Max(0, g.Cg - 1), stride),
-            ConvGeometry.Add(ConvGeometry.Mul((long)(g.KH - 1) * g.DilationH, wp), (long)(g.KW - 1) * g.DilationW));
+        long planes = ConvGeometry.Mul(ConvGeometry.Mul(Math.Max(1, g.Cg), g.StrideH), g.StrideW);
+        long lastOffset = ConvGeometry.Add(ConvGeometry.Mul(planes - 1, stride),
+            ConvGeometry.Add(ConvGeometry.Mul((long)(g.KH - 1) * g.DilationH / g.StrideH, wp), (long)(g.KW - 1) * g.DilationW / g.StrideW));
         return (ConvGeometry.Add(lastOffset, ld), ld, (g.Og + mr - 1) / mr * mr);
     }
 
@@ -71,28 +81,46 @@ internal sealed unsafe class WideRowConv
     {
         Geo = g;
         var (planes, ld, rows) = Sizes(g);
-        Wp = (int)g.PaddedW;
-        PlaneStride = (int)PlaneStrideFor(g.PaddedH, g.PaddedW);
+        Wp = (int)RowWidth(g);
+        PlaneStride = (int)PlaneStrideFor(PhaseHeight(g), Wp);
         PlanesLength = (int)planes;
         Ld = (int)ld;
         Rows = rows;
         Offset = new long[g.K];
+        int sh = g.StrideH, sw = g.StrideW;
         for (int c = 0, kk = 0; c < g.Cg; c++)
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++, kk++)
-                    Offset[kk] = (long)c * PlaneStride + (long)i * g.DilationH * Wp + (long)j * g.DilationW;
+                {
+                    long r = (long)i * g.DilationH, q = (long)j * g.DilationW;
+                    Offset[kk] = (((long)c * sh + r % sh) * sw + q % sw) * PlaneStride + r / sh * Wp + q / sw;
+                }
     }
 
     /// <summary>Scratch elements per chunk: the plane stack, then the wide block.</summary>
     public int ScratchLength => PlanesLength + Rows * Ld;
 
-    /// <summary>Copies the image-group's interior into the plane stack (its border and slack stay as cleared).</summary>
+    /// <summary>
+    /// Copies the image-group's interior into the (phase) planes: padded row r = y + padTop goes to row r / sH of
+    /// phase r mod sH, its columns dealt out the same way over the sW column phases. Border and slack stay as cleared.
+    /// </summary>
     public void Planes<T>(T* x, T* xp) where T : unmanaged
     {
         var g = Geo;
+        int sh = g.StrideH, sw = g.StrideW;
         for (int c = 0; c < g.Cg; c++)
             for (int y = 0; y < g.H; y++)
-                Im2ColTable.Copy(x + ((long)c * g.H + y) * g.W, 1, xp + (long)c * PlaneStride + (y + g.PadTop) * Wp + g.PadLeft, 1, g.W);
+            {
+                long r = y + g.PadTop;
+                T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + r % sh) * sw * PlaneStride + r / sh * Wp;
+                for (int b = 0; b < sw; b++)
+                {
+                    // the first column x0 with (x0 + padLeft) ≡ b (mod sW), then every sW-th
+                    int x0 = (int)(((b - g.PadLeft) % sw + sw) % sw);
+                    if (x0 >= g.W) continue;
+                    Im2ColTable.Copy(src + x0, sw, row + (long)b * PlaneStride + (x0 + g.PadLeft) / sw, 1, (g.W - 1 - x0) / sw + 1);
+                }
+            }
     }
 
     /// <summary>Column panels of the wide block (each NR wide).</summary>

@@ -21,7 +21,8 @@ public class ConvFastPathTests
         { [1, 2, 30, 64], [3, 2, 4, 4], 2, 2, 3, 0, 1, 1, 1 },      // even kernel: some dX phases meet few taps
         { [1, 2, 36, 40], [4, 1, 1, 3], 1, 3, 0, 1, 1, 1, 2 },      // kernel narrower than the stride
         { [2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 1, 1, 1, 1, 2 },   // K = 90: direct forward, GEMM elsewhere
-        { [1, 24, 18, 22], [10, 24, 3, 3], 1, 2, 1, 1, 2, 1, 1 },   // K = 216: implicit im2col GEMM, strided
+        { [1, 24, 18, 22], [10, 24, 3, 3], 1, 2, 1, 1, 2, 1, 1 },   // K = 216, strided: wide rows over column phases (Note [Wide-row convolution])
+        { [1, 24, 10, 9], [6, 24, 3, 5], 1, 2, 0, 0, 1, 1, 1 },     // K = 360, strided, 2 of 5 phase columns discarded: implicit im2col GEMM
         { [1, 64, 9, 60], [24, 64, 3, 3], 1, 1, 1, 1, 1, 1, 1 },    // K = 576, wide rows: col2im in row blocks (Note [col2im blocks])
         { [1, 24, 20, 21], [8, 24, 3, 3], 2, 1, 1, 1, 1, 1, 1 },    // row stride only: padded planes (Note [Padded im2col]), every other row
         // Notes [Weight gradient as GEMM] (the HWC GEMM) and [Input gradient as a convolution] (the first
@@ -49,7 +50,8 @@ public class ConvFastPathTests
         var strided = Geometry([2, 8, 40, 41], [8, 2, 3, 3], 2, 1, 4);
         Assert.Equal((ConvForwardPath.Direct, ConvInputGradPath.Direct), (ConvPlan.For(strided).Forward, ConvPlan.For(strided).InputGrad));
         Assert.Equal(4, new DirectConvPlan(strided).Phases.Length);
-        Assert.Equal(ConvForwardPath.Im2ColGemm, ConvPlan.For(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)).Forward);
+        Assert.Equal(ConvForwardPath.WideRowGemm, ConvPlan.For(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)).Forward);
+        Assert.Equal(ConvForwardPath.Im2ColGemm, ConvPlan.For(Geometry([1, 24, 10, 9], [6, 24, 3, 5], (1, 2), 0, 1)).Forward);
         Assert.True(HwcWeightGrad.Suits(Geometry([2, 66, 23, 27], [66, 33, 3, 3], 1, (1, 2), 2)));
         Assert.False(HwcWeightGrad.Suits(Geometry([2, 20, 24, 30], [12, 10, 3, 3], 1, 1, 2)));   // 10 channels: dot products
         Assert.False(HwcWeightGrad.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided: phases
@@ -96,26 +98,34 @@ public class ConvFastPathTests
     }
 
     /// <summary>
-    /// Note [Wide-row convolution] promises the values of the padded-im2col GEMM bit for bit (same FMAs per
-    /// element, same depth blocks, the bias first): both paths on one geometry, float32 and float64, with and
+    /// Note [Wide-row convolution] promises the values of the im2col GEMM (padded planes, or phase-split with a
+    /// column stride) bit for bit (same FMAs per element, same depth blocks, the bias first): both paths on one
+    /// geometry, float32 and float64, with and
     /// without a bias, on one thread and two. The grid: Og not a multiple of MR (a zero-padded weight panel),
     /// K = 576 (two depth blocks), groups, dilation, "same" padding that differs per side,
     /// no padding at all, a batch of one (its columns split over the threads) and a plane stride that would be a
-    /// power of two without the rounding (62 + 2 = 64). The naive loops check the path's values (grid above).
+    /// power of two without the rounding (62 + 2 = 64); strides 2×2 (odd and even sizes, a 4×4 kernel in
+    /// groups), 3×2 with dilation 2, and a row stride alone. The naive loops check the path's values (grid above).
     /// </summary>
     [Theory]
-    [InlineData(new[] { 2, 32, 14, 14 }, new[] { 20, 32, 3, 3 }, 1, 1, 1)]
-    [InlineData(new[] { 3, 64, 9, 11 }, new[] { 16, 64, 3, 3 }, 1, 1, 1)]
-    [InlineData(new[] { 1, 128, 12, 12 }, new[] { 40, 64, 3, 3 }, 1, 2, 2)]
-    [InlineData(new[] { 2, 24, 12, 30 }, new[] { 10, 12, 3, 5 }, 2, 3, 2)]
-    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 4, 2 }, 1, -1, 1)]
-    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 3, 3 }, 1, 0, 1)]
-    [InlineData(new[] { 1, 24, 62, 62 }, new[] { 24, 24, 3, 3 }, 1, 1, 1)]
-    public void WideRowsGiveThePaddedIm2ColBits(int[] xs, int[] ws, int dilation, int pad, int groups)
+    [InlineData(new[] { 2, 32, 14, 14 }, new[] { 20, 32, 3, 3 }, 1, 1, 1, 1, 1)]
+    [InlineData(new[] { 3, 64, 9, 11 }, new[] { 16, 64, 3, 3 }, 1, 1, 1, 1, 1)]
+    [InlineData(new[] { 1, 128, 12, 12 }, new[] { 40, 64, 3, 3 }, 1, 2, 2, 1, 1)]
+    [InlineData(new[] { 2, 24, 12, 30 }, new[] { 10, 12, 3, 5 }, 2, 3, 2, 1, 1)]
+    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 4, 2 }, 1, -1, 1, 1, 1)]
+    [InlineData(new[] { 2, 24, 10, 13 }, new[] { 8, 24, 3, 3 }, 1, 0, 1, 1, 1)]
+    [InlineData(new[] { 1, 24, 62, 62 }, new[] { 24, 24, 3, 3 }, 1, 1, 1, 1, 1)]
+    [InlineData(new[] { 2, 32, 15, 16 }, new[] { 24, 32, 3, 3 }, 1, 1, 1, 2, 2)]
+    [InlineData(new[] { 1, 40, 13, 21 }, new[] { 16, 20, 4, 4 }, 1, 1, 2, 2, 2)]
+    [InlineData(new[] { 2, 20, 17, 30 }, new[] { 12, 20, 3, 3 }, 2, 2, 1, 3, 2)]
+    [InlineData(new[] { 2, 24, 20, 21 }, new[] { 8, 24, 3, 3 }, 1, 1, 1, 2, 1)]
+    public void WideRowsGiveTheIm2ColBits(int[] xs, int[] ws, int dilation, int pad, int groups, int strideH, int strideW)
     {
-        var g = ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, 1, pad < 0 ? (Padding)"same" : (Padding)pad, dilation, groups);
+        var g = ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, (strideH, strideW), pad < 0 ? (Padding)"same" : (Padding)pad, dilation, groups);
         Assert.Equal(ConvForwardPath.WideRowGemm, ConvPlan.For(g).Forward);
-        Assert.True(PaddedIm2Col.Suits(g));
+        // the im2col GEMM of the same geometry: padded planes with column stride 1, phase-split otherwise
+        var im2col = strideW == 1 ? ConvForwardPath.PaddedIm2ColGemm : ConvForwardPath.Im2ColGemm;
+        if (strideW == 1) Assert.True(PaddedIm2Col.Suits(g));
         int threads = Threading.NumThreads;
         try
         {
@@ -137,11 +147,11 @@ public class ConvFastPathTests
                             var expected = new T[yShape.Aggregate(1, (p, d) => p * d)];
                             var actual = new T[expected.Length];
                             actual.AsSpan().Fill(T.NaN);   // every element must be written
-                            ConvKernels.Forward(ConvForwardPath.PaddedIm2ColGemm, g, xa, wa, ba, expected);
+                            ConvKernels.Forward(im2col, g, xa, wa, ba, expected);
                             ConvKernels.Forward(ConvForwardPath.WideRowGemm, g, xa, wa, ba, actual);
                             for (int i = 0; i < expected.Length; i++)
                                 if (!expected[i].Equals(actual[i]))
-                                    Assert.Fail($"{dtype} bias={bias} threads={t}: element {i} is {actual[i]} on the wide rows, {expected[i]} through padded im2col");
+                                    Assert.Fail($"{dtype} bias={bias} threads={t}: element {i} is {actual[i]} on the wide rows, {expected[i]} through {im2col}");
                         }
                     }
         }
@@ -204,11 +214,13 @@ public class ConvFastPathTests
     public void WideRowsAreOnlyTakenWithFewDiscardedColumns()
     {
         // 14×14 with padding 1: rows of 16, 2 discarded (12.5 %) → wide rows. 5×5 with padding 1: rows of 7, 2
-        // discarded (29 %) → padded im2col. A row stride (2, 1) reads every other row → padded im2col.
+        // discarded (29 %) → padded im2col. Stride 2 on 56×56 with padding 1: phase rows of 29, 1 discarded →
+        // wide rows; a 5-wide kernel at column stride 2 on 9 columns: phase rows of 5, 2 discarded → phase-split im2col.
         Assert.True(WideRowConv.Suits(Geometry([1, 32, 14, 14], [8, 32, 3, 3], 1, 1, 1)));
         Assert.False(WideRowConv.Suits(Geometry([1, 32, 5, 5], [8, 32, 3, 3], 1, 1, 1)));
         Assert.Equal(ConvForwardPath.PaddedIm2ColGemm, ConvPlan.For(Geometry([1, 32, 5, 5], [8, 32, 3, 3], 1, 1, 1)).Forward);
-        Assert.Equal(ConvForwardPath.PaddedIm2ColGemm, ConvPlan.For(Geometry([1, 24, 20, 21], [8, 24, 3, 3], (2, 1), 1, 1)).Forward);
+        Assert.Equal(ConvForwardPath.WideRowGemm, ConvPlan.For(Geometry([1, 32, 56, 56], [64, 32, 3, 3], 2, 1, 1)).Forward);
+        Assert.Equal(ConvForwardPath.Im2ColGemm, ConvPlan.For(Geometry([1, 24, 10, 9], [6, 24, 3, 5], (1, 2), 0, 1)).Forward);
     }
 
     private static ConvGeometry Geometry(int[] xs, int[] ws, Pair stride, Pair pad, int groups) =>

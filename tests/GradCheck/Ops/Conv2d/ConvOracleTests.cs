@@ -111,8 +111,9 @@ public class ConvOracleTests
             new(2, 8, 20, 41, 8, 3, 3, 2, 1, 1, 4, true, false, true),                 // direct forward and input gradient, dot dW
             new(2, 3, 16, 36, 16, 5, 5, 1, 0, 1, 1, true, false, true),                // direct forward, col2im, batched dot dW
             new(2, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true),               // wide rows, dX as a convolution, HWC dW
-            new(2, 9, 12, 13, 7, 3, 3, (2, 1), 1, 1, 1, true, false, true),            // padded im2col (row stride 2)
-            new(1, 24, 18, 22, 10, 3, 3, (1, 2), 1, 1, 1, true, false, true),          // phase-split im2col, col2im, dot dW
+            new(2, 9, 5, 5, 7, 3, 3, 1, 1, 1, 1, true, false, true),                   // padded im2col (2 of 7 padded columns discarded)
+            new(1, 24, 10, 9, 6, 3, 5, (1, 2), 0, 1, 1, true, false, true),            // phase-split im2col (2 of 5 phase columns discarded)
+            new(1, 24, 18, 22, 10, 3, 3, (1, 2), 1, 1, 1, true, false, true),          // wide rows over column phases, col2im, dot dW
             new(1, 2, 6, 7, 2, 3, 3, 1, 1000, 999, 1, true, false, true),              // bounded loops
         ];
         var plans = paths.Select(c => ConvPlan.For(ConvGeometry.Create(Tensor.Zeros(c.InputShape), Tensor.Zeros(c.WeightShape), null,
