@@ -29,6 +29,7 @@ internal static unsafe partial class ConvKernels
             case ConvInputGradPath.PointwiseGemm: InputGradPointwise(g, w, dy, dx); break;
             case ConvInputGradPath.Direct: InputGradDirect(g, w, dy, dx); break;
             case ConvInputGradPath.AsConvolution: InputGradConv.Run(g, w, dy, dx); break;   // Note [Input gradient as a convolution]
+            case ConvInputGradPath.Phases: InputGradPhases(g, w, dy, dx); break;
             default: InputGradCol2Im(g, w, dy, dx); break;
         }
     }
@@ -56,6 +57,25 @@ internal static unsafe partial class ConvKernels
                 for (int grp = 0; grp < g.Groups; grp++)
                     direct.RunInputGradient(dyp + n * yImage + grp * yGroup, wp + grp * wGroup, dxp + n * xImage + grp * xGroup, scratch);
         });
+    }
+
+    /// <summary>Strided: each output phase of dX as a wide-row GEMM over dY (Note [Input gradient by output phases]).</summary>
+    private static void InputGradPhases<T>(ConvGeometry g, T[] w, T[] dy, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
+        var phases = new PhaseInputGrad(g);
+        T[] packed = ArrayPool<T>.Shared.Rent(Math.Max(1, phases.WeightLength));
+        try
+        {
+            fixed (T* pp = packed) phases.PackWeights(w, pp);
+            ForEachImage<T>(g, phases.PlanesLength + phases.BlockLength, true, (n, scratch) =>
+            {
+                fixed (T* dyp = dy, dxp = dx, pk = packed)
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        phases.Run(dyp + n * yImage + grp * yGroup, pk, grp, scratch, scratch + phases.PlanesLength, dxp + n * xImage + grp * xGroup);
+            });
+        }
+        finally { ArrayPool<T>.Shared.Return(packed); }
     }
 
     // Note [col2im blocks]: the im2col input gradient runs a few output rows at a time, so the column

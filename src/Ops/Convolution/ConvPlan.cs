@@ -14,7 +14,8 @@ namespace Autograd;
 //    discarded columns → WideRowGemm (Note [Wide-row convolution]); else column stride 1 →
 //    PaddedIm2ColGemm (Note [Padded im2col]); else Im2ColGemm (phase-split, Note [Strided im2col]);
 //  * input gradient: Direct when its per-phase taps suit the direct kernel; else AsConvolution where
-//    Note [Input gradient as a convolution] holds; else GemmCol2Im (Note [col2im blocks]);
+//    Note [Input gradient as a convolution] holds; else, strided, Phases (Note [Input gradient by output
+//    phases]); else GemmCol2Im (Note [col2im blocks]);
 //  * weight gradient: HwcGemm (Note [Weight gradient as GEMM]); else BatchedDot on small unstrided
 //    images (Note [Small images]); else Dot, one dot-product GEMM per image (Note [Dot-product GEMM]).
 
@@ -22,7 +23,7 @@ namespace Autograd;
 internal enum ConvForwardPath { None, Bounded, PointwiseGemm, Direct, WideRowGemm, PaddedIm2ColGemm, Im2ColGemm }
 
 /// <summary>How conv2d's input gradient runs (Note [Conv plan]).</summary>
-internal enum ConvInputGradPath { None, Bounded, PointwiseGemm, Direct, AsConvolution, GemmCol2Im }
+internal enum ConvInputGradPath { None, Bounded, PointwiseGemm, Direct, AsConvolution, Phases, GemmCol2Im }
 
 /// <summary>How conv2d's weight gradient runs (Note [Conv plan]).</summary>
 internal enum ConvWeightGradPath { None, Bounded, PointwiseGemm, HwcGemm, BatchedDot, Dot }
@@ -54,7 +55,7 @@ internal readonly record struct ConvPlan(ConvForwardPath Forward, ConvInputGradP
         if (g.Pointwise) return ConvInputGradPath.PointwiseGemm;
         int taps = DirectConvPlan.MaxPhaseTaps(g);
         if (taps > 0 && DirectConv.Suits<float>(taps, (g.W + g.StrideW - 1) / g.StrideW)) return ConvInputGradPath.Direct;
-        return InputGradConv.Suits(g) ? ConvInputGradPath.AsConvolution : ConvInputGradPath.GemmCol2Im;
+        return InputGradConv.Suits(g) ? ConvInputGradPath.AsConvolution : PhaseInputGrad.Suits(g) ? ConvInputGradPath.Phases : ConvInputGradPath.GemmCol2Im;
     }
 
     private static ConvWeightGradPath WeightGradPath(in ConvGeometry g) =>

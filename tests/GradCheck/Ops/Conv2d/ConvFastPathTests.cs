@@ -35,6 +35,11 @@ public class ConvFastPathTests
         // Note [Wide-row convolution]: the GEMM over padded rows, read in place (dX of the rows above runs it too).
         { [1, 40, 20, 19], [12, 40, 3, 3], 1, 1, 1, 1, 1, 1, 1 },   // a batch of one: columns split over threads; Og = 12 (ragged panel)
         { [3, 64, 9, 11], [20, 32, 3, 3], 1, 1, 2, 2, 2, 2, 2 },    // grouped, dilation 2, K = 288 per group
+        // Note [Input gradient by output phases]: dX of strided convolutions phase by phase (conv_transpose2d's forward).
+        { [2, 32, 14, 14], [48, 32, 4, 4], 2, 2, 1, 1, 1, 1, 1 },   // k4 s2 p1: four phases of 2×2 taps (48·4 > 160: not direct)
+        { [1, 16, 17, 19], [96, 16, 3, 3], 3, 2, 2, 1, 2, 1, 1 },   // strides 3×2, dilation 2 on rows: phases of 1–2 taps a side
+        { [2, 16, 12, 12], [168, 16, 1, 1], 2, 2, 0, 0, 1, 1, 1 },  // 1×1 stride 2: three of the four phases meet no tap (zeros)
+        { [1, 32, 13, 12], [352, 16, 3, 3], 2, 2, 1, 1, 1, 1, 2 },  // grouped, odd size: phases of unequal extent
     };
 
     [Theory]
@@ -62,6 +67,10 @@ public class ConvFastPathTests
         Assert.True(InputGradConv.Suits(ConvGeometry.Create(Tensor.Zeros([1, 35, 30, 31]), Tensor.Zeros([33, 35, 2, 4]), null, 1, (0, 3), (2, 1), 1)));
         Assert.False(InputGradConv.Suits(Geometry([1, 24, 18, 22], [10, 24, 3, 3], (1, 2), 1, 1)));   // strided
         Assert.False(InputGradConv.Suits(Geometry([1, 32, 30, 30], [32, 32, 3, 3], 1, 3, 1)));        // padding beyond the kernel
+        Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([2, 32, 14, 14], [48, 32, 4, 4], 2, 1, 1)).InputGrad);
+        Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([2, 16, 12, 12], [168, 16, 1, 1], 2, 0, 1)).InputGrad);
+        Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([1, 32, 13, 12], [352, 16, 3, 3], 2, 1, 2)).InputGrad);
+        Assert.Equal(ConvInputGradPath.GemmCol2Im, ConvPlan.For(Geometry([1, 8, 13, 12], [200, 8, 3, 3], 2, 1, 1)).InputGrad);   // 8 input channels: too few
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public class ConvOracleTests
             new(2, 33, 24, 24, 40, 3, 3, 1, 1, 1, 1, true, false, true),               // wide rows, dX as a convolution, HWC dW
             new(2, 9, 5, 5, 7, 3, 3, 1, 1, 1, 1, true, false, true),                   // padded im2col (2 of 7 padded columns discarded)
             new(1, 24, 10, 9, 6, 3, 5, (1, 2), 0, 1, 1, true, false, true),            // phase-split im2col (2 of 5 phase columns discarded)
+            new(2, 32, 14, 14, 48, 4, 4, 2, 1, 1, 1, true, false, true),               // dX by output phases (k4 s2 p1)
             new(1, 24, 18, 22, 10, 3, 3, (1, 2), 1, 1, 1, true, false, true),          // wide rows over column phases, col2im, dot dW
             new(1, 2, 6, 7, 2, 3, 3, 1, 1000, 999, 1, true, false, true),              // bounded loops
         ];

@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Numerics;
+using Autograd.Kernels;
+
+namespace Autograd;
+
+// Note [Input gradient by output phases]
+// dX[c, y, x] = Σ_o Σ_ij W[o, c, i, j]·dY[o, oy, ox] over the taps with y + padTop = oy·sH + i·dH and
+// x + padLeft = ox·sW + j·dW. For a strided convolution (and so for conv_transpose2d's forward, which is this
+// input gradient) split dX into its sH·sW output phases, rows Y = y + padTop ≡ a (mod sH) and columns ≡ b
+// (mod sW): only the taps with i·dH ≡ a and j·dW ≡ b reach phase (a, b), each at a fixed shift
+// oy = u + (a − i·dH)/sH of the phase row u = ⌊Y/sH⌋. So every phase is a unit-stride correlation of dY with
+// its own sub-kernel (k/s taps a side for k4 s2: 2×2), which is a wide-row GEMM (Note [Wide-row convolution])
+// over one zero-bordered copy of dY's planes, its rows Og·taps deep read in place by offsets (Note [Offset
+// GEMM]), followed by a strided copy of the wide block into dX's phase. No column block and no col2im
+// (Note [col2im blocks]), whose scatter-adds were most of conv_transpose2d's forward. The border is the
+// largest shift any phase needs on each side; one wide row width serves every phase. A phase that no tap
+// reaches is zero. The plan takes this path for strided convolutions with at least MinChannels channels each way and at most a
+// quarter of each wide row discarded; each element of dX is summed on one thread in a fixed order.
+
+/// <summary>The per-phase sub-kernels, offsets and the shared plane layout of one geometry (Note [Input gradient by output phases]).</summary>
+internal sealed unsafe class PhaseInputGrad
+{
+    /// <summary>Channels per group, each way, below which the GEMM's panels are too short for this path.</summary>
+    internal const int MinChannels = 16;
+
+    private readonly ConvGeometry _g;
+    private readonly Phase[] _phases;
+    private readonly int _top, _left, _width, _planeStride, _rows;
+
+    /// <summary>Scratch elements of one chunk: the bordered dY planes and the wide block.</summary>
+    public readonly int PlanesLength, BlockLength;
+
+    /// <summary>One output phase: its dX rows/columns (first phase row and count), taps, and row offsets.</summary>
+    private sealed class Phase
+    {
+        public int A, B, Ld;
+        public long U0, U, V0, V;   // first phase row/column and how many fall inside dX
+        public long WeightAt;       // where the phase's packed sub-kernels start
+        public int[] Taps = [];     // (i, j) flattened as i·KW + j, in (i, j) order
+        public long[] Offset = [];  // per depth (o, tap): o·planeStride + row·width + column in the bordered planes
+        public int Depth => Offset.Length;
+
+        /// <summary>dY's row and column read by tap t for this phase's first output: u0 + (a − i·dH)/sH, v0 + (b − j·dW)/sW.</summary>
+        public (long Row, long Col) Shift(in ConvGeometry g, int t) =>
+            (U0 + (A - (long)(t / g.KW) * g.DilationH) / g.StrideH, V0 + (B - (long)(t % g.KW) * g.DilationW) / g.StrideW);
+    }
+
+    private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);   // b > 0
+
+    /// <summary>The phases with their rows, columns and taps, and the border and row width they need (all in long).</summary>
+    private static (Phase[] Phases, long Top, long Left, long Width, long Height) Layout(in ConvGeometry g)
+    {
+        int sh = g.StrideH, sw = g.StrideW;
+        var phases = new Phase[sh * sw];
+        long top = 0, left = 0, bottomRows = g.OH, rightCols = g.OW;
+        for (int a = 0; a < sh; a++)
+            for (int b = 0; b < sw; b++)
+            {
+                var p = phases[a * sw + b] = new Phase { A = a, B = b };
+                long u0 = CeilDiv(g.PadTop - a, sh), u1 = CeilDiv(g.H + g.PadTop - a, sh);
+                long v0 = CeilDiv(g.PadLeft - b, sw), v1 = CeilDiv(g.W + g.PadLeft - b, sw);
+                (p.U0, p.U, p.V0, p.V) = (u0, Math.Max(0, u1 - u0), v0, Math.Max(0, v1 - v0));
+                var taps = new List<int>();
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
+                        if ((long)i * g.DilationH % sh == a && (long)j * g.DilationW % sw == b) taps.Add(i * g.KW + j);
+                p.Taps = [.. taps];
+                foreach (int t in p.Taps)
+                {
+                    // dY row of phase row u0 through tap i: u0 + (a − i·dH)/sH; the border holds the first and last
+                    var (row, col) = p.Shift(g, t);
+                    top = Math.Max(top, -row);
+                    left = Math.Max(left, -col);
+                    bottomRows = Math.Max(bottomRows, row + p.U);
+                    rightCols = Math.Max(rightCols, col + p.V);
+                }
+            }
+        return (phases, top, left, left + rightCols, top + bottomRows);
+    }
+
+    public PhaseInputGrad(in ConvGeometry g)
+    {
+        _g = g;
+        int nr = OffsetGemm.PanelWidth<float>(), mr = Gemm.PanelRows<float>();
+        var (phases, top, left, width, height) = Layout(g);
+        (_phases, _top, _left, _width) = (phases, (int)top, (int)left, (int)width);
+        _planeStride = (int)PlaneStride(height, width);
+        _rows = (g.Cg + mr - 1) / mr * mr;
+        int maxLd = 0;
+        long weightAt = 0;
+        foreach (var p in _phases)
+        {
+            p.Ld = (int)((p.U * _width + nr - 1) / nr * nr);
+            maxLd = Math.Max(maxLd, p.Ld);
+            p.Offset = new long[g.Og * p.Taps.Length];
+            for (int o = 0, d = 0; o < g.Og; o++)
+                foreach (int t in p.Taps)
+                {
+                    var (row, col) = p.Shift(g, t);
+                    p.Offset[d++] = (long)o * _planeStride + (row + _top) * _width + col + _left;
+                }
+            p.WeightAt = weightAt;
+            weightAt += (long)g.Groups * _rows * p.Depth;
+        }
+        PlanesLength = (int)((long)Math.Max(1, g.Og) * _planeStride + maxLd);   // slack: a last panel's discarded columns
+        BlockLength = _rows * maxLd;
+        WeightLength = (int)weightAt;
+    }
+
+    private static long PlaneStride(long height, long width)
+    {
+        long lines = (ConvGeometry.Mul(height, width) + 15) / 16;   // an odd number of 16-element lines
+        return ConvGeometry.Mul(lines + ((lines & 1) == 0 ? 1 : 0), 16);
+    }
+
+    /// <summary>
+    /// Strided, at least MinChannels channels per group each way, at most a quarter of the wide row discarded in
+    /// every phase that has outputs, and every buffer within an array.
+    /// </summary>
+    public static bool Suits(in ConvGeometry g)
+    {
+        if (g.StrideH == 1 && g.StrideW == 1 || g.Cg < MinChannels || g.Og < MinChannels) return false;
+        var (phases, _, _, width, height) = Layout(g);
+        foreach (var p in phases)
+            if (p.U > 0 && p.V > 0 && 4 * (width - p.V) > width) return false;
+        int nr = OffsetGemm.PanelWidth<float>();
+        long ld = ConvGeometry.Mul(phases.Max(p => p.U), width) + nr;
+        long planes = ConvGeometry.Add(ConvGeometry.Mul(Math.Max(1, g.Og), PlaneStride(height, width)), ld);
+        long block = ConvGeometry.Mul(g.Cg + 8, ld);
+        long weights = ConvGeometry.Mul(ConvGeometry.Mul(g.Groups, g.Cg + 8), ConvGeometry.Mul(g.Og, (long)g.KH * g.KW));
+        return ConvGeometry.Add(planes, block) <= Array.MaxLength && weights <= Array.MaxLength;
+    }
+
+    /// <summary>Elements of the packed sub-kernels of every group and phase.</summary>
+    public readonly int WeightLength;
+
+    /// <summary>Packs W's sub-kernel of every group and phase into GEMM panels: A[c, (o, tap)] = W[o, c, tap].</summary>
+    public void PackWeights<T>(T[] w, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = _g;
+        int taps = g.KH * g.KW, mr = Gemm.PanelRows<T>();
+        foreach (var p in _phases)
+        {
+            if (p.Depth == 0) continue;
+            T[] sub = ArrayPool<T>.Shared.Rent(g.Cg * p.Depth);
+            try
+            {
+                for (int grp = 0; grp < g.Groups; grp++, dst += _rows * p.Depth)
+                {
+                    for (int c = 0; c < g.Cg; c++)
+                        for (int o = 0, d = 0; o < g.Og; o++)
+                            foreach (int t in p.Taps)
+                                sub[c * p.Depth + d++] = w[(((long)grp * g.Og + o) * g.Cg + c) * taps + t];
+                    fixed (T* s = sub)
+                        PackedPanels<T>.PackInto(new MatrixSource<T>(s, p.Depth, 1, g.Cg), p.Depth, mr, dst);
+                }
+            }
+            finally { ArrayPool<T>.Shared.Return(sub); }
+        }
+    }
+
+    /// <summary>
+    /// dX of one image-group (Cg planes of H×W) from its dY (Og planes of OH×OW): dY into the bordered planes
+    /// (border and slack as cleared), then per phase the wide-row GEMM and the strided copy into dX.
+    /// </summary>
+    public void Run<T>(T* dy, T* packed, int group, T* planes, T* block, T* dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = _g;
+        for (int o = 0; o < g.Og; o++)
+            for (int r = 0; r < g.OH; r++)
+                Im2ColTable.Copy(dy + ((long)o * g.OH + r) * g.OW, 1, planes + (long)o * _planeStride + (long)(r + _top) * _width + _left, 1, g.OW);
+        foreach (var p in _phases)
+        {
+            if (p.U == 0 || p.V == 0) continue;
+            T* a = packed + p.WeightAt + (long)group * _rows * p.Depth;
+            if (p.Depth > 0)
+                fixed (long* offsets = p.Offset)
+                {
+                    int panels = p.Ld / OffsetGemm.PanelWidth<T>(), depth = p.Depth, ld = p.Ld, rows = _rows;
+                    long work = (long)rows * depth * ld;
+                    if (Parallelism.Worth(panels, work))
+                    {
+                        // a single chunk (a batch of one): the phase's panels over the threads, each element on one
+                        T* pl = planes, bl = block;
+                        long* off = offsets;
+                        Parallelism.For(panels, work, i => OffsetGemm.Run(rows, depth, a, pl, off, null, i, i + 1, bl, ld, add: false));
+                    }
+                    else OffsetGemm.Run(rows, depth, a, planes, offsets, null, 0, panels, block, ld, add: false);
+                }
+            for (int c = 0; c < g.Cg; c++)
+                for (long u = 0; u < p.U; u++)
+                {
+                    T* row = dx + (long)c * g.H * g.W + (p.A + (p.U0 + u) * g.StrideH - g.PadTop) * g.W + (p.B + p.V0 * g.StrideW - g.PadLeft);
+                    if (p.Depth == 0) { for (long v = 0; v < p.V; v++) row[v * g.StrideW] = T.Zero; continue; }
+                    Im2ColTable.Copy(block + (long)c * p.Ld + u * _width, 1, row, g.StrideW, (int)p.V);
+                }
+        }
+    }
+}
