@@ -108,19 +108,37 @@ internal sealed unsafe class WideRowConv
     {
         var g = Geo;
         int sh = g.StrideH, sw = g.StrideW;
+        if (sh == 1 && sw == 1)
+        {
+            // one run per input row (the common case; no phase arithmetic per row)
+            for (int c = 0; c < g.Cg; c++)
+            {
+                T* src = x + (long)c * g.H * g.W, row = xp + (long)c * PlaneStride + g.PadTop * Wp + g.PadLeft;
+                for (int y = 0; y < g.H; y++, src += g.W, row += Wp) Im2ColTable.Copy(src, 1, row, 1, g.W);
+            }
+            return;
+        }
+        // Per column phase b: the first column x0 with (x0 + padLeft) ≡ b (mod sW), its place in the phase row and
+        // the run's length; computed once, the rows then only step through their row phases.
+        Span<int> first = stackalloc int[sw], count = stackalloc int[sw];
+        Span<long> at = stackalloc long[sw];
+        for (int b = 0; b < sw; b++)
+        {
+            first[b] = (int)(((b - g.PadLeft) % sw + sw) % sw);
+            count[b] = first[b] < g.W ? (g.W - 1 - first[b]) / sw + 1 : 0;
+            at[b] = (long)b * PlaneStride + (first[b] + g.PadLeft) / sw;
+        }
         for (int c = 0; c < g.Cg; c++)
+        {
+            long r = g.PadTop, a = r % sh, u = r / sh;
             for (int y = 0; y < g.H; y++)
             {
-                long r = y + g.PadTop;
-                T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + r % sh) * sw * PlaneStride + r / sh * Wp;
+                T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
                 for (int b = 0; b < sw; b++)
-                {
-                    // the first column x0 with (x0 + padLeft) ≡ b (mod sW), then every sW-th
-                    int x0 = (int)(((b - g.PadLeft) % sw + sw) % sw);
-                    if (x0 >= g.W) continue;
-                    Im2ColTable.Copy(src + x0, sw, row + (long)b * PlaneStride + (x0 + g.PadLeft) / sw, 1, (g.W - 1 - x0) / sw + 1);
-                }
+                    if (count[b] > 0) Im2ColTable.Copy(src + first[b], sw, row + at[b], 1, count[b]);
+                if (++a == sh) { a = 0; u++; }
             }
+        }
     }
 
     /// <summary>Column panels of the wide block (each NR wide).</summary>
