@@ -39,7 +39,7 @@ public class ConvFastPathTests
         { [2, 32, 14, 14], [48, 32, 4, 4], 2, 2, 1, 1, 1, 1, 1 },   // k4 s2 p1: four phases of 2×2 taps (48·4 > 160: not direct)
         { [1, 16, 17, 19], [96, 16, 3, 3], 3, 2, 2, 1, 2, 1, 1 },   // strides 3×2, dilation 2 on rows: phases of 1–2 taps a side
         { [2, 16, 12, 12], [168, 16, 1, 1], 2, 2, 0, 0, 1, 1, 1 },  // 1×1 stride 2: three of the four phases meet no tap (zeros)
-        { [1, 32, 13, 12], [352, 16, 3, 3], 2, 2, 1, 1, 1, 1, 2 },  // grouped, odd size: phases of unequal extent
+        { [1, 32, 13, 13], [352, 16, 3, 3], 2, 2, 1, 1, 1, 1, 2 },  // grouped, odd size: column phases of 7 and 6 (the interleave's tail)
     };
 
     [Theory]
@@ -69,7 +69,7 @@ public class ConvFastPathTests
         Assert.False(InputGradConv.Suits(Geometry([1, 32, 30, 30], [32, 32, 3, 3], 1, 3, 1)));        // padding beyond the kernel
         Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([2, 32, 14, 14], [48, 32, 4, 4], 2, 1, 1)).InputGrad);
         Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([2, 16, 12, 12], [168, 16, 1, 1], 2, 0, 1)).InputGrad);
-        Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([1, 32, 13, 12], [352, 16, 3, 3], 2, 1, 2)).InputGrad);
+        Assert.Equal(ConvInputGradPath.Phases, ConvPlan.For(Geometry([1, 32, 13, 13], [352, 16, 3, 3], 2, 1, 2)).InputGrad);
         Assert.Equal(ConvInputGradPath.GemmCol2Im, ConvPlan.For(Geometry([1, 8, 13, 12], [200, 8, 3, 3], 2, 1, 1)).InputGrad);   // 8 input channels: too few
     }
 
