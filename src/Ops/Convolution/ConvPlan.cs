@@ -10,9 +10,10 @@ namespace Autograd;
 // shows it), so tests assert which path a geometry takes. The rules, in order:
 //  * any footprint too large for the fast paths' tables → Bounded for every pass (Note [Bounded convolution]);
 //  * 1×1 kernel, unit stride, no padding → the input is the column matrix: plain GEMMs (Pointwise);
-//  * forward: few taps on wide rows → Direct (Note [Direct convolution]); else unit strides with few
-//    discarded columns → WideRowGemm (Note [Wide-row convolution]); else column stride 1 →
-//    PaddedIm2ColGemm (Note [Padded im2col]); else Im2ColGemm (phase-split, Note [Strided im2col]);
+//  * forward: few discarded columns → WideRowGemm (Note [Wide-row convolution]), unless the direct
+//    kernel suits and there are fewer than 16 output channels per group; else few taps on wide rows →
+//    Direct (Note [Direct convolution]); else column stride 1 → PaddedIm2ColGemm (Note [Padded
+//    im2col]); else Im2ColGemm (phase-split, Note [Strided im2col]);
 //  * input gradient: Direct when its per-phase taps suit the direct kernel; else AsConvolution where
 //    Note [Input gradient as a convolution] holds; else, strided, Phases (Note [Input gradient by output
 //    phases]); else GemmCol2Im (Note [col2im blocks]);
@@ -45,8 +46,8 @@ internal readonly record struct ConvPlan(ConvForwardPath Forward, ConvInputGradP
 
     private static ConvForwardPath ForwardPath(in ConvGeometry g) =>
         g.Pointwise ? ConvForwardPath.PointwiseGemm
+        : WideRowConv.Suits(g) && (g.Og >= WideRowConv.MinDirectOutChannels || !DirectConv.Suits<float>(g.K, g.OW)) ? ConvForwardPath.WideRowGemm
         : DirectConv.Suits<float>(g.K, g.OW) ? ConvForwardPath.Direct
-        : WideRowConv.Suits(g) ? ConvForwardPath.WideRowGemm
         : PaddedIm2Col.Suits(g) ? ConvForwardPath.PaddedIm2ColGemm
         : ConvForwardPath.Im2ColGemm;
 

@@ -30,6 +30,13 @@ namespace Autograd;
 /// <summary>The layout of one image-group's plane stack and wide output block (Note [Wide-row convolution]).</summary>
 internal sealed unsafe class WideRowConv
 {
+    /// <summary>
+    /// Output channels per group from which this path beats the direct kernel on geometries both take (one
+    /// thread and two, 2026-12-03: 32×3×32² k5 → 16 0.48 against 0.67 ms, 64×1×28² k3 → 32 0.48–0.51 against
+    /// 0.65–0.71; grouped 8 → 8 at stride 2 no better, so few channels stay direct).
+    /// </summary>
+    internal const int MinDirectOutChannels = 16;
+
     public readonly ConvGeometry Geo;
     public readonly int Wp;             // row width of a (phase) plane: the wide output's row stride
     public readonly int PlaneStride;    // elements between (phase) planes

@@ -28,10 +28,13 @@ public class ConvPlanTests
         // convolution; 64 ≥ 32 channels → HWC dW.
         Assert.Equal("forward=WideRowGemm input=AsConvolution weight=HwcGemm",
             ConvPlan.For(Geometry([8, 64, 56, 56], [64, 64, 3, 3], 1, 1)).ToString());
-        // 3 → 16, 5×5: 75 taps on 28-wide rows → direct; dX meets 16·25 = 400 taps (too many) and 3
-        // channels (too few to be a convolution) → col2im; 784 positions > 512 → one dot GEMM per image.
-        Assert.Equal(new ConvPlan(ConvForwardPath.Direct, ConvInputGradPath.GemmCol2Im, ConvWeightGradPath.Dot),
+        // 3 → 16, 5×5: 4 of 32 columns discarded and 16 output channels → wide rows (the direct kernel would
+        // suit too: 75 taps on 28-wide rows); dX meets 16·25 = 400 taps (too many) and 3 channels (too few to
+        // be a convolution) → col2im; 784 positions > 512 → one dot GEMM per image. With 8 output channels the
+        // direct kernel keeps it.
+        Assert.Equal(new ConvPlan(ConvForwardPath.WideRowGemm, ConvInputGradPath.GemmCol2Im, ConvWeightGradPath.Dot),
             ConvPlan.For(Geometry([32, 3, 32, 32], [16, 3, 5, 5], 1, 0)));
+        Assert.Equal(ConvForwardPath.Direct, ConvPlan.For(Geometry([32, 3, 32, 32], [8, 3, 5, 5], 1, 0)).Forward);
         // The Fashion-MNIST network's second layer, 32 → 64 on 14×14 (196 positions > 128): dX as a
         // convolution; 2 of 16 padded columns discarded → wide rows; its pooled 7×7 maps (49 positions) keep col2im.
         Assert.Equal("forward=WideRowGemm input=AsConvolution weight=HwcGemm",
