@@ -43,7 +43,15 @@ internal static unsafe class OffsetGemm
     private static void Run<T, TV, S>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int from, int to, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : ISimd<TV, T>
     {
-        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>(), kcMax = Gemm.DepthBlock(k);
+        int mr = GemmKernel.MR<T, TV, S>(), nr = GemmKernel.NR<T, TV, S>();
+        if (k == 0)
+        {
+            // no depth (zero input channels): C is what it was, or zero
+            if (!add)
+                for (int r = 0; r < rows; r++) new Span<T>(c + (long)r * ldc + (long)from * nr, (to - from) * nr).Clear();
+            return;
+        }
+        int kcMax = Gemm.DepthBlock(k);
         T* edge = stackalloc T[8 * 32];   // the largest MR × NR
         for (int p0 = 0; p0 < k; p0 += kcMax)
         {

@@ -220,6 +220,24 @@ public class ConvFastPathTests
     }
 
     [Fact]
+    public void ZeroInputChannelsOnTheWideRowsGiveTheBias()
+    {
+        // An empty depth (K = 0): every output is the bias, or zero without one (a sum over no taps). The wide-row
+        // GEMM divided by zero here before it handled K = 0 itself.
+        var x = Tensor.Zeros([2, 0, 8, 8]);
+        var w = Tensor.Zeros([20, 0, 3, 3]);
+        var b = Tensor.From(Enumerable.Range(1, 20).Select(i => (float)i).ToArray(), [20]);
+        foreach (int stride in new[] { 1, 2 })
+        {
+            Assert.Equal(ConvForwardPath.WideRowGemm, ConvPlan.For(ConvGeometry.Create(x, w, null, stride, 1, 1, 1)).Forward);
+            var y = F.Conv2d(x, w, b, stride, 1).ToFloatArray();
+            int plane = y.Length / 40;
+            for (int i = 0; i < y.Length; i++) Assert.Equal(i / plane % 20 + 1, y[i]);
+            Assert.All(F.Conv2d(x, w, null, stride, 1).ToFloatArray(), v => Assert.Equal(0f, v));
+        }
+    }
+
+    [Fact]
     public void WideRowsAreOnlyTakenWithFewDiscardedColumns()
     {
         // 14×14 with padding 1: rows of 16, 2 discarded (12.5 %) → wide rows. 5×5 with padding 1: rows of 7, 2
