@@ -119,12 +119,14 @@ internal sealed unsafe class PhaseInputGrad
     }
 
     /// <summary>
-    /// Strided, at least MinChannels channels per group each way, at most a quarter of the wide row discarded in
+    /// Strided (at most 16 phases), at least MinChannels channels per group each way, at most a quarter of the wide row discarded in
     /// every phase that has outputs, and every buffer within an array.
     /// </summary>
     public static bool Suits(in ConvGeometry g)
     {
-        if (g.StrideH == 1 && g.StrideW == 1 || g.Cg < MinChannels || g.Og < MinChannels) return false;
+        // at most 16 phases (strides up to 4×4): larger strides leave each phase a few taps and outputs, and the
+        // phase objects would grow with sH·sW before any check
+        if (g.StrideH == 1 && g.StrideW == 1 || (long)g.StrideH * g.StrideW > 16 || g.Cg < MinChannels || g.Og < MinChannels) return false;
         var (phases, _, _, width, height) = Layout(g);
         foreach (var p in phases)
             if (p.U > 0 && p.V > 0 && 4 * (width - p.V) > width) return false;
