@@ -14,7 +14,8 @@ namespace Autograd;
 // oy = u + (a − i·dH)/sH of the phase row u = ⌊Y/sH⌋. So every phase is a unit-stride correlation of dY with
 // its own sub-kernel (k/s taps a side for k4 s2: 2×2), which is a wide-row GEMM (Note [Wide-row convolution])
 // over one zero-bordered copy of dY's planes, its rows Og·taps deep read in place by offsets (Note [Offset
-// GEMM]), followed by a strided copy of the wide block into dX's phase. No column block and no col2im
+// GEMM]), followed by a strided copy of the wide block into dX's phase (two stride-2 column phases are
+// interleaved eight pairs at a time). No column block and no col2im
 // (Note [col2im blocks]), whose scatter-adds were most of conv_transpose2d's forward. The border is the
 // largest shift any phase needs on each side; one wide row width serves every phase. A phase that no tap
 // reaches is zero. The plan takes this path for strided convolutions with at least MinChannels channels each way and at most a
