@@ -122,15 +122,13 @@ internal static unsafe partial class ConvKernels
 
     /// <summary>
     /// Unit strides: Y_g (+)= W_g · col with col read in place from zero-padded planes, over wide rows
-    /// (Note [Wide-row convolution]). Inside a chunk's parallel loop each image runs inline; a single chunk splits its columns.
+    /// (Note [Wide-row convolution]). Inside a chunk's parallel loop each image runs inline; a single chunk splits its columns (OffsetGemm).
     /// </summary>
     private static void ForwardWideRows<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var wide = new WideRowConv(g);
         var weights = new PackedWeights<T>(g, w);
-        int panels = wide.Panels<T>();
-        long imageWork = (long)g.OutC * g.K * g.P;
         try
         {
             ForEachImage<T>(g, wide.ScratchLength, true, (n, scratch) =>
@@ -142,16 +140,7 @@ internal static unsafe partial class ConvKernels
                         wide.Planes(xp + n * xImage + grp * xGroup, planes);
                         if (b is not null) wide.FillBias(block, b.AsSpan(grp * g.Og, g.Og));
                         T* pw = weights.Group(wp, grp).Panels;
-                        bool bias = b is not null;
-                        if (Parallelism.Worth(panels, imageWork))
-                        {
-                            // A single chunk (a batch of one, say): the image's column panels are spread over the
-                            // threads instead, a few per item; each element is still computed on one thread.
-                            int per = Math.Max(1, panels / (4 * Threading.NumThreads)), items = (panels + per - 1) / per;
-                            T* pl = planes, bl = block;
-                            Parallelism.For(items, imageWork, i => wide.Tiles(pw, pl, bl, bias, i * per, Math.Min(panels, (i + 1) * per)));
-                        }
-                        else wide.Tiles(pw, planes, block, bias, 0, panels);
+                        wide.Tiles(pw, planes, block, b is not null);
                         wide.Scatter(block, yp + n * yImage + grp * yGroup);
                     }
             });

@@ -103,7 +103,6 @@ internal sealed class HwcWeightGrad
     /// The same product with B read in place (Note [Offset GEMM]): when Cg is a multiple of NR each column
     /// panel is NR channels of one tap, and its row for depth p = (n, oy, ox) is those channels of one pixel,
     /// at xh + TapOffset[tap] + c0 + n·Length + oy·RowStep + ox·ColStep. dY is packed into panels once.
-    /// A call with a single chunk (a batch of one) spreads its panels over the threads.
     /// </summary>
     private unsafe void ColumnsInPlace<T>(ImageMatrixSource<T> dy, int count, T* xh, T* dwPerm, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -123,14 +122,7 @@ internal sealed class HwcWeightGrad
             fixed (long* pr = rows, pc = cols)
             {
                 PackedPanels<T>.PackInto(dy, depth, mr, pa);
-                long work = (long)g.Og * g.K * depth;
-                if (Parallelism.Worth(panels, work))
-                {
-                    T* ap = pa;
-                    long* rp = pr, cp = pc;
-                    Parallelism.For(panels, work, i => OffsetGemm.Run(g.Og, depth, ap, xh, rp, cp, i, i + 1, dwPerm, g.K, accumulate));
-                }
-                else OffsetGemm.Run(g.Og, depth, pa, xh, pr, pc, 0, panels, dwPerm, g.K, accumulate);
+                OffsetGemm.Run(g.Og, depth, pa, xh, pr, pc, panels, dwPerm, g.K, accumulate);
             }
         }
         finally

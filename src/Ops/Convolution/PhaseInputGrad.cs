@@ -89,7 +89,7 @@ internal sealed unsafe class PhaseInputGrad
         int nr = OffsetGemm.PanelWidth<float>(), mr = Gemm.PanelRows<float>();
         var (phases, top, left, width, height) = Layout(g);
         (_phases, _top, _left, _width) = (phases, (int)top, (int)left, (int)width);
-        _planeStride = (int)PlaneStride(height, width);
+        _planeStride = (int)WideRowConv.PlaneStrideFor(height, width);
         _rows = (g.Cg + mr - 1) / mr * mr;
         int maxLd = 0;
         long weightAt = 0;
@@ -113,12 +113,6 @@ internal sealed unsafe class PhaseInputGrad
         WeightLength = (int)weightAt;
     }
 
-    private static long PlaneStride(long height, long width)
-    {
-        long lines = (ConvGeometry.Mul(height, width) + 15) / 16;   // an odd number of 16-element lines
-        return ConvGeometry.Mul(lines + ((lines & 1) == 0 ? 1 : 0), 16);
-    }
-
     /// <summary>
     /// Strided (at most 16 phases), at least MinChannels channels per group each way, at most a quarter of the wide row discarded in
     /// every phase that has outputs, and every buffer within an array.
@@ -133,7 +127,7 @@ internal sealed unsafe class PhaseInputGrad
             if (p.U > 0 && p.V > 0 && 4 * (width - p.V) > width) return false;
         int nr = OffsetGemm.PanelWidth<float>();
         long ld = ConvGeometry.Mul(phases.Max(p => p.U), width) + nr;
-        long planes = ConvGeometry.Add(ConvGeometry.Mul(Math.Max(1, g.Og), PlaneStride(height, width)), ld);
+        long planes = ConvGeometry.Add(ConvGeometry.Mul(Math.Max(1, g.Og), WideRowConv.PlaneStrideFor(height, width)), ld);
         long block = ConvGeometry.Mul(ConvGeometry.Mul(g.Cg + 8, ld), (long)g.StrideH * g.StrideW);
         long weights = ConvGeometry.Mul(ConvGeometry.Mul(g.Groups, g.Cg + 8), ConvGeometry.Mul(g.Og, (long)g.KH * g.KW));
         return ConvGeometry.Add(planes, block) <= Array.MaxLength && weights <= Array.MaxLength;
@@ -182,18 +176,7 @@ internal sealed unsafe class PhaseInputGrad
             if (p.U == 0 || p.V == 0 || p.Depth == 0) continue;
             T* a = packed + p.WeightAt + (long)group * _rows * p.Depth, bp = block + p.BlockAt;
             fixed (long* offsets = p.Offset)
-            {
-                int panels = p.Ld / OffsetGemm.PanelWidth<T>(), depth = p.Depth, ld = p.Ld, rows = _rows;
-                long work = (long)rows * depth * ld;
-                if (Parallelism.Worth(panels, work))
-                {
-                    // a single chunk (a batch of one): the phase's panels over the threads, each element on one
-                    T* pl = planes;
-                    long* off = offsets;
-                    Parallelism.For(panels, work, i => OffsetGemm.Run(rows, depth, a, pl, off, null, i, i + 1, bp, ld, add: false));
-                }
-                else OffsetGemm.Run(rows, depth, a, planes, offsets, null, 0, panels, bp, ld, add: false);
-            }
+                OffsetGemm.Run(_rows, p.Depth, a, planes, offsets, null, p.Ld / OffsetGemm.PanelWidth<T>(), bp, p.Ld, add: false);
         }
         // The wide blocks into dX. Two column phases of stride 2 that fill alternate columns of the same rows are
         // interleaved eight pairs at a time (a strided copy stores one element at a time: ~18 % of conv_transpose2d's

@@ -75,7 +75,11 @@ internal sealed unsafe class WideRowConv
         return (ConvGeometry.Add(lastOffset, ld), ld, (g.Og + mr - 1) / mr * mr);
     }
 
-    private static long PlaneStrideFor(long hp, long wp)
+    /// <summary>
+    /// Elements between padded planes of hp × wp: rounded up to an odd number of 16-element lines (a power-of-two
+    /// stride would put every channel's row of a panel in the same L1 sets). Saturates for absurd sizes.
+    /// </summary>
+    internal static long PlaneStrideFor(long hp, long wp)
     {
         const int line = 16;   // elements of a cache line (float32; double gets the same count, two lines)
         long s = ConvGeometry.Mul(hp, wp);
@@ -148,17 +152,14 @@ internal sealed unsafe class WideRowConv
         }
     }
 
-    /// <summary>Column panels of the wide block (each NR wide).</summary>
-    public int Panels<T>() where T : unmanaged, IFloatingPointIeee754<T> => Ld / OffsetGemm.PanelWidth<T>();
-
     /// <summary>
-    /// Wide block columns of panels [from, to): y'[r, q'] (+)= Σ_kk A[r, kk]·xp[Offset[kk] + q'] (Note [Offset
-    /// GEMM]); the block starts from the bias (filled by the caller) when <paramref name="bias"/>.
+    /// The wide block: y'[r, q'] (+)= Σ_kk A[r, kk]·xp[Offset[kk] + q'] (Note [Offset GEMM]); it starts from the bias
+    /// (filled by the caller) when <paramref name="bias"/>.
     /// </summary>
-    public void Tiles<T>(T* panels, T* xp, T* wide, bool bias, int from, int to) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Tiles<T>(T* panels, T* xp, T* wide, bool bias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (long* offsets = Offset)
-            OffsetGemm.Run(Rows, Geo.K, panels, xp, offsets, null, from, to, wide, Ld, bias);
+            OffsetGemm.Run(Rows, Geo.K, panels, xp, offsets, null, Ld / OffsetGemm.PanelWidth<T>(), wide, Ld, bias);
     }
 
     /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>

@@ -25,11 +25,28 @@ internal static unsafe class OffsetGemm
     };
 
     /// <summary>
-    /// Column panels [from, to) of C (row stride ldc): C[r, panel·NR + q] (+)= Σ_p A[r, p]·b[panelOffset[panel] +
+    /// The column panels of C (row stride ldc): C[r, panel·NR + q] (+)= Σ_p A[r, p]·b[panelOffset[panel] +
     /// rowOffset[p] + q] for r &lt; rows, p &lt; k (panelOffset null: panel·NR); A in MR-row panels over the whole depth (panel i, depth p at
     /// a[i·MR·k + p·MR + r], rows past <paramref name="rows"/> zero). Starts from C when <paramref name="add"/>.
     /// </summary>
-    internal static void Run<T>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int from, int to, T* c, int ldc, bool add)
+    /// <remarks>
+    /// All <paramref name="panels"/> column panels. Outside a parallel loop (a conv batch of one, say) and when the
+    /// work is worth it, the panels are spread over the threads; each element is still computed on one thread in
+    /// the same order, so the result does not depend on the thread count.
+    /// </remarks>
+    internal static void Run<T>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int panels, T* c, int ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long work = (long)rows * k * panels * PanelWidth<T>();
+        if (!Parallelism.Worth(panels, work))
+        {
+            Run(rows, k, a, b, rowOffset, panelOffset, 0, panels, c, ldc, add);
+            return;
+        }
+        Parallelism.For(panels, work, i => Run(rows, k, a, b, rowOffset, panelOffset, i, i + 1, c, ldc, add));
+    }
+
+    private static void Run<T>(int rows, int k, T* a, T* b, long* rowOffset, long* panelOffset, int from, int to, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (Simd.Best)
