@@ -119,18 +119,9 @@ internal sealed unsafe class WideRowConv
     {
         var g = Geo;
         int sh = g.StrideH, sw = g.StrideW;
-        if (sh == 1 && sw == 1)
-        {
-            // one run per input row (the common case; no phase arithmetic per row)
-            for (int c = 0; c < g.Cg; c++)
-            {
-                T* src = x + (long)c * g.H * g.W, row = xp + (long)c * PlaneStride + g.PadTop * Wp + g.PadLeft;
-                for (int y = 0; y < g.H; y++, src += g.W, row += Wp) Im2ColTable.Copy(src, 1, row, 1, g.W);
-            }
-            return;
-        }
         // Per column phase b: the first column x0 with (x0 + padLeft) ≡ b (mod sW), its place in the phase row and
-        // the run's length; computed once, the rows then only step through their row phases.
+        // the run's length; computed once, the rows then only step through their row phases (no division per row:
+        // with unit strides this is one plain copy per input row).
         Span<int> first = stackalloc int[sw], count = stackalloc int[sw];
         Span<long> at = stackalloc long[sw];
         for (int b = 0; b < sw; b++)
