@@ -21,6 +21,29 @@ internal static unsafe partial class ConvKernels
         if (dw is not null) WeightGrad(plan.WeightGrad, g, x, dy, dw);
     }
 
+    /// <summary>
+    /// conv_transpose2d's forward (Note [conv_transpose2d as an input gradient]): y = dX of <paramref name="g"/> with its
+    /// input <paramref name="x"/> as dY, plus <paramref name="bias"/> (g.C values, or none) on every channel of y. The
+    /// output-phase path starts its blocks from the bias; any other path adds it afterwards.
+    /// </summary>
+    internal static void TransposedForward<T>(ConvGeometry g, T[] w, T[] x, T[]? bias, T[] y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.N == 0) return;
+        var path = ConvPlan.For(g, forward: false, inputGrad: true, weightGrad: false).InputGrad;
+        if (path == ConvInputGradPath.Phases) { InputGradPhases(g, w, x, y, bias); return; }
+        InputGrad(path, g, w, x, y);
+        if (bias is not null) AddChannelBias(y, bias, g.N, g.H * g.W);
+    }
+
+    /// <summary>y[n, c, ·] += b[c] for every image of (N, C, P) data.</summary>
+    internal static void AddChannelBias<T>(T[] y, T[] b, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = b.Length;
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < c; o++)
+                TensorPrimitives.Add(y.AsSpan((i * c + o) * p, p), b[o], y.AsSpan((i * c + o) * p, p));
+    }
+
     private static void InputGrad<T>(ConvInputGradPath path, ConvGeometry g, T[] w, T[] dy, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (path)
@@ -60,7 +83,7 @@ internal static unsafe partial class ConvKernels
     }
 
     /// <summary>Strided: each output phase of dX as a wide-row GEMM over dY (Note [Input gradient by output phases]).</summary>
-    private static void InputGradPhases<T>(ConvGeometry g, T[] w, T[] dy, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void InputGradPhases<T>(ConvGeometry g, T[] w, T[] dy, T[] dx, T[]? bias = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int xImage = g.C * g.H * g.W, yImage = g.OutC * g.P, xGroup = g.Cg * g.H * g.W, yGroup = g.Og * g.P;
         var phases = new PhaseInputGrad(g);
@@ -70,9 +93,10 @@ internal static unsafe partial class ConvKernels
             fixed (T* pp = packed) phases.PackWeights(w, pp);
             ForEachImage<T>(g, phases.PlanesLength + phases.BlockLength, true, (n, scratch) =>
             {
-                fixed (T* dyp = dy, dxp = dx, pk = packed)
+                fixed (T* dyp = dy, dxp = dx, pk = packed, bp = bias)
                     for (int grp = 0; grp < g.Groups; grp++)
-                        phases.Run(dyp + n * yImage + grp * yGroup, pk, grp, scratch, scratch + phases.PlanesLength, dxp + n * xImage + grp * xGroup);
+                        phases.Run(dyp + n * yImage + grp * yGroup, pk, grp, scratch, scratch + phases.PlanesLength, dxp + n * xImage + grp * xGroup,
+                            bp is null ? null : bp + grp * g.Cg);
             });
         }
         finally { ArrayPool<T>.Shared.Return(packed); }

@@ -43,15 +43,17 @@ public static partial class F
         var t = TransposedGeometry.Create(input, weight, bias, stride ?? 1, padding ?? 0, outputPadding ?? 0, dilation ?? 1, groups);
         var g = t.Conv;
         var core = Tensor.Uninitialized(input.DType, g.Batched ? [g.N, g.C, g.H, g.W] : [g.C, g.H, g.W]);
+        // The bias goes in with the kernel unless the output is wider than G's (its extra rows need it too).
+        var inKernel = t.Extra ? null : bias;
         if (input.DType == DType.Float32)
-            ConvKernels.Backward(g, [], weight.Array<float>(), input.Array<float>(), core.Array<float>(), null);
+            ConvKernels.TransposedForward(g, weight.Array<float>(), input.Array<float>(), inKernel?.Array<float>(), core.Array<float>());
         else
-            ConvKernels.Backward(g, [], weight.Array<double>(), input.Array<double>(), core.Array<double>(), null);
+            ConvKernels.TransposedForward(g, weight.Array<double>(), input.Array<double>(), inKernel?.Array<double>(), core.Array<double>());
         var output = t.Extra ? t.Widen(core) : core;
-        if (bias is not null)
+        if (bias is not null && t.Extra)
         {
-            if (input.DType == DType.Float32) AddChannelBias(output.Array<float>(), bias.Array<float>(), g.N, t.OH * t.OW);
-            else AddChannelBias(output.Array<double>(), bias.Array<double>(), g.N, t.OH * t.OW);
+            if (input.DType == DType.Float32) ConvKernels.AddChannelBias(output.Array<float>(), bias.Array<float>(), g.N, t.OH * t.OW);
+            else ConvKernels.AddChannelBias(output.Array<double>(), bias.Array<double>(), g.N, t.OH * t.OW);
         }
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
@@ -86,15 +88,6 @@ public static partial class F
         if (dw is not null) ConvKernels.Backward(t.Conv, crop.Array<T>(), [], x.Array<T>(), null, dw.Array<T>());
         // The bias sum over the full output: conv2d's bias gradient on a geometry whose output is ours.
         if (db is not null) ConvKernels.BiasGrad(t.Conv with { OutC = t.OutC, OH = t.OH, OW = t.OW }, gy.Array<T>(), db.Array<T>());
-    }
-
-    /// <summary>y[n, o, ·] += b[o] for every image of (N, outC, P) data.</summary>
-    private static void AddChannelBias<T>(T[] y, T[] b, int n, int p) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int outC = b.Length;
-        for (int i = 0; i < n; i++)
-            for (int o = 0; o < outC; o++)
-                System.Numerics.Tensors.TensorPrimitives.Add(y.AsSpan((i * outC + o) * p, p), b[o], y.AsSpan((i * outC + o) * p, p));
     }
 
     /// <summary>

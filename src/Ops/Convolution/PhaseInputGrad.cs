@@ -18,7 +18,8 @@ namespace Autograd;
 // interleaved eight pairs at a time). No column block and no col2im
 // (Note [col2im blocks]), whose scatter-adds were most of conv_transpose2d's forward. The border is the
 // largest shift any phase needs on each side; one wide row width serves every phase. A phase that no tap
-// reaches is zero. The plan takes this path for strided convolutions with at least MinChannels channels each way and at most a
+// reaches is zero. As conv_transpose2d's forward the blocks start from its bias (as conv2d's forward does), and
+// a phase no tap reaches is the bias: no second pass over the output. The plan takes this path for strided convolutions with at least MinChannels channels each way and at most a
 // quarter of each wide row discarded; each element of dX is summed on one thread in a fixed order.
 
 /// <summary>The per-phase sub-kernels, offsets and the shared plane layout of one geometry (Note [Input gradient by output phases]).</summary>
@@ -163,9 +164,11 @@ internal sealed unsafe class PhaseInputGrad
 
     /// <summary>
     /// dX of one image-group (Cg planes of H×W) from its dY (Og planes of OH×OW): dY into the bordered planes
-    /// (border and slack as cleared), then per phase the wide-row GEMM and the strided copy into dX.
+    /// (border and slack as cleared), then per phase the wide-row GEMM and the strided copy into dX. With a
+    /// <paramref name="bias"/> (the group's Cg values; conv_transpose2d's forward) every wide block starts from it,
+    /// as conv2d's forward starts from its bias, and a phase no tap reaches is the bias.
     /// </summary>
-    public void Run<T>(T* dy, T* packed, int group, T* planes, T* block, T* dx) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Run<T>(T* dy, T* packed, int group, T* planes, T* block, T* dx, T* bias = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = _g;
         for (int o = 0; o < g.Og; o++)
@@ -175,8 +178,10 @@ internal sealed unsafe class PhaseInputGrad
         {
             if (p.U == 0 || p.V == 0 || p.Depth == 0) continue;
             T* a = packed + p.WeightAt + (long)group * _rows * p.Depth, bp = block + p.BlockAt;
+            if (bias is not null)
+                for (int c = 0; c < g.Cg; c++) new Span<T>(bp + (long)c * p.Ld, p.Ld).Fill(bias[c]);
             fixed (long* offsets = p.Offset)
-                OffsetGemm.Run(_rows, p.Depth, a, planes, offsets, null, p.Ld / OffsetGemm.PanelWidth<T>(), bp, p.Ld, add: false);
+                OffsetGemm.Run(_rows, p.Depth, a, planes, offsets, null, p.Ld / OffsetGemm.PanelWidth<T>(), bp, p.Ld, add: bias is not null);
         }
         // The wide blocks into dX. Two column phases of stride 2 that fill alternate columns of the same rows are
         // interleaved eight pairs at a time (a strided copy stores one element at a time: ~18 % of conv_transpose2d's
@@ -195,7 +200,7 @@ internal sealed unsafe class PhaseInputGrad
                 for (long u = 0; u < p.U; u++)
                 {
                     T* row = dx + (long)c * g.H * g.W + Row(p, u) * g.W + Column(p);
-                    if (p.Depth == 0) { for (long v = 0; v < p.V; v++) row[v * g.StrideW] = T.Zero; continue; }
+                    if (p.Depth == 0) { for (long v = 0; v < p.V; v++) row[v * g.StrideW] = bias is null ? T.Zero : bias[c]; continue; }
                     Im2ColTable.Copy(block + p.BlockAt + (long)c * p.Ld + u * _width, 1, row, g.StrideW, (int)p.V);
                 }
         }
@@ -231,6 +236,7 @@ internal sealed unsafe class PhaseInputGrad
                     Avx.Store(dst + 2 * v, Avx.Permute2x128(lo, hi, 0x20));
                     Avx.Store(dst + 2 * v + 8, Avx.Permute2x128(lo, hi, 0x31));
                 }
+                v += Stride2.Interleave(ref lp[v], ref rp[v], ref dst[2 * v], (int)(2 * (n - v)));   // four pairs at a time
                 for (; v < n; v++)
                 {
                     dst[2 * v] = lp[v];

@@ -136,8 +136,14 @@ internal sealed unsafe class WideRowConv
             for (int y = 0; y < g.H; y++)
             {
                 T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
+                int done = 0;
+                if (sw == 2 && g.W >= 2)   // the two column phases in one pass of shuffles (the strided copies were ~1/5 of a k4 s2 pass)
+                {
+                    int even = first[0] == 0 ? 0 : 1;
+                    done = Stride2.Deinterleave(ref src[0], ref row[at[even]], ref row[at[1 - even]], g.W);
+                }
                 for (int b = 0; b < sw; b++)
-                    if (count[b] > 0) Im2ColTable.Copy(src + first[b], sw, row + at[b], 1, count[b]);
+                    if (count[b] > done) Im2ColTable.Copy(src + first[b] + (long)done * sw, sw, row + at[b] + done, 1, count[b] - done);
                 if (++a == sh) { a = 0; u++; }
             }
         }

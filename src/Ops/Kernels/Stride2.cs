@@ -6,7 +6,8 @@ namespace Autograd.Kernels;
 
 /// <summary>
 /// Even/odd splitting and merging of rows, the core of every stride-2 kernel (pooling's column
-/// buffers, conv2d's phase planes). SSE shuffles handle 8 floats or 4 doubles per step; each returns
+/// buffers, conv2d's phase planes). SSE shuffles handle 8 floats or 4 doubles per step (AVX2 16 floats when
+/// splitting); each returns
 /// how many pairs it did and the caller finishes the rest in scalar code.
 /// </summary>
 internal static class Stride2
@@ -58,6 +59,15 @@ internal static class Stride2
             ref float s = ref Unsafe.As<T, float>(ref src);
             ref float e = ref Unsafe.As<T, float>(ref even);
             ref float o = ref Unsafe.As<T, float>(ref odd);
+            if (Avx2.IsSupported)
+                for (; 2 * m + 16 <= n; m += 8)
+                {
+                    var a = Vector256.LoadUnsafe(ref s, (nuint)(2 * m));
+                    var b = Vector256.LoadUnsafe(ref s, (nuint)(2 * m + 8));
+                    // per 128-bit lane as the SSE step below, then the lanes' middle quarters swapped
+                    Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().StoreUnsafe(ref e, (nuint)m);
+                    Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle().StoreUnsafe(ref o, (nuint)m);
+                }
             for (; 2 * m + 8 <= n; m += 4)
             {
                 var a = Vector128.LoadUnsafe(ref s, (nuint)(2 * m));
