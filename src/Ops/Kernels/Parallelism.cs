@@ -29,7 +29,7 @@ namespace Autograd.Kernels
     // computes its outputs in a fixed order; which thread runs an item never changes the arithmetic.
     // Reductions across items (weight gradients) use per-item partial results combined afterwards in
     // item order. So results are identical for any Threading.NumThreads. Small work runs inline:
-    // a Parallel.For costs a few microseconds, which only pays off above ~0.1 ms of work.
+    // starting a loop costs a few microseconds, which only pays off above ~0.1 ms of work.
 
     /// <summary>The one place kernels go parallel; honours <see cref="Threading.NumThreads"/>.</summary>
     internal static class Parallelism
@@ -52,18 +52,36 @@ namespace Autograd.Kernels
                 for (int i = 0; i < count; i++) body(i);
                 return;
             }
-            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threading.NumThreads }, i =>
+            _inParallelLoop = true;
+            try
             {
-                _inParallelLoop = true;
-                try { body(i); }
-                finally { _inParallelLoop = false; }
-            });
+                // Note [Spinning worker team]: the team when it is free, the thread pool when another loop holds it.
+                if (WorkerTeam.TryRun(count, Threading.NumThreads, body)) return;
+                System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threading.NumThreads }, i =>
+                {
+                    bool outer = _inParallelLoop;
+                    _inParallelLoop = true;
+                    try { body(i); }
+                    finally { _inParallelLoop = outer; }
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+            finally
+            {
+                _inParallelLoop = false;
+            }
         }
 
         // Note [Nested parallel loops]: a kernel called from inside another kernel's parallel loop (the
         // GEMM inside conv2d's batch chunks) runs its own loops inline: the outer, coarser split already
         // occupies every thread, and nesting would only add scheduling overhead and oversubscription.
         [ThreadStatic] private static bool _inParallelLoop;
+
+        /// <summary>A team worker only ever runs loop items: everything it calls runs its own loops inline.</summary>
+        internal static void MarkWorkerThread() => _inParallelLoop = true;
 
         /// <summary>True on a thread currently running an item of a parallel loop.</summary>
         internal static bool InParallelLoop => _inParallelLoop;

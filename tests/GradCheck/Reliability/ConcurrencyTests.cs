@@ -187,6 +187,7 @@ public class ConcurrencyTests
         // and no thread is left with the scope current.
         const int big = 64 * 1024;
         var resume = new TaskCompletionSource();
+        var awaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int rented = 0, beginThread = 0, endThread = 0;
         Tensor? afterAwait = null;
         float sum = 0;
@@ -196,6 +197,7 @@ public class ConcurrencyTests
             beginThread = Environment.CurrentManagedThreadId;
             var x = Tensor.Ones([big], requiresGrad: true);
             var y = (x * 3).Sum();
+            awaiting.SetResult();
             await resume.Task;                                   // resumes on the completing thread
             endThread = Environment.CurrentManagedThreadId;
             y.Backward();                                        // the graph recorded before the await
@@ -204,6 +206,9 @@ public class ConcurrencyTests
             rented = scope.RentedArrays;
             sum = afterAwait.Sum().ToFloatArray()[0];
         });
+        // Complete only once the flow is (about to be) suspended: a fixed delay alone raced with a slow first
+        // part (JIT, a loaded machine) and the await then completed synchronously on the same thread.
+        await awaiting.Task;
         await Task.Delay(20);
         var completer = new Thread(() => resume.SetResult());
         completer.Start(); completer.Join();
