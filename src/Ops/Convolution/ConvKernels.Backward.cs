@@ -238,7 +238,7 @@ internal static unsafe partial class ConvKernels
                 var (start, end) = ChunkRange(chunk, chunks, n);
                 if (end <= start) { perms.AsSpan(chunk * wSize, wSize).Clear(); return; }   // an empty chunk adds nothing
                 T[] xh = ArrayPool<T>.Shared.Rent(hwc.BufferLength);
-                xh.AsSpan(0, hwc.BufferLength).Clear();
+                Parallelism.Clear(xh, hwc.BufferLength);
                 try
                 {
                     fixed (T* xp = x, dyp = dy, hp = xh, pp = perms)

@@ -50,7 +50,7 @@ internal static unsafe partial class ConvKernels
         {
             var (start, end) = ChunkRange(chunk, chunks, n);
             T[]? scratch = scratchLength > 0 ? ArrayPool<T>.Shared.Rent(scratchLength) : null;
-            if (clear) scratch?.AsSpan(0, scratchLength).Clear();
+            if (clear && scratch is not null) Parallelism.Clear(scratch, scratchLength);
             try
             {
                 fixed (T* sp = scratch)
@@ -131,14 +131,14 @@ internal static unsafe partial class ConvKernels
         var weights = new PackedWeights<T>(g, w);
         try
         {
-            ForEachImage<T>(g, wide.ScratchLength, true, (n, scratch) =>
+            ForEachImage<T>(g, wide.ScratchLength, false, (n, scratch) =>   // Planes clears what it needs
             {
                 T* planes = scratch, block = scratch + wide.PlanesLength;
                 fixed (T* xp = x, wp = weights.Panels, yp = y)
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         wide.Planes(xp + n * xImage + grp * xGroup, planes);
-                        if (b is not null) wide.FillBias(block, b.AsSpan(grp * g.Og, g.Og));
+                        if (b is not null) wide.FillBias(block, b, grp * g.Og);
                         T* pw = weights.Group(wp, grp).Panels;
                         wide.Tiles(pw, planes, block, b is not null);
                         wide.Scatter(block, yp + n * yImage + grp * yGroup);

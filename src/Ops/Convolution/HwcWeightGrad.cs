@@ -139,7 +139,8 @@ internal sealed class HwcWeightGrad
         var g = Geo;
         int cg = g.Cg, w = g.W, c4 = cg & ~3;
         long plane = (long)g.H * w;
-        for (int y = 0; y < g.H; y++)
+        // Rows split over the threads when this is not already inside a parallel loop (a batch of one image).
+        Parallelism.For(g.H, 2 * plane * cg, y =>
         {
             T* row = xh + ((long)(y + g.PadTop) * Wp + g.PadLeft) * cg;
             // Four channels at a time: four read streams, four adjacent writes per pixel.
@@ -157,7 +158,7 @@ internal sealed class HwcWeightGrad
                 T* s = x + c * plane + (long)y * w, d = row + c;
                 for (int ix = 0; ix < w; ix++, d += cg) *d = s[ix];
             }
-        }
+        });
     }
 
     /// <summary>dw_g[o, c, i, j] += dwPerm[o, (i·kW + j)·Cg + c] for one group.</summary>

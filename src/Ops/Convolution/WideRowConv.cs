@@ -26,6 +26,9 @@ namespace Autograd;
 // The plane stack is the image-group copied into a zero border, planes PlaneStride apart (an odd number
 // of cache lines: a power-of-two stride would put every channel's row of a panel in the same L1 sets),
 // with zero slack after the last plane, so even the last panel's discarded columns read inside the buffer.
+// Each channel's planes are cleared right before their copy rather than the whole scratch once per chunk: the
+// wide block needs no clearing (the GEMM's first depth block writes it), and a batch of one image split its
+// clear, copy and scatter (~2 × 6.5 MB at 1×32×224²) over no threads while only the GEMM ran in parallel.
 
 /// <summary>The layout of one image-group's plane stack and wide output block (Note [Wide-row convolution]).</summary>
 internal sealed unsafe class WideRowConv
@@ -113,15 +116,29 @@ internal sealed unsafe class WideRowConv
 
     /// <summary>
     /// Copies the image-group's interior into the (phase) planes: padded row r = y + padTop goes to row r / sH of
-    /// phase r mod sH, its columns dealt out the same way over the sW column phases. Border and slack stay as cleared.
+    /// phase r mod sH, its columns dealt out the same way over the sW column phases. Each channel's planes are
+    /// cleared just before their copy (they are then in cache), and the slack after the last plane once; channels
+    /// are split over the threads when this is not already inside a parallel loop (a batch of one image).
     /// </summary>
     public void Planes<T>(T* x, T* xp) where T : unmanaged
     {
         var g = Geo;
+        long perChannel = (long)g.StrideH * g.StrideW * PlaneStride, used = g.Cg * perChannel;
+        if (PlanesLength > used) new Span<T>(xp + used, (int)(PlanesLength - used)).Clear();
+        Parallelism.For(g.Cg, 2 * used, c =>
+        {
+            new Span<T>(xp + c * perChannel, (int)perChannel).Clear();
+            ChannelPlanes(x, xp, c);
+        });
+    }
+
+    private void ChannelPlanes<T>(T* x, T* xp, int c) where T : unmanaged
+    {
+        var g = Geo;
         int sh = g.StrideH, sw = g.StrideW;
         // Per column phase b: the first column x0 with (x0 + padLeft) ≡ b (mod sW), its place in the phase row and
-        // the run's length; computed once, the rows then only step through their row phases (no division per row:
-        // with unit strides this is one plain copy per input row).
+        // the run's length; the rows then only step through their row phases (no division per row: with unit
+        // strides this is one plain copy per input row).
         Span<int> first = stackalloc int[sw], count = stackalloc int[sw];
         Span<long> at = stackalloc long[sw];
         for (int b = 0; b < sw; b++)
@@ -130,22 +147,19 @@ internal sealed unsafe class WideRowConv
             count[b] = first[b] < g.W ? (g.W - 1 - first[b]) / sw + 1 : 0;
             at[b] = (long)b * PlaneStride + (first[b] + g.PadLeft) / sw;
         }
-        for (int c = 0; c < g.Cg; c++)
+        long r = g.PadTop, a = r % sh, u = r / sh;
+        for (int y = 0; y < g.H; y++)
         {
-            long r = g.PadTop, a = r % sh, u = r / sh;
-            for (int y = 0; y < g.H; y++)
+            T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
+            int done = 0;
+            if (sw == 2 && g.W >= 2)   // the two column phases in one pass of shuffles (the strided copies were ~1/5 of a k4 s2 pass)
             {
-                T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
-                int done = 0;
-                if (sw == 2 && g.W >= 2)   // the two column phases in one pass of shuffles (the strided copies were ~1/5 of a k4 s2 pass)
-                {
-                    int even = first[0] == 0 ? 0 : 1;
-                    done = Stride2.Deinterleave(ref src[0], ref row[at[even]], ref row[at[1 - even]], g.W);
-                }
-                for (int b = 0; b < sw; b++)
-                    if (count[b] > done) Im2ColTable.Copy(src + first[b] + (long)done * sw, sw, row + at[b] + done, 1, count[b] - done);
-                if (++a == sh) { a = 0; u++; }
+                int even = first[0] == 0 ? 0 : 1;
+                done = Stride2.Deinterleave(ref src[0], ref row[at[even]], ref row[at[1 - even]], g.W);
             }
+            for (int b = 0; b < sw; b++)
+                if (count[b] > done) Im2ColTable.Copy(src + first[b] + (long)done * sw, sw, row + at[b] + done, 1, count[b] - done);
+            if (++a == sh) { a = 0; u++; }
         }
     }
 
@@ -160,17 +174,17 @@ internal sealed unsafe class WideRowConv
     }
 
     /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>
-    public void FillBias<T>(T* wide, ReadOnlySpan<T> b) where T : unmanaged
-    {
-        for (int o = 0; o < Geo.Og; o++) new Span<T>(wide + (long)o * Ld, Ld).Fill(b[o]);
-    }
+    public void FillBias<T>(T* wide, T[] b, int offset) where T : unmanaged
+        => Parallelism.For(Geo.Og, (long)Geo.Og * Ld, o => new Span<T>(wide + (long)o * Ld, Ld).Fill(b[offset + o]));
 
     /// <summary>y[o, oy, ox] = y'[o, oy·Wp + ox]: the wide block's kept columns, row by row.</summary>
     public void Scatter<T>(T* wide, T* y) where T : unmanaged
     {
         var g = Geo;
-        for (int o = 0; o < g.Og; o++)
+        Parallelism.For(g.Og, 2L * g.Og * g.OH * g.OW, o =>
+        {
             for (int oy = 0; oy < g.OH; oy++)
                 Im2ColTable.Copy(wide + (long)o * Ld + (long)oy * Wp, 1, y + ((long)o * g.OH + oy) * g.OW, 1, g.OW);
+        });
     }
 }

@@ -59,6 +59,7 @@ internal static unsafe class GemmKernel
         where T : unmanaged, INumberBase<T> where TV : struct where S : ISimd<TV, T> where TW : struct, ITileWidth where TR : struct, IRowMode
     {
         int l = S.Lanes, mr = MR<T, TV, S>();
+        PrefetchRows(c, ldc, mr, TW.Two ? 2 * l : l);   // Note [Prefetched C tiles]
         TV c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
         TV c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
         TV c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero;
@@ -108,6 +109,24 @@ internal static unsafe class GemmKernel
         {
             StoreRow<T, TV, S, TW>(c + 6 * ldc, l, c60, c61, add);
             StoreRow<T, TV, S, TW>(c + 7 * ldc, l, c70, c71, add);
+        }
+    }
+
+    // Note [Prefetched C tiles]
+    // A tile's C rows lie ldc apart (4 KiB for a 1024-wide product): no hardware prefetcher follows them, and a
+    // C of several MiB is out of L2 between depth blocks, so each tile's closing loads and stores waited on L3
+    // or memory, once per tile (22K tiles in a 1024³ product, ~0.1 µs each). Touching the rows first lets the
+    // misses overlap the kc·MR FMAs (~1500 cycles). matmul_1024 at one thread: median 27.4 → 26.0 ms in a slow
+    // period of this VM, best 16.3 → 15.6 (alternating in one process); no change to any result.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows<T>(T* c, int ldc, int rows, int cols) where T : unmanaged
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+        {
+            T* row = c + (long)r * ldc;
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(row);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + cols - 1);
         }
     }
 

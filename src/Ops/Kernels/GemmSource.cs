@@ -134,7 +134,9 @@ internal readonly unsafe struct PackedPanels<T>(T* panels, int extent, int depth
     /// <summary>Packs <paramref name="source"/> (extent × depth) into <paramref name="dst"/> (<see cref="Length"/> elements).</summary>
     public static void PackInto<TS>(TS source, int depth, int mr, T* dst) where TS : struct, IGemmSource<T>
     {
-        for (int f = 0; f < source.Extent; f += mr) source.Pack(f, mr, 0, depth, dst + (long)f * depth, mr);
+        // Panels split over the threads when this is not already inside a parallel loop (dY of a batch of one image).
+        int panels = (source.Extent + mr - 1) / mr;
+        Parallelism.For(panels, (long)panels * mr * depth, i => source.Pack(i * mr, mr, 0, depth, dst + (long)i * mr * depth, mr));
     }
 
     public void Pack(int f0, int width, int p0, int kc, T* dst, int ld)

@@ -75,6 +75,14 @@ namespace Autograd.Kernels
             }
         }
 
+        /// <summary>Zeroes a[0, length) in blocks over the threads (inline when small or nested).</summary>
+        internal static void Clear<T>(T[] a, int length)
+        {
+            const int Block = 1 << 16;
+            int blocks = (length + Block - 1) / Block;
+            For(blocks, length, i => a.AsSpan(i * Block, Math.Min(Block, length - i * Block)).Clear());
+        }
+
         // Note [Nested parallel loops]: a kernel called from inside another kernel's parallel loop (the
         // GEMM inside conv2d's batch chunks) runs its own loops inline: the outer, coarser split already
         // occupies every thread, and nesting would only add scheduling overhead and oversubscription.
