@@ -171,12 +171,14 @@ public class ConvFastPathTests
     /// Note [Offset GEMM] on the weight gradient: with Cg a multiple of NR the HWC columns are read in place,
     /// promised bit for bit equal to the packing GEMM. Both on one geometry, float32 and float64, one and two
     /// threads, a first call and an accumulating one: Og = 20 (a ragged row panel), 64 channels (two panels per
-    /// tap), padding 2 and dilation 2, several images per call (14×14 → 6) and a stride of 2 on small images.
+    /// tap), padding 2 and dilation 2, several images per call (14×14 → 6) and a stride of 2 on small images, and a
+    /// depth of 3200 (two depth stripes, split by rows on two threads).
     /// </summary>
     [Theory]
     [InlineData(new[] { 7, 32, 14, 14 }, new[] { 20, 32, 3, 3 }, 1, 1, 1)]
     [InlineData(new[] { 2, 64, 9, 10 }, new[] { 16, 64, 3, 3 }, 1, 2, 2)]
     [InlineData(new[] { 3, 64, 12, 12 }, new[] { 24, 64, 3, 3 }, 2, 1, 1)]
+    [InlineData(new[] { 2, 32, 40, 40 }, new[] { 20, 32, 3, 3 }, 1, 1, 1)]   // depth 3200: stripes, items by rows (Note [Depth stripes])
     public unsafe void InPlaceHwcColumnsGiveThePackedGemmBits(int[] xs, int[] ws, int stride, int pad, int dilation)
     {
         var g = ConvGeometry.Create(Tensor.Zeros(xs), Tensor.Zeros(ws), null, stride, pad, dilation, 1);
