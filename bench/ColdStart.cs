@@ -86,8 +86,7 @@ internal static class ColdStart
         }
         else
         {
-            Autograd.TorchSharp.TorchSharpLibrary.EnsureLoaded();
-            Autograd.TorchSharp.TorchSharpLibrary.NumThreads = threads;
+            BenchTorch.Load(threads);
             runner = c.TorchSharp(Pass.FwdBwd);
         }
         using (runner)

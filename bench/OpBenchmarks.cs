@@ -64,7 +64,7 @@ public class OpBenchmarks
     public void SetupTorchSharp()
     {
         LogCase();
-        Autograd.TorchSharp.TorchSharpLibrary.NumThreads = Threads;
+        BenchTorch.Load(Threads);
         _torchSharp = Cases.Get(Case).TorchSharp(Pass);
     }
 

@@ -44,8 +44,7 @@ internal static class Paired
     /// <summary>Child: every selected case, forward and forward+backward, ours and TorchSharp alternating; writes paired.csv.</summary>
     public static int ChildMain(string filter, int threads, string outDir)
     {
-        Autograd.TorchSharp.TorchSharpLibrary.EnsureLoaded();
-        Autograd.TorchSharp.TorchSharpLibrary.NumThreads = threads;
+        BenchTorch.Load(threads);
         Threading.NumThreads = threads;
         var csv = new StringBuilder("case,threads,pass,ours_median_ms,ours_best_ms,libtorch_median_ms,libtorch_best_ms,ratio_paired_median\n");
         Console.WriteLine($"{"case",-40} {"pass",-7} {"ours ms",9} {"best",8} {"torch ms",9} {"best",8} {"ratio",6}");

@@ -37,7 +37,7 @@ if (Array.IndexOf(args, "--paired") >= 0)
 Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 
 // Only TorchSharp is loaded here (Note [One libtorch per process]); the shim is checked for, not loaded.
-Autograd.TorchSharp.TorchSharpLibrary.EnsureLoaded();
+Autograd.Bench.BenchTorch.Load();
 if (OracleLibrary.Candidates().FirstOrDefault(File.Exists) is not { } shim)
     throw new OracleUnavailableException($"libtorch 1.13 shim not found (looked for {string.Join(", ", OracleLibrary.Candidates().Take(3))}). {OracleLibrary.InstallHint}");
 Console.WriteLine($"baselines: libtorch 1.13 ({shim}) and libtorch {Autograd.TorchSharp.TorchSharpLibrary.LibTorchVersion} (TorchSharp); " +

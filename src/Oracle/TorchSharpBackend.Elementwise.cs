@@ -1,3 +1,4 @@
+using Autograd.TorchSharp;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchApi = TorchSharp.torch;
@@ -22,10 +23,24 @@ public sealed partial class TorchSharpBackend
     public OracleTensor LogSigmoid(OracleTensor x) => Op(() => TorchApi.nn.functional.logsigmoid(U(x)));
     public OracleTensor Gelu(OracleTensor x, string approximate = "none") => approximate switch
     {
-        "none" => Op(() => TorchApi.nn.functional.gelu(U(x), global::TorchSharp.Modules.GELU.Approximate.none)),
+        "none" => Op(() => WithLibtorchDefaultMkldnn(() => TorchApi.nn.functional.gelu(U(x), global::TorchSharp.Modules.GELU.Approximate.none))),
         "tanh" => Op(() => TorchApi.nn.functional.gelu(U(x), global::TorchSharp.Modules.GELU.Approximate.tanh)),
-        _ => Op(() => GeluWithString(U(x), approximate)),
+        _ => Op(() => WithLibtorchDefaultMkldnn(() => GeluWithString(U(x), approximate))),
     };
+
+    /// <summary>
+    /// Runs <paramref name="f"/> with oneDNN as libtorch ships (on), also where the load's self-check switched it off
+    /// for its wrong convolutions (Note [oneDNN self-check]): exact gelu's float32 +∞ is oneDNN's NaN in libtorch's
+    /// default configuration (Note [gelu at +∞]), which the cross-check pins. Oracle tests run one at a time
+    /// (their collection), so no convolution runs while the switch is flipped.
+    /// </summary>
+    private static T WithLibtorchDefaultMkldnn<T>(Func<T> f)
+    {
+        if (TorchSharpLibrary.MkldnnDisabledReason is null || TorchSharpLibrary.MkldnnEnabled) return f();
+        TorchSharpLibrary.MkldnnEnabled = true;
+        try { return f(); }
+        finally { TorchSharpLibrary.MkldnnEnabled = false; }
+    }
 
     /// <summary>
     /// TorchSharp's gelu takes an enum, but libtorch takes the string and checks it: any other string goes to

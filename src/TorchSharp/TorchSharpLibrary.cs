@@ -50,6 +50,30 @@ public static class TorchSharpLibrary
         }
     }
 
+    private static string? _mkldnnDisabledReason;
+
+    /// <summary>
+    /// Why oneDNN was switched off when libtorch loaded, or null when it was not: on load, libtorch's float32
+    /// conv2d and conv_transpose2d are compared with its float64 ones (which never use oneDNN), and where they
+    /// disagree (oneDNN's JIT kernels on some CPUs) oneDNN is turned off for the process (Note [oneDNN self-check]).
+    /// </summary>
+    public static string? MkldnnDisabledReason { get { EnsureLoaded(); return _mkldnnDisabledReason; } }
+
+    /// <summary>
+    /// torch.backends.mkldnn.enabled: whether libtorch may run convolutions through oneDNN. Linux and macOS only
+    /// (set elsewhere throws <see cref="PlatformNotSupportedException"/>); see <see cref="MkldnnDisabledReason"/>.
+    /// </summary>
+    public static bool MkldnnEnabled
+    {
+        get { EnsureLoaded(); return Mkldnn.Get(); }
+        set
+        {
+            EnsureLoaded();
+            if (!Mkldnn.TrySet(value, out var why))
+                throw new PlatformNotSupportedException($"TorchSharpLibrary.MkldnnEnabled: cannot set torch.backends.mkldnn.enabled to {value}: {why}");
+        }
+    }
+
     /// <summary>torch.get_num_threads / torch.set_num_threads (libtorch's intra-op pool).</summary>
     public static int NumThreads
     {
@@ -113,6 +137,8 @@ public static class TorchSharpLibrary
             var first = inner.Message.Split('\n', 2)[0].Trim();
             return $"TorchSharp cannot be loaded: {first} See docs/torchsharp.md";
         }
+        try { _mkldnnDisabledReason = OneDnnSelfCheck.Run(); }   // Note [oneDNN self-check]
+        catch (Exception e) { _mkldnnDisabledReason = $"the oneDNN self-check could not run ({ShortMessage(e)}); oneDNN left as libtorch set it"; }
         return null;
     }
 }

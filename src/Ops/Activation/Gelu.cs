@@ -22,7 +22,9 @@ public static partial class F
     public static Tensor Gelu(Tensor x, string approximate = "none")
     {
         bool tanh = GeluMode(approximate);
-        var y = tanh ? Pointwise.Map(x, new GeluTanhOp()) : x.DType == DType.Float32 && ErfF32.IsSupported ? ErfF32.Gelu(x) : Pointwise.Map(x, new GeluOp());
+        bool oneDnn = x.Numel > 1;   // Note [gelu at +∞]
+        var y = tanh ? Pointwise.Map(x, new GeluTanhOp())
+            : x.DType == DType.Float32 && ErfF32.IsSupported ? ErfF32.Gelu(x, oneDnn) : Pointwise.Map(x, new GeluOp(oneDnn));
         if (!Node.NeedsGrad([x])) return y;
         return Node.Record(y, "GeluBackward0", [x], g => [GeluBackward(g, x, tanh)], saved: [x], differentiable: true);
     }
@@ -63,12 +65,18 @@ public static partial class F
         return Mul(1.0 - Mul(t, t), inner);
     }
 
-    private readonly struct GeluOp : IPointwise
+    // Note [gelu at +∞]
+    // libtorch 2.10's float32 gelu gives NaN at +∞ (its float64 kernel gives +∞, as the formula does): the
+    // libtorch oracle found it, and float32 follows it. The NaN is oneDNN's (PyTorch's gelu runs oneDNN's eltwise
+    // kernel for a contiguous float32 input of more than one element while torch.backends.mkldnn.enabled): a
+    // one-element tensor takes libtorch's own kernel and gives +∞ (measured: gelu of [+∞] is +∞, of [+∞, 1, 2]
+    // NaN; with oneDNN off both +∞), so ours does the same for one element. It is oneDNN's AVX2/AVX-512 JIT
+    // kernel's NaN: limited to SSE4.1 (ONEDNN_MAX_CPU_ISA=SSE41) oneDNN gives +∞ too; ours follows the x86-64
+    // machines PyTorch runs on.
+    private readonly struct GeluOp(bool oneDnn) : IPointwise
     {
-        // libtorch 2.10's float32 gelu gives NaN at +∞ (its float64 kernel gives +∞, as the formula does): the
-        // libtorch oracle found it, and float32 follows it.
         public T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) && T.IsPositiveInfinity(x) ? T.NaN
+            => oneDnn && typeof(T) == typeof(float) && T.IsPositiveInfinity(x) ? T.NaN
                 : x * T.CreateTruncating(0.5) * (T.One + T.CreateTruncating(ErfMath.Erf(double.CreateTruncating(x) * SqrtHalf)));
     }
 

@@ -106,7 +106,7 @@ internal static class ErfF32
         }
     }
 
-    // gelu: x·0.5·(1 + erf(x/√2)), float32 +∞ → NaN as libtorch 2.10 (see GeluOp); NaN and −∞ give NaN by the formula.
+    // gelu: x·0.5·(1 + erf(x/√2)), float32 +∞ → NaN as libtorch 2.10 (Note [gelu at +∞]; one-element tensors do not come here); NaN and −∞ give NaN by the formula.
     // The +∞ case is one vfixupimmps on x's class (+∞ → the default NaN, every other class keeps y) instead of a
     // compare and a blend. (Folding the sign into one FMA, h + |h|·erf(|x|/√2), was no faster and turns the −0 of
     // the far negative tail, where 1 + erf is exactly 0, into +0.)
@@ -138,7 +138,17 @@ internal static class ErfF32
 
     internal static Tensor Erf(Tensor x) => Map<ErfKernel>(x, null);
 
-    internal static Tensor Gelu(Tensor x) => Map<GeluKernel>(x, null);
+    /// <summary>gelu; +∞ gives NaN where <paramref name="nanAtInfinity"/> (Note [gelu at +∞]: libtorch's oneDNN path), else +∞.</summary>
+    internal static Tensor Gelu(Tensor x, bool nanAtInfinity)
+    {
+        var y = Map<GeluKernel>(x, null);
+        if (!nanAtInfinity)
+        {
+            float[] xs = x.Array<float>(), ys = y.Array<float>();
+            for (int i = 0; i < xs.Length; i++) if (float.IsPositiveInfinity(xs[i])) ys[i] = float.PositiveInfinity;
+        }
+        return y;
+    }
 
     internal static Tensor GeluBackward(Tensor g, Tensor x) => Map<GeluGradKernel>(x, g);
 

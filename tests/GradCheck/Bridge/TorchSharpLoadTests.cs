@@ -28,6 +28,60 @@ public class TorchSharpLoadTests
     }
 
     /// <summary>
+    /// Note [oneDNN self-check]: after loading, libtorch's float32 convolutions agree with its float64 ones on
+    /// this machine (where oneDNN is wrong, the load switched it off and says why), and the switch works both ways.
+    /// The geometry differs from the self-check's own (3×20×17×13 by 24×20×3×3, stride 1, padding 2), and the
+    /// reference is a naive float64 sum here, so this checks the outcome, not the check's arithmetic.
+    /// </summary>
+    [Fact]
+    public void LibtorchFloat32ConvolutionIsRightAfterLoadAndTheOneDnnSwitchWorks()
+    {
+        TorchSharpLibrary.EnsureLoaded();
+        bool initial = TorchSharpLibrary.MkldnnEnabled;
+        if (TorchSharpLibrary.MkldnnDisabledReason is { } why)
+        {
+            Assert.False(initial);
+            Assert.Contains("oneDNN", why);
+        }
+        else Assert.True(initial);
+
+        const int N = 3, C = 20, H = 17, W = 13, O = 24, K = 3, P = 2, OH = H + 2 * P - K + 1, OW = W + 2 * P - K + 1;
+        double[] x = Enumerable.Range(0, N * C * H * W).Select(i => Math.Sin(0.41 * i)).ToArray();
+        double[] w = Enumerable.Range(0, O * C * K * K).Select(i => 0.3 * Math.Cos(0.13 * i)).ToArray();
+        using var tx = TorchApi.tensor(x.Select(v => (float)v).ToArray(), [N, C, H, W]);
+        using var tw = TorchApi.tensor(w.Select(v => (float)v).ToArray(), [O, C, K, K]);
+        using var ty = TorchApi.nn.functional.conv2d(tx, tw, padding: [P, P]);
+        double[] y = TorchConversions.ReadDoubles(ty);
+        Assert.Equal(N * O * OH * OW, y.Length);
+        double worst = 0;
+        for (int n = 0; n < N; n++)
+            for (int o = 0; o < O; o++)
+                for (int i = 0; i < OH; i++)
+                    for (int j = 0; j < OW; j++)
+                    {
+                        double sum = 0;
+                        for (int c = 0; c < C; c++)
+                            for (int p = 0; p < K; p++)
+                                for (int q = 0; q < K; q++)
+                                {
+                                    int r = i + p - P, s = j + q - P;
+                                    if (r >= 0 && r < H && s >= 0 && s < W) sum += x[((n * C + c) * H + r) * W + s] * w[((o * C + c) * K + p) * K + q];
+                                }
+                        worst = Math.Max(worst, Math.Abs(sum - y[((n * O + o) * OH + i) * OW + j]));
+                    }
+        Assert.True(worst < 1e-3, $"libtorch float32 conv2d is off by {worst} (oneDNN {(initial ? "on" : "off")})");
+
+        if (!OperatingSystem.IsLinux()) return;   // the switch is called by its Itanium-mangled C++ name
+        try
+        {
+            TorchSharpLibrary.MkldnnEnabled = !initial;
+            Assert.Equal(!initial, TorchSharpLibrary.MkldnnEnabled);
+        }
+        finally { TorchSharpLibrary.MkldnnEnabled = initial; }
+        Assert.Equal(initial, TorchSharpLibrary.MkldnnEnabled);
+    }
+
+    /// <summary>
     /// The packaged libLibTorchSharp.so (in the NuGet cache) fails to load exactly where this system's
     /// libstdc++ lacks GLIBCXX_3.4.32, and the copy the build put in the output then carries the weak
     /// need; the loader's reason becomes one line naming the fix.
