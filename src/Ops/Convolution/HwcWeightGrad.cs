@@ -140,7 +140,7 @@ internal sealed class HwcWeightGrad
         int cg = g.Cg, w = g.W, c4 = cg & ~3;
         long plane = (long)g.H * w;
         // Rows split over the threads when this is not already inside a parallel loop (a batch of one image).
-        Parallelism.For(g.H, 2 * plane * cg, y =>
+        Parallelism.ForCopy(g.H, plane * cg, y =>
         {
             T* row = xh + ((long)(y + g.PadTop) * Wp + g.PadLeft) * cg;
             // Four channels at a time: four read streams, four adjacent writes per pixel.

@@ -120,19 +120,22 @@ internal sealed unsafe class WideRowConv
     /// cleared just before their copy (they are then in cache), and the slack after the last plane once; channels
     /// are split over the threads when this is not already inside a parallel loop (a batch of one image).
     /// </summary>
-    public void Planes<T>(T* x, T* xp) where T : unmanaged
+    public void Planes<T>(T* x, T* xp) where T : unmanaged => Planes(x, xp, (long)Geo.H * Geo.W);
+
+    /// <summary><see cref="Planes{T}(T*, T*)"/> with the input's channels <paramref name="xChannelStride"/> elements apart (a row slab of a taller image).</summary>
+    public void Planes<T>(T* x, T* xp, long xChannelStride) where T : unmanaged
     {
         var g = Geo;
         long perChannel = (long)g.StrideH * g.StrideW * PlaneStride, used = g.Cg * perChannel;
         if (PlanesLength > used) new Span<T>(xp + used, (int)(PlanesLength - used)).Clear();
-        Parallelism.For(g.Cg, 2 * used, c =>
+        Parallelism.ForCopy(g.Cg, used, c =>
         {
             new Span<T>(xp + c * perChannel, (int)perChannel).Clear();
-            ChannelPlanes(x, xp, c);
+            ChannelPlanes(x, xp, c, xChannelStride);
         });
     }
 
-    private void ChannelPlanes<T>(T* x, T* xp, int c) where T : unmanaged
+    private void ChannelPlanes<T>(T* x, T* xp, int c, long xChannelStride) where T : unmanaged
     {
         var g = Geo;
         int sh = g.StrideH, sw = g.StrideW;
@@ -150,7 +153,7 @@ internal sealed unsafe class WideRowConv
         long r = g.PadTop, a = r % sh, u = r / sh;
         for (int y = 0; y < g.H; y++)
         {
-            T* src = x + ((long)c * g.H + y) * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
+            T* src = x + c * xChannelStride + (long)y * g.W, row = xp + ((long)c * sh + a) * sw * PlaneStride + u * Wp;
             int done = 0;
             if (sw == 2 && g.W >= 2)   // the two column phases in one pass of shuffles (the strided copies were ~1/5 of a k4 s2 pass)
             {
@@ -175,16 +178,19 @@ internal sealed unsafe class WideRowConv
 
     /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>
     public void FillBias<T>(T* wide, T[] b, int offset) where T : unmanaged
-        => Parallelism.For(Geo.Og, (long)Geo.Og * Ld, o => new Span<T>(wide + (long)o * Ld, Ld).Fill(b[offset + o]));
+        => Parallelism.ForCopy(Geo.Og, (long)Geo.Og * Ld, o => new Span<T>(wide + (long)o * Ld, Ld).Fill(b[offset + o]));
 
     /// <summary>y[o, oy, ox] = y'[o, oy·Wp + ox]: the wide block's kept columns, row by row.</summary>
-    public void Scatter<T>(T* wide, T* y) where T : unmanaged
+    public void Scatter<T>(T* wide, T* y) where T : unmanaged => Scatter(wide, y, (long)Geo.OH * Geo.OW);
+
+    /// <summary><see cref="Scatter{T}(T*, T*)"/> into an output whose channels are <paramref name="yChannelStride"/> elements apart (a row slab).</summary>
+    public void Scatter<T>(T* wide, T* y, long yChannelStride) where T : unmanaged
     {
         var g = Geo;
-        Parallelism.For(g.Og, 2L * g.Og * g.OH * g.OW, o =>
+        Parallelism.ForCopy(g.Og, (long)g.Og * g.OH * g.OW, o =>
         {
             for (int oy = 0; oy < g.OH; oy++)
-                Im2ColTable.Copy(wide + (long)o * Ld + (long)oy * Wp, 1, y + ((long)o * g.OH + oy) * g.OW, 1, g.OW);
+                Im2ColTable.Copy(wide + (long)o * Ld + (long)oy * Wp, 1, y + o * yChannelStride + (long)oy * g.OW, 1, g.OW);
         });
     }
 }

@@ -136,7 +136,7 @@ internal readonly unsafe struct PackedPanels<T>(T* panels, int extent, int depth
     {
         // Panels split over the threads when this is not already inside a parallel loop (dY of a batch of one image).
         int panels = (source.Extent + mr - 1) / mr;
-        Parallelism.For(panels, (long)panels * mr * depth, i => source.Pack(i * mr, mr, 0, depth, dst + (long)i * mr * depth, mr));
+        Parallelism.ForCopy(panels, (long)panels * mr * depth, i => source.Pack(i * mr, mr, 0, depth, dst + (long)i * mr * depth, mr));
     }
 
     public void Pack(int f0, int width, int p0, int kc, T* dst, int ld)
