@@ -45,6 +45,7 @@ internal static class RowBroadcast
     internal static void Chunks<T>(T[] row, int total, ChunkBody<T> body)
     {
         int m = row.Length;
+        if (total == 0) return;   // an empty tensor against a row: nothing to compute (and no tile to size)
         if (m == total)
         {
             Pointwise.Blocks(total, (o, n) => body(o, n, row.AsSpan(o, n)));

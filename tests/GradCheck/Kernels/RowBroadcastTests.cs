@@ -14,6 +14,7 @@ public class RowBroadcastTests
     [InlineData(new[] { 40, 5000 }, 5000)]          // a row longer than the tile target
     [InlineData(new[] { 2, 7 }, 7)]                 // less than one tile
     [InlineData(new[] { 2, 3, 1000, 17 }, 17000)]   // a two-dim row [1000, 17]
+    [InlineData(new[] { 0, 5 }, 5)]                 // an empty tensor against a row
     public void RowBroadcastMatchesAPlainLoop(int[] shape, int rowLength)
     {
         int total = shape.Aggregate(1, (a, d) => a * d);
