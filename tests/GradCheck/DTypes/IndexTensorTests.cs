@@ -48,7 +48,11 @@ public class IndexTensorTests
             var ours = F.CrossEntropy(logits, classes, reduction);
             ours.Sum().Backward();
             using var tl = logits.ToTorch(requiresGrad: true);
-            using var theirs = TorchApi.nn.functional.cross_entropy(tl, classes.ToTorch(), reduction: TorchReduction(reduction));
+            // The target in a local of its own: a temporary's TorchSharp tensor can be finalized (its native tensor freed) by a
+            // GC on another thread while nll_loss_nd still reads it; that crashed the test host once (a segfault in
+            // at::_ops::nll_loss_nd::call, 2026-12-03).
+            using var tc = classes.ToTorch();
+            using var theirs = TorchApi.nn.functional.cross_entropy(tl, tc, reduction: TorchReduction(reduction));
             theirs.sum().backward();
             AssertClose(Tensor.FromTorch(theirs), ours, $"{reduction} values");
             AssertClose(Tensor.FromTorch(tl.grad!), logits.Grad!, $"{reduction} input gradient");
