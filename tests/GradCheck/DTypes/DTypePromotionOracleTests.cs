@@ -35,6 +35,9 @@ public class DTypePromotionOracleTests
 
     private static string? Compare(string what, Func<Tensor> ours, Func<TorchApi.Tensor> torch)
     {
+        // The lambdas pass `.ToTorch()` temporaries to libtorch: the scope keeps them referenced (not finalizable by a GC on
+        // another thread mid-call) until the comparison is done.
+        using var torchScope = TorchApi.NewDisposeScope();
         Tensor? o = null; Exception? oe = null;
         try { o = ours(); } catch (ArgumentException e) { oe = e; }
         TorchApi.Tensor? t = null; Exception? te = null;

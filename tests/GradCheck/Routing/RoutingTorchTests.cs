@@ -95,6 +95,9 @@ public class RoutingTorchTests
     public void EachOutputCellsRoutesAreLibtorchsGradientOfAOneHot(string name)
     {
         OracleFixture.RequireOracle();
+        // Every TorchSharp tensor made below (the cases' inline weights included) stays referenced by the scope until the
+        // test ends: an unreferenced temporary can be finalized by a GC on another thread while libtorch still reads it.
+        using var torchScope = global::TorchSharp.torch.NewDisposeScope();
         var c = Cases.Single(k => k.Name == name);
         var x = c.Input();
         var map = c.Map(x);
