@@ -138,16 +138,10 @@ internal static unsafe partial class ConvKernels
         {
             ForEachImage<T>(g, wide.ScratchLength, false, (n, scratch) =>   // Planes clears what it needs
             {
-                T* planes = scratch, block = scratch + wide.PlanesLength;
                 fixed (T* xp = x, wp = weights.Panels, yp = y)
                     for (int grp = 0; grp < g.Groups; grp++)
-                    {
-                        wide.Planes(xp + n * xImage + grp * xGroup, planes);
-                        if (b is not null) wide.FillBias(block, b, grp * g.Og);
-                        T* pw = weights.Group(wp, grp).Panels;
-                        wide.Tiles(pw, planes, block, b is not null);
-                        wide.Scatter(block, yp + n * yImage + grp * yGroup);
-                    }
+                        wide.Run(xp + n * xImage + grp * xGroup, (long)g.H * g.W, weights.Group(wp, grp).Panels, b, grp * g.Og,
+                            yp + n * yImage + grp * yGroup, g.P, scratch);
             });
         }
         finally { weights.Dispose(); }
@@ -163,7 +157,7 @@ internal static unsafe partial class ConvKernels
     // (its halo included, the image's padding only where the slab meets the image's edge), planes and wide block in
     // its own scratch, and for a small weight (≤ 64K elements) its own packed copy. Nothing crosses between cores
     // but the input and the weight, read once. Each output element is the same sum in the same order (the same depth
-    // blocks over the same K), so the result is bit for bit the unsplit one's (ConvFastPathTests).
+    // blocks over the same K), so the result is bit for bit the unsplit one's (RowSlabTests).
     private const long PrivatePackLimit = 1 << 16;
 
     /// <summary>How many row slabs a batch-one wide-row forward runs as (1: not split; Note [Row slabs at batch one]).</summary>
@@ -174,20 +168,20 @@ internal static unsafe partial class ConvKernels
         int slabs = Math.Min(threads, g.OH / 4);   // at least four output rows a slab
         for (int s = 0; s < slabs; s++)
         {
-            var (_, lo, hi) = Slab(g, s, slabs);
+            var (_, _, lo, hi) = Slab(g, s, slabs);
             if (hi <= lo) return 1;   // a slab of padding only (huge paddings take the bounded loops anyway)
         }
         return slabs;
     }
 
-    /// <summary>Slab <paramref name="s"/> of <paramref name="slabs"/> as a one-image convolution of input rows [lo, hi).</summary>
-    private static (ConvGeometry Sub, long Lo, long Hi) Slab(in ConvGeometry g, int s, int slabs)
+    /// <summary>Slab <paramref name="s"/> of <paramref name="slabs"/>: output rows from <c>R0</c>, as a one-image convolution of input rows [lo, hi).</summary>
+    private static (ConvGeometry Sub, int R0, long Lo, long Hi) Slab(in ConvGeometry g, int s, int slabs)
     {
         int r0 = (int)((long)s * g.OH / slabs), r1 = (int)((long)(s + 1) * g.OH / slabs);
         long first = (long)r0 * g.StrideH - g.PadTop, last = (long)(r1 - 1) * g.StrideH - g.PadTop + (long)(g.KH - 1) * g.DilationH;
         long lo = Math.Max(0, first), hi = Math.Min(g.H, last + 1);
         var sub = g with { Batched = false, N = 1, H = (int)Math.Max(0, hi - lo), PadTop = lo - first, PadBottom = last + 1 - Math.Max(hi, lo), OH = r1 - r0 };
-        return (sub, lo, hi);
+        return (sub, r0, lo, hi);
     }
 
     private static void ForwardWideRowSlabs<T>(ConvGeometry g, T[] x, T[] w, T[]? b, T[] y, int slabs) where T : unmanaged, IFloatingPointIeee754<T>
@@ -198,8 +192,7 @@ internal static unsafe partial class ConvKernels
         {
             Parallelism.For(slabs, long.MaxValue, s =>
             {
-                var (sub, lo, _) = Slab(g, s, slabs);
-                int r0 = (int)((long)s * g.OH / slabs);
+                var (sub, r0, lo, _) = Slab(g, s, slabs);
                 var wide = new WideRowConv(sub);
                 var weights = shared ?? new PackedWeights<T>(g, w);   // packed inline: this is inside the loop
                 T[] scratch = ArrayPool<T>.Shared.Rent(wide.ScratchLength);
@@ -208,13 +201,8 @@ internal static unsafe partial class ConvKernels
                     long xGroup = (long)g.Cg * g.H * g.W, yGroup = (long)g.Og * g.P;
                     fixed (T* xp = x, wp = weights.Panels, yp = y, sp = scratch)
                         for (int grp = 0; grp < g.Groups; grp++)
-                        {
-                            T* planes = sp, block = sp + wide.PlanesLength;
-                            wide.Planes(xp + grp * xGroup + lo * g.W, planes, (long)g.H * g.W);
-                            if (b is not null) wide.FillBias(block, b, grp * g.Og);
-                            wide.Tiles(weights.Group(wp, grp).Panels, planes, block, b is not null);
-                            wide.Scatter(block, yp + grp * yGroup + (long)r0 * g.OW, g.P);
-                        }
+                            wide.Run(xp + grp * xGroup + lo * g.W, (long)g.H * g.W, weights.Group(wp, grp).Panels, b, grp * g.Og,
+                                yp + grp * yGroup + (long)r0 * g.OW, g.P, sp);
                 }
                 finally
                 {

@@ -120,9 +120,7 @@ internal sealed unsafe class WideRowConv
     /// cleared just before their copy (they are then in cache), and the slack after the last plane once; channels
     /// are split over the threads when this is not already inside a parallel loop (a batch of one image).
     /// </summary>
-    public void Planes<T>(T* x, T* xp) where T : unmanaged => Planes(x, xp, (long)Geo.H * Geo.W);
-
-    /// <summary><see cref="Planes{T}(T*, T*)"/> with the input's channels <paramref name="xChannelStride"/> elements apart (a row slab of a taller image).</summary>
+    /// <remarks>The input's channels lie <paramref name="xChannelStride"/> elements apart (H·W, or a taller image's for a row slab).</remarks>
     public void Planes<T>(T* x, T* xp, long xChannelStride) where T : unmanaged
     {
         var g = Geo;
@@ -176,14 +174,27 @@ internal sealed unsafe class WideRowConv
             OffsetGemm.Run(Rows, Geo.K, panels, xp, offsets, null, Ld / OffsetGemm.PanelWidth<T>(), wide, Ld, bias);
     }
 
+    /// <summary>
+    /// One image-group, every phase: its planes into <paramref name="scratch"/> (<see cref="ScratchLength"/> elements), the
+    /// bias (when given, from <paramref name="biasOffset"/>), the wide block's tiles against the packed
+    /// <paramref name="panels"/>, and the scatter into y. Channel strides as in <see cref="Planes{T}"/> and <see cref="Scatter{T}"/>.
+    /// </summary>
+    public void Run<T>(T* x, long xChannelStride, T* panels, T[]? b, int biasOffset, T* y, long yChannelStride, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* planes = scratch, block = scratch + PlanesLength;
+        Planes(x, planes, xChannelStride);
+        if (b is not null) FillBias(block, b, biasOffset);
+        Tiles(panels, planes, block, b is not null);
+        Scatter(block, y, yChannelStride);
+    }
+
     /// <summary>Fills row o of the wide block with b[o] (the first depth block then adds to it, as Gemm's accumulate does).</summary>
     public void FillBias<T>(T* wide, T[] b, int offset) where T : unmanaged
         => Parallelism.ForCopy(Geo.Og, (long)Geo.Og * Ld, o => new Span<T>(wide + (long)o * Ld, Ld).Fill(b[offset + o]));
 
     /// <summary>y[o, oy, ox] = y'[o, oy·Wp + ox]: the wide block's kept columns, row by row.</summary>
-    public void Scatter<T>(T* wide, T* y) where T : unmanaged => Scatter(wide, y, (long)Geo.OH * Geo.OW);
-
-    /// <summary><see cref="Scatter{T}(T*, T*)"/> into an output whose channels are <paramref name="yChannelStride"/> elements apart (a row slab).</summary>
+    /// <remarks>The output's channels lie <paramref name="yChannelStride"/> elements apart (OH·OW, or the whole image's for a row slab).</remarks>
     public void Scatter<T>(T* wide, T* y, long yChannelStride) where T : unmanaged
     {
         var g = Geo;

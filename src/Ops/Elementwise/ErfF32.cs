@@ -106,7 +106,7 @@ internal static class ErfF32
         }
     }
 
-    // gelu: x·0.5·(1 + erf(x/√2)), float32 +∞ → NaN as libtorch 2.10 (Note [gelu at +∞]; one-element tensors do not come here); NaN and −∞ give NaN by the formula.
+    // gelu: x·0.5·(1 + erf(x/√2)), float32 +∞ → NaN as libtorch 2.10 (Note [gelu at +∞]; Gelu restores +∞ for a one-element tensor); NaN and −∞ give NaN by the formula.
     // The +∞ case is one vfixupimmps on x's class (+∞ → the default NaN, every other class keeps y) instead of a
     // compare and a blend. (Folding the sign into one FMA, h + |h|·erf(|x|/√2), was no faster and turns the −0 of
     // the far negative tail, where 1 + erf is exactly 0, into +0.)

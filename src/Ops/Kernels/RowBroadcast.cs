@@ -17,8 +17,8 @@ internal static class RowBroadcast
     // The row is tiled into a buffer of ~4K elements (16 KB of float32, in L1) and each ~64K-element chunk calls
     // the span kernel once per tile length, instead of tiling to the chunk's whole length: a 256 KB tile beside the
     // chunk's 256 KB of input and 256 KB of output was a third stream through L2. maximum of 8×64×56² with a row
-    // of 56 (a probe at 2 threads on the Zen 5 machine): 0.29 → 0.11 ms median, bench ratio to libtorch 1.33 → see
-    // docs/speed.md. The elements and their arithmetic are unchanged.
+    // of 56 (a probe at 2 threads on the Zen 5 machine): 0.29 → 0.11 ms median; paired bench ratio to libtorch 1.33 →
+    // 0.83–1.04 (docs/speed.md). The elements and their arithmetic are unchanged.
 
     /// <summary>
     /// Whether an operand of these dims, <paramref name="numel"/> elements, repeats as a contiguous suffix of
