@@ -21,6 +21,8 @@ public class WorkerTeamTests
     [InlineData(2, 3)]
     [InlineData(2, 1000)]
     [InlineData(3, 7)]
+    [InlineData(2, 33)]   // uneven shares (16 + 17), one-item chunks: Note [Shares by member]
+    [InlineData(3, 50)]
     [InlineData(4, 100_003)]
     public void EveryItemRunsExactlyOnce(int threads, int count)
     {
