@@ -32,7 +32,8 @@ internal static class Reduce
     // SIMD sum (TensorPrimitives.Sum's) straddles two lines. On the Zen 5 VM that halved a memory-bound sum: 6.4M
     // float32 at 2 threads, 63 GB/s from the array as it lies against 111-119 GB/s from the same array read from
     // its first 64-byte boundary (and 32 against 55 at one thread), hot in cache. (The paired bench's mean of 8×64×112²,
-    // 1.5-1.85× libtorch's time, did not move with this: there the data is cold between calls; docs/speed.md.)
+    // 1.5-1.85× libtorch's time, did not move with this; what did was keeping each core on its own half of the tensor
+    // from call to call, Note [Shares by member].)
     // Starting at the boundary would make the lanes (and so the rounding) depend on the array's address. Instead the
     // kernel loads whole aligned lines and rebuilds each 16-element (8 for float64) vector at the element's own
     // offset with one two-source permute (vpermt2ps/pd): the vectors, and so the sum, are exactly those of unaligned

@@ -90,6 +90,7 @@ namespace Autograd.Kernels
             internal readonly int Index;
             internal readonly SemaphoreSlim Wake = new(0);
             internal int Sleeping;
+            private Job? _running;   // the loop this worker is in (read only by this thread)
 
             internal Worker(int index)
             {
@@ -108,8 +109,9 @@ namespace Autograd.Kernels
                     seen = generation;
                     var job = Volatile.Read(ref _job);
                     if (job is null || Index >= job.Helpers) continue;
+                    _running = job;   // the state for ExecutionContext.Run without a per-loop allocation
                     if (job.Context is null) job.Work(Index + 1);
-                    else ExecutionContext.Run(job.Context, static w => { var (j, m) = ((Job, int))w!; j.Work(m); }, (job, Index + 1));
+                    else ExecutionContext.Run(job.Context, static w => { var self = (Worker)w!; self._running!.Work(self.Index + 1); }, this);
                 }
             }
 
