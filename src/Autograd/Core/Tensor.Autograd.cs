@@ -43,7 +43,11 @@ public sealed partial class Tensor
         _counter ?? Interlocked.CompareExchange(ref _counter, new VersionCounter(), null) ?? _counter;
 
     /// <summary>Records an in-place write of this tensor's storage (Note [Version counters]).</summary>
-    internal void BumpVersion() => Interlocked.Increment(ref Counter.Value);
+    internal void BumpVersion()
+    {
+        StampWrite();   // a slice view writes its copy back first; other views of the array gather again (Note [Slice views])
+        Interlocked.Increment(ref Counter.Value);
+    }
 
     /// <summary>
     /// Accumulated gradient (tensor.grad): a leaf's, or a non-leaf's that called <see cref="RetainGrad"/>.
@@ -103,6 +107,7 @@ public sealed partial class Tensor
     public Tensor Detach()
     {
         OwnStorage();   // a borrowed .Grad stops sharing before it is aliased: a write through the alias must not reach another leaf's gradient
+        if (_slice is not null) return SliceAlias(Counter);
         return new(Storage, _shape) { _counter = Counter };
     }
 
@@ -116,6 +121,7 @@ public sealed partial class Tensor
         get
         {
             OwnStorage();   // as Detach: never let a write through it reach another leaf's borrowed gradient
+            if (_slice is not null) return SliceAlias(null);
             return new(Storage, _shape);
         }
     }

@@ -27,6 +27,8 @@ public sealed partial class Tensor
     internal static Tensor ViewOf(Tensor x, int[] shape)
     {
         x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it (Note [In-place ops and views])
+        if (x._slice is not null)   // a slice view reshapes into another where its strides allow, else into a copy, as PyTorch's reshape
+            return ReshapedSlice(x, shape) ?? new Tensor((Array)x.Storage.Clone(), shape);
         var counter = x.Counter;
         var root = x._view?.Base ?? x;
         bool noGrad = !GradMode.IsEnabled;
@@ -50,8 +52,9 @@ public sealed partial class Tensor
             if (b.RequiresGrad && !v.MadeInNoGrad)
             {
                 int[] baseShape = b.Dims, shape = _shape;
+                BackwardFn rule = _slice is null ? g => [ReshapeGrad(g, baseShape)] : SliceToBase(SlicePlanOver(baseShape));
                 var node = new Node("AsStridedBackward0", [b.GradientEdge.Node], [baseShape], [b.DType], shape,
-                    g => [ReshapeGrad(g, baseShape)], b.GradientEdge.Slot == 0 ? null : [b.GradientEdge.Slot]) { DifferentiableBackward = true };
+                    rule, b.GradientEdge.Slot == 0 ? null : [b.GradientEdge.Slot]) { DifferentiableBackward = true };
                 var old = _gradFn; int oldSlot = OutputNr;
                 _gradFn = node;
                 OutputNr = 0;
@@ -78,7 +81,13 @@ public sealed partial class Tensor
             throw new InvalidOperationException($"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation.");
     }
 
-    internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
+    internal bool SharesStorageWith(Tensor other) => (_slice, other._slice) switch
+    {
+        (null, null) => ReferenceEquals(_storage, other._storage),
+        ({ } a, { } b) => ReferenceEquals(a.Source._storage, b.Source._storage) && a.Offset == b.Offset
+            && a.Sizes.AsSpan().SequenceEqual(b.Sizes) && a.Strides.AsSpan().SequenceEqual(b.Strides),
+        _ => false,
+    };
 
     /// <summary>
     /// The gradient of a whole-storage view rule (AsStridedBackward0, CopySlices): g with another shape, a bare
@@ -94,8 +103,8 @@ public sealed partial class Tensor
     /// <summary>Makes this (internal, detached) tensor an alias of <paramref name="other"/>'s storage and version counter.</summary>
     internal void AliasStorageOf(Tensor other)
     {
-        _storage = other._storage;
-        _lease = other._lease;
+        _storage = other.Storage;   // a slice view's current copy (Note [Slice views])
+        _lease = other._slice is null ? other._lease : null;
         _counter = other.Counter;
         _borrowsStorage = false;
     }
@@ -123,8 +132,10 @@ public sealed partial class Tensor
         {
             var b = v.Base;
             int[] shape = _shape, baseShape = b.Dims;
-            var copySlices = new Node("CopySlices", [node], [shape], [DType], baseShape,
-                g => [ReshapeGrad(g, shape)], slot == 0 ? null : [slot]) { DifferentiableBackward = true };
+            var copySlices = _slice is null
+                ? new Node("CopySlices", [node], [shape], [DType], baseShape,
+                    g => [ReshapeGrad(g, shape)], slot == 0 ? null : [slot]) { DifferentiableBackward = true }
+                : SliceCopySlices(b, node, slot);
             var bOld = b._gradFn; int bSlot = b.OutputNr;
             b._gradFn = copySlices;
             b.OutputNr = 0;
@@ -140,5 +151,21 @@ public sealed partial class Tensor
         OutputNr = slot;
         _requiresGrad = true;
         MoveRetainer(old, oldSlot);
+    }
+
+    private static BackwardFn SliceToBase(IndexPlan plan) => g => [IndexOps.Scatter(g, plan)];
+
+    /// <summary>
+    /// The base's history after a write through a slice view (Note [Slice views]): the base's old history gets
+    /// the gradient with the view's positions zeroed, the in-place node the gradient at them.
+    /// </summary>
+    private Node SliceCopySlices(Tensor b, Node node, int slot)
+    {
+        int[] baseShape = b.Dims;
+        var plan = SlicePlanOver(baseShape);
+        Node? old = null; int oldSlot = 0;
+        if (b.RequiresGrad) (old, oldSlot) = (b.GradientEdge.Node, b.GradientEdge.Slot);
+        return new Node("CopySlices", [old, node], [baseShape, _shape], [b.DType, DType], baseShape,
+            g => [IndexOps.ZeroAt(g, plan), IndexOps.Read(g, plan)], oldSlot == 0 && slot == 0 ? null : [oldSlot, slot]) { DifferentiableBackward = true };
     }
 }

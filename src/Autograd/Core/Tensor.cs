@@ -4,8 +4,9 @@ namespace Autograd;
 
 /// <summary>
 /// A dense, contiguous, row-major tensor (float32, float64, int64, int32, bool or uint8) that records the differentiable
-/// operations applied to it (torch.Tensor). Storage is shared only by views (reshape, <see cref="Detach"/>,
-/// like PyTorch's) and by a leaf's borrowed gradient (Note [Gradient ownership]).
+/// operations applied to it (torch.Tensor). Storage is shared by views (reshape, <see cref="Detach"/>, basic
+/// indexing through lazy slice views: Note [Slice views]), like PyTorch's, and by a leaf's borrowed gradient
+/// (Note [Gradient ownership]).
 /// </summary>
 public sealed partial class Tensor
 {
@@ -33,10 +34,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>The elements, contiguous row-major: an array of <see cref="DType"/>'s element type of exactly Numel elements.</summary>
-    internal Array Storage => _lease is { Revoked: true } ? throw TensorScope.Ended() : _storage;
+    internal Array Storage => _slice is { } s ? SliceStorage(s) : _lease is { Revoked: true } ? throw TensorScope.Ended() : _storage;
 
     /// <summary>The lease on pooled storage (Note [Tensor scopes]); null for ordinary storage.</summary>
-    internal TensorStorage.Lease? Lease => _lease;
+    internal TensorStorage.Lease? Lease => _slice is { } s ? s.Source._lease : _lease;
 
     /// <summary>
     /// True for a leaf's .Grad that shares its storage with a gradient the backward pass produced:
@@ -72,7 +73,7 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>Number of elements (tensor.numel()).</summary>
-    public int Numel => _storage.Length;
+    public int Numel => _slice?.Numel ?? _storage.Length;
 
     /// <summary>Size of one dimension, negative dims count from the end (tensor.size(dim)).</summary>
     public int Size(int dim) => _shape[ShapeUtil.NormalizeDim(dim, Rank, "size")];

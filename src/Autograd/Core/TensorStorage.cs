@@ -95,6 +95,29 @@ internal static class TensorStorage
     /// fragmented large-object heap under a hard limit), the OutOfMemoryException becomes the guard's
     /// clear InsufficientMemoryException: nothing was allocated, so the process is in a sound state.
     /// </summary>
+    /// <summary>
+    /// An uninitialised array of n elements of <paramref name="dtype"/> from the GC heap, never pooled or leased:
+    /// for storage that may outlive the scope it is first read in (a slice view's values, Note [Slice views]).
+    /// </summary>
+    internal static Array AllocateUnpooled(DType dtype, int n)
+    {
+        return dtype switch
+        {
+            DType.Float32 => Unpooled<float>(n),
+            DType.Float64 => Unpooled<double>(n),
+            DType.Int64 => Unpooled<long>(n),
+            DType.Int32 => Unpooled<int>(n),
+            DType.Bool => Unpooled<bool>(n),
+            _ => Unpooled<byte>(n),
+        };
+
+        static T[] Unpooled<T>(int n) where T : unmanaged
+        {
+            if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
+            return NewArray<T>(n, zeroed: false);
+        }
+    }
+
     private static T[] NewArray<T>(int n, bool zeroed) where T : unmanaged
     {
         try { return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n); }

@@ -16,14 +16,14 @@ namespace Autograd;
 //    is re-pointed at the written tensor at its new version, as PyTorch saves the tensor itself: the
 //    separate result is dropped, and a later write of the tensor makes this node refuse too.
 //  * The tensor takes the new node as its grad_fn (its old history is the new node's input).
-//  * Views (reshape/view/flatten/squeeze/unsqueeze) always cover their base's whole storage here, so
-//    writing through a view rewrites the base completely: the base's new grad_fn is CopySlices, which
-//    reshapes its gradient to the view's shape and hands it to the in-place node. The written view
-//    becomes a view of the base's new history at once (PyTorch's AsStridedBackward0; rebase_history
-//    regenerates it, so a RetainGrad on the view moves with it); every other view of the same base
-//    notices the version change the next time its grad_fn is read. Slices are copies, not views
-//    (Note [Indexing copies]): a write into part of a tensor is x[index] = v on the tensor itself, whose
-//    node passes the gradient outside the written positions through untouched.
+//  * Views of a tensor's whole storage (reshape/view/flatten/squeeze/unsqueeze) rewrite the base
+//    completely: the base's new grad_fn is CopySlices, which reshapes its gradient to the view's shape and
+//    hands it to the in-place node. A slice view (basic indexing, Note [Slice views]) covers part of it:
+//    its CopySlices hands the base's old history the gradient with the view's positions zeroed and the
+//    in-place node the gradient at those positions. The written view becomes a view of the base's new
+//    history at once (PyTorch's AsStridedBackward0; rebase_history regenerates it, so a RetainGrad on the
+//    view moves with it); every other view of the same base notices the version change the next time its
+//    grad_fn is read.
 //  * A .Grad that borrows storage (Note [Gradient ownership]) is copied first, so writing into one
 //    leaf's gradient never changes another's; so is one about to be aliased by a view or Detach, since
 //    a write through the alias could not know to copy (clip_grad_norm_ scales g.detach() in place).
@@ -36,7 +36,8 @@ internal static class InPlace
     /// </summary>
     internal static Tensor Write(Tensor self, Tensor r)
     {
-        Array.Copy(r.Storage, self.Storage, self.Numel);
+        if (self.IsSliceView) self.OverwriteSlice(r.Storage);   // no gather of values about to be overwritten (Note [Slice views])
+        else Array.Copy(r.Storage, self.Storage, self.Numel);
         Commit(self, r.GradFn, r.OutputNr);
         r.GradFn?.RebindSavedOutput(self);   // relu_/exp_/sigmoid_...: the node now saves self, at its new version
         return self;

@@ -1,10 +1,10 @@
 namespace Autograd;
 
 // Note [Splits are copies]
-// PyTorch's narrow, split, chunk and unbind return views sharing the input's storage. Here every
-// tensor is contiguous, and a slice along a dim other than the first is not, so they return
-// contiguous copies (as permute and transpose do): values and gradients are PyTorch's, but an in-place
-// write to a piece does not reach the input. As in PyTorch, the pieces of one split (chunk, unbind)
+// PyTorch's narrow, split, chunk and unbind return views sharing the input's storage. narrow is a view
+// here too (Note [Slice views]); split, chunk and unbind return contiguous copies (as permute and
+// transpose do): values and gradients are PyTorch's, but an in-place write to a piece does not reach the
+// input (PyTorch forbids most of those writes anyway: its multi-output views refuse in-place ops). As in PyTorch, the pieces of one split (chunk, unbind)
 // share one node, each with its output number (PiecesNode), whose backward joins their gradients back.
 //
 // slice:          y = x[.., start:start+length, ..] along dim;   dX = slice_backward(dY)

@@ -3,11 +3,12 @@ namespace Autograd;
 // narrow / split / split_with_sizes / chunk / unbind: each piece y_k = x[.., start_k:start_k+len_k, ..]
 // along dim. narrow: dX = zeros(x.shape) with dY at [start, start+len) (slice_backward). split, chunk:
 // dX = cat(dY_0, dY_1, ...) along dim (zeros for pieces without a gradient); unbind: dX = stack(dY_k).
-// Pieces are contiguous copies sharing one node (Note [Splits are copies]); the node names are PyTorch
+// narrow is a view (Note [Slice views]); the pieces of the others are contiguous copies sharing one node
+// (Note [Splits are copies]); the node names are PyTorch
 // 2.10's: SliceBackward0 (narrow), SplitBackward0 (split, chunk), SplitWithSizesBackward0, UnbindBackward0.
 public static partial class F
 {
-    /// <summary>torch.narrow(x, dim, start, length): elements [start, start + length) along dim; a negative start counts from the end.</summary>
+    /// <summary>torch.narrow(x, dim, start, length): elements [start, start + length) along dim, a view of x; a negative start counts from the end.</summary>
     public static Tensor Narrow(Tensor x, int dim, int start, int length)
     {
         if (x.Rank == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.", nameof(x));
@@ -19,7 +20,11 @@ public static partial class F
         if (start < 0) start += size;
         if (start > size - length)
             throw new ArgumentException($"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).", nameof(length));
-        return SliceAlong(x, d, start, length, PieceShape(x, d, length), "SliceBackward0");
+        // A view, as PyTorch's narrow (Note [Slice views]): x[:, ..., start:start + length] along d.
+        var ix = new TensorIndex[d + 1];
+        Array.Fill(ix, TensorIndex.Colon);
+        ix[d] = TensorIndex.Slice(start, start + length);
+        return x.Index(ix);
     }
 
     /// <summary>

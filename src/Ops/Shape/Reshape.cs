@@ -2,19 +2,25 @@ namespace Autograd;
 
 // dX = dY reshaped back to x's shape.
 // Note [Aliasing reshapes]
-// Storage is always contiguous, so reshape, view, flatten, squeeze and unsqueeze never copy: the result
-// is a view sharing x's storage and version counter, like a PyTorch view; an in-place write through
-// either one is seen by the other and by autograd (Note [In-place ops and views]). View and reshape
-// differ only in the node name, since a view can never fail for lack of contiguity here.
+// A tensor's own storage is contiguous, so reshape, view, flatten, squeeze and unsqueeze of it never copy:
+// the result is a view sharing x's storage and version counter, like a PyTorch view; an in-place write
+// through either one is seen by the other and by autograd (Note [In-place ops and views]). A slice view
+// (Note [Slice views]) has strides: where they allow the new shape the result is again a view; where they
+// do not, reshape copies and view refuses, as PyTorch's do.
 public static partial class F
 {
     /// <summary>torch.reshape: same elements, new shape; one dim may be -1 (inferred).</summary>
     public static Tensor Reshape(Tensor x, ReadOnlySpan<int> shape)
         => Alias(x, InferShape(shape, x.Numel, "reshape"), "ReshapeAliasBackward0");
 
-    /// <summary>tensor.view: like <see cref="Reshape"/> (storage is always contiguous, so it never fails for strides).</summary>
+    /// <summary>tensor.view: like <see cref="Reshape"/>, but a slice view whose strides cannot take the shape is refused, as in PyTorch.</summary>
     public static Tensor View(Tensor x, ReadOnlySpan<int> shape)
-        => Alias(x, InferShape(shape, x.Numel, "view"), "ViewBackward0");
+    {
+        var s = InferShape(shape, x.Numel, "view");
+        if (!x.CanViewAs(s))   // a slice view whose strides no shape of this kind can follow (Note [Slice views])
+            throw new InvalidOperationException("view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .Reshape(...) instead.");
+        return Alias(x, s, "ViewBackward0");
+    }
 
     /// <summary>torch.flatten: merges dims startDim..endDim into one; a 0-dim tensor becomes 1-D.</summary>
     public static Tensor Flatten(Tensor x, int startDim = 0, int endDim = -1)

@@ -8,7 +8,7 @@ namespace Autograd;
 // Each backward is written with these recorded ops, so indexing differentiates to any order.
 internal static class IndexOps
 {
-    /// <summary>x[plan], a copy (Note [Indexing copies]).</summary>
+    /// <summary>x[plan], a copy: advanced indexing, and basic indexing inside a backward pass (Note [Slice views]).</summary>
     internal static Tensor Read(Tensor x, IndexPlan p)
     {
         var r = Tensor.Uninitialized(x.DType, p.ResultShape);
@@ -16,6 +16,14 @@ internal static class IndexOps
         if (!Node.NeedsGrad([x])) return r;
         Tensor?[] saved = p.HasAdvanced ? [Node.Residuals] : [];   // IndexBackward0 keeps its indices: a second backward needs retainGraph
         return Node.Record(r, p.Name, [x], g => [Scatter(g, p)], saved, differentiable: true);
+    }
+
+    /// <summary>x[plan] for a basic plan: a slice view of x (Note [Slice views]) with the read's node.</summary>
+    internal static Tensor View(Tensor x, IndexPlan p)
+    {
+        var r = Tensor.SliceOf(x, p);
+        if (!Node.NeedsGrad([x])) return r;
+        return Node.Record(r, p.Name, [x], g => [Scatter(g, p)], differentiable: true);
     }
 
     /// <summary>The read's gradient: zeros of the source's shape with g written (added, where positions may repeat) through the plan.</summary>

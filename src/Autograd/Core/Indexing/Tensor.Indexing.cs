@@ -1,23 +1,20 @@
 namespace Autograd;
 
-// Note [Indexing copies]
-// Here every read through the indexer is a COPY, where PyTorch returns a view sharing storage for basic
-// indexing (integers, slices, None, ellipsis) and a copy only for advanced indexing. So `y = x[0];
-// y.Add_(1)` leaves x unchanged (in PyTorch it writes into x); writes go through the indexer's setter or
-// IndexPut_ on x itself, which write x's storage in place. Why: our tensors are dense and contiguous
-// (strided views would touch every kernel), and a copy's gradient is the same scatter PyTorch computes.
-// The in-place rules are PyTorch's (Note [In-place ops and views]): the setter and IndexPut_ refuse a
-// leaf that requires grad under grad mode, bump x's version (so a node that saved x before the write
-// refuses to run backward, as in PyTorch), and rebase x's history on the write's node: IndexPutBackward0
-// (CopySlices for a basic index), whose gradient is g with the written positions zeroed for the old x
-// (g itself when accumulating) and g[indices] summed to the values' shape for the values.
+// Reading through the indexer: a basic index (integers, slices, None, ellipsis) gives a view sharing x's
+// storage (Note [Slice views]), an advanced one (index tensors, masks) a copy, as in PyTorch. Writing goes
+// through the setter or IndexPut_, which write x's storage in place. The in-place rules are PyTorch's
+// (Note [In-place ops and views]): the setter and IndexPut_ refuse a leaf that requires grad under grad
+// mode, bump x's version (so a node that saved x before the write refuses to run backward, as in
+// PyTorch), and rebase x's history on the write's node: IndexPutBackward0 (CopySlices for a basic index),
+// whose gradient is g with the written positions zeroed for the old x (g itself when accumulating) and
+// g[indices] summed to the values' shape for the values.
 public sealed partial class Tensor
 {
     /// <summary>
     /// Indexing as PyTorch's (Note [Index plans]): <c>x[1]</c>, <c>x[^1]</c>, <c>x[1..^1]</c>, <c>x[.., 2]</c>,
     /// <c>x[TensorIndex.Slice(0, null, 2)]</c>, <c>x[TensorIndex.None]</c>, <c>x[TensorIndex.Ellipsis, 0]</c>,
     /// <c>x[idx]</c> with Int64/Int32 tensors (advanced indexing), <c>x[mask]</c> with a Bool mask. Reading gives a
-    /// copy, differentiable (Note [Indexing copies]); assigning writes x in place (index_put_, broadcasting the value).
+    /// view for a basic index (Note [Slice views]), a copy for an advanced one, differentiable; assigning writes x in place (index_put_, broadcasting the value).
     /// </summary>
     [System.Runtime.CompilerServices.IndexerName("Indexer")]   // "Item" is taken by Item()
     public Tensor this[params TensorIndex[] indices]
@@ -26,11 +23,13 @@ public sealed partial class Tensor
         set => SetIndex(indices, value);
     }
 
-    /// <summary>x[indices] as a method (tensor.index / TorchSharp's index): a differentiable copy.</summary>
+    /// <summary>x[indices] as a method (tensor.index / TorchSharp's index): a view for a basic index, else a copy.</summary>
     public Tensor Index(params TensorIndex[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return IndexOps.Read(this, IndexPlanBuilder.Build(_shape, indices, "index"));
+        var p = IndexPlanBuilder.Build(_shape, indices, "index");
+        // A basic index is a view (Note [Slice views]); inside a backward pass, where gradients may be recycled, a copy.
+        return p.HasAdvanced || GradMode.BackwardDepth > 0 ? IndexOps.Read(this, p) : IndexOps.View(this, p);
     }
 
     /// <summary>x[indices] = values (tensor.__setitem__): values broadcast to the indexed shape; returns x.</summary>

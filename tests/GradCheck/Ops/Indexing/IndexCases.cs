@@ -106,5 +106,10 @@ internal static class IndexCases
             .Append(new("y[mask] = 0", (t => { var y = t[0] * 1.0; y[Mask([true, false, true, false, false, true], [2, 3])] = 0; return y * t[0]; }, [[2, 3]])))
             .Append(new("IndexPut out of place accumulate", (t => t[0].IndexPut([Long(2, 2)], t[1], accumulate: true), [[3, 2], [1, 2]])))
             .Append(new("y[idx] = y[other] * v (reads before writing)", (t => { var y = t[0] * 1.0; y[Long(0, 1)] = y[Long(2, 3)] * t[1]; return y; }, [[4, 2], [2]])))
+            // Writes through slice views (Note [Slice views]): CopySlices on the base, AsStridedBackward0 on an older view.
+            .Append(new("y[:, 1:, ::2].mul_(v), read y", (t => { var y = t[0] * 1.0; y[.., 1.., TensorIndex.Slice(null, null, 2)].Mul_(t[1]); return y; }, [[2, 3, 4], [2, 2, 2]])))
+            .Append(new("y[1][::2].exp_() (a view of a view), read y", (t => { var y = t[0] * 1.0; y[1][TensorIndex.Slice(null, null, 2)].Exp_(); return y; }, [[3, 4]])))
+            .Append(new("v = y[0]; y.mul_(w); read v", (t => { var y = t[0] * 1.0; var v = y[0]; y.Mul_(t[1]); return v * t[0][1]; }, [[2, 3], [2, 3]])))
+            .Append(new("y[:, 0].copy_(v), read y * x", (t => { var y = t[0] * 1.0; y[.., 0].Copy_(t[1]); return y * t[0]; }, [[3, 2], [3]])))
             .ToDictionary();
 }

@@ -5,7 +5,7 @@ namespace Autograd.Tests.Ops.Indexing;
 
 /// <summary>
 /// What indexing does besides its values and gradients (checked against libtorch in IndexingOracleTests): reads
-/// are copies (Note [Indexing copies]), assignment follows the in-place rules (leaf refused, version bumped, saved
+/// of basic indices are views and advanced ones copies (Note [Slice views]), assignment follows the in-place rules (leaf refused, version bumped, saved
 /// tensors invalidated, history rebased), every dtype indexes, PyTorch's node names and error messages.
 /// Expected values are written by hand from PyTorch's documented semantics.
 /// </summary>
@@ -13,15 +13,124 @@ public class IndexingSemanticsTests
 {
     private static Tensor Arange(int n, params int[] shape) => Tensor.From(Enumerable.Range(0, n).Select(i => (double)i).ToArray(), shape);
 
+    // PyTorch: y = x[0] is a view (y._base is x); y.add_(1) writes x and bumps the shared version; a write
+    // of x is seen by y. Values by hand: x = arange(6).view(2, 3).
     [Fact]
-    public void ReadsAreCopies()
+    public void BasicReadsAreViews()
     {
         var x = Arange(6, 2, 3);
         var y = x[0];
+        Assert.True(y.IsView);
+        Assert.Same(x, y.Base);
         y.Add_(1);
-        Assert.Equal([0.0, 1, 2, 3, 4, 5], x.ToDoubleArray());
+        Assert.Equal([1.0, 2, 3, 3, 4, 5], x.ToDoubleArray());
         Assert.Equal([1.0, 2, 3], y.ToDoubleArray());
-        Assert.Equal(0, x.Version);
+        Assert.Equal(1, x.Version);
+        Assert.Equal(1, y.Version);
+        x.Mul_(2);
+        Assert.Equal([2.0, 4, 6], y.ToDoubleArray());
+        Assert.Equal(2, y.Version);
+    }
+
+    // PyTorch (view replay off, its default): x = a * 1; x[0].grad_fn is SelectBackward0; after x[0].mul_(b)
+    // x.grad_fn is CopySlices and a view taken before the write (x[1]) rebuilds its history as AsStridedBackward0.
+    // Gradients by hand: out = x.sum() with row 0 scaled by b: da = [b, 1], db = a[0].
+    [Fact]
+    public void WritesThroughViewsRebaseTheBase()
+    {
+        var a = Tensor.From(new double[] { 1, 2, 3, 4, 5, 6 }, [2, 3], requiresGrad: true);
+        var b = Tensor.From(new double[] { 10, 20, 30 }, [3], requiresGrad: true);
+        var x = a * 1.0;
+        var older = x[1];
+        Assert.Equal("SelectBackward0", x[0].GradFn!.Name);
+        x[0].Mul_(b);
+        Assert.Equal("CopySlices", x.GradFn!.Name);
+        Assert.Equal("AsStridedBackward0", older.GradFn!.Name);
+        x.Sum().Backward();
+        Assert.Equal([10.0, 20, 30, 1, 1, 1], a.Grad!.ToDoubleArray());
+        Assert.Equal([1.0, 2, 3], b.Grad!.ToDoubleArray());
+    }
+
+    // x[i, j, k] = 12i + 4j + k; y = x[:, 1:, ::2] holds j in {1, 2}, k in {0, 2}; z = y[1] = x[1, 1:, ::2].
+    [Fact]
+    public void StridedViewsAndViewsOfViewsWriteThrough()
+    {
+        var x = Arange(24, 2, 3, 4);
+        var y = x[.., 1.., Slice(null, null, 2)];
+        Assert.Equal([2, 2, 2], y.Shape.ToArray());
+        Assert.Equal([4.0, 6, 8, 10, 16, 18, 20, 22], y.ToDoubleArray());
+        var z = y[1];
+        Assert.Same(x, z.Base);
+        z.Fill_(-1);
+        var expected = Enumerable.Range(0, 24).Select(f => f / 12 == 1 && f % 12 / 4 >= 1 && f % 4 % 2 == 0 ? -1.0 : f).ToArray();
+        Assert.Equal(expected, x.ToDoubleArray());
+        Assert.Equal([4.0, 6, 8, 10, -1, -1, -1, -1], y.ToDoubleArray());
+        x[0, 1, 0] = Tensor.Scalar(100.0);   // a write of the base through the indexer reaches the older views
+        Assert.Equal(100.0, y[0, 0, 0].Item());
+    }
+
+    // PyTorch: advanced indexing copies (x[[0]] is not a view); reshape of a non-contiguous view copies,
+    // view() of it raises; detach() of a view shares its storage.
+    [Fact]
+    public void AdvancedReadsCopyAndReshapeCopiesWhereStridesForbidAView()
+    {
+        var x = Arange(24, 2, 3, 4);
+        var a = x[Tensor.From(new long[] { 0 }, [1])];
+        a.Add_(1);
+        Assert.Equal(0.0, x[0, 0, 0].Item());
+
+        var row = F.Reshape(x[1], [12]);   // a contiguous block: still a view
+        row.Add_(1000);
+        Assert.Equal(1012.0, x[1, 0, 0].Item());
+        Assert.Equal(0.0, x[0, 0, 0].Item());
+
+        var col = x[.., 0];                // [2, 4] with strides (12, 1): reshape to [8] must copy
+        var flat = F.Reshape(col, [8]);
+        flat.Add_(1);
+        Assert.Equal(0.0, x[0, 0, 0].Item());
+        var ex = Assert.Throws<InvalidOperationException>(() => F.View(col, [8]));
+        Assert.Contains("view size is not compatible with input tensor's size and stride", ex.Message);
+        F.View(col, [2, 2, 2])[1, 1].Fill_(-5);   // splitting the last dim keeps it a view: x[1, 0, 2:] written
+        Assert.Equal([12.0 + 1000, 13 + 1000, -5, -5], x[1, 0].ToDoubleArray());
+
+        var d = x[0, 1].Detach();
+        d.Zero_();
+        Assert.Equal([0.0, 0, 0, 0], x[0, 1].ToDoubleArray());
+    }
+
+    // PyTorch: narrow is a view (x.narrow(1, 1, 2).zero_() zeroes x[:, 1:3]); split's pieces here are copies.
+    [Fact]
+    public void NarrowIsAViewSplitPiecesAreCopies()
+    {
+        var x = Arange(8, 2, 4);
+        var n = F.Narrow(x, 1, 1, 2);
+        Assert.Same(x, n.Base);
+        n.Zero_();
+        Assert.Equal([0.0, 0, 0, 3, 4, 0, 0, 7], x.ToDoubleArray());
+        F.Split(x, 1, 0)[0].Fill_(9);
+        Assert.Equal([0.0, 0, 0, 3, 4, 0, 0, 7], x.ToDoubleArray());
+    }
+
+    // A view made outside a TensorScope and first read inside one stays readable after the scope ends (its
+    // values are never pooled); a view of a scope's tensor is revoked with it.
+    [Fact]
+    public void ViewsAndScopes()
+    {
+        var x = Arange(6, 2, 3);
+        var y = x[.., 1];
+        using (new TensorScope())
+        {
+            Assert.Equal([1.0, 4], y.ToDoubleArray());
+        }
+        Assert.Equal([1.0, 4], y.ToDoubleArray());
+        Tensor inner;
+        using (new TensorScope())
+        {
+            var big = Tensor.Zeros([64, 128]);
+            inner = big[1..];
+            Assert.Equal(0.0, inner[0, 0].Item());
+        }
+        Assert.Throws<ObjectDisposedException>(() => inner.ToDoubleArray());
     }
 
     [Fact]

@@ -1,0 +1,242 @@
+using System.Runtime.CompilerServices;
+
+namespace Autograd;
+
+// Note [Slice views]
+// A basic index read (integers, slices with steps, None, ellipsis) returns a VIEW, as in PyTorch: y = x[0];
+// y.Add_(1) writes x, a write of x is seen by y, y._base is x and y shares x's version counter. Our storage
+// is dense and contiguous, so a view that is not a contiguous block cannot hand its storage to the kernels
+// as it is. A slice view is therefore lazy: it holds the array it views (the source), a strided description
+// of its elements there (offset, sizes, strides, as torch.as_strided), and a private copy of its values
+// that is gathered when something first reads its storage, and gathered again whenever the source array
+// was written since. That makes x[...] cost no more than libtorch's view (nothing is copied until it is
+// read), and a consumer pays the one gather a libtorch kernel pays by reading with strides.
+//  * Staleness: every write of a storage array ends in BumpVersion (Note [Version counters]), which also
+//    bumps the array's stamp here, whatever tensor the write went through (a Detach, .Data, another view).
+//    A view's copy is valid while the source's stamp equals the one it was gathered at.
+//  * Writing through a view: a writer reads the view's storage (gathering it), writes it, and bumps the
+//    version; the bump writes the copy back through the description into the source first. The in-place
+//    ops write their result straight into the copy and mark it current (no gather of values about to go).
+//  * Views of views compose into one description over the same source (slices of slices, a reshape of a
+//    slice when the strides allow it, PyTorch's computeStride; otherwise reshape copies, as PyTorch's does).
+//  * Autograd (Note [In-place ops and views]): the read records PyTorch's node (SelectBackward0,
+//    SliceBackward0, ...); a write through the view makes the base's grad_fn CopySlices, which passes the
+//    base's old history the gradient with the view's positions zeroed and the in-place node the gradient
+//    at those positions; a view whose base was written since rebuilds its own history as
+//    AsStridedBackward0 (the base's gradient read through the description).
+//  * The copy comes from the GC heap, never from a TensorScope's pool: a view made outside a scope may be
+//    read first inside one. The source's storage carries the lease (Keep(view) keeps the source).
+//  * Inside a backward pass (built-in rules, hooks) indexing still copies at once: gradients there may be
+//    recycled (Note [Recycled gradients]) and must not be read later through a view.
+public sealed partial class Tensor
+{
+    /// <summary>Set on a slice view (Note [Slice views]): where its elements are and when its copy was gathered.</summary>
+    private SliceView? _slice;
+
+    private static readonly ConditionalWeakTable<Array, StrongBox<int>> Stamps = new();
+    private static volatile bool _anySliceView;
+
+    private sealed class SliceView(Tensor source, int offset, int[] sizes, int[] strides)
+    {
+        /// <summary>A tensor owning the viewed array (never itself a slice view).</summary>
+        public Tensor Source { get; } = source;
+        public int Offset { get; } = offset;
+        public int[] Sizes { get; } = sizes;
+        public int[] Strides { get; } = strides;
+        public StrongBox<int> Stamp { get; } = Stamps.GetValue(source._storage, _ => new StrongBox<int>());
+        public int Numel { get; } = ShapeUtil.Numel(sizes);
+
+        /// <summary>The source's stamp the private copy was gathered at (or written back at); -1: none valid.</summary>
+        public int CopyStamp = -1;
+
+        private IndexPlan? _plan;
+
+        /// <summary>The description as a basic index plan over the source's flat storage (shape: the source's).</summary>
+        public IndexPlan Plan => _plan ??= PlanOver(Source.Dims);
+
+        public IndexPlan PlanOver(int[] sourceShape)
+        {
+            var axes = new List<int[]>(Sizes.Length);
+            for (int d = 0; d < Sizes.Length; d++)
+            {
+                var a = new int[Sizes[d]];
+                for (int k = 0; k < a.Length; k++) a[k] = k * Strides[d];
+                axes.Add(a);
+            }
+            return new IndexPlan(sourceShape, Sizes, Numel == 0 ? 0 : Offset, axes, false, "AsStridedBackward0");
+        }
+    }
+
+    /// <summary>True for a lazy slice view (Note [Slice views]).</summary>
+    internal bool IsSliceView => _slice is not null;
+
+    /// <summary>The array this tensor's elements live in: a slice view's source array, else its own storage.</summary>
+    private Array StorageArray => _slice?.Source._storage ?? _storage;
+
+    /// <summary>A slice view on the storage of <paramref name="x"/> with the result of the basic plan <paramref name="p"/> over x.</summary>
+    internal static Tensor SliceOf(Tensor x, IndexPlan p)
+    {
+        x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it
+        var (source, offset, strides) = Compose(x, p);
+        return NewView(x, new SliceView(source, offset, p.ResultShape, strides), p.ResultShape);
+    }
+
+    /// <summary>A slice view of x (itself a slice view) with a new shape, or null when x's strides do not allow one.</summary>
+    private static Tensor? ReshapedSlice(Tensor x, int[] shape)
+    {
+        var s = x._slice!;
+        var strides = ComputeStride(s.Sizes, s.Strides, shape);
+        return strides is null ? null : NewView(x, new SliceView(s.Source, s.Offset, shape, strides), shape);
+    }
+
+    private static Tensor NewView(Tensor x, SliceView s, int[] shape)
+    {
+        _anySliceView = true;
+        var counter = x.Counter;
+        var root = x._view?.Base ?? x;
+        bool noGrad = !GradMode.IsEnabled;
+        return new Tensor(s, shape)
+        {
+            _counter = counter,
+            _view = new ViewInfo(root, counter.Value, noGrad, noGrad && root.RequiresGrad),
+        };
+    }
+
+    /// <summary>An alias of a slice view's elements with its own copy (Detach, .Data): writes through either reach the source.</summary>
+    private Tensor SliceAlias(VersionCounter? counter)
+    {
+        var s = _slice!;
+        return new Tensor(new SliceView(s.Source, s.Offset, s.Sizes, s.Strides), _shape) { _counter = counter };
+    }
+
+    private Tensor(SliceView s, int[] shape)
+    {
+        _slice = s;
+        _storage = null!;
+        _shape = shape;
+        DType = s.Source.DType;
+    }
+
+    /// <summary>Whether a view of this tensor with <paramref name="shape"/> (same numel) can share its storage (tensor.view's condition).</summary>
+    internal bool CanViewAs(int[] shape) => _slice is not { } s || ComputeStride(s.Sizes, s.Strides, shape) is not null;
+
+    /// <summary>The description of p's result over the array x's elements live in.</summary>
+    private static (Tensor Source, int Offset, int[] Strides) Compose(Tensor x, IndexPlan p)
+    {
+        int[] xs = x._shape;
+        var s = x._slice;
+        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(xs);
+        int xOffset = s?.Offset ?? 0;
+        var source = s?.Source ?? x;
+        var rs = p.ResultShape;
+        var strides = new int[rs.Length];
+        if (p.Count == 0) return (source, 0, strides);
+        var row = ShapeUtil.Strides(xs);
+        int start = p.Base;
+        foreach (var a in p.Axes) start += a[0];
+        int offset = xOffset;
+        for (int d = 0, rest = start; d < xs.Length; d++)
+        {
+            int i = row[d] == 0 ? 0 : rest / row[d];
+            rest -= i * row[d];
+            offset += i * xStrides[d];
+        }
+        // Each result dim longer than 1 is one walked axis, a slice of one dim of x with step k: its offset
+        // step is k·row[d], and row[d] ≤ k·row[d] < row[d]·size[d] picks that dim (Note [Slice views]).
+        for (int r = 0, a = 0; r < rs.Length; r++)
+        {
+            if (rs[r] <= 1) continue;
+            var axis = p.Axes[a++];
+            int step = axis[1] - axis[0];
+            int d = 0;
+            while (!(xs[d] > 1 && step >= row[d] && step < row[d] * xs[d])) d++;
+            strides[r] = step / row[d] * xStrides[d];
+        }
+        return (source, offset, strides);
+    }
+
+    /// <summary>PyTorch's computeStride: strides that view a tensor of sizes/strides with a new shape, or null.</summary>
+    private static int[]? ComputeStride(int[] sizes, int[] strides, int[] shape)
+    {
+        var result = new int[shape.Length];
+        if (ShapeUtil.Numel(sizes) <= 1)
+        {
+            var contiguous = ShapeUtil.Strides(shape);
+            return contiguous;
+        }
+        int viewD = shape.Length - 1;
+        long chunkBase = strides[^1], tensorNumel = 1, viewNumel = 1;
+        for (int d = sizes.Length - 1; d >= 0; d--)
+        {
+            tensorNumel *= sizes[d];
+            if (d == 0 || (sizes[d - 1] != 1 && strides[d - 1] != tensorNumel * chunkBase))
+            {
+                while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] == 1))
+                {
+                    result[viewD] = (int)(viewNumel * chunkBase);
+                    viewNumel *= shape[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (d > 0) { chunkBase = strides[d - 1]; tensorNumel = 1; viewNumel = 1; }
+            }
+        }
+        return viewD == -1 ? result : null;
+    }
+
+    /// <summary>A slice view's values: its copy, gathered again when the source was written since.</summary>
+    private Array SliceStorage(SliceView s)
+    {
+        var src = s.Source.Storage;   // throws when the source's scope has ended
+        var copy = _storage;
+        if (copy is not null && Volatile.Read(ref s.CopyStamp) == Volatile.Read(ref s.Stamp.Value)) return copy;
+        lock (s)
+        {
+            int now = Volatile.Read(ref s.Stamp.Value);
+            copy = _storage ??= TensorStorage.AllocateUnpooled(DType, s.Numel);
+            if (s.CopyStamp != now)
+            {
+                IndexPlanKernels.Gather(src, copy, s.Plan);
+                Volatile.Write(ref s.CopyStamp, now);
+            }
+            return copy;
+        }
+    }
+
+    /// <summary>An in-place op's result written into a slice view's copy, marked current so the bump writes it back.</summary>
+    internal void OverwriteSlice(Array values)
+    {
+        var s = _slice!;
+        _ = s.Source.Storage;
+        lock (s)
+        {
+            var copy = _storage ??= TensorStorage.AllocateUnpooled(DType, s.Numel);
+            System.Array.Copy(values, copy, s.Numel);
+            s.CopyStamp = s.Stamp.Value;
+        }
+    }
+
+    /// <summary>
+    /// The storage half of a version bump (Note [Slice views]): a slice view written through its current copy
+    /// writes it back into the source; the written array's stamp moves, so other views of it gather again.
+    /// </summary>
+    private void StampWrite()
+    {
+        if (!_anySliceView) return;
+        if (_slice is not { } s)
+        {
+            if (Stamps.TryGetValue(_storage, out var box)) Interlocked.Increment(ref box.Value);
+            return;
+        }
+        lock (s)
+        {
+            bool current = _storage is not null && s.CopyStamp == s.Stamp.Value;
+            if (current) IndexPlanKernels.Put(_storage!, s.Source.Storage, s.Plan, accumulate: false);
+            int now = Interlocked.Increment(ref s.Stamp.Value);
+            if (current) s.CopyStamp = now;
+        }
+    }
+
+    /// <summary>The gradient functions of a slice view's region in its base (of shape <paramref name="baseShape"/>).</summary>
+    private IndexPlan SlicePlanOver(int[] baseShape) => _slice!.PlanOver(baseShape);
+}

@@ -1,0 +1,180 @@
+using Autograd.Oracle;
+using Autograd.Tests.Oracle;
+using static Autograd.TensorIndex;
+
+namespace Autograd.Tests.InPlace;
+
+/// <summary>
+/// Basic indexing returns views (Note [Slice views]): writes through x[...] reach x, writes of x reach the
+/// view, and autograd follows (CopySlices on the base, AsStridedBackward0 on stale views). Each sequence
+/// runs on libtorch 2.10 in the same process and on ours (InPlaceCrossCheck): output, inputs' final values
+/// and every gradient must agree, and refusals must carry PyTorch's words (test_autograd.py's
+/// test_inplace_on_view_* family, with slices instead of view()).
+/// </summary>
+[Collection(OracleCollection.Name)]
+public class SliceViewOracleTests
+{
+    private const string Stale = "is at version 1; expected version 0 instead";
+    private const string ViewOfLeaf = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
+    private const string NoGradView = "A view was created in no_grad mode and is being modified inplace with grad mode enabled";
+
+    private static Operand In(params int[] shape) => new(shape);
+    private static Operand Pos(params int[] shape) => new(shape, Data.Positive);
+    private static Operand Plain(params int[] shape) => new(shape, RequiresGrad: false);
+
+    private static readonly (string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq)[] Sequences =
+    [
+        ("select add_, read the base", [In(2, 3), In(3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [0]).Add_(x[1]);
+            return a;
+        }),
+        ("strided slice mul_, read the base squared", [In(2, 3, 4), In(2, 2, 2)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [Colon, Slice(1), Slice(null, null, 2)]).Mul_(x[1]);
+            return a * a;
+        }),
+        ("base mul_, read an older slice", [In(3, 4), In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v = e.Index(a, [Slice(1)]);
+            a.Mul_(x[1]);
+            return v;
+        }),
+        ("slice of a slice, exp_", [In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(e.Index(a, [Colon, Slice(1)]), [0]).Exp_();
+            return a;
+        }),
+        ("write one slice, read an overlapping one", [In(4, 3), In(2, 3), In(3, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v1 = e.Index(a, [Slice(null, 2)]);
+            var v2 = e.Index(a, [Slice(1)]);
+            v1.Mul_(x[1]);
+            return v2 * x[2];
+        }),
+        ("slice of a buffer that needs no grad, copy_ from y", [Plain(3, 4), In(4), In(3, 4)], (e, x) =>
+        {
+            var buf = x[0] * 1.0;
+            e.Index(buf, [1]).Copy_(x[1]);
+            return buf * x[2];
+        }),
+        ("no-grad write through a slice", [In(2, 3), In(2, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v = e.Index(a, [Colon, 1]);
+            using (e.NoGrad()) v.Add_(1.0);
+            return a * x[1];
+        }),
+        ("reshape of a row, div_", [In(3, 2, 2), Pos(4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Reshape(e.Index(a, [1]), [4]).Div_(x[1]);
+            return a;
+        }),
+        ("setitem into a slice view", [In(3, 4), In(3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.SetIndex(e.Index(a, [1]), [Slice(1)], x[1]);
+            return a;
+        }),
+        ("relu_ on a column (saves its output), read with x", [In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [Colon, 2]).Relu_();
+            return a * x[0];
+        }),
+        ("sigmoid_ through a strided slice, read the view and the base", [In(3, 6), In(3, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v = e.Index(a, [Colon, Slice(null, null, 2)]);
+            v.Sigmoid_();
+            return v * x[1] + e.Index(a, [Colon, Slice(1, null, 2)]);
+        }),
+        ("write through a slice, then the base, read the slice", [In(2, 3), In(3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v = e.Index(a, [1]);
+            v.Mul_(x[1]);
+            a.Tanh_();
+            return v;
+        }),
+        ("None and ellipsis, fill_", [In(2, 3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [Ellipsis, None, Slice(1, -1)]).Fill_(0.25);
+            return a * x[0];
+        }),
+        ("add_ a row with a detached copy of another row", [In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [0]).Add_(e.Index(a, [2]).Detach() * 1.0);
+            return a * x[0];
+        }),
+        ("two writes through two slices", [In(4, 3), In(3), In(2, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [0]).Add_(x[1]);
+            e.Index(a, [Slice(1, null, 2)]).Mul_(x[2]);
+            return a;
+        }),
+    ];
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void SequencesMatchLibtorch(DType dtype)
+    {
+        int n = 0;
+        var failures = Sequences.Select(s => InPlaceCrossCheck.Compare(s.Name, dtype, s.Inputs, s.Seq, 500 + n++)).ToList();
+        InPlaceCrossCheck.AssertAll(failures, n);
+    }
+
+    private static readonly (string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq, string Phrase)[] Refusals =
+    [
+        ("select of a leaf add_", [In(2, 3)], (e, x) => e.Index(x[0], [0]).Add_(1.0), ViewOfLeaf),
+        ("strided slice of a leaf mul_ by y", [In(2, 4), In(2, 2)], (e, x) => e.Index(x[0], [Colon, Slice(null, null, 2)]).Mul_(x[1]), ViewOfLeaf),
+        ("a slice saved by mul, then the base written", [In(2, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var v = e.Index(a, [0]);
+            var z = v * v;
+            a.Add_(1.0);
+            return z;
+        }, Stale),
+        ("tanh, then write its output through a slice", [In(2, 3)], (e, x) =>
+        {
+            var a = e.Tanh(x[0]);
+            e.Index(a, [1]).Add_(1.0);
+            return a;
+        }, Stale),
+        // mul_ saves the detached row, which shares a's version counter: the write of row 0 bumps it.
+        ("mul_ a row by a detached other row", [In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(a, [0]).Mul_(e.Index(a, [2]).Detach());
+            return a;
+        }, Stale),
+        ("no-grad slice of a non-leaf, written", [In(3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            OracleTensor v;
+            using (e.NoGrad()) v = e.Index(a, [Slice(1)]);
+            return v.Add_(1.0);
+        }, NoGradView),
+    ];
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void RefusalsAgreeWithLibtorch(DType dtype)
+    {
+        int n = 0;
+        var failures = Refusals.Select(r => InPlaceCrossCheck.Compare(r.Name, dtype, r.Inputs, r.Seq, 600 + n++, r.Phrase)).ToList();
+        InPlaceCrossCheck.AssertAll(failures, n);
+    }
+}
