@@ -80,13 +80,18 @@ public sealed class TensorScope : IDisposable, IFlowLink<TensorScope>
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ThrowIfDisposed();
-        if (tensor.Lease is { } lease && ReferenceEquals(lease.Owner, this))
+        Move(tensor.Lease);
+        Move(tensor.CopyLease);   // a slice view's own copy (Note [Slice views]), or where it will be rented
+        tensor.KeepSliceIn(this, _outer);
+        return tensor;
+
+        void Move(TensorStorage.Lease? lease)
         {
+            if (lease is null || !ReferenceEquals(lease.Owner, this)) return;
             lock (_leases) _leases.Remove(lease);
             lease.Owner = _outer;
             _outer?.Add(lease);
         }
-        return tensor;
     }
 
     /// <summary>Returns every array rented in this scope to the pool and revokes the tensors using them.</summary>

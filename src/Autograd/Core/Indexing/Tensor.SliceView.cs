@@ -13,7 +13,8 @@ namespace Autograd;
 // read), and a consumer pays the one gather a libtorch kernel pays by reading with strides.
 //  * Staleness: every write of a storage array ends in BumpVersion (Note [Version counters]), which also
 //    bumps the array's stamp here, whatever tensor the write went through (a Detach, .Data, another view).
-//    A view's copy is valid while the source's stamp equals the one it was gathered at.
+//    A view's copy is valid while the source's stamp equals the one it was gathered at; a stale one is
+//    replaced by a fresh array, never regathered in place (a tensor aliasing it keeps its values).
 //  * Writing through a view: a writer reads the view's storage (gathering it), writes it, and bumps the
 //    version; the bump writes the copy back through the description into the source first. The in-place
 //    ops write their result straight into the copy and mark it current (no gather of values about to go).
@@ -24,8 +25,10 @@ namespace Autograd;
 //    base's old history the gradient with the view's positions zeroed and the in-place node the gradient
 //    at those positions; a view whose base was written since rebuilds its own history as
 //    AsStridedBackward0 (the base's gradient read through the description).
-//  * The copy comes from the GC heap, never from a TensorScope's pool: a view made outside a scope may be
-//    read first inside one. The source's storage carries the lease (Keep(view) keeps the source).
+//  * The copy is rented from the TensorScope the view was made in when it is first read inside that same
+//    scope (so it ends with the scope, like any tensor made there); otherwise it comes from the GC heap: a
+//    view made outside a scope may be read first inside one and must outlive it. Keep(view) keeps both the
+//    copy and the source.
 //  * Inside a backward pass (built-in rules, hooks) indexing still copies at once: gradients there may be
 //    recycled (Note [Recycled gradients]) and must not be read later through a view.
 public sealed partial class Tensor
@@ -38,6 +41,9 @@ public sealed partial class Tensor
 
     private sealed class SliceView(Tensor source, int offset, int[] sizes, int[] strides)
     {
+        /// <summary>The scope the view was made in (null outside scopes): its copy may be rented there.</summary>
+        public TensorScope? Scope { get; set; } = TensorStorage.EverScoped ? TensorScope.Current : null;
+
         /// <summary>A tensor owning the viewed array (never itself a slice view).</summary>
         public Tensor Source { get; } = source;
         public int Offset { get; } = offset;
@@ -188,20 +194,44 @@ public sealed partial class Tensor
     private Array SliceStorage(SliceView s)
     {
         var src = s.Source.Storage;   // throws when the source's scope has ended
+        if (_lease is { Revoked: true }) throw TensorScope.Ended();
         var copy = _storage;
         if (copy is not null && Volatile.Read(ref s.CopyStamp) == Volatile.Read(ref s.Stamp.Value)) return copy;
         lock (s)
         {
             int now = Volatile.Read(ref s.Stamp.Value);
-            copy = _storage ??= TensorStorage.AllocateUnpooled(DType, s.Numel);
-            if (s.CopyStamp != now)
-            {
-                IndexPlanKernels.Gather(src, copy, s.Plan);
-                Volatile.Write(ref s.CopyStamp, now);
-            }
+            if (_storage is not null && s.CopyStamp == now) return _storage;
+            // A fresh array each time: whatever aliased the old copy (a saved alias, a borrowed .Grad) keeps
+            // the values it had, as it would have kept a copy's.
+            copy = NewSliceCopy(s);
+            IndexPlanKernels.Gather(src, copy, s.Plan);
+            _storage = copy;
+            Volatile.Write(ref s.CopyStamp, now);
             return copy;
         }
     }
+
+    /// <summary>The array of a slice view's copy: rented in the scope the view was made in, when that is the current one.</summary>
+    private Array NewSliceCopy(SliceView s)
+    {
+        if (s.Scope is { } scope && ReferenceEquals(scope, TensorScope.Current))
+        {
+            var t = Uninitialized(DType, _shape);
+            _lease = t._lease;
+            return t._storage;
+        }
+        _lease = null;
+        return TensorStorage.AllocateUnpooled(DType, s.Numel);
+    }
+
+    /// <summary>Keep(view) before its first read: the copy will be rented from <paramref name="outer"/> instead.</summary>
+    internal void KeepSliceIn(TensorScope scope, TensorScope? outer)
+    {
+        if (_slice is { } s && ReferenceEquals(s.Scope, scope)) s.Scope = outer;
+    }
+
+    /// <summary>The lease of a slice view's copy, when it was rented from a scope (Keep moves it with the source's).</summary>
+    internal TensorStorage.Lease? CopyLease => _slice is null ? null : _lease;
 
     /// <summary>An in-place op's result written into a slice view's copy, marked current so the bump writes it back.</summary>
     internal void OverwriteSlice(Array values)
@@ -210,7 +240,8 @@ public sealed partial class Tensor
         _ = s.Source.Storage;
         lock (s)
         {
-            var copy = _storage ??= TensorStorage.AllocateUnpooled(DType, s.Numel);
+            if (_storage is null || s.CopyStamp != s.Stamp.Value) _storage = NewSliceCopy(s);   // never into a stale copy another tensor may alias
+            var copy = _storage;
             System.Array.Copy(values, copy, s.Numel);
             s.CopyStamp = s.Stamp.Value;
         }

@@ -111,6 +111,25 @@ public class IndexingSemanticsTests
         Assert.Equal([0.0, 0, 0, 3, 4, 0, 0, 7], x.ToDoubleArray());
     }
 
+    // Reads and writes large enough to be split over the threads (Note [Parallel index walks]), against the
+    // positions computed directly: x[n, c, h, w] = flat index, y = x[:, 1:-1, ::2] holds c in [1, 63), even h.
+    [Fact]
+    public void LargeViewsReadAndWriteThroughOnEveryThread()
+    {
+        int[] shape = [4, 64, 40, 40];
+        int numel = 4 * 64 * 40 * 40;
+        var x = Tensor.From(Enumerable.Range(0, numel).Select(i => (float)i).ToArray(), shape);
+        static bool InView(int f) => f / 1600 % 64 is >= 1 and < 63 && f / 40 % 40 % 2 == 0;
+        var y = x[.., 1..^1, TensorIndex.Slice(null, null, 2)];
+        var picked = Enumerable.Range(0, numel).Where(InView).Select(f => (float)f).ToArray();
+        Assert.Equal(picked.Length, y.Numel);
+        Assert.Equal(picked, y.ToArray<float>());
+        y.Neg_();
+        Assert.Equal(Enumerable.Range(0, numel).Select(f => InView(f) ? -(float)f : f).ToArray(), x.ToArray<float>());
+        x[.., 1..^1, TensorIndex.Slice(null, null, 2)] = Tensor.Zeros([4, 62, 20, 40]);
+        Assert.Equal(Enumerable.Range(0, numel).Select(f => InView(f) ? 0f : f).ToArray(), x.ToArray<float>());
+    }
+
     // A view made outside a TensorScope and first read inside one stays readable after the scope ends (its
     // values are never pooled); a view of a scope's tensor is revoked with it.
     [Fact]
@@ -131,6 +150,20 @@ public class IndexingSemanticsTests
             Assert.Equal(0.0, inner[0, 0].Item());
         }
         Assert.Throws<ObjectDisposedException>(() => inner.ToDoubleArray());
+
+        // Made and read inside a scope, a view of an outside tensor ends with the scope unless kept.
+        var wide = Tensor.Zeros([64, 128]);
+        Tensor dropped, kept;
+        using (var scope = new TensorScope())
+        {
+            dropped = wide[.., 1..];
+            kept = scope.Keep(wide[.., ..64]);
+            Assert.Equal(0.0, dropped.Sum().Item());
+            Assert.Equal(0.0, kept.Sum().Item());
+        }
+        Assert.Throws<ObjectDisposedException>(() => dropped.ToDoubleArray());
+        wide.Fill_(2);
+        Assert.Equal(2.0 * 64 * 64, kept.Sum().Item());
     }
 
     [Fact]
