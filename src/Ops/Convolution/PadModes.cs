@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics;
 using Autograd.Kernels;
 
@@ -155,12 +157,19 @@ public static partial class F
                 scale *= xShape[d];
             }
             int yBase = p * planeSize;
+            // The maps were checked against the shapes when they were built: rows are read and written without
+            // bounds checks, and runs of more than one element are short vector copies (Note [Short row copies]).
+            ref T x0 = ref MemoryMarshal.GetArrayDataReference(x);
+            ref T y0 = ref MemoryMarshal.GetArrayDataReference(y);
             for (int oh = row0; oh < row1; oh++)
             {
                 int xRow = xBase + (hmap is null ? oh : hmap[oh]) * xw, yRow = yBase + oh * w;
-                foreach (var (o, src, n) in runs)
-                    if (n == 1) y[yRow + o] = x[xRow + src];
-                    else x.AsSpan(xRow + src, n).CopyTo(y.AsSpan(yRow + o, n));
+                for (int k = 0; k < runs.Length; k++)
+                {
+                    var (o, src, n) = runs[k];
+                    if (n == 1) Unsafe.Add(ref y0, yRow + o) = Unsafe.Add(ref x0, xRow + src);
+                    else Kernels.Moves.CopyRow(ref Unsafe.Add(ref x0, xRow + src), ref Unsafe.Add(ref y0, yRow + o), n);
+                }
             }
         });
     }

@@ -131,6 +131,9 @@ public class ReductionsOracleTests
             ([3, 6], [5, 5]), ([2, 3, 6], [0, 0]), ([0, 2, 5], [1, 2]), ([2, 7], [-2, -3]), ([3, 5, 6], [2, 3, 4, 0]),
             ([2, 3, 5, 6], [1, 2, 3, 4]), ([1, 3, 4], [3, 3, 2, 1]), ([1, 2, 3, 3, 4], [3, 2, 2, 1, 2, 2]), ([2, 3, 4], [0, 2]),
             ([2, 2, 5, 5], [2, -1, -2, 2]),
+            // Rows long enough for the vector row copy (Note [Short row copies]): runs of 15, 18, 38 and 298 elements
+            // (60 to 1192 bytes as float32, twice that as float64), on both sides of its 64- and 1024-byte limits.
+            ([1, 2, 17], [1, 1]), ([2, 3, 20], [1, 2]), ([2, 3, 6, 40], [1, 1, 2, 1]), ([2, 300], [2, 3]),
         ];
         foreach (var (shape, pad) in grid)
             foreach (var mode in new[] { "reflect", "replicate", "circular", "constant" })
