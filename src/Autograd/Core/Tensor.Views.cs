@@ -15,6 +15,9 @@ public sealed partial class Tensor
 
         /// <summary>Made while grad mode was off from a base that required grad: its history is never rebuilt.</summary>
         public bool MadeInNoGrad { get; } = madeInNoGrad;
+
+        /// <summary>One of several views one op returned (split, chunk, unbind: PyTorch's CreationMeta::MULTI_OUTPUT_NODE).</summary>
+        public bool MultiOutput { get; init; }
     }
 
     /// <summary>True for tensors made by a view op (tensor._is_view()).</summary>
@@ -77,6 +80,9 @@ public sealed partial class Tensor
             throw new InvalidOperationException($"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled. " +
                 "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace " +
                 "either both inside the Grad.NoGrad() scope (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
+        if (v.MultiOutput && (recorded || RequiresGrad))
+            throw new InvalidOperationException($"{op}: " + (_gradFn is { } fn ? $"Output {OutputNr} of {fn.Name} is a view and is being modified inplace." : "A view was created in no_grad mode and is being modified inplace with grad mode enabled.") +
+                " This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.");
         if (v.Base.IsLeaf && v.Base.RequiresGrad)
             throw new InvalidOperationException($"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation.");
     }

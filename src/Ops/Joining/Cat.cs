@@ -4,7 +4,7 @@ namespace Autograd;
 // stack: y = cat of each xi unsqueezed at dim; dXi = dY.unbind(dim)[i]                 (StackBackward0)
 // Both promote float32 with float64 to float64 (torch.result_type over the list); the engine casts each
 // gradient back to its input's dtype, as PyTorch's does. The forward is one block copy per input and
-// outer index (Note [Element moves]); the gradients are slices (Note [Splits are copies]), so they are
+// outer index (Note [Element moves]); the gradients are slices (SliceAlong, src/Ops/Joining/Slice.cs), so they are
 // differentiable to any order.
 public static partial class F
 {

@@ -3,7 +3,7 @@ namespace Autograd;
 // expand: y = x broadcast to sizes (new leading dims, size-1 dims stretched); dX = sum_to_size(dY, x.shape)  (ExpandBackward0)
 // repeat: y = x tiled repeats[k] times along each dim (new leading dims first);
 //         dX = dY viewed as [r0, s0, r1, s1, ...] summed over the r dims                (RepeatBackward0)
-// PyTorch's expand is a stride-0 view; here the result is materialised (Note [Splits are copies]), except
+// PyTorch's expand is a stride-0 view; here the result is materialised (as permute's), except
 // an expand to x's own shape, which aliases x as a view would. Both backward rules are written with sum
 // and view, so they are differentiable to any order.
 public static partial class F

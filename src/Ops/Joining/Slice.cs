@@ -1,11 +1,15 @@
 namespace Autograd;
 
-// Note [Splits are copies]
-// PyTorch's narrow, split, chunk and unbind return views sharing the input's storage. narrow is a view
-// here too (Note [Slice views]); split, chunk and unbind return contiguous copies (as permute and
-// transpose do): values and gradients are PyTorch's, but an in-place write to a piece does not reach the
-// input (PyTorch forbids most of those writes anyway: its multi-output views refuse in-place ops). As in PyTorch, the pieces of one split (chunk, unbind)
-// share one node, each with its output number (PiecesNode), whose backward joins their gradients back.
+// Note [Split pieces are views]
+// narrow, split, chunk and unbind return views sharing the input's storage, as PyTorch's (slice views, Note
+// [Slice views]): a write into a piece reaches the input. As in PyTorch, the pieces of one split (chunk,
+// unbind) share one node, each with its output number (PiecesNode), whose backward joins their gradients
+// back; and because they are the outputs of one node, a recorded in-place write into one is refused with
+// PyTorch's words ("This view is the output of a function that returns multiple views..."; CreationMeta
+// MULTI_OUTPUT_NODE), while an unrecorded one (no grad anywhere, or under Grad.NoGrad()) writes the input.
+// PyTorch also refuses to use such a piece after its base was written in place; here its history is rebuilt
+// (AsStridedBackward0) as for any other view. Inside a backward pass the pieces are copies (gradients there
+// may be recycled). permute/transpose and expand still copy.
 //
 // slice:          y = x[.., start:start+length, ..] along dim;   dX = slice_backward(dY)
 // slice_backward: y = zeros(shape) with g at [start, start+length) along dim;   dG = slice(dY)

@@ -3,8 +3,8 @@ namespace Autograd;
 // narrow / split / split_with_sizes / chunk / unbind: each piece y_k = x[.., start_k:start_k+len_k, ..]
 // along dim. narrow: dX = zeros(x.shape) with dY at [start, start+len) (slice_backward). split, chunk:
 // dX = cat(dY_0, dY_1, ...) along dim (zeros for pieces without a gradient); unbind: dX = stack(dY_k).
-// narrow is a view (Note [Slice views]); the pieces of the others are contiguous copies sharing one node
-// (Note [Splits are copies]); the node names are PyTorch
+// every piece is a view (Note [Slice views]); the pieces of one split share one node
+// (Note [Split pieces are views]); the node names are PyTorch
 // 2.10's: SliceBackward0 (narrow), SplitBackward0 (split, chunk), SplitWithSizesBackward0, UnbindBackward0.
 public static partial class F
 {
@@ -94,12 +94,17 @@ public static partial class F
         int[] shape = [.. x.Dims[..d], .. x.Dims[(d + 1)..]];
         var pieces = new Tensor[x.Dims[d]];
         for (int k = 0; k < pieces.Length; k++)
-            pieces[k] = SliceCopy(x, d, k, 1, shape);
+            pieces[k] = GradMode.BackwardDepth > 0 ? SliceCopy(x, d, k, 1, shape) : Tensor.PieceOf(x, d, k, 1, dropDim: true);
         return PiecesNode.Record("UnbindBackward0", x, pieces, g => Stack(g, d));
     }
 
-    /// <summary>x's elements [start, start + length) along dim d (already checked), unrecorded.</summary>
-    private static Tensor PieceData(Tensor x, int d, int start, int length) => SliceCopy(x, d, start, length, PieceShape(x, d, length));
+    /// <summary>
+    /// x's elements [start, start + length) along dim d (already checked), unrecorded: a view of x (Note [Slice
+    /// views]), or a copy inside a backward pass, where gradients may be recycled.
+    /// </summary>
+    private static Tensor PieceData(Tensor x, int d, int start, int length) => GradMode.BackwardDepth > 0
+        ? SliceCopy(x, d, start, length, PieceShape(x, d, length))
+        : Tensor.PieceOf(x, d, start, length, dropDim: false);
 
     private static int[] PieceShape(Tensor x, int d, int length)
     {

@@ -16,6 +16,7 @@ public class SliceViewOracleTests
 {
     private const string Stale = "is at version 1; expected version 0 instead";
     private const string ViewOfLeaf = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
+    private const string MultiOutput = "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace.";
     private const string NoGradView = "A view was created in no_grad mode and is being modified inplace with grad mode enabled";
 
     private static Operand In(params int[] shape) => new(shape);
@@ -115,6 +116,30 @@ public class SliceViewOracleTests
             e.Index(a, [0]).Add_(e.Index(a, [2]).Detach() * 1.0);
             return a * x[0];
         }),
+        ("no-grad write into a split piece and an unbind piece", [In(4, 3), In(4, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var pieces = e.Split(a, 2);
+            var rows = e.Unbind(a, 1);
+            using (e.NoGrad())
+            {
+                pieces[1].Mul_(2.0);
+                rows[0].Add_(1.0);
+            }
+            return a * x[1];
+        }),
+        ("write a chunk of a buffer that needs no grad", [Plain(4, 3), In(4, 3)], (e, x) =>
+        {
+            var buf = x[0] * 1.0;
+            e.Chunk(buf, 2, 1)[1].Fill_(0.5);
+            return buf * x[1];
+        }),
+        ("narrow exp_, read the base", [In(3, 5)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Narrow(a, 1, 1, 3).Exp_();
+            return a;
+        }),
         ("two writes through two slices", [In(4, 3), In(3), In(2, 3)], (e, x) =>
         {
             var a = x[0] * 1.0;
@@ -152,6 +177,10 @@ public class SliceViewOracleTests
             e.Index(a, [1]).Add_(1.0);
             return a;
         }, Stale),
+        // Multi-output views (split, chunk, unbind: CreationMeta::MULTI_OUTPUT_NODE) refuse a recorded write.
+        ("split piece of a non-leaf add_", [In(4, 3)], (e, x) => e.Split(x[0] * 1.0, 2)[0].Add_(1.0), MultiOutput),
+        ("unbind piece of a non-leaf mul_", [In(3, 4)], (e, x) => e.Unbind(x[0] * 1.0, 1)[2].Mul_(3.0), MultiOutput),
+        ("chunk of a plain tensor, mul_ by y", [Plain(4, 3), In(2, 3)], (e, x) => e.Chunk(x[0], 2)[1].Mul_(x[1]), MultiOutput),
         // mul_ saves the detached row, which shares a's version counter: the write of row 0 bumps it.
         ("mul_ a row by a detached other row", [In(3, 4)], (e, x) =>
         {

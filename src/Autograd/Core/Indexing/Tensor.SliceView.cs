@@ -95,7 +95,24 @@ public sealed partial class Tensor
         return strides is null ? null : NewView(x, new SliceView(s.Source, s.Offset, shape, strides), shape);
     }
 
-    private static Tensor NewView(Tensor x, SliceView s, int[] shape)
+    /// <summary>
+    /// A piece of x along dim <paramref name="d"/> as a slice view: [start, start + length), or the single index
+    /// <paramref name="start"/> with the dim dropped (unbind). One of several outputs (split, chunk, unbind): a
+    /// recorded in-place write into it is refused, as PyTorch refuses it for its multi-output views.
+    /// </summary>
+    internal static Tensor PieceOf(Tensor x, int d, int start, int length, bool dropDim)
+    {
+        x.OwnStorage();
+        var s = x._slice;
+        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
+        int offset = (s?.Offset ?? 0) + start * xStrides[d];
+        int[] sizes = x._shape.ToArray(), strides = xStrides.ToArray();
+        if (dropDim) { sizes = [.. sizes[..d], .. sizes[(d + 1)..]]; strides = [.. strides[..d], .. strides[(d + 1)..]]; }
+        else sizes[d] = length;
+        return NewView(x, new SliceView(s?.Source ?? x, offset, sizes, strides), sizes, multiOutput: true);
+    }
+
+    private static Tensor NewView(Tensor x, SliceView s, int[] shape, bool multiOutput = false)
     {
         _anySliceView = true;
         var counter = x.Counter;
@@ -104,7 +121,7 @@ public sealed partial class Tensor
         return new Tensor(s, shape)
         {
             _counter = counter,
-            _view = new ViewInfo(root, counter.Value, noGrad, noGrad && root.RequiresGrad),
+            _view = new ViewInfo(root, counter.Value, noGrad, noGrad && root.RequiresGrad) { MultiOutput = multiOutput && !noGrad },
         };
     }
 

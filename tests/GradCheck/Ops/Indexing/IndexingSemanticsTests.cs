@@ -98,9 +98,10 @@ public class IndexingSemanticsTests
         Assert.Equal([0.0, 0, 0, 0], x[0, 1].ToDoubleArray());
     }
 
-    // PyTorch: narrow is a view (x.narrow(1, 1, 2).zero_() zeroes x[:, 1:3]); split's pieces here are copies.
+    // PyTorch: narrow and split are views (x.narrow(1, 1, 2).zero_() zeroes x[:, 1:3]; x.split(1)[0].fill_(9)
+    // fills row 0 when nothing requires grad).
     [Fact]
-    public void NarrowIsAViewSplitPiecesAreCopies()
+    public void NarrowAndSplitPiecesAreViews()
     {
         var x = Arange(8, 2, 4);
         var n = F.Narrow(x, 1, 1, 2);
@@ -108,7 +109,9 @@ public class IndexingSemanticsTests
         n.Zero_();
         Assert.Equal([0.0, 0, 0, 3, 4, 0, 0, 7], x.ToDoubleArray());
         F.Split(x, 1, 0)[0].Fill_(9);
-        Assert.Equal([0.0, 0, 0, 3, 4, 0, 0, 7], x.ToDoubleArray());
+        Assert.Equal([9.0, 9, 9, 9, 4, 0, 0, 7], x.ToDoubleArray());
+        F.Unbind(x, 1)[3].Add_(1);
+        Assert.Equal([9.0, 9, 9, 10, 4, 0, 0, 8], x.ToDoubleArray());
     }
 
     // Reads and writes large enough to be split over the threads (Note [Parallel index walks]), against the

@@ -85,11 +85,11 @@ public class JoiningBehaviourTests
     }
 
     [Fact]
-    public void PiecesAreCopiesAndTheirGradientsLandInTheirSlices()
+    public void PiecesAreViewsAndTheirGradientsLandInTheirSlices()
     {
         var x = Ramp(6, 3, 2).RequiresGrad_(true);
         var p = F.Split(x, 1);
-        Assert.NotSame(x.Storage, p[0].Storage);   // Note [Splits are copies]
+        Assert.Same(x.Base ?? x, p[0].Base);   // Note [Split pieces are views] (Ramp is itself a view: the base is its root)
         (p[0] * 2.0 + p[2] * 5.0).Sum().Backward();
         Assert.Equal([2.0, 2, 0, 0, 5, 5], x.Grad!.ToDoubleArray());
     }
@@ -102,11 +102,13 @@ public class JoiningBehaviourTests
         Assert.Same(p[0].GradFn, p[2].GradFn);
         Assert.Equal([0, 1, 2], p.Select(t => t.OutputNr));
         Assert.Same(x.Unbind(1)[0].GradFn!.NextFunctions[0], x.Chunk(2)[1].GradFn!.NextFunctions[0]);   // both reach x's AccumulateGrad
-        // A retained piece, a hooked piece and an in-place write to a piece: the slots keep them apart.
+        // A retained piece and a hooked piece: the slots keep them apart. An in-place write into a piece is
+        // refused, as PyTorch refuses it for the outputs of a multi-output view op.
         p[1].RetainGrad();
         p[2].RegisterHook(g => g * 10.0);
-        p[0].Mul_(3.0);
-        (p[0] + p[1] * 2.0 + p[2]).Sum().Backward();
+        var e = Assert.Throws<InvalidOperationException>(() => p[0].Mul_(3.0));
+        Assert.Contains("Output 0 of SplitBackward0 is a view and is being modified inplace. This view is the output of a function that returns multiple views.", e.Message);
+        (p[0] * 3.0 + p[1] * 2.0 + p[2]).Sum().Backward();
         Assert.Equal([3.0, 3, 2, 2, 10, 10], x.Grad!.ToDoubleArray());
         Assert.Equal([2.0, 2], p[1].Grad!.ToDoubleArray());
     }
