@@ -140,6 +140,35 @@ public sealed partial class Tensor
         DType = s.Source.DType;
     }
 
+    /// <summary>
+    /// Whether the elements lie in row-major order without gaps (tensor.is_contiguous()): true for every tensor
+    /// but a slice view that skips elements or reorders dims (Note [Slice views]); dims of size 1 do not count.
+    /// </summary>
+    public bool IsContiguous()
+    {
+        if (_slice is not { } s || s.Numel <= 1) return true;
+        long expected = 1;
+        for (int d = s.Sizes.Length - 1; d >= 0; d--)
+        {
+            if (s.Sizes[d] == 1) continue;
+            if (s.Strides[d] != expected) return false;
+            expected *= s.Sizes[d];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// This tensor when <see cref="IsContiguous"/>, else a contiguous copy of it (tensor.contiguous(), recorded as
+    /// PyTorch records it: CloneBackward0, whose gradient passes through).
+    /// </summary>
+    public Tensor Contiguous()
+    {
+        if (IsContiguous()) return this;
+        var r = new Tensor((Array)Storage.Clone(), (int[])_shape.Clone());
+        if (!Node.NeedsGrad([this])) return r;
+        return Node.Record(r, "CloneBackward0", [this], g => [g], differentiable: true);
+    }
+
     /// <summary>Whether a view of this tensor with <paramref name="shape"/> (same numel) can share its storage (tensor.view's condition).</summary>
     internal bool CanViewAs(int[] shape) => _slice is not { } s || ComputeStride(s.Sizes, s.Strides, shape) is not null;
 

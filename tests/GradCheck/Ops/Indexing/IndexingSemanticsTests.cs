@@ -69,6 +69,30 @@ public class IndexingSemanticsTests
         Assert.Equal(100.0, y[0, 0, 0].Item());
     }
 
+    // PyTorch: x = arange(24).view(2, 3, 4); x[1], x[1, 1:] and x[0, 0, ::2][:1] are contiguous (dims of size 1
+    // do not count), x[:, :1], x[:, 1:] and x[..., ::2] are not; contiguous() returns x itself when it is, else a
+    // copy with CloneBackward0.
+    [Fact]
+    public void ContiguityAsPyTorchReportsIt()
+    {
+        var x = Arange(24, 2, 3, 4);
+        Assert.True(x.IsContiguous());
+        Assert.True(x[1].IsContiguous());
+        Assert.True(x[1, 1..].IsContiguous());
+        Assert.False(x[.., ..1, ..].IsContiguous());
+        Assert.False(x[.., 1..].IsContiguous());
+        Assert.False(x[TensorIndex.Ellipsis, TensorIndex.Slice(null, null, 2)].IsContiguous());
+        Assert.True(x[0, 0, TensorIndex.Slice(null, null, 2)][..1].IsContiguous());
+        Assert.Same(x, x.Contiguous());
+        var a = Arange(24, 2, 3, 4).RequiresGrad_(true);
+        var c = (a * 1.0)[.., 1..].Contiguous();
+        Assert.Equal("CloneBackward0", c.GradFn!.Name);
+        Assert.True(c.IsContiguous());
+        Assert.False(c.IsView);
+        c.Sum().Backward();
+        Assert.Equal(Enumerable.Range(0, 24).Select(f => f % 12 >= 4 ? 1.0 : 0).ToArray(), a.Grad!.ToDoubleArray());
+    }
+
     // PyTorch: advanced indexing copies (x[[0]] is not a view); reshape of a non-contiguous view copies,
     // view() of it raises; detach() of a view shares its storage.
     [Fact]
