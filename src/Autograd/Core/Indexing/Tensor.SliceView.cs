@@ -55,10 +55,13 @@ public sealed partial class Tensor
         /// <summary>The source's stamp the private copy was gathered at (or written back at); -1: none valid.</summary>
         public int CopyStamp = -1;
 
-        private IndexPlan? _plan;
-
         /// <summary>The description as a basic index plan over the source's flat storage (shape: the source's).</summary>
         public IndexPlan Plan => _plan ??= PlanOver(Source.Dims);
+
+        private IndexPlan? _plan;
+
+        /// <summary>A view made by indexing the source itself reads through the index's own plan.</summary>
+        public SliceView WithPlan(IndexPlan plan) { _plan = plan; return this; }
 
         public IndexPlan PlanOver(int[] sourceShape)
         {
@@ -84,7 +87,9 @@ public sealed partial class Tensor
     {
         x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it
         var (source, offset, strides) = Compose(x, p);
-        return NewView(x, new SliceView(source, offset, p.ResultShape, strides), p.ResultShape);
+        var s = new SliceView(source, offset, p.ResultShape, strides);
+        if (ReferenceEquals(source, x)) s.WithPlan(p);   // p is already a plan over the source's flat storage
+        return NewView(x, s, p.ResultShape);
     }
 
     /// <summary>A slice view of x (itself a slice view) with a new shape, or null when x's strides do not allow one.</summary>
