@@ -47,7 +47,7 @@ namespace Autograd.Kernels
             internal readonly int Count, Chunk, Helpers;
             internal readonly ExecutionContext? Context;
             private readonly long[] _next;   // member k's next unclaimed index, at k * Pad (one cache line each)
-            internal int Done;
+            private readonly long[] _done;   // items member k has run, at k * Pad (Note [Counts by member])
             internal Exception? Error;
             private const int Pad = 16;
 
@@ -55,7 +55,23 @@ namespace Autograd.Kernels
             {
                 Body = body; Count = count; Chunk = chunk; Helpers = helpers; Context = context;
                 _next = new long[(helpers + 1) * Pad];
+                _done = new long[(helpers + 1) * Pad];
                 for (int k = 0; k <= helpers; k++) _next[k * Pad] = ShareStart(k);
+            }
+
+            // Note [Counts by member]
+            // Each member counts the items it has run in its own cache line, and the caller adds the counts up
+            // while it waits for the loop's end. One shared count, added to by every chunk of every member, moved
+            // its cache line between the two cores once per chunk (~32 times a loop), across the Zen 5 VM's two
+            // separate last-level caches. Probe (2026-12-04, 2 threads, medians of 20 000 loops of 98 near-empty
+            // items, alternating builds): 4.9-8.6 us per loop before, 3.7-6.3 us after; a 25.7 MB sum did not move
+            // beyond its run-to-run spread (p10 160-180 us in both).
+            /// <summary>Whether every item has run (the members' counts summed).</summary>
+            internal bool Finished()
+            {
+                long sum = 0;
+                for (int k = 0; k <= Helpers; k++) sum += Volatile.Read(ref _done[k * Pad]);
+                return sum >= Count;
             }
 
             // Note [Shares by member]: member k owns [ShareStart(k), ShareStart(k + 1)).
@@ -65,6 +81,7 @@ namespace Autograd.Kernels
             internal void Work(int member)
             {
                 int members = Helpers + 1;
+                long done = 0;
                 for (int s = 0; s < members; s++)
                 {
                     int share = (member + s) % members;
@@ -79,7 +96,8 @@ namespace Autograd.Kernels
                             try { for (int i = (int)start; i < end; i++) Body(i); }
                             catch (Exception e) { Interlocked.CompareExchange(ref Error, e, null); }
                         }
-                        Interlocked.Add(ref Done, end - (int)start);
+                        done += end - (int)start;
+                        Volatile.Write(ref _done[member * Pad], done);
                     }
                 }
             }
@@ -172,7 +190,7 @@ namespace Autograd.Kernels
                     if (Interlocked.Exchange(ref workers[w].Sleeping, 0) == 1) workers[w].Wake.Release();
                 job.Work(0);
                 var wait = new SpinWait();
-                while (Volatile.Read(ref job.Done) < count) wait.SpinOnce(sleep1Threshold: -1);
+                while (!job.Finished()) wait.SpinOnce(sleep1Threshold: -1);
             }
             finally
             {
