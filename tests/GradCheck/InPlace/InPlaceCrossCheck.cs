@@ -52,6 +52,27 @@ internal static class InPlaceCrossCheck
         return null;
     }
 
+    // PyTorch's phrases for the refusals, and the operands the sequences are written over (shared by the in-place
+    // and the slice-view oracle tests).
+    internal const string Stale = "is at version 1; expected version 0 instead";
+    internal const string Modified = "one of the variables needed for gradient computation has been modified by an inplace operation";
+    internal const string Leaf = "a leaf Variable that requires grad is being used in an in-place operation.";
+    internal const string ViewOfLeaf = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
+    internal const string NoGradView = "A view was created in no_grad mode and is being modified inplace with grad mode enabled";
+    internal const string MultiOutput = "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace.";
+
+    internal static Operand In(params int[] shape) => new(shape);
+    internal static Operand Pos(params int[] shape) => new(shape, Data.Positive);
+    internal static Operand Plain(params int[] shape) => new(shape, RequiresGrad: false);
+
+    /// <summary>Runs every sequence (seeds from <paramref name="seed"/> up) and fails with every disagreement at once.</summary>
+    internal static void CompareAll(IEnumerable<(string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq, string? Phrase)> cases, DType dtype, int seed)
+    {
+        int n = 0;
+        var failures = cases.Select(c => Compare(c.Name, dtype, c.Inputs, c.Seq, seed + n++, c.Phrase)).ToList();
+        AssertAll(failures, n);
+    }
+
     /// <summary>Fails with every disagreement of a grid at once.</summary>
     public static void AssertAll(IEnumerable<string?> failures, int count)
     {
