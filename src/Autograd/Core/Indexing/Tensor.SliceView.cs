@@ -289,6 +289,7 @@ public sealed partial class Tensor
     {
         var s = _slice!;
         _ = s.Source.Storage;
+        if (_lease is { Revoked: true }) throw TensorScope.Ended();
         lock (s)
         {
             if (_storage is null || s.CopyStamp != s.Stamp.Value) _storage = NewSliceCopy(s);   // never into a stale copy another tensor may alias
@@ -312,7 +313,7 @@ public sealed partial class Tensor
         }
         lock (s)
         {
-            bool current = _storage is not null && s.CopyStamp == s.Stamp.Value;
+            bool current = _storage is not null && s.CopyStamp == s.Stamp.Value && _lease is not { Revoked: true };   // a revoked copy went back to the pool
             if (current) IndexPlanKernels.Put(_storage!, s.Source.Storage, s.Plan, accumulate: false);
             int now = Interlocked.Increment(ref s.Stamp.Value);
             if (current) s.CopyStamp = now;
