@@ -3,8 +3,9 @@ using System.Numerics;
 namespace Autograd;
 
 // dX = permute(dY, inverse(dims)); transpose is the permutation that swaps two dims.
-// Unlike PyTorch (which returns a strided view) the result is a contiguous copy, since every tensor
-// here is contiguous; values and gradients are the same.
+// As in PyTorch the result is a view of x with its strides reordered (Note [Slice views]): a write through it
+// reaches x, every dtype permutes, and the elements are gathered into contiguous order when first read.
+// Inside a backward pass (gradients there may be recycled) it is a contiguous copy.
 public static partial class F
 {
     /// <summary>torch.permute: reorders dims; dims must be a permutation of 0..rank-1 (negatives allowed).</summary>
@@ -22,7 +23,7 @@ public static partial class F
 
     private static Tensor Permute(Tensor x, int[] perm, string node)
     {
-        var y = PermuteData(x, perm);
+        var y = GradMode.BackwardDepth > 0 && x.DType.IsFloatingPoint() ? PermuteData(x, perm) : Tensor.PermutedOf(x, perm);
         if (!Node.NeedsGrad([x])) return y;
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;

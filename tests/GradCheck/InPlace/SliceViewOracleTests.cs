@@ -132,6 +132,25 @@ public class SliceViewOracleTests
             e.Narrow(a, 1, 1, 3).Exp_();
             return a;
         }),
+        ("transpose mul_, read the base", [In(2, 3), In(3, 2)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Transpose(a, 0, 1).Mul_(x[1]);
+            return a * a;
+        }),
+        ("permute, then a slice of it sub_(alpha)", [In(2, 3, 4), In(2, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            e.Index(e.Permute(a, [2, 0, 1]), [1]).Sub_(x[1], 0.5);
+            return a;
+        }),
+        ("base written, an older transpose read", [In(3, 4), In(3, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var t = e.Transpose(a, 0, 1);
+            a.Mul_(x[1]);
+            return t * 2.0;
+        }),
         ("two writes through two slices", [In(4, 3), In(3), In(2, 3)], (e, x) =>
         {
             var a = x[0] * 1.0;
@@ -149,6 +168,7 @@ public class SliceViewOracleTests
     private static readonly (string Name, Operand[] Inputs, Func<IOracleBackend, OracleTensor[], OracleTensor> Seq, string Phrase)[] Refusals =
     [
         ("select of a leaf add_", [In(2, 3)], (e, x) => e.Index(x[0], [0]).Add_(1.0), ViewOfLeaf),
+        ("transpose of a leaf exp_", [In(2, 3)], (e, x) => e.Transpose(x[0], 0, 1).Exp_(), ViewOfLeaf),
         ("strided slice of a leaf mul_ by y", [In(2, 4), In(2, 2)], (e, x) => e.Index(x[0], [Colon, Slice(null, null, 2)]).Mul_(x[1]), ViewOfLeaf),
         ("a slice saved by mul, then the base written", [In(2, 3)], (e, x) =>
         {

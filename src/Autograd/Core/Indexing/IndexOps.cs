@@ -30,10 +30,10 @@ internal static class IndexOps
     internal static Tensor Scatter(Tensor g, IndexPlan p)
     {
         Tensor dx;
-        if (p.HasAdvanced)
+        if (p.HasAdvanced || !p.Increasing)
         {
             dx = Tensor.Empty(g.DType, p.SourceShape);
-            IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: true);
+            IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced);
         }
         else
         {

@@ -14,8 +14,9 @@ namespace Autograd;
 // indexed by [0] (true) or [] (false); a 0-dim integer tensor is an integer.
 internal sealed class IndexPlan
 {
-    internal IndexPlan(int[] sourceShape, int[] resultShape, int @base, List<int[]> axes, bool hasAdvanced, string name)
+    internal IndexPlan(int[] sourceShape, int[] resultShape, int @base, List<int[]> axes, bool hasAdvanced, string name, bool increasing = true)
     {
+        Increasing = increasing;
         SourceShape = sourceShape;
         ResultShape = resultShape;
         Count = ShapeUtil.Numel(resultShape);
@@ -41,6 +42,9 @@ internal sealed class IndexPlan
     internal int Base { get; }
     internal int[][] Axes { get; }
     internal bool InnerContiguous { get; }
+
+    /// <summary>Whether a plan without index tensors visits its positions in increasing order (false for a permuted view's).</summary>
+    internal bool Increasing { get; }
 
     /// <summary>Whether an index tensor takes part (then positions may repeat, and the read saves indices).</summary>
     internal bool HasAdvanced { get; }

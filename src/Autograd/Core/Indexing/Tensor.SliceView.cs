@@ -18,8 +18,11 @@ namespace Autograd;
 //  * Writing through a view: a writer reads the view's storage (gathering it), writes it, and bumps the
 //    version; the bump writes the copy back through the description into the source first. The in-place
 //    ops write their result straight into the copy and mark it current (no gather of values about to go).
-//  * Views of views compose into one description over the same source (slices of slices, a reshape of a
-//    slice when the strides allow it, PyTorch's computeStride; otherwise reshape copies, as PyTorch's does).
+//  * The same views serve narrow, split, chunk and unbind (Note [Split pieces are views]) and permute and
+//    transpose (strides reordered: their walk is not in increasing offsets, so their gradient is a put into
+//    zeros, IndexPlan.Increasing). Views of views compose into one description over the same source (slices
+//    of slices, a reshape of a view when the strides allow it, PyTorch's computeStride; otherwise reshape
+//    copies and view refuses, as PyTorch's do).
 //  * Autograd (Note [In-place ops and views]): the read records PyTorch's node (SelectBackward0,
 //    SliceBackward0, ...); a write through the view makes the base's grad_fn CopySlices, which passes the
 //    base's old history the gradient with the view's positions zeroed and the in-place node the gradient
@@ -72,7 +75,20 @@ public sealed partial class Tensor
                 for (int k = 0; k < a.Length; k++) a[k] = k * Strides[d];
                 axes.Add(a);
             }
-            return new IndexPlan(sourceShape, Sizes, Numel == 0 ? 0 : Offset, axes, false, "AsStridedBackward0");
+            return new IndexPlan(sourceShape, Sizes, Numel == 0 ? 0 : Offset, axes, false, "AsStridedBackward0", Increasing());
+        }
+
+        /// <summary>Whether walking the elements in order visits increasing offsets (a slice's do, a permuted view's may not).</summary>
+        private bool Increasing()
+        {
+            long extent = 0;   // the largest offset the dims inside the current one reach
+            for (int d = Sizes.Length - 1; d >= 0; d--)
+            {
+                if (Sizes[d] <= 1) continue;
+                if (Strides[d] <= extent) return false;
+                extent += (long)Strides[d] * (Sizes[d] - 1);
+            }
+            return true;
         }
     }
 
@@ -115,6 +131,18 @@ public sealed partial class Tensor
         if (dropDim) { sizes = [.. sizes[..d], .. sizes[(d + 1)..]]; strides = [.. strides[..d], .. strides[(d + 1)..]]; }
         else sizes[d] = length;
         return NewView(x, new SliceView(s?.Source ?? x, offset, sizes, strides), sizes, multiOutput: true);
+    }
+
+    /// <summary>x with its dims reordered (out dim i is x's dim perm[i]) as a view of x's storage (permute, transpose).</summary>
+    internal static Tensor PermutedOf(Tensor x, int[] perm)
+    {
+        x.OwnStorage();
+        var s = x._slice;
+        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
+        var sizes = new int[perm.Length];
+        var strides = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++) (sizes[i], strides[i]) = (x._shape[perm[i]], xStrides[perm[i]]);
+        return NewView(x, new SliceView(s?.Source ?? x, s?.Offset ?? 0, sizes, strides), sizes);
     }
 
     private static Tensor NewView(Tensor x, SliceView s, int[] shape, bool multiOutput = false)

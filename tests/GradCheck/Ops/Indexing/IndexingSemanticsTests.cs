@@ -138,6 +138,29 @@ public class IndexingSemanticsTests
         Assert.Equal([9.0, 9, 9, 10, 4, 0, 0, 8], x.ToDoubleArray());
     }
 
+    // PyTorch: permute and transpose are views (x.t().mul_(2) doubles x), of any dtype; x.t() is not contiguous,
+    // view() of it refuses a flattening shape, reshape() copies. Values by hand: x = arange(6).view(2, 3).
+    [Fact]
+    public void PermuteAndTransposeAreViewsOfAnyDType()
+    {
+        var x = Arange(6, 2, 3);
+        var t = F.Transpose(x, 0, 1);
+        Assert.Same(x, t.Base);
+        Assert.False(t.IsContiguous());
+        Assert.Equal([0.0, 3, 1, 4, 2, 5], t.ToDoubleArray());
+        t[0].Mul_(10);   // t[0] is x[:, 0]
+        Assert.Equal([0.0, 1, 2, 30, 4, 5], x.ToDoubleArray());
+        Assert.Throws<InvalidOperationException>(() => F.View(t, [6]));
+        var flat = F.Reshape(t, [6]);
+        flat.Zero_();
+        Assert.Equal([0.0, 1, 2, 30, 4, 5], x.ToDoubleArray());
+
+        var ints = Tensor.From(new long[] { 1, 2, 3, 4, 5, 6 }, [1, 2, 3]);
+        var p = F.Permute(ints, [2, 0, 1]);
+        Assert.Equal([3, 1, 2], p.Shape.ToArray());
+        Assert.Equal([1L, 4, 2, 5, 3, 6], p.ToArray<long>());
+    }
+
     // Reads and writes large enough to be split over the threads (Note [Parallel index walks]), against the
     // positions computed directly: x[n, c, h, w] = flat index, y = x[:, 1:-1, ::2] holds c in [1, 63), even h.
     [Fact]
