@@ -22,7 +22,11 @@ public sealed partial class Tensor
     {
         get
         {
-            if (_view is not null) RefreshView();
+            if (_view is not null)
+            {
+                RefreshView();
+                if (_view.Stale) throw StaleMultiOutput();
+            }
             return _gradFn;
         }
     }

@@ -18,6 +18,9 @@ public sealed partial class Tensor
 
         /// <summary>One of several views one op returned (split, chunk, unbind: PyTorch's CreationMeta::MULTI_OUTPUT_NODE).</summary>
         public bool MultiOutput { get; init; }
+
+        /// <summary>A multi-output view whose base was written in place since: its history cannot be used.</summary>
+        public bool Stale { get; set; }
     }
 
     /// <summary>True for tensors made by a view op (tensor._is_view()).</summary>
@@ -42,6 +45,11 @@ public sealed partial class Tensor
         };
     }
 
+    /// <summary>PyTorch's error for the history of a multi-output view whose base was written in place.</summary>
+    private InvalidOperationException StaleMultiOutput() => new(
+        $"Output {OutputNr} of {_gradFn?.Name ?? "a multi-output view op"} is a view and its base or another view of its base has been modified inplace. " +
+        "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.");
+
     /// <summary>Rebuilds a view's history when its base was written in place since (lazily, as PyTorch does).</summary>
     private void RefreshView()
     {
@@ -52,6 +60,14 @@ public sealed partial class Tensor
         {
             if (v.Version == now) return;
             var b = v.Base;
+            if (b.RequiresGrad && !v.MadeInNoGrad && v.MultiOutput)
+            {
+                // PyTorch does not rebuild the history of one of several views an op returned (split, chunk,
+                // unbind): reading its grad_fn, or recording an op on it, raises (Note [Split pieces are views]).
+                v.Stale = true;
+                _requiresGrad = true;
+                return;
+            }
             if (b.RequiresGrad && !v.MadeInNoGrad)
             {
                 int[] baseShape = b.Dims, shape = _shape;
@@ -119,7 +135,8 @@ public sealed partial class Tensor
     internal Tensor HistoryAlias(bool copy)
     {
         var t = copy ? new Tensor((Array)Storage.Clone(), _shape) : new Tensor(Storage, _shape) { _counter = Counter };
-        var fn = GradFn;
+        if (_view is not null) RefreshView();   // not GradFn: a no-grad write may go through a stale multi-output view
+        var fn = _gradFn;
         if (fn is not null) t.SetGradFn(fn, OutputNr);   // a leaf that requires grad only gets here in no-grad mode
         return t;
     }

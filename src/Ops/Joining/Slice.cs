@@ -7,9 +7,11 @@ namespace Autograd;
 // back; and because they are the outputs of one node, a recorded in-place write into one is refused with
 // PyTorch's words ("This view is the output of a function that returns multiple views..."; CreationMeta
 // MULTI_OUTPUT_NODE), while an unrecorded one (no grad anywhere, or under Grad.NoGrad()) writes the input.
-// PyTorch also refuses to use such a piece after its base was written in place; here its history is rebuilt
-// (AsStridedBackward0) as for any other view. Inside a backward pass the pieces are copies (gradients there
-// may be recycled). permute/transpose and expand still copy.
+// Once the base (or another view of it) was written in place, such a piece keeps its values but its history
+// is not rebuilt: reading its grad_fn, or recording an op on it, raises PyTorch's "Output k of
+// UnbindBackward0 is a view and its base or another view of its base has been modified inplace", while
+// requires_grad still reads and no-grad use works, as in PyTorch. Inside a backward pass the pieces are
+// copies (gradients there may be recycled).
 //
 // slice:          y = x[.., start:start+length, ..] along dim;   dX = slice_backward(dY)
 // slice_backward: y = zeros(shape) with g at [start, start+length) along dim;   dG = slice(dY)

@@ -188,6 +188,19 @@ public class SliceViewOracleTests
         ("split piece of a non-leaf add_", [In(4, 3)], (e, x) => e.Split(x[0] * 1.0, 2)[0].Add_(1.0), MultiOutput),
         ("unbind piece of a non-leaf mul_", [In(3, 4)], (e, x) => e.Unbind(x[0] * 1.0, 1)[2].Mul_(3.0), MultiOutput),
         ("chunk of a plain tensor, mul_ by y", [Plain(4, 3), In(2, 3)], (e, x) => e.Chunk(x[0], 2)[1].Mul_(x[1]), MultiOutput),
+        ("unbind piece used after its base was written", [In(2, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var rows = e.Unbind(a, 0);
+            a.Mul_(2.0);
+            return rows[1] * 2.0;
+        }, "is a view and its base or another view of its base has been modified inplace. " + MultiOutput),
+        ("split piece used after a sibling was written under no_grad", [In(4, 3)], (e, x) =>
+        {
+            var pieces = e.Split(x[0] * 1.0, 2);
+            using (e.NoGrad()) pieces[1].Add_(1.0);
+            return pieces[0] + 1.0;
+        }, "is a view and its base or another view of its base has been modified inplace. " + MultiOutput),
         // mul_ saves the detached row, which shares a's version counter: the write of row 0 bumps it.
         ("mul_ a row by a detached other row", [In(3, 4)], (e, x) =>
         {

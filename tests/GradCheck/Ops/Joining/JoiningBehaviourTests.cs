@@ -94,6 +94,20 @@ public class JoiningBehaviourTests
         Assert.Equal([2.0, 2, 0, 0, 5, 5], x.Grad!.ToDoubleArray());
     }
 
+    // PyTorch 1.13 and 2.10: after the base of an unbind is written in place, a piece still says it requires grad,
+    // reading its grad_fn raises, and under no_grad it can still be used.
+    [Fact]
+    public void APieceWhoseBaseWasWrittenCannotBeRecorded()
+    {
+        var a = Ramp(6, 2, 3).RequiresGrad_(true) * 1.0;
+        var rows = a.Unbind(0);
+        a.Mul_(2.0);
+        Assert.True(rows[0].RequiresGrad);
+        var e = Assert.Throws<InvalidOperationException>(() => rows[0].GradFn);
+        Assert.Contains("Output 0 of UnbindBackward0 is a view and its base or another view of its base has been modified inplace.", e.Message);
+        using (Grad.NoGrad()) Assert.Equal([0.0, 4, 8], (rows[0] * 2.0).ToDoubleArray());
+    }
+
     [Fact]
     public void PiecesOfOneSplitShareOneNodeAsInPyTorch()
     {
