@@ -3,9 +3,9 @@ namespace Autograd;
 // narrow / split / split_with_sizes / chunk / unbind: each piece y_k = x[.., start_k:start_k+len_k, ..]
 // along dim. narrow: dX = zeros(x.shape) with dY at [start, start+len) (slice_backward). split, chunk:
 // dX = cat(dY_0, dY_1, ...) along dim (zeros for pieces without a gradient); unbind: dX = stack(dY_k).
-// every piece is a view (Note [Slice views]); the pieces of one split share one node
-// (Note [Split pieces are views]); the node names are PyTorch
-// 2.10's: SliceBackward0 (narrow), SplitBackward0 (split, chunk), SplitWithSizesBackward0, UnbindBackward0.
+// Every piece is a view of x (Note [Slice views]); the pieces of one split share one node (Note [Split
+// pieces are views]); the node names are PyTorch 2.10's: SliceBackward0 (narrow), SplitBackward0 (split,
+// chunk), SplitWithSizesBackward0, UnbindBackward0.
 public static partial class F
 {
     /// <summary>torch.narrow(x, dim, start, length): elements [start, start + length) along dim, a view of x; a negative start counts from the end.</summary>
