@@ -51,10 +51,16 @@ internal static class InPlace
     /// </summary>
     internal static void CheckAllowed(Tensor self, string op, Tensor? other = null)
     {
-        if (!GradMode.IsEnabled) return;
-        if (self.IsLeaf && self.RequiresGrad)
-            throw new InvalidOperationException($"{op}: a leaf Variable that requires grad is being used in an in-place operation.");
-        self.CheckViewWritable(op, other is { RequiresGrad: true });
+        if (GradMode.IsEnabled)
+        {
+            if (self.IsLeaf && self.RequiresGrad)
+                throw new InvalidOperationException($"{op}: a leaf Variable that requires grad is being used in an in-place operation.");
+            self.CheckViewWritable(op, other is { RequiresGrad: true });
+        }
+        // PyTorch's kernels refuse to write a tensor whose elements share memory (an expanded view), in any mode;
+        // fill_ and zero_ write one value everywhere, and PyTorch lets them.
+        if (op is not ("fill_" or "zero_") && self.HasInternalOverlap())
+            throw new InvalidOperationException($"{op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
     }
 
     /// <summary>Bumps the version and, when the write was recorded, moves the tensor (and its base) onto <paramref name="node"/>.</summary>

@@ -3,9 +3,10 @@ namespace Autograd;
 // expand: y = x broadcast to sizes (new leading dims, size-1 dims stretched); dX = sum_to_size(dY, x.shape)  (ExpandBackward0)
 // repeat: y = x tiled repeats[k] times along each dim (new leading dims first);
 //         dX = dY viewed as [r0, s0, r1, s1, ...] summed over the r dims                (RepeatBackward0)
-// PyTorch's expand is a stride-0 view; here the result is materialised (as permute's), except
-// an expand to x's own shape, which aliases x as a view would. Both backward rules are written with sum
-// and view, so they are differentiable to any order.
+// expand returns a view with stride 0 along the dims it grows, as PyTorch's (Note [Slice views]): a later
+// write of x is seen through it, and writing into it is refused ("more than one element of the written-to
+// tensor refers to a single memory location"); inside a backward pass it is a tiled copy. Both backward
+// rules are written with sum and view, so they are differentiable to any order.
 public static partial class F
 {
     /// <summary>
@@ -33,8 +34,13 @@ public static partial class F
             (shape[i], padded[i]) = (target, size);
         }
         if (lead == 0 && ShapeUtil.SameShape(shape, x.Shape)) return Alias(x, shape, "ExpandBackward0");
-        var r = Tensor.Uninitialized(x.DType, shape);   // the tiling writes every element
-        Kernels.Moves.Tile(x.Storage, padded, shape.Select((s, i) => padded[i] == 1 ? s : 1).ToArray(), r.Storage);
+        Tensor r;
+        if (GradMode.BackwardDepth == 0) r = Tensor.ExpandedOf(x, shape, lead);   // a view, as PyTorch's (Note [Slice views])
+        else
+        {
+            r = Tensor.Uninitialized(x.DType, shape);   // inside a backward pass a copy: the tiling writes every element
+            Kernels.Moves.Tile(x.Storage, padded, shape.Select((s, i) => padded[i] == 1 ? s : 1).ToArray(), r.Storage);
+        }
         if (!Node.NeedsGrad([x])) return r;
         int[] xShape = x.Dims;
         return Node.Record(r, "ExpandBackward0", [x], g => [SumToSize(g, xShape)], differentiable: true);

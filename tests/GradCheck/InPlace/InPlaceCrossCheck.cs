@@ -59,6 +59,7 @@ internal static class InPlaceCrossCheck
     internal const string Leaf = "a leaf Variable that requires grad is being used in an in-place operation.";
     internal const string ViewOfLeaf = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
     internal const string NoGradView = "A view was created in no_grad mode and is being modified inplace with grad mode enabled";
+    internal const string Overlap = "unsupported operation: more than one element of the written-to tensor refers to a single memory location";
     internal const string MultiOutput = "This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace.";
 
     internal static Operand In(params int[] shape) => new(shape);

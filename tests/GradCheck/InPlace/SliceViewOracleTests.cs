@@ -151,6 +151,24 @@ public class SliceViewOracleTests
             a.Mul_(x[1]);
             return t * 2.0;
         }),
+        ("expand, then the base written, read the expanded", [In(1, 3), In(1, 3), In(4, 3)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            var big = e.Expand(a, [4, 3]);
+            a.Mul_(x[1]);
+            return big * x[2];
+        }),
+        ("no-grad fill_ of an expand writes its base (PyTorch lets fill_ write shared memory)", [Plain(3, 1), In(3, 2)], (e, x) =>
+        {
+            var buf = x[0] * 1.0;
+            using (e.NoGrad()) e.Expand(buf, [3, 2]).Fill_(2.0);
+            return buf * x[1];
+        }),
+        ("expand of a row slice, read with y", [In(3, 4), In(2, 5, 4)], (e, x) =>
+        {
+            var a = x[0] * 1.0;
+            return e.Expand(e.Index(a, [1]), [2, 5, 4]) * x[1];
+        }),
         ("two writes through two slices", [In(4, 3), In(3), In(2, 3)], (e, x) =>
         {
             var a = x[0] * 1.0;
@@ -201,6 +219,13 @@ public class SliceViewOracleTests
             using (e.NoGrad()) pieces[1].Add_(1.0);
             return pieces[0] + 1.0;
         }, "is a view and its base or another view of its base has been modified inplace. " + MultiOutput),
+        // Writes into an expanded view (elements sharing memory), recorded or not.
+        ("expand add_", [In(1, 3)], (e, x) => e.Expand(x[0] * 1.0, [4, 3]).Add_(1.0), Overlap),
+        ("no-grad expand of a plain tensor, mul_", [Plain(3, 1), In(3, 2)], (e, x) =>
+        {
+            using (e.NoGrad()) e.Expand(x[0], [3, 2]).Mul_(2.0);
+            return x[1] * 1.0;
+        }, Overlap),
         // mul_ saves the detached row, which shares a's version counter: the write of row 0 bumps it.
         ("mul_ a row by a detached other row", [In(3, 4)], (e, x) =>
         {

@@ -33,7 +33,7 @@ internal static class IndexOps
         if (p.HasAdvanced || !p.Increasing)
         {
             dx = Tensor.Empty(g.DType, p.SourceShape);
-            IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced);
+            IndexPlanKernels.Put(g.Storage, dx.Storage, p, accumulate: p.HasAdvanced || p.Overlapping);
         }
         else
         {

@@ -14,9 +14,10 @@ namespace Autograd;
 // indexed by [0] (true) or [] (false); a 0-dim integer tensor is an integer.
 internal sealed class IndexPlan
 {
-    internal IndexPlan(int[] sourceShape, int[] resultShape, int @base, List<int[]> axes, bool hasAdvanced, string name, bool increasing = true)
+    internal IndexPlan(int[] sourceShape, int[] resultShape, int @base, List<int[]> axes, bool hasAdvanced, string name, bool increasing = true, bool overlapping = false)
     {
         Increasing = increasing;
+        Overlapping = overlapping;
         SourceShape = sourceShape;
         ResultShape = resultShape;
         Count = ShapeUtil.Numel(resultShape);
@@ -45,6 +46,9 @@ internal sealed class IndexPlan
 
     /// <summary>Whether a plan without index tensors visits its positions in increasing order (false for a permuted view's).</summary>
     internal bool Increasing { get; }
+
+    /// <summary>Whether a plan without index tensors visits a position more than once (an expanded view's: stride 0).</summary>
+    internal bool Overlapping { get; }
 
     /// <summary>Whether an index tensor takes part (then positions may repeat, and the read saves indices).</summary>
     internal bool HasAdvanced { get; }

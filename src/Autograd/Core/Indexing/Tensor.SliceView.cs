@@ -18,9 +18,10 @@ namespace Autograd;
 //  * Writing through a view: a writer reads the view's storage (gathering it), writes it, and bumps the
 //    version; the bump writes the copy back through the description into the source first. The in-place
 //    ops write their result straight into the copy and mark it current (no gather of values about to go).
-//  * The same views serve narrow, split, chunk and unbind (Note [Split pieces are views]) and permute and
+//  * The same views serve narrow, split, chunk and unbind (Note [Split pieces are views]), permute and
 //    transpose (strides reordered: their walk is not in increasing offsets, so their gradient is a put into
-//    zeros, IndexPlan.Increasing). Views of views compose into one description over the same source (slices
+//    zeros, IndexPlan.Increasing) and expand (stride 0: positions repeat, so its gradient adds, and an
+//    in-place write into it is refused as PyTorch refuses it, IndexPlan.Overlapping). Views of views compose into one description over the same source (slices
 //    of slices, a reshape of a view when the strides allow it, PyTorch's computeStride; otherwise reshape
 //    copies and view refuses, as PyTorch's do).
 //  * Autograd (Note [In-place ops and views]): the read records PyTorch's node (SelectBackward0,
@@ -75,7 +76,17 @@ public sealed partial class Tensor
                 for (int k = 0; k < a.Length; k++) a[k] = k * Strides[d];
                 axes.Add(a);
             }
-            return new IndexPlan(sourceShape, Sizes, Numel == 0 ? 0 : Offset, axes, false, "AsStridedBackward0", Increasing());
+            return new IndexPlan(sourceShape, Sizes, Numel == 0 ? 0 : Offset, axes, false, "AsStridedBackward0", Increasing(), Overlapping);
+        }
+
+        /// <summary>Whether two elements share a position: a dim longer than 1 with stride 0 (expand).</summary>
+        public bool Overlapping
+        {
+            get
+            {
+                for (int d = 0; d < Sizes.Length; d++) if (Sizes[d] > 1 && Strides[d] == 0) return true;
+                return false;
+            }
         }
 
         /// <summary>Whether walking the elements in order visits increasing offsets (a slice's do, a permuted view's may not).</summary>
@@ -131,6 +142,24 @@ public sealed partial class Tensor
         if (dropDim) { sizes = [.. sizes[..d], .. sizes[(d + 1)..]]; strides = [.. strides[..d], .. strides[(d + 1)..]]; }
         else sizes[d] = length;
         return NewView(x, new SliceView(s?.Source ?? x, offset, sizes, strides), sizes, multiOutput: true);
+    }
+
+    /// <summary>Whether elements share memory (tensor internal overlap: an expanded view), so in-place writes are refused.</summary>
+    internal bool HasInternalOverlap() => _slice is { } s && s.Numel > 1 && s.Overlapping;
+
+    /// <summary>
+    /// x broadcast to <paramref name="shape"/> as a view (expand): dims x lacks (the first <paramref name="lead"/>) and
+    /// dims of size 1 that grow get stride 0, so every element of them reads the same position.
+    /// </summary>
+    internal static Tensor ExpandedOf(Tensor x, int[] shape, int lead)
+    {
+        x.OwnStorage();
+        var s = x._slice;
+        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
+        var strides = new int[shape.Length];
+        for (int i = lead; i < shape.Length; i++)
+            strides[i] = x._shape[i - lead] == 1 && shape[i] != 1 ? 0 : xStrides[i - lead];
+        return NewView(x, new SliceView(s?.Source ?? x, s?.Offset ?? 0, shape, strides), shape);
     }
 
     /// <summary>x with its dims reordered (out dim i is x's dim perm[i]) as a view of x's storage (permute, transpose).</summary>
