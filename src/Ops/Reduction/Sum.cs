@@ -18,8 +18,14 @@ public static partial class F
             return new Tensor(new[] { total }, []);
         }
         var r = Tensor.Empty(x.DType, []);
-        // Note [Blocked reductions]: parallel, and the same bits for any thread count.
-        if (x.DType == DType.Float32) r.Span<float>()[0] = Kernels.Reduce.Sum(x.Array<float>());
+        // Note [Blocked reductions]: parallel, and the same bits for any thread count. A view not yet read is summed
+        // where it lies (Note [Sums over unread views]).
+        if (x.TryUnreadRuns(out var source, out var plan))
+        {
+            if (source is float[] f) r.Span<float>()[0] = IndexPlanKernels.SumRuns(f, plan);
+            else r.Span<double>()[0] = IndexPlanKernels.SumRuns((double[])source, plan);
+        }
+        else if (x.DType == DType.Float32) r.Span<float>()[0] = Kernels.Reduce.Sum(x.Array<float>());
         else r.Span<double>()[0] = Kernels.Reduce.Sum(x.Array<double>());
         int[] shape = x.Dims;
         return Node.Record(r, "SumBackward0", [x], g => [ExpandTo(g, shape)], default, differentiable: true);

@@ -144,6 +144,22 @@ public sealed partial class Tensor
         return NewView(x, new SliceView(s?.Source ?? x, offset, sizes, strides), sizes, multiOutput: true);
     }
 
+    /// <summary>
+    /// A slice view whose copy is not current, with a plan whose innermost axis is contiguous: its source array and
+    /// plan, so a whole-tensor sum can read the runs in place (Note [Sums over unread views]).
+    /// </summary>
+    internal bool TryUnreadRuns(out Array source, out IndexPlan plan)
+    {
+        source = null!;
+        plan = null!;
+        if (_slice is not { } s || s.Overlapping) return false;
+        if (_storage is not null && Volatile.Read(ref s.CopyStamp) == Volatile.Read(ref s.Stamp.Value)) return false;
+        plan = s.Plan;
+        if (!plan.InnerContiguous) return false;
+        source = s.Source.Storage;   // throws when the source's scope has ended
+        return true;
+    }
+
     /// <summary>Whether elements share memory (tensor internal overlap: an expanded view), so in-place writes are refused.</summary>
     internal bool HasInternalOverlap() => _slice is { } s && s.Numel > 1 && s.Overlapping;
 
