@@ -35,7 +35,7 @@ public static partial class F
         }
         if (lead == 0 && ShapeUtil.SameShape(shape, x.Shape)) return Alias(x, shape, "ExpandBackward0");
         Tensor r;
-        if (GradMode.BackwardDepth == 0) r = Tensor.ExpandedOf(x, shape, lead);   // a view, as PyTorch's (Note [Slice views])
+        if (Tensor.ViewsAllowed) r = Tensor.ExpandedOf(x, shape, lead);   // a view, as PyTorch's (Note [Slice views])
         else
         {
             r = Tensor.Uninitialized(x.DType, shape);   // inside a backward pass a copy: the tiling writes every element

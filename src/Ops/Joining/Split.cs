@@ -94,7 +94,7 @@ public static partial class F
         int[] shape = [.. x.Dims[..d], .. x.Dims[(d + 1)..]];
         var pieces = new Tensor[x.Dims[d]];
         for (int k = 0; k < pieces.Length; k++)
-            pieces[k] = GradMode.BackwardDepth > 0 ? SliceCopy(x, d, k, 1, shape) : Tensor.PieceOf(x, d, k, 1, dropDim: true);
+            pieces[k] = Tensor.ViewsAllowed ? Tensor.PieceOf(x, d, k, 1, dropDim: true) : SliceCopy(x, d, k, 1, shape);
         return PiecesNode.Record("UnbindBackward0", x, pieces, g => Stack(g, d));
     }
 
@@ -102,9 +102,9 @@ public static partial class F
     /// x's elements [start, start + length) along dim d (already checked), unrecorded: a view of x (Note [Slice
     /// views]), or a copy inside a backward pass, where gradients may be recycled.
     /// </summary>
-    private static Tensor PieceData(Tensor x, int d, int start, int length) => GradMode.BackwardDepth > 0
-        ? SliceCopy(x, d, start, length, PieceShape(x, d, length))
-        : Tensor.PieceOf(x, d, start, length, dropDim: false);
+    private static Tensor PieceData(Tensor x, int d, int start, int length) => Tensor.ViewsAllowed
+        ? Tensor.PieceOf(x, d, start, length, dropDim: false)
+        : SliceCopy(x, d, start, length, PieceShape(x, d, length));
 
     private static int[] PieceShape(Tensor x, int d, int length)
     {

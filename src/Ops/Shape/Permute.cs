@@ -23,7 +23,7 @@ public static partial class F
 
     private static Tensor Permute(Tensor x, int[] perm, string node)
     {
-        var y = GradMode.BackwardDepth > 0 && x.DType.IsFloatingPoint() ? PermuteData(x, perm) : Tensor.PermutedOf(x, perm);
+        var y = !Tensor.ViewsAllowed && x.DType.IsFloatingPoint() ? PermuteData(x, perm) : Tensor.PermutedOf(x, perm);
         if (!Node.NeedsGrad([x])) return y;
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;

@@ -29,7 +29,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(indices);
         var p = IndexPlanBuilder.Build(_shape, indices, "index");
         // A basic index is a view (Note [Slice views]); inside a backward pass, where gradients may be recycled, a copy.
-        return p.HasAdvanced || GradMode.BackwardDepth > 0 ? IndexOps.Read(this, p) : IndexOps.View(this, p);
+        return p.HasAdvanced || !ViewsAllowed ? IndexOps.Read(this, p) : IndexOps.View(this, p);
     }
 
     /// <summary>x[indices] = values (tensor.__setitem__): values broadcast to the indexed shape; returns x.</summary>

@@ -33,6 +33,9 @@ namespace Autograd;
 //    scope (so it ends with the scope, like any tensor made there); otherwise it comes from the GC heap: a
 //    view made outside a scope may be read first inside one and must outlive it. Keep(view) keeps both the
 //    copy and the source.
+//  * is_contiguous / contiguous: a view is contiguous when its strides are row-major over its dims longer
+//    than 1; Contiguous() returns x itself then, else y = x copied into row-major order with dX = dY
+//    (CloneBackward0), as PyTorch's.
 //  * Inside a backward pass (built-in rules, hooks) indexing still copies at once: gradients there may be
 //    recycled (Note [Recycled gradients]) and must not be read later through a view.
 public sealed partial class Tensor
@@ -103,6 +106,12 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Whether view ops return views here: not inside a backward pass, whose gradients may be recycled
+    /// (Note [Recycled gradients]) and must not be read later through a view; there they copy (Note [Slice views]).
+    /// </summary>
+    internal static bool ViewsAllowed => GradMode.BackwardDepth == 0;
+
     /// <summary>True for a lazy slice view (Note [Slice views]).</summary>
     internal bool IsSliceView => _slice is not null;
 
@@ -112,7 +121,6 @@ public sealed partial class Tensor
     /// <summary>A slice view on the storage of <paramref name="x"/> with the result of the basic plan <paramref name="p"/> over x.</summary>
     internal static Tensor SliceOf(Tensor x, IndexPlan p)
     {
-        x.OwnStorage();   // a borrowed .Grad gets its own storage before anything aliases it
         var (source, offset, strides) = Compose(x, p);
         var s = new SliceView(source, offset, p.ResultShape, strides);
         if (ReferenceEquals(source, x)) s.WithPlan(p);   // p is already a plan over the source's flat storage
@@ -134,14 +142,11 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor PieceOf(Tensor x, int d, int start, int length, bool dropDim)
     {
-        x.OwnStorage();
-        var s = x._slice;
-        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
-        int offset = (s?.Offset ?? 0) + start * xStrides[d];
+        var (source, offset, xStrides) = LayoutOf(x);
         int[] sizes = x._shape.ToArray(), strides = xStrides.ToArray();
         if (dropDim) { sizes = [.. sizes[..d], .. sizes[(d + 1)..]]; strides = [.. strides[..d], .. strides[(d + 1)..]]; }
         else sizes[d] = length;
-        return NewView(x, new SliceView(s?.Source ?? x, offset, sizes, strides), sizes, multiOutput: true);
+        return NewView(x, new SliceView(source, offset + start * xStrides[d], sizes, strides), sizes, multiOutput: true);
     }
 
     /// <summary>
@@ -169,25 +174,21 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor ExpandedOf(Tensor x, int[] shape, int lead)
     {
-        x.OwnStorage();
-        var s = x._slice;
-        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
+        var (source, offset, xStrides) = LayoutOf(x);
         var strides = new int[shape.Length];
         for (int i = lead; i < shape.Length; i++)
             strides[i] = x._shape[i - lead] == 1 && shape[i] != 1 ? 0 : xStrides[i - lead];
-        return NewView(x, new SliceView(s?.Source ?? x, s?.Offset ?? 0, shape, strides), shape);
+        return NewView(x, new SliceView(source, offset, shape, strides), shape);
     }
 
     /// <summary>x with its dims reordered (out dim i is x's dim perm[i]) as a view of x's storage (permute, transpose).</summary>
     internal static Tensor PermutedOf(Tensor x, int[] perm)
     {
-        x.OwnStorage();
-        var s = x._slice;
-        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(x._shape);
+        var (source, offset, xStrides) = LayoutOf(x);
         var sizes = new int[perm.Length];
         var strides = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) (sizes[i], strides[i]) = (x._shape[perm[i]], xStrides[perm[i]]);
-        return NewView(x, new SliceView(s?.Source ?? x, s?.Offset ?? 0, sizes, strides), sizes);
+        return NewView(x, new SliceView(source, offset, sizes, strides), sizes);
     }
 
     private static Tensor NewView(Tensor x, SliceView s, int[] shape, bool multiOutput = false)
@@ -250,14 +251,22 @@ public sealed partial class Tensor
     /// <summary>Whether a view of this tensor with <paramref name="shape"/> (same numel) can share its storage (tensor.view's condition).</summary>
     internal bool CanViewAs(int[] shape) => _slice is not { } s || ComputeStride(s.Sizes, s.Strides, shape) is not null;
 
+    /// <summary>
+    /// Where x's elements lie, for a view of it: the tensor owning the array, x's offset and strides there (its own
+    /// description when x is a slice view, else 0 and row-major). A borrowed .Grad gets its own storage first, since
+    /// the view will alias it.
+    /// </summary>
+    private static (Tensor Source, int Offset, int[] Strides) LayoutOf(Tensor x)
+    {
+        x.OwnStorage();
+        return x._slice is { } s ? (s.Source, s.Offset, s.Strides) : (x, 0, ShapeUtil.Strides(x._shape));
+    }
+
     /// <summary>The description of p's result over the array x's elements live in.</summary>
     private static (Tensor Source, int Offset, int[] Strides) Compose(Tensor x, IndexPlan p)
     {
         int[] xs = x._shape;
-        var s = x._slice;
-        int[] xStrides = s?.Strides ?? ShapeUtil.Strides(xs);
-        int xOffset = s?.Offset ?? 0;
-        var source = s?.Source ?? x;
+        var (source, xOffset, xStrides) = LayoutOf(x);
         var rs = p.ResultShape;
         var strides = new int[rs.Length];
         if (p.Count == 0) return (source, 0, strides);
