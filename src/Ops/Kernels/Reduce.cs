@@ -56,6 +56,7 @@ internal static class Reduce
         int m = (int)(((nuint)p & 63) / (nuint)sizeof(T));   // elements between p's line boundary and p
         T* a = p - m;
         var idx = Index<T>(m);
+        int ahead = PrefetchBytes / sizeof(T);
         Vector512<T> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         int i = 0;
         if (n < L) goto Tail;
@@ -63,6 +64,7 @@ internal static class Reduce
         if (m == 0)
             for (; i + 4 * L <= n; i += 4 * L)
             {
+                if (i + ahead < n) Prefetch(p + i + ahead);
                 acc0 += Vector512.LoadAligned(p + i);
                 acc1 += Vector512.LoadAligned(p + i + L);
                 acc2 += Vector512.LoadAligned(p + i + 2 * L);
@@ -71,6 +73,7 @@ internal static class Reduce
         else
             for (; i + 4 * L <= n; i += 4 * L)   // the line at a + i + 4L holds p[i + 4L − m], inside the span
             {
+                if (i + ahead < n) Prefetch(a + i + ahead);
                 var n1 = Vector512.LoadAligned(a + i + L);
                 acc0 += Two(cur, idx, n1);
                 var n2 = Vector512.LoadAligned(a + i + 2 * L);
@@ -96,6 +99,27 @@ internal static class Reduce
         T s = Vector512.Sum((acc0 + acc1) + (acc2 + acc3));
         for (; i < n; i++) s += p[i];
         return s;
+    }
+
+    // Note [Prefetched sums]
+    // The sum also asks for the four lines 4 KB ahead of the ones it loads (prefetcht0), which keeps more line reads
+    // in flight than the hardware prefetcher does from the last-level cache. Probe (2026-12-04, Zen 5 VM, 2 threads,
+    // F.Mean of a hot 25.7 MB float32 tensor, 3 000 calls per variant interleaved in blocks of 150, three processes):
+    // medians 194-204 µs without, 176-181 µs at 4 KB ahead (1 KB: 192-201, 2 KB: 185-188, 8 KB: 176-183), 90th
+    // percentiles 263-279 → 225-227; two OpenMP threads of a C loop over the same data, 150-168 µs. A prefetch is only
+    // a hint: it never faults, and it is only issued for lines inside the span. The loaded vectors, and so the sum,
+    // are unchanged.
+    private const int PrefetchBytes = 4096;
+
+    /// <summary>Hints the four lines from <paramref name="q"/> into L1 (prefetcht0).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(T* q) where T : unmanaged
+    {
+        byte* b = (byte*)q;
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(b);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(b + 64);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(b + 128);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(b + 192);
     }
 
     /// <summary>Lane j picks element m + j of lo ++ hi.</summary>
