@@ -36,6 +36,7 @@ internal static class Paired
         var psi = ColdStart.SelfStartInfo("--paired-child", filter ?? "", threads.ToString(CultureInfo.InvariantCulture), outDir);
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.Environment["DOTNET_ReadyToRun"] = "0";
+        psi.Environment[Cases.NoScopeVariable] = Cases.OursInScope ? "0" : "1";
         using var p = Process.Start(psi)!;
         p.WaitForExit();
         return p.ExitCode;
@@ -47,13 +48,15 @@ internal static class Paired
         BenchTorch.Load(threads);
         Threading.NumThreads = threads;
         var csv = new StringBuilder("case,threads,pass,ours_median_ms,ours_best_ms,libtorch_median_ms,libtorch_best_ms,ratio_paired_median\n");
+        if (!Cases.OursInScope) Console.WriteLine("ours without a TensorScope (--no-scope)");
         Console.WriteLine($"{"case",-40} {"pass",-7} {"ours ms",9} {"best",8} {"torch ms",9} {"best",8} {"ratio",6}");
         bool first = true;
         foreach (var c in Cases.Select(filter.Length == 0 ? null : filter))
             foreach (var pass in new[] { Pass.Fwd, Pass.FwdBwd })
             {
                 var inner = c.Ours(pass);
-                using var ours = new Runner(() => { using var scope = new TensorScope(); inner.Run(); }, inner);
+                // --no-scope: ours allocates through the GC as a user who never heard of TensorScope (issue 18 point 5).
+                using var ours = Cases.OursInScope ? new Runner(() => { using var scope = new TensorScope(); inner.Run(); }, inner) : new Runner(inner.Run, inner);
                 using var torch = c.TorchSharp(pass);
                 var warm = first ? FirstWarmTime : WarmTime;
                 first = false;

@@ -19,7 +19,7 @@ if (Array.IndexOf(args, "--plot") is var plotAt and >= 0)
     return 0;
 }
 // Or: dotnet run -c Release --project bench -- --cold [--cases ...] [--threads 2] [--out DIR]   (first calls against warmed ones; Note [Cold starts])
-// Or: dotnet run -c Release --project bench -- --paired [--cases ...] [--threads 2] [--out DIR]   (ours and libtorch 2.10 alternating in one process; Note [Paired timing])
+// Or: dotnet run -c Release --project bench -- --paired [--cases ...] [--threads 2] [--out DIR] [--no-scope]   (ours and libtorch 2.10 alternating in one process; Note [Paired timing])
 if (Array.IndexOf(args, "--paired-child") is var pairedAt and >= 0)
     return Paired.ChildMain(args[pairedAt + 1], int.Parse(args[pairedAt + 2], CultureInfo.InvariantCulture), args[pairedAt + 3]);
 if (Array.IndexOf(args, "--cold-child") is var childAt and >= 0)
@@ -30,11 +30,11 @@ int rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
 if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), $"--rounds must be at least 1, got {rounds}");
 if (Arg("--threads") is { } t) OpBenchmarks.ThreadCounts = t.Split(',').Select(int.Parse).ToArray();
 OpBenchmarks.CaseFilter = filter;
+Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 if (Array.IndexOf(args, "--cold") >= 0)
     return ColdStart.Run(filter, OpBenchmarks.ThreadCounts.Max(), outDir);
 if (Array.IndexOf(args, "--paired") >= 0)
     return Paired.Run(filter, OpBenchmarks.ThreadCounts.Max(), outDir);
-Cases.OursInScope = Array.IndexOf(args, "--no-scope") < 0;
 
 // Only TorchSharp is loaded here (Note [One libtorch per process]); the shim is checked for, not loaded.
 Autograd.Bench.BenchTorch.Load();

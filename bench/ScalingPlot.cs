@@ -20,14 +20,14 @@ public static class ScalingPlot
         ("mean", "mean", "#9467bd"), ("train", "training step", "#ff7f0e"),
     ];
 
-    /// <summary>Reads summary.csv (threads = <paramref name="threads"/>) and writes the SVG; returns the number of points drawn.</summary>
+    /// <summary>Reads summary.csv, or --paired's paired.csv (its paired median ratio), at <paramref name="threads"/> threads and writes the SVG; returns the number of points drawn.</summary>
     public static int Write(string summaryCsv, string svgPath, int threads = 2)
     {
         var points = new List<(string Op, string Pass, long Size, double Ratio)>();
         var lines = File.ReadAllLines(summaryCsv);
         var header = lines[0].Split(',');
         int col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new FormatException($"--plot: {summaryCsv} has no column '{name}'");
-        int caseCol = col("case"), threadsCol = col("threads"), passCol = col("pass"), ratioCol = col("ratio_torchsharp");
+        int caseCol = col("case"), threadsCol = col("threads"), passCol = col("pass"), ratioCol = Array.IndexOf(header, "ratio_torchsharp") >= 0 ? col("ratio_torchsharp") : col("ratio_paired_median");
         foreach (var line in lines.Skip(1))
         {
             var f = line.Split(',');
@@ -35,7 +35,7 @@ public static class ScalingPlot
             if (int.Parse(f[threadsCol], CultureInfo.InvariantCulture) != threads || f[ratioCol].Length == 0) continue;
             points.Add((f[caseCol].Split('_')[1], f[passCol], size, double.Parse(f[ratioCol], CultureInfo.InvariantCulture)));
         }
-        if (points.Count == 0) throw new InvalidOperationException($"--plot: no scale_* rows with {threads} threads and a ratio_torchsharp in {summaryCsv}");
+        if (points.Count == 0) throw new InvalidOperationException($"--plot: no scale_* rows with {threads} threads and a ratio in {summaryCsv}");
 
         double minX = Math.Log10(points.Min(p => p.Size)) - 0.2, maxX = Math.Log10(points.Max(p => p.Size)) + 0.2;
         int width = Left + 2 * PanelW + Gap + 20, height = Top + PanelH + Bottom + LegendH;

@@ -16,7 +16,8 @@ namespace Autograd.Tests.Packaging;
 // (2, 4, 6), and gradcheck compares the analytic gradient with finite differences. The app targets
 // net10.0 and net8.0 (built for both, so the package's net8.0 assets must restore and compile; run on
 // net10.0, the runtime every machine with the SDK has); net8.0 with LangVersion 14, as docs/packaging.md
-// tells users.
+// tells users. On linux-x64 it packs with the opt-in of Note [ReadyToRun in the package] and checks it: both packages
+// carry precompiled copies under runtimes/linux-x64/lib/net10.0/ (and plain IL in lib/), and the app loads them.
 public sealed class PackageTests
 {
     private static readonly string Root = RepositoryRoot();
@@ -33,10 +34,15 @@ public sealed class PackageTests
         try
         {
             string feed = Path.Combine(work.FullName, "feed"), app = Path.Combine(work.FullName, "app");
-            Pack("src/Ops/Ops.csproj", feed);
-            Pack("src/Nn/Nn.csproj", feed);
+            Pack("src/Ops/Ops.csproj", feed, PacksReadyToRun);
+            Pack("src/Nn/Nn.csproj", feed, PacksReadyToRun);
             CheckPackageContents(Path.Combine(feed, $"Autograd.{Version}.nupkg"), "Autograd.dll", "Autograd.xml", "Autograd.Ops.dll", "Autograd.Ops.xml");
             CheckPackageContents(Path.Combine(feed, $"Autograd.Nn.{Version}.nupkg"), "Autograd.Nn.dll", "Autograd.Nn.xml");
+            if (PacksReadyToRun)
+            {
+                CheckReadyToRunImages(Path.Combine(feed, $"Autograd.{Version}.nupkg"), "Autograd.dll", "Autograd.Ops.dll");
+                CheckReadyToRunImages(Path.Combine(feed, $"Autograd.Nn.{Version}.nupkg"), "Autograd.Nn.dll");
+            }
 
             Run("dotnet", ["new", "console", "-o", app, "--no-restore"], work.FullName, 60);
             File.WriteAllText(Path.Combine(app, "nuget.config"), NuGetConfig(feed, Path.Combine(work.FullName, "packages")));
@@ -66,6 +72,7 @@ public sealed class PackageTests
                 bool hok = GradCheck.Check(t => (t[0] * t[0]).Sum(), [hx.Detach().RequiresGrad_()]);
                 var model = new Autograd.Nn.Linear(3, 2);
                 Console.WriteLine($"CHECK {hy.Item()} {string.Join(",", hx.Grad!.ToDoubleArray())} {hok} {model.Parameters().Count()}");
+                Console.WriteLine($"LOADED {typeof(Tensor).Assembly.Location} | {typeof(F).Assembly.Location} | {typeof(Autograd.Nn.Linear).Assembly.Location}");
                 """);
 
             Run("dotnet", ["build", "-c", "Release", "-nologo"], app, 240);
@@ -73,6 +80,15 @@ public sealed class PackageTests
 
             Assert.Matches(new Regex(@"^tensor\(-?\d+\.\d{4}, grad_fn=<AddBackward0>\)$", RegexOptions.Multiline), output);
             Assert.Contains("CHECK 14 2,4,6 True 2", output);
+            // Note [ReadyToRun in the package]: on linux-x64 the host loads the precompiled copies, not lib/'s IL.
+            var loaded = Regex.Match(output, @"^LOADED (.*) \| (.*) \| (.*)$", RegexOptions.Multiline);
+            Assert.True(loaded.Success, output);
+            string want = PacksReadyToRun ? "runtimes/linux-x64/lib/net10.0/" : "net10.0/";
+            foreach (var path in new[] { loaded.Groups[1].Value.Trim(), loaded.Groups[2].Value.Trim(), loaded.Groups[3].Value.Trim() })
+            {
+                Assert.Contains(want, path.Replace('\\', '/'));
+                Assert.Equal(PacksReadyToRun, IsReadyToRun(File.ReadAllBytes(path)));
+            }
             // The package's buildTransitive props reached the app (Note [Cold starts]): loops compiled optimised from the first call.
             foreach (var tfm in new[] { "net10.0", "net8.0" })
             {
@@ -86,7 +102,7 @@ public sealed class PackageTests
         }
     }
 
-    private static void Pack(string project, string feed)
+    private static void Pack(string project, string feed, bool readyToRun)
     {
         // The solution build made both target frameworks' outputs; pack them as they are, or build them
         // where only this test project's references were built (dotnet test of this project alone).
@@ -94,6 +110,7 @@ public sealed class PackageTests
         bool built = Directory.Exists(Path.Combine(bin, "net8.0")) && Directory.Exists(Path.Combine(bin, "net10.0"));
         var args = new List<string> { "pack", Path.Combine(Root, project), "-c", Configuration, "-o", feed, "-nologo", "-p:PackageVersion=" + Version };
         if (built) args.Add("--no-build");
+        if (readyToRun) args.Add("-p:AutogradReadyToRun=true");   // Note [ReadyToRun in the package]: the opt-in images
         Run("dotnet", args, Root, 300);
     }
 
@@ -108,6 +125,40 @@ public sealed class PackageTests
         Assert.Contains("LICENSE", names);
         if (Path.GetFileName(nupkg).StartsWith("Autograd.0", StringComparison.Ordinal))
             Assert.Contains("buildTransitive/Autograd.props", names);   // Note [Cold starts]
+    }
+
+    /// <summary>Where `dotnet pack -p:AutogradReadyToRun=true` can add ReadyToRun images (Note [ReadyToRun in the package]): a linux-x64 machine.</summary>
+    private static bool PacksReadyToRun =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64;
+
+    /// <summary>runtimes/linux-x64/lib/net10.0/ holds precompiled copies of the package's assemblies; lib/ keeps plain IL.</summary>
+    private static void CheckReadyToRunImages(string nupkg, params string[] dlls)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        foreach (var dll in dlls)
+        {
+            var r2r = zip.GetEntry($"runtimes/linux-x64/lib/net10.0/{dll}");
+            Assert.True(r2r is not null, $"{Path.GetFileName(nupkg)} lacks runtimes/linux-x64/lib/net10.0/{dll}");
+            Assert.True(IsReadyToRun(Read(r2r)), $"runtimes/linux-x64/lib/net10.0/{dll} is not a ReadyToRun image");
+            foreach (var tfm in new[] { "net10.0", "net8.0" })
+                Assert.False(IsReadyToRun(Read(zip.GetEntry($"lib/{tfm}/{dll}")!)), $"lib/{tfm}/{dll} should be plain IL");
+        }
+
+        static byte[] Read(ZipArchiveEntry e)
+        {
+            using var s = e.Open();
+            using var m = new MemoryStream();
+            s.CopyTo(m);
+            return m.ToArray();
+        }
+    }
+
+    /// <summary>A ReadyToRun image is an IL assembly whose CLI header points at a native (ReadyToRun) header.</summary>
+    private static bool IsReadyToRun(byte[] image)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(image));
+        Assert.True(pe.HasMetadata, "not a .NET assembly");
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     /// <summary>The first ```csharp block of README.md.</summary>
