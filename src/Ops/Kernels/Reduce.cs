@@ -37,7 +37,8 @@ internal static class Reduce
     // Starting at the boundary would make the lanes (and so the rounding) depend on the array's address. Instead the
     // kernel loads whole aligned lines and rebuilds each 16-element (8 for float64) vector at the element's own
     // offset with one two-source permute (vpermt2ps/pd): the vectors, and so the sum, are exactly those of unaligned
-    // loads, whatever the address (the main loop gets the same sums without the permute, Note [Rotated accumulators]). Four accumulators (vector v goes to v mod 4), added (0+1)+(2+3), then the lanes
+    // loads, whatever the address (the main loop gets the same sums without the permute:
+    // Note [Rotated accumulators]). Four accumulators (vector v goes to v mod 4), added (0+1)+(2+3), then the lanes
     // in order, then the < one-vector tail element by element: a fixed order that depends on the length only.
     // Every aligned line loaded holds an element of the span, so no read leaves the span's first or last line.
 
@@ -121,8 +122,8 @@ internal static class Reduce
     // F.Mean of a hot 25.7 MB float32 tensor, 3 000 calls per variant interleaved in blocks of 150, three processes):
     // medians 194-204 µs without, 176-181 µs at 4 KB ahead (1 KB: 192-201, 2 KB: 185-188, 8 KB: 176-183), 90th
     // percentiles 263-279 → 225-227; two OpenMP threads of a C loop over the same data, 150-168 µs. A prefetch is only
-    // a hint and never faults; it is only issued for four lines that lie wholly inside the span. The loaded vectors, and so the sum,
-    // are unchanged.
+    // a hint and never faults; it is only issued for four lines that lie wholly inside the span. The loaded vectors,
+    // and so the sum, are unchanged.
     private const int PrefetchBytes = 4096;
 
     /// <summary>Hints the four lines from <paramref name="q"/> into L1 (prefetcht0).</summary>
