@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Autograd.Tests.Engine;
+
+/// <summary>
+/// Note [Collected arrays come back]: outside a scope, a large storage returns to the pool when the GC finds
+/// it unreachable, and only then. A long weak reference (trackResurrection) names the array across its
+/// death without keeping it alive: it still points at the array when the reclaimer resurrects it, and is
+/// cleared when the GC really frees it. Each test uses its own length (above ReclaimedBytes), so tests
+/// running in parallel never take each other's arrays.
+/// </summary>
+public class CollectedArrayTests
+{
+    private static void CollectAndFinalize()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    /// <summary>A tensor of <paramref name="n"/> elements made outside a scope and dropped; a long weak reference to its array.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference Dropped(int n, double value = 7)
+    {
+        var t = Tensor.Full([n], value);
+        return new WeakReference(t.Storage, trackResurrection: true);
+    }
+
+    /// <summary>Takes <paramref name="count"/> arrays of length n (held by the list, so none comes back meanwhile).</summary>
+    private static List<Array> Take(int n, int count)
+    {
+        var taken = new List<Array>();
+        for (int i = 0; i < count; i++) taken.Add(Tensor.Uninitialized(DType.Float32, [n]).Storage);
+        return taken;
+    }
+
+    [Fact]
+    public void ADeadArrayComesBackOnceWithItsNumbersAndZeroedWhenAsked()
+    {
+        const int N = 70_001;
+        Assert.True(N * sizeof(float) >= TensorStorage.ReclaimedBytes);
+        var weak = Dropped(N, value: 7);
+        CollectAndFinalize();
+        TakeItOnceWithItsNumbers(N, weak);   // then dropped again (the work is in helpers: no debug-build temporary keeps it)
+        CollectAndFinalize();
+        Assert.NotNull(weak.Target);   // it came back again
+        TakeItZeroed(N, weak);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TakeItOnceWithItsNumbers(int n, WeakReference weak)
+    {
+        Assert.NotNull(weak.Target);   // resurrected into the pool, not freed
+        var taken = Take(n, 3);
+        Assert.Single(taken, a => ReferenceEquals(a, weak.Target));
+        Assert.Same(weak.Target, taken[0]);   // the pool hands it out first, with its last user's numbers (uninitialised was asked)
+        Assert.All((float[])taken[0], v => Assert.Equal(7f, v));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TakeItZeroed(int n, WeakReference weak)
+    {
+        // The three arrays of the first phase all came back, in the finalizer's order: one of three is it.
+        var zeros = Enumerable.Range(0, 3).Select(_ => Tensor.Zeros([n])).ToList();
+        var it = Assert.Single(zeros, z => ReferenceEquals(z.Storage, weak.Target));
+        Assert.All(it.ToFloatArray(), v => Assert.Equal(0f, v));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Span<float> SpanOfDroppedTensor(int n) => (float[])Tensor.Full([n], 3).Storage;
+
+    [Fact]
+    public void AnArrayASpanStillReachesIsNeverHandedOut()
+    {
+        // The tensor object is garbage; only a Span over its array is left. The GC sees the span (an interior
+        // pointer) and keeps the array, so it must not come back while the span is alive.
+        const int N = 70_003;
+        var span = SpanOfDroppedTensor(N);
+        CollectAndFinalize();
+        CollectAndFinalize();
+        foreach (var a in Take(N, 4))
+            Assert.False(Unsafe.AreSame(ref MemoryMarshal.GetArrayDataReference((float[])a), ref MemoryMarshal.GetReference(span)),
+                "an array still reached through a Span was handed out again");
+        foreach (var v in span) Assert.Equal(3f, v);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Array StorageOfDroppedTensor(int n) => Tensor.Full([n], 5).Storage;
+
+    [Fact]
+    public void AnArrayTheCallerHoldsIsNeverHandedOut()
+    {
+        const int N = 70_007;
+        var held = StorageOfDroppedTensor(N);
+        CollectAndFinalize();
+        Assert.DoesNotContain(Take(N, 4), a => ReferenceEquals(a, held));
+        GC.KeepAlive(held);
+    }
+
+    [Fact]
+    public void AnArrayTheEngineGaveBackStillComesBackOnlyOncePerDeath()
+    {
+        // The engine's recycling (Note [Recycled gradients]) and the reclaimer must not both return one death.
+        const int N = 70_009;
+        var weak = GivenBackByTheEngine(N);
+        TakeOne(N, weak);   // handed out from the engine's give-back, then dropped
+        CollectAndFinalize();
+        CollectAndFinalize();
+        var again = Take(N, 3);
+        Assert.Single(again, a => ReferenceEquals(a, weak.Target));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TakeOne(int n, WeakReference weak) => Assert.Same(weak.Target, Take(n, 1)[0]);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference GivenBackByTheEngine(int n)
+    {
+        var array = Tensor.Uninitialized(DType.Float32, [n]).Storage;
+        TensorStorage.Recycle(array);
+        return new WeakReference(array, trackResurrection: true);
+    }
+
+    [Fact]
+    public void AnArrayKeptOutOfAScopeOrTrimmedGoesToTheGC()
+    {
+        // Arrays the engine gave back sit in the pool still armed (nothing saw them die): taken by a scope, or
+        // dropped by the trim, they must be disarmed, or their death would bring them back once more.
+        const int N = 70_013;
+        var weak = GivenBackByTheEngine(N);
+        KeptOutOfAScope(N, weak);
+        CollectAndFinalize();
+        CollectAndFinalize();
+        Assert.Null(weak.Target);   // the scope's lease took charge of it; kept and dropped, it is simply freed
+
+        const int M = 70_019;
+        var trimmed = GivenBackByTheEngine(M);
+        TensorStorage.Trim(idleMilliseconds: 0);
+        TensorStorage.Trim(idleMilliseconds: 0);
+        CollectAndFinalize();
+        CollectAndFinalize();
+        Assert.Null(trimmed.Target);   // dropped by the trim: not resurrected into the pool
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void KeptOutOfAScope(int n, WeakReference weak)
+    {
+        using var scope = new TensorScope();
+        var t = Tensor.Uninitialized(DType.Float32, [n]);
+        Assert.Same(weak.Target, t.Storage);
+        scope.Keep(t);
+    }
+}
