@@ -56,14 +56,11 @@ internal static class TensorStorage
         // A fresh array must honour `zeroed` too: GC.AllocateUninitializedArray hands back whatever the
         // freed memory held (NaNs from a previous step), which silently corrupted accumulating kernels
         // (conv2d's weight gradient) in a scope's first step. A pooled one holds its last user's numbers.
-        bool fromPool = array is not null;
         long bytes = (long)n * Unsafe.SizeOf<T>();
         bool reclaimed = scope is null && bytes >= ReclaimedBytes && bytes <= MaxPooledBytes;
-        if (array is null)
-        {
-            if (reclaimed) Reclaimer.CollectIfDue();
-            array = NewArray<T>(n, zeroed);
-        }
+        if (array is null && reclaimed && Reclaimer.CollectIfDue()) array = Take<T>(n);   // Note [Collected arrays come back]
+        bool fromPool = array is not null;
+        if (array is null) array = NewArray<T>(n, zeroed);
         else if (zeroed) Array.Clear(array);
         if (scope is null)
         {
@@ -273,12 +270,28 @@ internal static class TensorStorage
     // Only large arrays: they live in gen 2 anyway, while resurrecting a gen-0 array would promote it.
     // A scope's arrays never get one (their lease returns them). Cost: a table entry and a finalizable
     // object per fresh large array, one flag test per reuse.
+    // When: only a gen-2 collection finds a large array dead, and to the runtime every resurrected array
+    // is a survivor, so it stretched its large-object budget and nearly stopped collecting (a probe of the
+    // batch-8 step: 2 gen-2 collections in 2 000 steps instead of 615, so nearly every array fresh again,
+    // the step 7× slower). So a pool miss for such an array collects (gen 2, blocking, not compacting)
+    // once the arrays handed out since the last gen-2 collection reach MinCollectBytes, then waits for the
+    // finalizers and takes again: a fresh array is what it costs to wait (a fresh 25.7 MB gradient is ~60 ms
+    // of page faults here; the reclaimers run in microseconds). A collection should cost less than the
+    // page faults it saves, and the heap's size says little about its cost (float arrays are not scanned),
+    // so the threshold comes from the last one's pause: 4 bytes handed out per nanosecond it paused (a 4 KB
+    // first-touch fault at ~1 µs, a usual VM; 0.25 µs on bare metal, ~10 µs on this VM), at least
+    // MinCollectBytes: up to a 16 ms pause waits for 64 MB (the test host's take 10–12 ms, a small
+    // program's ~1 ms), a 100 ms one (a user's heap of many small objects) for 400 MB.
+    // Caveat: waiting for finalizers would deadlock on a user finalizer needing a lock the caller holds.
 
     /// <summary>Arrays allocated outside a scope at least this large (bytes) return to the pool when they die.</summary>
     internal const int ReclaimedBytes = 85_000;
 
     /// <summary>Bytes of such arrays handed out between the gen-2 collections a pool miss asks for, at least.</summary>
     internal const long MinCollectBytes = 64L << 20;
+
+    /// <summary>Bytes to hand out per nanosecond the last collection paused for, before the next (a 4 KB page fault at ~1 µs).</summary>
+    private const double BytesPerCollectNanosecond = 4;
 
     private static readonly ConditionalWeakTable<Array, Reclaimer> Reclaimers = new();
 
@@ -290,25 +303,25 @@ internal static class TensorStorage
 
         private Reclaimer(Array array) => _array = array;
 
-        private static long _armedBytes, _resurrectedBytes, _heapAfterCollect;
+        private static long _armedBytes, _collectAt = MinCollectBytes;
         private static int _gen2Seen;
 
         /// <summary>
-        /// Before a fresh array is allocated: collects when the arrays handed out since the last gen-2 collection
-        /// reach MinCollectBytes and the heap's live size, so the dead ones come back (see the note).
+        /// On a pool miss for a reclaimed length: collects, and lets the finalizers give back what died, when the
+        /// arrays handed out since the last gen-2 collection reach the threshold (see the note). True when it collected.
         /// </summary>
-        internal static void CollectIfDue()
+        /// <summary>Bytes to hand out before the next such collection (tests).</summary>
+        internal static long Threshold => Interlocked.Read(ref _collectAt);
+
+        internal static bool CollectIfDue()
         {
-            long armed = Interlocked.Read(ref _armedBytes);
-            if (armed < MinCollectBytes || GC.CollectionCount(2) != _gen2Seen) return;
-            // The live heap, which a gen-2 collection marks: as measured after our last one, less the arrays it found
-            // dead; before our first, the heap after the runtime's last collection less what may have died since.
-            long heap = Interlocked.Read(ref _heapAfterCollect);
-            long live = heap > 0 ? heap - Interlocked.Read(ref _resurrectedBytes) : GC.GetGCMemoryInfo().HeapSizeBytes - armed;
-            if (armed < live) return;
+            if (Interlocked.Read(ref _armedBytes) < Interlocked.Read(ref _collectAt) || GC.CollectionCount(2) != _gen2Seen) return false;
+            var paused = GC.GetTotalPauseDuration();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-            Interlocked.Exchange(ref _heapAfterCollect, GC.GetGCMemoryInfo().HeapSizeBytes);
-            Interlocked.Exchange(ref _resurrectedBytes, 0);
+            double ns = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds;
+            GC.WaitForPendingFinalizers();
+            Interlocked.Exchange(ref _collectAt, Math.Max(MinCollectBytes, (long)Math.Min(ns * BytesPerCollectNanosecond, long.MaxValue / 2)));
+            return true;
         }
 
         /// <summary>Makes the array come back to the pool when it dies.</summary>
@@ -331,13 +344,17 @@ internal static class TensorStorage
         ~Reclaimer()
         {
             Volatile.Write(ref _armed, 0);
-            Interlocked.Add(ref _resurrectedBytes, ByteLength(_array));
-            Give(_array, checkTwice: true);
+            // An exception escaping a finalizer ends the process; if the pool cannot take the array, the GC does.
+            try { Give(_array, checkTwice: true); }
+            catch (Exception) { }
         }
     }
 
     /// <summary>An array's size in bytes; long.MaxValue (too large to pool) past what Buffer.ByteLength's int can count.</summary>
     private static long ByteLength(Array array) => array.Length <= int.MaxValue / 16 ? Buffer.ByteLength(array) : long.MaxValue;
+
+    /// <summary>Bytes of reclaimed arrays to hand out before a pool miss collects (tests; Note [Collected arrays come back]).</summary>
+    internal static long CollectThreshold => Reclaimer.Threshold;
 
     /// <summary>Bytes the pool holds now (tests).</summary>
     internal static long PooledBytes { get { lock (Free) return _pooledBytes; } }
