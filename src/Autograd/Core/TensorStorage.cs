@@ -12,8 +12,11 @@ internal static class TensorStorage
     /// <summary>Arrays shorter than this (bytes) are never pooled: gen0 handles them well.</summary>
     internal const int MinPooledBytes = 16 * 1024;
 
-    /// <summary>Upper bound on the bytes the pool holds; arrays beyond it are left to the GC.</summary>
-    internal const long MaxPooledBytes = 1L << 30;
+    /// <summary>
+    /// Upper bound on the bytes the pool holds: an array given back beyond it evicts the least recently used
+    /// lengths, and one larger than it is left to the GC. Settable for tests only.
+    /// </summary>
+    internal static long MaxPooledBytes { get; set; } = 1L << 30;
 
     /// <summary>The right to use one rented array, shared by every tensor on it; revoked when its scope ends.</summary>
     internal sealed class Lease(Array array, TensorScope owner)
@@ -25,7 +28,7 @@ internal static class TensorStorage
 
     private static readonly ConditionalWeakTable<Array, Lease> Leases = new();
     private static readonly Dictionary<(Type, int), Bucket> Free = [];
-    private static long _pooledBytes;
+    private static long _pooledBytes, _uses;
     private static volatile bool _everScoped;
 
     /// <summary>Free arrays of one type and length, and the trim epoch and time (Environment.TickCount64) at which one was last taken or given back.</summary>
@@ -34,6 +37,7 @@ internal static class TensorStorage
         internal readonly Stack<Array> Arrays = new();
         internal int LastUsed;
         internal long LastUsedTicks;
+        internal long LastUsedOrder;   // _uses when last taken or given back: the eviction order
     }
 
     // Arrays the current backward node allocated on this thread (Note [Recycled gradients]); null when nobody watches.
@@ -197,7 +201,7 @@ internal static class TensorStorage
         lock (Free)
         {
             if (!Free.TryGetValue((typeof(T), n), out var bucket) || !bucket.Arrays.TryPop(out var a)) return null;
-            (bucket.LastUsed, bucket.LastUsedTicks) = (_epoch, Environment.TickCount64);
+            (bucket.LastUsed, bucket.LastUsedTicks, bucket.LastUsedOrder) = (_epoch, Environment.TickCount64, ++_uses);
             _pooledBytes -= (long)n * Unsafe.SizeOf<T>();
             return (T[])a;
         }
@@ -208,15 +212,37 @@ internal static class TensorStorage
         long bytes = ByteLength(array);
         lock (Free)
         {
-            if (bytes > MaxPooledBytes - _pooledBytes) return;
+            if (bytes > MaxPooledBytes) return;
             var key = (array.GetType().GetElementType()!, array.Length);
+            if (bytes > MaxPooledBytes - _pooledBytes && !Evict(bytes, key)) return;
             if (!Free.TryGetValue(key, out var bucket)) Free[key] = bucket = new Bucket();
             if (checkTwice && bucket.Arrays.Contains(array)) return;   // a few arrays per length: a cheap guard against handing one out twice
             bucket.Arrays.Push(array);
-            (bucket.LastUsed, bucket.LastUsedTicks) = (_epoch, Environment.TickCount64);
+            (bucket.LastUsed, bucket.LastUsedTicks, bucket.LastUsedOrder) = (_epoch, Environment.TickCount64, ++_uses);
             _pooledBytes += bytes;
             if (!_trimming) { _trimming = true; _ = new Gen2Trimmer(); }   // not stored: it must stay unreachable
         }
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> by dropping whole lengths, least recently used first, never
+    /// <paramref name="keep"/> (Note [Pool trimming]); false when even that cannot. Called under the lock.
+    /// </summary>
+    private static bool Evict(long bytes, (Type, int) keep)
+    {
+        foreach (var (key, bucket) in Free.OrderBy(e => e.Value.LastUsedOrder).ToList())
+        {
+            if (bytes <= MaxPooledBytes - _pooledBytes) break;
+            if (key == keep) continue;
+            Drop(bucket);
+        }
+        return bytes <= MaxPooledBytes - _pooledBytes;
+    }
+
+    private static void Drop(Bucket bucket)
+    {
+        foreach (var a in bucket.Arrays) { _pooledBytes -= ByteLength(a); Reclaimer.Disarm(a); }
+        bucket.Arrays.Clear();
     }
 
     // Note [Pool trimming]
@@ -230,6 +256,10 @@ internal static class TensorStorage
     // then emptied the whole pool before every step. Each step's arrays came fresh from the GC, and a fresh
     // page costs ~3.5 µs on this VM: the Hessian-vector product bench measured 104 ms (149 MB allocated per
     // call) instead of 80 ms (2.4 MB).
+    // A full pool (MaxPooledBytes) makes room for an array given back by dropping whole lengths, least
+    // recently used first, where it used to refuse it: since dead arrays come back (Note [Collected arrays
+    // come back]) the pool fills up to its bound, and a program that moved on to other sizes would have
+    // got every new length fresh until the stale ones went idle long enough to be trimmed.
     private const long IdleMilliseconds = 10_000;
     private static int _epoch;
     private static bool _trimming;
@@ -247,8 +277,7 @@ internal static class TensorStorage
             foreach (var (key, bucket) in Free)
             {
                 if (bucket.LastUsed >= _epoch - 1 || now - bucket.LastUsedTicks < idleMilliseconds || bucket.Arrays.Count == 0) continue;
-                foreach (var a in bucket.Arrays) { _pooledBytes -= ByteLength(a); Reclaimer.Disarm(a); }
-                bucket.Arrays.Clear();
+                Drop(bucket);
             }
         }
     }
@@ -274,7 +303,7 @@ internal static class TensorStorage
     // is a survivor, so it stretched its large-object budget and nearly stopped collecting (a probe of the
     // batch-8 step: 2 gen-2 collections in 2 000 steps instead of 615, so nearly every array fresh again,
     // the step 7× slower). So a pool miss for such an array collects (gen 2, blocking, not compacting)
-    // once the arrays handed out since the last gen-2 collection reach MinCollectBytes, then waits for the
+    // once the arrays handed out since its last collection reach the threshold, then waits for the
     // finalizers and takes again: a fresh array is what it costs to wait (a fresh 25.7 MB gradient is ~60 ms
     // of page faults here; the reclaimers run in microseconds). A collection should cost less than the
     // page faults it saves, and the heap's size says little about its cost (float arrays are not scanned),
@@ -282,6 +311,9 @@ internal static class TensorStorage
     // first-touch fault at ~1 µs, a usual VM; 0.25 µs on bare metal, ~10 µs on this VM), at least
     // MinCollectBytes: up to a 16 ms pause waits for 64 MB (the test host's take 10–12 ms, a small
     // program's ~1 ms), a 100 ms one (a user's heap of many small objects) for 400 MB.
+    // Other parties' gen-2 collections do not reset the count: the runtime's are background collections,
+    // whose finalizers come only after the caller has gone on allocating (in the test host, after 4 000
+    // tests, resetting at each of them left 194 of 419 MB fresh in the loop test; 79 MB without).
     // Caveat: waiting for finalizers would deadlock on a user finalizer needing a lock the caller holds.
 
     /// <summary>Arrays allocated outside a scope at least this large (bytes) return to the pool when they die.</summary>
@@ -299,23 +331,26 @@ internal static class TensorStorage
     private sealed class Reclaimer
     {
         private readonly Array _array;
-        private int _armed = 1;   // registered for finalization: a new object with a finalizer is
+        private int _armed = 1;   // 1 while registered for finalization (a new object with a finalizer starts so)
 
         private Reclaimer(Array array) => _array = array;
 
         private static long _armedBytes, _collectAt = MinCollectBytes;
-        private static int _gen2Seen;
+        private static int _finalizerThread = -1;
 
-        /// <summary>
-        /// On a pool miss for a reclaimed length: collects, and lets the finalizers give back what died, when the
-        /// arrays handed out since the last gen-2 collection reach the threshold (see the note). True when it collected.
-        /// </summary>
         /// <summary>Bytes to hand out before the next such collection (tests).</summary>
         internal static long Threshold => Interlocked.Read(ref _collectAt);
 
+        /// <summary>
+        /// On a pool miss for a reclaimed length: collects, and lets the finalizers give back what died, when the
+        /// arrays handed out since its last collection reach the threshold (see the note). True when it collected.
+        /// Never on the finalizer thread (a user's finalizer making tensors): it cannot wait for itself.
+        /// </summary>
         internal static bool CollectIfDue()
         {
-            if (Interlocked.Read(ref _armedBytes) < Interlocked.Read(ref _collectAt) || GC.CollectionCount(2) != _gen2Seen) return false;
+            if (Environment.CurrentManagedThreadId == Volatile.Read(ref _finalizerThread)) return false;
+            if (Interlocked.Read(ref _armedBytes) < Interlocked.Read(ref _collectAt)) return false;
+            Interlocked.Exchange(ref _armedBytes, 0);
             var paused = GC.GetTotalPauseDuration();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             double ns = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds;
@@ -327,8 +362,6 @@ internal static class TensorStorage
         /// <summary>Makes the array come back to the pool when it dies.</summary>
         internal static void Arm(Array array)
         {
-            int gen2 = GC.CollectionCount(2);
-            if (gen2 != _gen2Seen) { _gen2Seen = gen2; Interlocked.Exchange(ref _armedBytes, 0); }
             Interlocked.Add(ref _armedBytes, ByteLength(array));
             // No other thread holds this array: it is fresh, or Take handed it to this caller alone.
             if (!Reclaimers.TryGetValue(array, out var r)) { Reclaimers.Add(array, new Reclaimer(array)); return; }
@@ -343,6 +376,7 @@ internal static class TensorStorage
 
         ~Reclaimer()
         {
+            Volatile.Write(ref _finalizerThread, Environment.CurrentManagedThreadId);
             Volatile.Write(ref _armed, 0);
             // An exception escaping a finalizer ends the process; if the pool cannot take the array, the GC does.
             try { Give(_array, checkTwice: true); }

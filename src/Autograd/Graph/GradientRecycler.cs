@@ -23,6 +23,8 @@ namespace Autograd;
 //    Tape.StepBackward, whose steps hand the gradients to the caller), and anomaly mode is off.
 // Two owned gradients that meet are summed into a fresh array, which the pass owns, and both are recycled.
 // Inside a TensorScope nothing changes: its arrays carry leases and go back when the scope ends.
+// Whatever this misses (activations, leaf gradients, anything the caller dropped) comes back later, when a
+// gen-2 collection finds the array dead (Note [Collected arrays come back]); this only gets there first.
 
 /// <summary>The gradients one backward pass made and may give back to the pool (Note [Recycled gradients]).</summary>
 internal sealed class GradientRecycler

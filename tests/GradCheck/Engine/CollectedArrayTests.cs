@@ -3,13 +3,21 @@ using System.Runtime.InteropServices;
 
 namespace Autograd.Tests.Engine;
 
+[CollectionDefinition(nameof(CollectedArrayCollection), DisableParallelization = true)]
+public sealed class CollectedArrayCollection;
+
 /// <summary>
 /// Note [Collected arrays come back]: outside a scope, a large storage returns to the pool when the GC finds
 /// it unreachable, and only then. A long weak reference (trackResurrection) names the array across its
 /// death without keeping it alive: it still points at the array when the reclaimer resurrects it, and is
-/// cleared when the GC really frees it. Each test uses its own length (above ReclaimedBytes), so tests
-/// running in parallel never take each other's arrays.
+/// cleared when the GC really frees it. Each test uses its own length (above ReclaimedBytes), so no test
+/// takes another's arrays.
 /// </summary>
+/// <remarks>
+/// The class runs alone (not in parallel with other classes): the loop test counts the bytes this thread
+/// allocated fresh, and other tests' collections and finalizers meanwhile would blur the pool's own policy.
+/// </remarks>
+[Collection(nameof(CollectedArrayCollection))]
 public class CollectedArrayTests
 {
     private static void CollectAndFinalize()
@@ -160,6 +168,7 @@ public class CollectedArrayTests
         // them back, and after the first threshold's worth only a small part is fresh.
         const int N = 262_151;
         const long Bytes = N * sizeof(float);
+        long pooledBefore = TensorStorage.PooledBytes;
         long before = GC.GetAllocatedBytesForCurrentThread();
         double sum = 0;
         long steps = 0;
@@ -167,9 +176,31 @@ public class CollectedArrayTests
         long fresh = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal((double)steps * N, sum);
         long handedOut = steps * Bytes;
-        Assert.True(fresh < handedOut / 3, $"{fresh} of {handedOut} bytes came fresh from the GC (threshold {TensorStorage.CollectThreshold})");
+        Assert.True(fresh < handedOut / 3, $"{fresh} of {handedOut} bytes came fresh from the GC (threshold {TensorStorage.CollectThreshold}, pool {pooledBefore} bytes before, {TensorStorage.PooledBytes} after)");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double Step(int n) => Tensor.Full([n], 1).Sum().Item();
+
+    [Fact]
+    public void AFullPoolMakesRoomByDroppingTheLeastRecentlyUsedLengths()
+    {
+        // Runs alone (the class's collection), so lowering the bound affects no other test.
+        const int Old = 70_021, Older = 70_027, New = 70_031;   // 280 kB each
+        long bound = TensorStorage.MaxPooledBytes;
+        try
+        {
+            TensorStorage.MaxPooledBytes = 2 * Old * sizeof(float) + 1000;   // the first give-back drops what others left
+            var older = new float[Older];
+            var old = new float[Old];
+            TensorStorage.Recycle(older);
+            TensorStorage.Recycle(old);   // the pool is now full
+            var fresh = new float[New];
+            TensorStorage.Recycle(fresh);   // evicts Older, used least recently, rather than being refused
+            Assert.Same(fresh, Tensor.Uninitialized(DType.Float32, [New]).Storage);
+            Assert.Same(old, Tensor.Uninitialized(DType.Float32, [Old]).Storage);
+            Assert.NotSame(older, Tensor.Uninitialized(DType.Float32, [Older]).Storage);
+        }
+        finally { TensorStorage.MaxPooledBytes = bound; }
+    }
 }
