@@ -294,8 +294,8 @@ internal static class TensorStorage
     // tensor, view, Span, byref or pinned handle: each of those is a GC root or reference that keeps it
     // marked), the pair is garbage and the Reclaimer's finalizer runs, resurrecting the array, which it
     // gives to the pool; nobody else can ever see that array again, so handing it out is safe. Handed out
-    // again, the same Reclaimer is re-registered for finalization (Arm); `_armed` keeps it registered at
-    // most once, so one death gives the array back once. Arrays the engine recycles (Note [Recycled
+    // again, its Reclaimer (the same one, or a new one where the table let the entry go) is registered for
+    // finalization again (Arm); `_armed` keeps it registered at most once, so one death gives it back once. Arrays the engine recycles (Note [Recycled
     // gradients]) come back armed and stay so; arrays the trim drops are disarmed so they go to the GC.
     // Only large arrays: they live in gen 2 anyway, while resurrecting a gen-0 array would promote it.
     // A scope's arrays never get one (their lease returns them). Cost: a table entry and a finalizable
