@@ -226,4 +226,38 @@ public class CollectedArrayTests
         finally { GCSettings.LatencyMode = mode; }
         Assert.Equal(200.0 * N, sum);
     }
+
+    [Fact]
+    public void AfterCollectionsNothingTheCallerStillHoldsIsHandedOut()
+    {
+        // An unscoped convolutional step whose large arrays (≥ 85 kB) die except the ones held here: tensors,
+        // a view, a gradient, a Span over an activation whose tensor is dropped. After collections the pool
+        // gets the dead ones back; flooding every length must hand out none of the held arrays, and their
+        // numbers must not move.
+        var g = new Generator(11);
+        var x = Tensor.Randn([8, 3, 32, 32], generator: g);
+        var w1 = (Tensor.Randn([8, 3, 3, 3], generator: g) * 0.3).Detach().RequiresGrad_();
+        var w2 = (Tensor.Randn([10, 8 * 16 * 16], generator: g) * 0.05).Detach().RequiresGrad_();
+        int[] target = Enumerable.Range(0, 8).Select(i => i % 10).ToArray();
+        var relu = F.Relu(F.Conv2d(x, w1, padding: 1));          // 8×8×32² = 256 kB
+        var view = relu.Reshape([8, 8 * 32 * 32]);
+        Span<float> pooled = (float[])F.MaxPool2d(relu, 2).Storage;   // 64 kB: below the threshold, held anyway
+        var loss = F.CrossEntropy(F.Linear(F.Flatten(F.MaxPool2d(relu, 2), 1), w2), target);
+        loss.Backward();
+        var held = new HashSet<Array>(ReferenceEqualityComparer.Instance) { x.Storage, relu.Storage, view.Storage, w1.Grad!.Storage, w2.Grad!.Storage };
+        float[] reluCopy = relu.ToFloatArray(), w2Grad = w2.Grad!.ToFloatArray(), pooledCopy = pooled.ToArray();
+        loss = null!;
+        CollectAndFinalize();
+        CollectAndFinalize();
+        foreach (int length in new[] { 8 * 8 * 32 * 32, 8 * 3 * 32 * 32, 10 * 8 * 16 * 16, 8 * 8 * 16 * 16 })
+            for (int i = 0; i < 16; i++)
+            {
+                var t = Tensor.Full([length], 1e30);
+                Assert.DoesNotContain(t.Storage, held);
+            }
+        Assert.Equal(reluCopy, relu.ToFloatArray());
+        Assert.Equal(reluCopy, view.ToFloatArray());
+        Assert.Equal(w2Grad, w2.Grad!.ToFloatArray());
+        Assert.Equal(pooledCopy, pooled.ToArray());
+    }
 }
