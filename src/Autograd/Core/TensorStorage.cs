@@ -52,19 +52,20 @@ internal static class TensorStorage
     /// <summary>An array of n elements; zeroed when asked. Pooled when a scope is active in this flow.</summary>
     internal static T[] Allocate<T>(int n, bool zeroed) where T : unmanaged
     {
-        if ((long)n * Unsafe.SizeOf<T>() >= CheckedBytes) EnsureAvailable<T>(n);
-        if ((long)n * Unsafe.SizeOf<T>() < MinPooledBytes)
+        long bytes = (long)n * Unsafe.SizeOf<T>();
+        if (bytes >= CheckedBytes) EnsureAvailable<T>(n);
+        if (bytes < MinPooledBytes)
             return NewArray<T>(n, zeroed);
         var scope = _everScoped ? TensorScope.Current : null;
-        // Outside a scope the pool still serves: it holds the gradients the engine recycled (Note [Recycled gradients]).
+        // Outside a scope the pool still serves: it holds the gradients the engine recycled (Note [Recycled
+        // gradients]) and the large arrays the GC found dead (Note [Collected arrays come back]).
         T[]? array = Interlocked.Read(ref _pooledBytes) > 0 ? Take<T>(n) : null;
+        bool reclaimed = scope is null && bytes >= ReclaimedBytes && bytes <= MaxPooledBytes;
+        if (array is null && reclaimed && Reclaimer.CollectIfDue()) array = Take<T>(n);
+        bool fromPool = array is not null;
         // A fresh array must honour `zeroed` too: GC.AllocateUninitializedArray hands back whatever the
         // freed memory held (NaNs from a previous step), which silently corrupted accumulating kernels
         // (conv2d's weight gradient) in a scope's first step. A pooled one holds its last user's numbers.
-        long bytes = (long)n * Unsafe.SizeOf<T>();
-        bool reclaimed = scope is null && bytes >= ReclaimedBytes && bytes <= MaxPooledBytes;
-        if (array is null && reclaimed && Reclaimer.CollectIfDue()) array = Take<T>(n);   // Note [Collected arrays come back]
-        bool fromPool = array is not null;
         if (array is null) array = NewArray<T>(n, zeroed);
         else if (zeroed) Array.Clear(array);
         if (scope is null)
@@ -338,11 +339,9 @@ internal static class TensorStorage
 
         private Reclaimer(Array array) => _array = array;
 
-        private static long _armedBytes, _collectAt = MinCollectBytes;
+        private static long _armedBytes;
+        internal static long CollectAt = MinCollectBytes;   // bytes to hand out before the next collection; read by CollectThreshold
         private static int _finalizerThread = -1;
-
-        /// <summary>Bytes to hand out before the next such collection (tests).</summary>
-        internal static long Threshold => Interlocked.Read(ref _collectAt);
 
         /// <summary>
         /// On a pool miss for a reclaimed length: collects, and lets the finalizers give back what died, when the
@@ -355,13 +354,13 @@ internal static class TensorStorage
             if (Environment.CurrentManagedThreadId == Volatile.Read(ref _finalizerThread)) return false;
             // A caller who asked the GC not to run full blocking collections (a no-GC region, low latency) is obeyed.
             if (GCSettings.LatencyMode is GCLatencyMode.NoGCRegion or GCLatencyMode.LowLatency) return false;
-            if (Interlocked.Read(ref _armedBytes) < Interlocked.Read(ref _collectAt)) return false;
+            if (Interlocked.Read(ref _armedBytes) < Interlocked.Read(ref CollectAt)) return false;
             Interlocked.Exchange(ref _armedBytes, 0);
             var paused = GC.GetTotalPauseDuration();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             double ns = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds;
             GC.WaitForPendingFinalizers();
-            Interlocked.Exchange(ref _collectAt, Math.Max(MinCollectBytes, (long)Math.Min(ns * BytesPerCollectNanosecond, long.MaxValue / 2)));
+            Interlocked.Exchange(ref CollectAt, Math.Max(MinCollectBytes, (long)Math.Min(ns * BytesPerCollectNanosecond, long.MaxValue / 2)));
             return true;
         }
 
@@ -394,7 +393,7 @@ internal static class TensorStorage
     private static long ByteLength(Array array) => array.Length <= int.MaxValue / 16 ? Buffer.ByteLength(array) : long.MaxValue;
 
     /// <summary>Bytes of reclaimed arrays to hand out before a pool miss collects (tests; Note [Collected arrays come back]).</summary>
-    internal static long CollectThreshold => Reclaimer.Threshold;
+    internal static long CollectThreshold => Interlocked.Read(ref Reclaimer.CollectAt);
 
     /// <summary>Bytes the pool holds now (tests).</summary>
     internal static long PooledBytes { get { lock (Free) return _pooledBytes; } }
